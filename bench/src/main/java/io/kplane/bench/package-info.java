@@ -1,0 +1,2 @@
+/** JMH benchmarks and open-loop load rigs. */
+package io.kplane.bench;

@@ -1,0 +1,2 @@
+/** HTML and Markdown reports from HdrHistogram interval logs and JMH JSON, and run comparisons. */
+package io.kplane.reports;
