@@ -1,0 +1,330 @@
+package io.kplane.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WriteAheadLogTest {
+
+    private static final long SEGMENT = 64 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private WriteAheadLog open() {
+        return WriteAheadLog.open(dir, WalSyncMode.FSYNC, SEGMENT);
+    }
+
+    private static WalEntry entry(long index, long term, String data) {
+        return new WalEntry(index, term, (byte) 0, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> payloads(RecoveredLog log) {
+        return log.entries().stream().map(e -> e.index() + "@" + e.term() + ":" + new String(e.data(), StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void newLogIsEmptyAndReopensEmpty() {
+        try (WriteAheadLog wal = open()) {
+            assertThat(wal.recovered().isEmpty()).isTrue();
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(wal.recovered().isEmpty()).isTrue();
+            assertThat(wal.recovered().truncatedTailBytes()).isZero();
+        }
+    }
+
+    @Test
+    void replaysSyncedEntriesAndLastHardState() {
+        try (WriteAheadLog wal = open()) {
+            wal.append(entry(1, 1, "a"));
+            wal.append(entry(2, 1, "b"));
+            wal.saveHardState(new HardStateRecord(1, 7, 1));
+            wal.sync();
+            wal.append(entry(3, 2, "c"));
+            wal.saveHardState(new HardStateRecord(2, 0, 3));
+            wal.sync();
+            assertThat(wal.syncCount()).isGreaterThanOrEqualTo(2);
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(payloads(wal.recovered())).containsExactly("1@1:a", "2@1:b", "3@2:c");
+            assertThat(wal.recovered().hardState()).isEqualTo(new HardStateRecord(2, 0, 3));
+            // Appending continues after the recovered tail.
+            wal.append(entry(4, 2, "d"));
+            wal.sync();
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(payloads(wal.recovered())).containsExactly("1@1:a", "2@1:b", "3@2:c", "4@2:d");
+        }
+    }
+
+    @Test
+    void unsyncedBufferIsNotOnDisk() throws IOException {
+        WriteAheadLog wal = open();
+        wal.append(entry(1, 1, "synced"));
+        wal.sync();
+        wal.append(entry(2, 1, "buffered only"));
+        // Simulate kill -9: the buffered record never reached the file. Copy the files as they are now.
+        Path copy = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-copy"));
+        copyTree(dir, copy);
+        wal.close();
+        try (WriteAheadLog recovered = WriteAheadLog.open(copy, WalSyncMode.FSYNC, SEGMENT)) {
+            assertThat(payloads(recovered.recovered())).containsExactly("1@1:synced");
+        }
+    }
+
+    @Test
+    void conflictingSuffixIsOverwritten() {
+        try (WriteAheadLog wal = open()) {
+            for (int i = 1; i <= 5; i++) {
+                wal.append(entry(i, 1, "old" + i));
+            }
+            wal.sync();
+            // A new leader of term 2 replaces entries 3.. with its own.
+            wal.append(entry(3, 2, "new3"));
+            wal.append(entry(4, 2, "new4"));
+            wal.sync();
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(payloads(wal.recovered())).containsExactly("1@1:old1", "2@1:old2", "3@2:new3", "4@2:new4");
+        }
+    }
+
+    @Test
+    void tornTailIsTruncatedAndNeverApplied() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            wal.append(entry(1, 1, "a"));
+            wal.append(entry(2, 1, "b"));
+            wal.sync();
+            wal.append(entry(3, 1, "c-which-is-torn"));
+            wal.sync();
+        }
+        Path segment = onlySegment();
+        // Tear the last record: keep its header but cut its payload short (as a crash mid-write does).
+        long end = endOfRecords(segment);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 0, 0}), end - 6);
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(payloads(wal.recovered())).containsExactly("1@1:a", "2@1:b");
+            assertThat(wal.recovered().truncatedTailBytes()).isPositive();
+            wal.append(entry(3, 2, "c2"));
+            wal.sync();
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(payloads(wal.recovered())).containsExactly("1@1:a", "2@1:b", "3@2:c2");
+            assertThat(wal.recovered().truncatedTailBytes()).isZero();
+        }
+    }
+
+    @Test
+    void corruptByteInTailIsDetectedByChecksum() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            wal.append(entry(1, 1, "a"));
+            wal.sync();
+            wal.append(entry(2, 1, "bbbbbbbb"));
+            wal.sync();
+        }
+        Path segment = onlySegment();
+        long end = endOfRecords(segment);
+        flipByte(segment, end - 3); // inside entry 2's payload
+        try (WriteAheadLog wal = open()) {
+            assertThat(payloads(wal.recovered())).containsExactly("1@1:a");
+            assertThat(wal.recovered().truncatedTailBytes()).isPositive();
+        }
+    }
+
+    @Test
+    void fileCutShortIsTruncated() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            wal.append(entry(1, 1, "a"));
+            wal.append(entry(2, 1, "b"));
+            wal.sync();
+        }
+        Path segment = onlySegment();
+        long end = endOfRecords(segment);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.truncate(end - 2);
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(payloads(wal.recovered())).containsExactly("1@1:a");
+        }
+    }
+
+    @Test
+    void corruptionInACompletedSegmentRefusesToStart() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            for (int i = 1; i <= 200; i++) {
+                wal.append(entry(i, 1, "x".repeat(1000)));
+                wal.sync();
+            }
+            assertThat(wal.segmentCount()).isGreaterThan(1);
+        }
+        Path first = segments().get(0);
+        flipByte(first, WriteAheadLog.HEADER_BYTES + 30);
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class).hasMessageContaining("corrupt");
+    }
+
+    @Test
+    void segmentsRollAndReplayAcrossThem() {
+        try (WriteAheadLog wal = open()) {
+            for (int i = 1; i <= 300; i++) {
+                wal.append(entry(i, 1 + i / 100, "p" + i + "-" + "y".repeat(500)));
+                if (i % 7 == 0) {
+                    wal.saveHardState(new HardStateRecord(1 + i / 100, 0, i - 3));
+                    wal.sync();
+                }
+            }
+            wal.sync();
+            assertThat(wal.segmentCount()).isGreaterThan(2);
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(wal.recovered().entries()).hasSize(300);
+            assertThat(wal.recovered().entries().get(299).index()).isEqualTo(300);
+            assertThat(wal.recovered().hardState()).isEqualTo(new HardStateRecord(3, 0, 291));
+        }
+    }
+
+    @Test
+    void snapshotReleasesOldSegmentsAndRecoveryStartsFromIt() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            for (int i = 1; i <= 300; i++) {
+                wal.append(entry(i, 1, "e" + i + "-" + "z".repeat(500)));
+                wal.sync();
+            }
+            wal.saveHardState(new HardStateRecord(1, 1, 300));
+            wal.sync();
+            int before = wal.segmentCount();
+            wal.saveSnapshot(new SnapshotFile(250, 1, new byte[] {9}, "state@250".getBytes(StandardCharsets.UTF_8)));
+            wal.releaseTo(250);
+            assertThat(wal.segmentCount()).isLessThan(before);
+            assertThat(segments()).hasSize(wal.segmentCount());
+        }
+        try (WriteAheadLog wal = open()) {
+            RecoveredLog r = wal.recovered();
+            assertThat(r.snapshot().index()).isEqualTo(250);
+            assertThat(r.snapshot().meta()).containsExactly(9);
+            assertThat(new String(r.snapshot().data(), StandardCharsets.UTF_8)).isEqualTo("state@250");
+            assertThat(r.entries()).extracting(WalEntry::index).containsExactlyElementsOf(
+                    java.util.stream.LongStream.rangeClosed(251, 300).boxed().toList());
+            assertThat(r.hardState().commit()).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void snapshotWithoutFollowingEntriesThenNewEntries() {
+        // A follower that installs a leader's snapshot far ahead of its log: the old entries are
+        // superseded, the next entries continue after the snapshot.
+        try (WriteAheadLog wal = open()) {
+            wal.append(entry(1, 1, "a"));
+            wal.sync();
+            wal.saveSnapshot(new SnapshotFile(1000, 5, new byte[0], new byte[] {1, 2, 3}));
+            wal.releaseTo(1000);
+            wal.append(entry(1001, 5, "after"));
+            wal.sync();
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(wal.recovered().snapshot().index()).isEqualTo(1000);
+            assertThat(payloads(wal.recovered())).containsExactly("1001@5:after");
+        }
+    }
+
+    @Test
+    void corruptSnapshotFileFallsBackToOlderSnapshot() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            for (int i = 1; i <= 20; i++) {
+                wal.append(entry(i, 1, "e" + i));
+            }
+            wal.sync();
+            wal.saveSnapshot(new SnapshotFile(10, 1, new byte[0], "ten".getBytes(StandardCharsets.UTF_8)));
+            wal.saveSnapshot(new SnapshotFile(15, 1, new byte[0], "fifteen".getBytes(StandardCharsets.UTF_8)));
+        }
+        Path newest = dir.resolve("snap").resolve(SnapshotStore.name(1, 15));
+        flipByte(newest, 30);
+        try (WriteAheadLog wal = open()) {
+            assertThat(new String(wal.recovered().snapshot().data(), StandardCharsets.UTF_8)).isEqualTo("ten");
+            assertThat(wal.recovered().entries()).extracting(WalEntry::index).startsWith(11L).endsWith(20L);
+        }
+    }
+
+    @Test
+    void missingEntriesAfterSnapshotAreReported() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            wal.append(entry(1, 1, "a"));
+            wal.sync();
+            wal.saveSnapshot(new SnapshotFile(1, 1, new byte[0], new byte[0]));
+            wal.append(entry(5, 1, "gap"));
+            wal.sync();
+        }
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class).hasMessageContaining("missing");
+    }
+
+    @Test
+    void noFsyncModeStillReplaysAfterCleanClose() {
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, WalSyncMode.NO_FSYNC, SEGMENT)) {
+            wal.append(entry(1, 1, "a"));
+            wal.sync();
+        }
+        try (WriteAheadLog wal = open()) {
+            assertThat(payloads(wal.recovered())).containsExactly("1@1:a");
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
+            return s.filter(p -> p.toString().endsWith(".wal")).sorted().toList();
+        }
+    }
+
+    private Path onlySegment() throws IOException {
+        List<Path> s = segments();
+        assertThat(s).hasSize(1);
+        return s.get(0);
+    }
+
+    /** Offset just after the last record (walks the length fields). */
+    private static long endOfRecords(Path segment) throws IOException {
+        ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(segment));
+        int pos = WriteAheadLog.HEADER_BYTES;
+        while (pos + 4 <= data.limit() && data.getInt(pos) != 0) {
+            pos += 8 + data.getInt(pos);
+        }
+        return pos;
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, offset);
+            b.put(0, (byte) (b.get(0) ^ 0x5a));
+            b.rewind();
+            ch.write(b, offset);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
