@@ -1,0 +1,99 @@
+package io.kplane.server;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A blocking client for the admin requests of the peer port ({@link PeerWire#ADMIN_REQUEST}):
+ * propose a command, read a member's status. For tests and diagnostics; one request at a time.
+ */
+public final class AdminClient implements AutoCloseable {
+
+    /** A member's status as the admin protocol reports it. */
+    public record Status(long memberId, long leaderId, long term, long commitIndex, long appliedIndex) {
+        public boolean isLeader() {
+            return leaderId != 0 && leaderId == memberId;
+        }
+
+        byte[] encode() {
+            return ByteBuffer.allocate(40).putLong(memberId).putLong(leaderId).putLong(term)
+                    .putLong(commitIndex).putLong(appliedIndex).array();
+        }
+
+        static Status decode(byte[] b) {
+            ByteBuffer buf = ByteBuffer.wrap(b);
+            return new Status(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
+        }
+    }
+
+    /** The member answered with an error (e.g. no leader, timeout). */
+    public static final class AdminException extends IOException {
+        public AdminException(String message) {
+            super(message);
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private long nextRequestId = 1;
+
+    public AdminClient(InetSocketAddress address, int timeoutMs) throws IOException {
+        socket = new Socket();
+        socket.connect(address, timeoutMs);
+        socket.setSoTimeout(timeoutMs);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+    }
+
+    /** Proposes {@code command} through this member; returns the state machine's response. */
+    public byte[] propose(byte[] command) throws IOException {
+        return request(PeerWire.OP_PROPOSE, command);
+    }
+
+    /** This member's status. */
+    public Status status() throws IOException {
+        return Status.decode(request(PeerWire.OP_STATUS, new byte[0]));
+    }
+
+    /** Runs a linearizable read barrier; returns the applied index after it. */
+    public long readBarrier() throws IOException {
+        return ByteBuffer.wrap(request(PeerWire.OP_READ_BARRIER, new byte[0])).getLong();
+    }
+
+    private byte[] request(byte op, byte[] body) throws IOException {
+        long id = nextRequestId++;
+        out.writeInt(1 + 8 + 1 + body.length);
+        out.writeByte(PeerWire.ADMIN_REQUEST);
+        out.writeLong(id);
+        out.writeByte(op);
+        out.write(body);
+        out.flush();
+        int length = in.readInt();
+        byte kind = in.readByte();
+        long responseId = in.readLong();
+        byte status = in.readByte();
+        byte[] payload = new byte[length - 10];
+        in.readFully(payload);
+        if (kind != PeerWire.ADMIN_RESPONSE || responseId != id) {
+            throw new IOException("unexpected admin response kind " + kind + " id " + responseId);
+        }
+        if (status != 0) {
+            throw new AdminException(new String(payload, StandardCharsets.UTF_8));
+        }
+        return payload;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

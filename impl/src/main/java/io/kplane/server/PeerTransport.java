@@ -1,0 +1,29 @@
+package io.kplane.server;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Carries batches of encoded Raft messages between members. One call to {@link #send} is one
+ * frame and (over TCP) one flush. Delivery is best effort: a frame to an unreachable or slow peer
+ * is dropped and Raft retransmits. Implementations: {@link NettyPeerTransport} (TCP) and
+ * {@link InMemoryNetwork} (tests).
+ */
+public interface PeerTransport extends AutoCloseable {
+
+    /** Starts listening and connecting; {@code listener} receives inbound traffic on I/O threads. */
+    void start(InboundListener listener);
+
+    /**
+     * Sends one frame body to member {@code to}. Never blocks. The buffer's remaining bytes are
+     * copied or taken over; the caller must not reuse it.
+     */
+    void send(long to, ByteBuffer body);
+
+    /** Peers that currently have an established outbound connection (for status/tests). */
+    default boolean isConnected(long to) {
+        return true;
+    }
+
+    @Override
+    void close();
+}
