@@ -1,0 +1,838 @@
+package io.kplane.kv;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.etcd.jetcd.api.Compare;
+import io.etcd.jetcd.api.CompactionRequest;
+import io.etcd.jetcd.api.CompactionResponse;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.DeleteRangeResponse;
+import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.KeyValue;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.PutResponse;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.RequestOp;
+import io.etcd.jetcd.api.ResponseHeader;
+import io.etcd.jetcd.api.ResponseOp;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
+import io.kplane.fanout.EventLog;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * The MVCC key-value store with etcd v3 semantics: a store-wide revision that grows by one per
+ * write transaction; per key create/mod revision and version; deletes as tombstones; reads at any
+ * revision not yet compacted; compaction; leases with attached keys; watch history.
+ *
+ * <p>Single-threaded by design (DESIGN §2): every method runs on the owner thread of the state
+ * machine. Requests and responses are etcd's own protobuf messages; request validation that etcd
+ * does before proposing lives in {@link RequestChecks}.
+ *
+ * <p>Layout, sized for millions of keys: a {@link TreeMap} from the key's bytes (one array per key,
+ * shared by all its revisions) to its newest {@link KeyRevision}; older revisions hang off it in a
+ * linked list. A revision log (one small array per store revision, pointing at the same objects)
+ * serves watch history and tells compaction which keys have history to drop. With one revision per
+ * key that is about 150 bytes per key plus the key and value bytes ({@code KvMemoryFootprint}).
+ */
+public final class MvccStore {
+
+    /** etcd's {@code lease.MaxLeaseTTL}. */
+    public static final long MAX_LEASE_TTL = 9_000_000_000L;
+    private static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
+    private static final byte[] NO_VALUE = new byte[0];
+    private static final int SNAPSHOT_MAGIC = 0x4b504b56; // "KPKV"
+
+    private final TreeMap<byte[], KeyRevision> index = new TreeMap<>(KEY_ORDER);
+    /** revLog.get(i) holds the changes of revision revLogBase + i (possibly none after compaction). */
+    private final ArrayList<KeyRevision[]> revLog = new ArrayList<>();
+    private long revLogBase = 2;
+    private long currentRev = 1;
+    private long compactRev = -1;
+    private final Long2ObjectHashMap<Lease> leases = new Long2ObjectHashMap<>();
+    private final long minLeaseTtl;
+    private final EventLog<RevisionEvents> events;
+    private LeaseObserver leaseObserver = LeaseObserver.NONE;
+
+    /**
+     * @param events      where each write transaction's events are published (the watch fan-out);
+     *                    null for none
+     * @param minLeaseTtl granted TTLs are raised to this, like etcd's {@code minLeaseTTL} (2 s with
+     *                    etcd's default election timeout)
+     */
+    public MvccStore(EventLog<RevisionEvents> events, long minLeaseTtl) {
+        this.events = events;
+        this.minLeaseTtl = minLeaseTtl;
+    }
+
+    public void setLeaseObserver(LeaseObserver observer) {
+        this.leaseObserver = observer == null ? LeaseObserver.NONE : observer;
+    }
+
+    public long currentRevision() {
+        return currentRev;
+    }
+
+    /** The last compaction's revision, or -1 if never compacted. */
+    public long compactRevision() {
+        return compactRev;
+    }
+
+    /** Number of keys in the index, tombstoned ones included until compaction drops them. */
+    public int indexedKeys() {
+        return index.size();
+    }
+
+    /** The fan-out log this store publishes to (null if none). */
+    public EventLog<RevisionEvents> eventLog() {
+        return events;
+    }
+
+    // ------------------------------------------------------------------------------------ reads
+
+    /** A Range with all of etcd's options; {@code header.revision} is the current revision. */
+    public RangeResponse range(RangeRequest r) {
+        return range(r, currentRev);
+    }
+
+    private RangeResponse range(RangeRequest r, long readRev) {
+        long limit = r.getLimit();
+        boolean sortOrFilter = r.getSortOrder() != RangeRequest.SortOrder.NONE || r.getMinModRevision() != 0
+                || r.getMaxModRevision() != 0 || r.getMinCreateRevision() != 0 || r.getMaxCreateRevision() != 0;
+        if (sortOrFilter) {
+            limit = 0; // fetch everything; sort and truncate afterwards (as etcd does)
+        }
+        if (limit > 0) {
+            limit++; // one extra for 'more'
+        }
+        long rev = r.getRevision();
+        checkReadRevision(rev, readRev);
+        if (rev <= 0) {
+            rev = readRev;
+        }
+        List<KeyRevision> kvs = new ArrayList<>();
+        int count = collect(r.getKey().toByteArray(), rangeEnd(r.getRangeEnd()), rev, limit, r.getCountOnly(), kvs);
+
+        if (r.getMaxModRevision() != 0) {
+            kvs.removeIf(kv -> kv.mod > r.getMaxModRevision());
+        }
+        if (r.getMinModRevision() != 0) {
+            kvs.removeIf(kv -> kv.mod < r.getMinModRevision());
+        }
+        if (r.getMaxCreateRevision() != 0) {
+            kvs.removeIf(kv -> kv.create > r.getMaxCreateRevision());
+        }
+        if (r.getMinCreateRevision() != 0) {
+            kvs.removeIf(kv -> kv.create < r.getMinCreateRevision());
+        }
+        RangeRequest.SortOrder order = r.getSortOrder();
+        if (r.getSortTarget() != RangeRequest.SortTarget.KEY && order == RangeRequest.SortOrder.NONE) {
+            order = RangeRequest.SortOrder.ASCEND; // results come in key order; other targets sort ascending
+        }
+        if (order == RangeRequest.SortOrder.ASCEND || order == RangeRequest.SortOrder.DESCEND) {
+            Comparator<KeyRevision> c = switch (r.getSortTarget()) {
+                case VERSION -> Comparator.comparingLong(kv -> kv.version);
+                case CREATE -> Comparator.comparingLong(kv -> kv.create);
+                case MOD -> Comparator.comparingLong(kv -> kv.mod);
+                case VALUE -> (a, b) -> Arrays.compareUnsigned(a.value, b.value);
+                default -> (a, b) -> Arrays.compareUnsigned(a.key, b.key);
+            };
+            kvs.sort(order == RangeRequest.SortOrder.DESCEND ? c.reversed() : c);
+        }
+        boolean more = false;
+        if (r.getLimit() > 0 && kvs.size() > r.getLimit()) {
+            kvs = kvs.subList(0, (int) r.getLimit());
+            more = true;
+        }
+        RangeResponse.Builder b = RangeResponse.newBuilder().setHeader(header(readRev)).setMore(more).setCount(count);
+        for (KeyRevision kv : kvs) {
+            b.addKvs(toKeyValue(kv, r.getKeysOnly()));
+        }
+        return b.build();
+    }
+
+    private void checkReadRevision(long rev, long readRev) {
+        if (rev > readRev) {
+            throw KvError.FUTURE_REV.exception();
+        }
+        if (rev > 0 && rev < compactRev) {
+            throw KvError.COMPACTED.exception();
+        }
+        if (rev <= 0 && readRev < compactRev) {
+            throw KvError.COMPACTED.exception();
+        }
+    }
+
+    /**
+     * Collects the live revisions at {@code rev} of the keys in [key, end) and returns how many
+     * there are in total. {@code end == null}: the single key; empty: no upper bound.
+     */
+    private int collect(byte[] key, byte[] end, long rev, long limit, boolean countOnly, List<KeyRevision> out) {
+        int count = 0;
+        for (KeyRevision head : heads(key, end)) {
+            KeyRevision kv = head.at(rev);
+            if (kv == null || kv.isTombstone()) {
+                continue;
+            }
+            count++;
+            if (!countOnly && (limit <= 0 || out.size() < limit)) {
+                out.add(kv);
+            }
+        }
+        return count;
+    }
+
+    private Collection<KeyRevision> heads(byte[] key, byte[] end) {
+        if (end == null) {
+            KeyRevision head = index.get(key);
+            return head == null ? List.of() : List.of(head);
+        }
+        if (end.length == 0) {
+            return index.tailMap(key, true).values();
+        }
+        if (Arrays.compareUnsigned(key, end) >= 0) {
+            return List.of();
+        }
+        return index.subMap(key, true, end, false).values();
+    }
+
+    /** etcd's {@code mkGteRange}: "\0" means "no upper bound", empty means "just the key". */
+    static byte[] rangeEnd(ByteString end) {
+        if (end.isEmpty()) {
+            return null;
+        }
+        if (end.size() == 1 && end.byteAt(0) == 0) {
+            return NO_VALUE;
+        }
+        return end.toByteArray();
+    }
+
+    // ------------------------------------------------------------------------------------ writes
+
+    /** The write transaction in progress: all its changes get one revision. */
+    private final class WriteTxn {
+        final long rev = currentRev + 1;
+        int sub;
+        final ArrayList<KeyRevision> changes = new ArrayList<>(2);
+
+        long readRev() {
+            return changes.isEmpty() ? currentRev : rev;
+        }
+
+        /** Puts and returns the previous live revision, or null. */
+        KeyRevision put(byte[] key, byte[] value, long lease) {
+            KeyRevision head = index.get(key);
+            KeyRevision live = head != null && !head.isTombstone() ? head : null;
+            byte[] k = head != null ? head.key : key;
+            KeyRevision r = new KeyRevision(k, rev, sub++, live != null ? live.create : rev,
+                    live != null ? live.version + 1 : 1, lease, value, head);
+            index.put(k, r);
+            if (live != null && live.lease != 0 && live.lease != lease) {
+                detach(live.lease, k);
+            }
+            if (lease != 0) {
+                Lease l = leases.get(lease);
+                if (l != null) {
+                    l.keys.add(k);
+                }
+            }
+            changes.add(r);
+            return live;
+        }
+
+        /** Deletes the live keys of [key, end) and returns their last revisions, in key order. */
+        List<KeyRevision> deleteRange(byte[] key, byte[] end) {
+            List<KeyRevision> deleted = new ArrayList<>();
+            for (KeyRevision head : heads(key, end)) {
+                if (!head.isTombstone()) {
+                    deleted.add(head);
+                }
+            }
+            for (KeyRevision live : deleted) {
+                KeyRevision tomb = new KeyRevision(live.key, rev, sub++, 0, 0, 0, null, live);
+                index.put(live.key, tomb);
+                if (live.lease != 0) {
+                    detach(live.lease, live.key);
+                }
+                changes.add(tomb);
+            }
+            return deleted;
+        }
+
+        /** Ends the transaction; returns the store revision after it. */
+        long commit() {
+            if (changes.isEmpty()) {
+                return currentRev;
+            }
+            currentRev = rev;
+            KeyRevision[] entry = changes.toArray(new KeyRevision[0]);
+            revLog.add(entry);
+            if (events != null) {
+                events.append(toEvents(rev, entry));
+            }
+            return currentRev;
+        }
+    }
+
+    private void detach(long leaseId, byte[] key) {
+        Lease l = leases.get(leaseId);
+        if (l != null) {
+            l.keys.remove(key);
+        }
+    }
+
+    public PutResponse put(PutRequest p) {
+        checkPut(p, currentRev);
+        WriteTxn txn = new WriteTxn();
+        PutResponse resp = doPut(txn, p);
+        txn.commit();
+        return resp;
+    }
+
+    private void checkPut(PutRequest p, long readRev) {
+        if (p.getLease() != 0 && !leases.containsKey(p.getLease())) {
+            throw KvError.LEASE_NOT_FOUND.exception();
+        }
+        if (p.getIgnoreValue() || p.getIgnoreLease()) {
+            KeyRevision head = index.get(p.getKey().toByteArray());
+            KeyRevision kv = head == null ? null : head.at(readRev);
+            if (kv == null || kv.isTombstone()) {
+                throw KvError.KEY_NOT_FOUND.exception();
+            }
+        }
+    }
+
+    private PutResponse doPut(WriteTxn txn, PutRequest p) {
+        byte[] key = p.getKey().toByteArray();
+        byte[] value = p.getValue().toByteArray();
+        long lease = p.getLease();
+        KeyRevision head = index.get(key);
+        KeyRevision prev = head == null ? null : head.at(txn.readRev());
+        if (prev != null && prev.isTombstone()) {
+            prev = null;
+        }
+        if (p.getIgnoreValue()) {
+            value = prev.value;
+        }
+        if (p.getIgnoreLease()) {
+            lease = prev.lease;
+        }
+        txn.put(key, value, lease);
+        PutResponse.Builder b = PutResponse.newBuilder().setHeader(header(txn.rev));
+        if (p.getPrevKv() && prev != null) {
+            b.setPrevKv(toKeyValue(prev, false));
+        }
+        return b.build();
+    }
+
+    public DeleteRangeResponse deleteRange(DeleteRangeRequest d) {
+        WriteTxn txn = new WriteTxn();
+        DeleteRangeResponse resp = doDelete(txn, d);
+        txn.commit();
+        return resp;
+    }
+
+    private DeleteRangeResponse doDelete(WriteTxn txn, DeleteRangeRequest d) {
+        List<KeyRevision> deleted = txn.deleteRange(d.getKey().toByteArray(), rangeEnd(d.getRangeEnd()));
+        DeleteRangeResponse.Builder b = DeleteRangeResponse.newBuilder()
+                .setHeader(header(txn.readRev())).setDeleted(deleted.size());
+        if (d.getPrevKv()) {
+            for (KeyRevision kv : deleted) {
+                b.addPrevKvs(toKeyValue(kv, false));
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * A transaction: all compares (and those of nested transactions) are evaluated against the
+     * state before it, then the chosen branch runs as one write transaction with one revision.
+     */
+    public TxnResponse txn(TxnRequest t) {
+        List<Boolean> path = new ArrayList<>();
+        choosePath(t, path);
+        int[] cursor = {0};
+        checkBranch(t, path, cursor);
+        WriteTxn txn = new WriteTxn();
+        cursor[0] = 0;
+        TxnResponse.Builder resp = applyTxn(txn, t, path, cursor);
+        long rev = txn.commit();
+        return resp.setHeader(header(rev)).build();
+    }
+
+    /** True if the transaction cannot write (etcd serves such transactions like reads). */
+    public static boolean isReadOnly(TxnRequest t) {
+        for (List<RequestOp> ops : List.of(t.getSuccessList(), t.getFailureList())) {
+            for (RequestOp op : ops) {
+                switch (op.getRequestCase()) {
+                    case REQUEST_PUT, REQUEST_DELETE_RANGE -> {
+                        return false;
+                    }
+                    case REQUEST_TXN -> {
+                        if (!isReadOnly(op.getRequestTxn())) {
+                            return false;
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+        return true;
+    }
+
+    private void choosePath(TxnRequest t, List<Boolean> path) {
+        boolean ok = true;
+        for (Compare c : t.getCompareList()) {
+            if (!compare(c)) {
+                ok = false;
+                break;
+            }
+        }
+        path.add(ok);
+        for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
+            if (op.hasRequestTxn()) {
+                choosePath(op.getRequestTxn(), path);
+            }
+        }
+    }
+
+    private void checkBranch(TxnRequest t, List<Boolean> path, int[] cursor) {
+        boolean ok = path.get(cursor[0]++);
+        for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
+            switch (op.getRequestCase()) {
+                case REQUEST_PUT -> checkPut(op.getRequestPut(), currentRev);
+                case REQUEST_RANGE -> {
+                    long rev = op.getRequestRange().getRevision();
+                    if (rev > currentRev) {
+                        throw KvError.FUTURE_REV.exception();
+                    }
+                    if (rev > 0 && rev < compactRev) {
+                        throw KvError.COMPACTED.exception();
+                    }
+                }
+                case REQUEST_TXN -> checkBranch(op.getRequestTxn(), path, cursor);
+                default -> { }
+            }
+        }
+    }
+
+    private TxnResponse.Builder applyTxn(WriteTxn txn, TxnRequest t, List<Boolean> path, int[] cursor) {
+        boolean ok = path.get(cursor[0]++);
+        TxnResponse.Builder resp = TxnResponse.newBuilder().setSucceeded(ok);
+        for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
+            ResponseOp.Builder r = ResponseOp.newBuilder();
+            switch (op.getRequestCase()) {
+                case REQUEST_RANGE -> r.setResponseRange(range(op.getRequestRange(), txn.readRev()));
+                case REQUEST_PUT -> r.setResponsePut(doPut(txn, op.getRequestPut()));
+                case REQUEST_DELETE_RANGE -> r.setResponseDeleteRange(doDelete(txn, op.getRequestDeleteRange()));
+                case REQUEST_TXN -> {
+                    TxnResponse.Builder nested = applyTxn(txn, op.getRequestTxn(), path, cursor);
+                    r.setResponseTxn(nested.setHeader(ResponseHeader.getDefaultInstance()).build());
+                }
+                default -> { }
+            }
+            resp.addResponses(r);
+        }
+        return resp;
+    }
+
+    /** etcd's {@code applyCompare}: true if every key in the compare's range satisfies it. */
+    private boolean compare(Compare c) {
+        List<KeyRevision> kvs = new ArrayList<>();
+        collect(c.getKey().toByteArray(), rangeEnd(c.getRangeEnd()), currentRev, 0, false, kvs);
+        int target = c.getTargetValue();
+        if (kvs.isEmpty()) {
+            if (target == Compare.CompareTarget.VALUE_VALUE) {
+                return false; // a missing key has no value to compare, not even an empty one
+            }
+            return compareOne(c, target, null);
+        }
+        for (KeyRevision kv : kvs) {
+            if (!compareOne(c, target, kv)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Field 8 of etcd 3.4's Compare (the lease target), which jetcd's older proto does not know. */
+    private static final int COMPARE_LEASE_TARGET = 4;
+    private static final int COMPARE_LEASE_FIELD = 8;
+
+    private static boolean compareOne(Compare c, int target, KeyRevision kv) {
+        int cmp;
+        switch (target) {
+            case Compare.CompareTarget.VALUE_VALUE -> cmp = Arrays.compareUnsigned(kv.value, c.getValue().toByteArray());
+            case Compare.CompareTarget.VERSION_VALUE -> cmp = Long.compare(kv == null ? 0 : kv.version, c.getVersion());
+            case Compare.CompareTarget.CREATE_VALUE -> cmp = Long.compare(kv == null ? 0 : kv.create, c.getCreateRevision());
+            case Compare.CompareTarget.MOD_VALUE -> cmp = Long.compare(kv == null ? 0 : kv.mod, c.getModRevision());
+            case COMPARE_LEASE_TARGET -> {
+                var field = c.getUnknownFields().getField(COMPARE_LEASE_FIELD);
+                long lease = field == null || field.getVarintList().isEmpty() ? 0 : field.getVarintList().get(0);
+                cmp = Long.compare(kv == null ? 0 : kv.lease, lease);
+            }
+            default -> {
+                return false;
+            }
+        }
+        return switch (c.getResultValue()) {
+            case Compare.CompareResult.EQUAL_VALUE -> cmp == 0;
+            case Compare.CompareResult.NOT_EQUAL_VALUE -> cmp != 0;
+            case Compare.CompareResult.GREATER_VALUE -> cmp > 0;
+            case Compare.CompareResult.LESS_VALUE -> cmp < 0;
+            default -> false;
+        };
+    }
+
+    // ------------------------------------------------------------------------------- compaction
+
+    /** Drops history below {@code rev}: reads and watches at lower revisions get {@link KvError#COMPACTED}. */
+    public CompactionResponse compact(CompactionRequest c) {
+        long rev = c.getRevision();
+        if (rev <= compactRev) {
+            throw KvError.COMPACTED.exception();
+        }
+        if (rev > currentRev) {
+            throw KvError.FUTURE_REV.exception();
+        }
+        long dropUpTo = Math.min(rev, revLogBase + revLog.size()); // revisions < rev lose their log entries
+        int drop = (int) Math.max(0, dropUpTo - revLogBase);
+        for (int i = 0; i < drop; i++) {
+            for (KeyRevision changed : revLog.get(i)) {
+                compactKey(changed.key, rev);
+            }
+        }
+        if (drop > 0) {
+            revLog.subList(0, drop).clear();
+            revLogBase += drop;
+        }
+        compactRev = rev;
+        // etcd drops a tombstone at exactly the compaction revision: its event is gone from history too.
+        if (rev >= revLogBase && rev < revLogBase + revLog.size()) {
+            int i = (int) (rev - revLogBase);
+            KeyRevision[] entry = revLog.get(i);
+            KeyRevision[] kept = Arrays.stream(entry).filter(r -> !r.isTombstone()).toArray(KeyRevision[]::new);
+            if (kept.length != entry.length) {
+                for (KeyRevision r : entry) {
+                    if (r.isTombstone()) {
+                        compactKey(r.key, rev);
+                    }
+                }
+                revLog.set(i, kept);
+            }
+        }
+        return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
+    }
+
+    /** Keeps the revisions above {@code rev} and the newest at or below it unless that is a tombstone. */
+    private void compactKey(byte[] key, long rev) {
+        KeyRevision head = index.get(key);
+        if (head == null) {
+            return;
+        }
+        KeyRevision newer = null;
+        KeyRevision r = head;
+        while (r != null && r.mod > rev) {
+            newer = r;
+            r = r.older;
+        }
+        if (r == null) {
+            return;
+        }
+        if (r.isTombstone()) {
+            if (newer == null) {
+                index.remove(key);
+            } else {
+                newer.older = null;
+            }
+        } else {
+            r.older = null;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ leases
+
+    /** Grants a lease; {@code id} must be non-zero (the proposer picks one). Returns the granted TTL. */
+    public long leaseGrant(long id, long ttl) {
+        if (ttl > MAX_LEASE_TTL) {
+            throw KvError.LEASE_TTL_TOO_LARGE.exception();
+        }
+        if (leases.containsKey(id)) {
+            throw KvError.LEASE_EXIST.exception();
+        }
+        long granted = Math.max(ttl, minLeaseTtl);
+        leases.put(id, new Lease(id, granted));
+        leaseObserver.refreshed(id, granted);
+        return granted;
+    }
+
+    /** Revokes a lease, deleting its keys in one revision; returns the revision after. */
+    public long leaseRevoke(long id) {
+        Lease l = leases.remove(id);
+        if (l == null) {
+            throw KvError.LEASE_NOT_FOUND.exception();
+        }
+        WriteTxn txn = new WriteTxn();
+        for (byte[] key : new ArrayList<>(l.keys)) {
+            txn.deleteRange(key, null);
+        }
+        leaseObserver.removed(id);
+        return txn.commit();
+    }
+
+    /** Restarts a lease's TTL (the observer learns it); returns the granted TTL. */
+    public long leaseKeepAlive(long id) {
+        Lease l = leases.get(id);
+        if (l == null) {
+            throw KvError.LEASE_NOT_FOUND.exception();
+        }
+        leaseObserver.refreshed(id, l.ttl);
+        return l.ttl;
+    }
+
+    /** The granted TTL of a lease, or -1 if there is no such lease. */
+    public long leaseTtl(long id) {
+        Lease l = leases.get(id);
+        return l == null ? -1 : l.ttl;
+    }
+
+    /** The keys attached to a lease, in byte order (empty if none or no such lease). */
+    public List<ByteString> leaseKeys(long id) {
+        Lease l = leases.get(id);
+        if (l == null) {
+            return List.of();
+        }
+        List<ByteString> keys = new ArrayList<>(l.keys.size());
+        for (byte[] k : l.keys) {
+            keys.add(UnsafeByteOperations.unsafeWrap(k));
+        }
+        return keys;
+    }
+
+    /** All lease ids, ascending. */
+    public long[] leaseIds() {
+        long[] ids = new long[leases.size()];
+        int i = 0;
+        for (Long2ObjectHashMap<Lease>.KeyIterator it = leases.keySet().iterator(); it.hasNext(); ) {
+            ids[i++] = it.nextLong();
+        }
+        Arrays.sort(ids);
+        return ids;
+    }
+
+    /** Every lease with its granted TTL; for the expiry runtime after a restore or a leader change. */
+    public Map<Long, Long> leaseTtls() {
+        Map<Long, Long> ttls = new TreeMap<>();
+        leases.forEach((id, l) -> ttls.put(id, l.ttl));
+        return ttls;
+    }
+
+    // ----------------------------------------------------------------------------------- history
+
+    /**
+     * Events of revisions {@code from} .. {@code upTo} from history, for watchers catching up.
+     *
+     * @param events the revisions found (revisions without surviving events are skipped)
+     * @param upTo   the last revision covered; the caller continues from {@code upTo + 1}
+     */
+    public record History(List<RevisionEvents> events, long upTo) {
+    }
+
+    /**
+     * History from revision {@code from}, at most {@code maxRevisions} revisions.
+     *
+     * @throws KvException {@link KvError#COMPACTED} if {@code from} is below the compaction revision
+     */
+    public History history(long from, int maxRevisions) {
+        if (from < compactRev) {
+            throw KvError.COMPACTED.exception();
+        }
+        long start = Math.max(from, revLogBase);
+        long end = Math.min(currentRev, start + maxRevisions - 1);
+        List<RevisionEvents> out = new ArrayList<>();
+        for (long rev = start; rev <= end; rev++) {
+            KeyRevision[] entry = revLog.get((int) (rev - revLogBase));
+            if (entry.length > 0) {
+                out.add(toEvents(rev, entry));
+            }
+        }
+        return new History(out, Math.max(end, from - 1));
+    }
+
+    private static RevisionEvents toEvents(long rev, KeyRevision[] entry) {
+        List<Event> list = new ArrayList<>(entry.length);
+        for (KeyRevision r : entry) {
+            Event.Builder e = Event.newBuilder();
+            if (r.isTombstone()) {
+                e.setType(Event.EventType.DELETE)
+                        .setKv(KeyValue.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(r.key)).setModRevision(r.mod));
+            } else {
+                e.setType(Event.EventType.PUT).setKv(toKeyValue(r, false));
+            }
+            if (r.older != null && !r.older.isTombstone()) {
+                e.setPrevKv(toKeyValue(r.older, false));
+            }
+            list.add(e.build());
+        }
+        return new RevisionEvents(rev, list);
+    }
+
+    // ------------------------------------------------------------------------------------ helpers
+
+    private static ResponseHeader header(long revision) {
+        return ResponseHeader.newBuilder().setRevision(revision).build();
+    }
+
+    static KeyValue toKeyValue(KeyRevision r, boolean keysOnly) {
+        KeyValue.Builder b = KeyValue.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(r.key))
+                .setCreateRevision(r.create).setModRevision(r.mod).setVersion(r.version).setLease(r.lease);
+        if (!keysOnly && r.value.length > 0) {
+            b.setValue(UnsafeByteOperations.unsafeWrap(r.value));
+        }
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------------------------- snapshot
+
+    /** Serializes the whole store: revisions, compaction point, every retained key revision, leases. */
+    public byte[] snapshot() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(SNAPSHOT_MAGIC);
+            out.writeLong(currentRev);
+            out.writeLong(compactRev);
+            out.writeInt(index.size());
+            for (Map.Entry<byte[], KeyRevision> e : index.entrySet()) {
+                writeBytes(out, e.getKey());
+                int n = 0;
+                for (KeyRevision r = e.getValue(); r != null; r = r.older) {
+                    n++;
+                }
+                out.writeInt(n);
+                for (KeyRevision r = e.getValue(); r != null; r = r.older) {
+                    out.writeLong(r.mod);
+                    out.writeInt(r.sub);
+                    out.writeLong(r.create);
+                    out.writeLong(r.version);
+                    out.writeLong(r.lease);
+                    if (r.value == null) {
+                        out.writeInt(-1);
+                    } else {
+                        writeBytes(out, r.value);
+                    }
+                }
+            }
+            long[] ids = leaseIds();
+            out.writeInt(ids.length);
+            for (long id : ids) {
+                out.writeLong(id);
+                out.writeLong(leases.get(id).ttl);
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces the whole store with a {@link #snapshot()}; the event log is not replayed. */
+    public void restore(byte[] snapshot) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
+            if (in.readInt() != SNAPSHOT_MAGIC) {
+                throw new IllegalArgumentException("not an MVCC store snapshot");
+            }
+            for (long id : leaseIds()) {
+                leaseObserver.removed(id);
+            }
+            index.clear();
+            revLog.clear();
+            leases.clear();
+            currentRev = in.readLong();
+            compactRev = in.readLong();
+            revLogBase = Math.max(2, compactRev);
+            List<List<KeyRevision>> byRev = new ArrayList<>();
+            for (long r = revLogBase; r <= currentRev; r++) {
+                byRev.add(new ArrayList<>(1));
+            }
+            int keys = in.readInt();
+            for (int i = 0; i < keys; i++) {
+                byte[] key = readBytes(in);
+                int n = in.readInt();
+                KeyRevision newest = null;
+                KeyRevision last = null;
+                for (int j = 0; j < n; j++) {
+                    long mod = in.readLong();
+                    int sub = in.readInt();
+                    long create = in.readLong();
+                    long version = in.readLong();
+                    long lease = in.readLong();
+                    int len = in.readInt();
+                    byte[] value = len < 0 ? null : in.readNBytes(len);
+                    KeyRevision r = new KeyRevision(key, mod, sub, create, version, lease, value, null);
+                    if (last == null) {
+                        newest = r;
+                    } else {
+                        last.older = r;
+                    }
+                    last = r;
+                    if (mod >= revLogBase) {
+                        byRev.get((int) (mod - revLogBase)).add(r);
+                    }
+                }
+                index.put(key, newest);
+            }
+            for (List<KeyRevision> changes : byRev) {
+                changes.sort(Comparator.comparingInt(r -> r.sub));
+                revLog.add(changes.toArray(new KeyRevision[0]));
+            }
+            int leaseCount = in.readInt();
+            for (int i = 0; i < leaseCount; i++) {
+                long id = in.readLong();
+                long ttl = in.readLong();
+                leases.put(id, new Lease(id, ttl));
+            }
+            for (KeyRevision head : index.values()) {
+                if (!head.isTombstone() && head.lease != 0) {
+                    Lease l = leases.get(head.lease);
+                    if (l != null) {
+                        l.keys.add(head.key);
+                    }
+                }
+            }
+            leases.forEach((id, l) -> leaseObserver.refreshed(id, l.ttl));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        return in.readNBytes(in.readInt());
+    }
+
+    /** For tests and the memory tool: the sorted view of the index. */
+    NavigableMap<byte[], KeyRevision> index() {
+        return index;
+    }
+}
