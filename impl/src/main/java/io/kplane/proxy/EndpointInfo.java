@@ -1,0 +1,65 @@
+package io.kplane.proxy;
+
+/**
+ * One endpoint of one service port, with the names derived from it computed once
+ * (kube-proxy's {@code newEndpointInfo}).
+ */
+public final class EndpointInfo {
+    private final String ip;
+    private final int port;
+    private final String address;
+    private final boolean ready;
+    private final boolean serving;
+    private final boolean terminating;
+    private final boolean local;
+    private final String nodeName;
+    private final String chain;
+    private final ServicePortName spn;
+    private String nftBase;
+
+    public EndpointInfo(ServicePortName spn, EndpointSpec e, boolean local) {
+        this.ip = e.ip();
+        this.port = e.port();
+        this.address = e.address();
+        this.ready = e.ready();
+        this.serving = e.serving();
+        this.terminating = e.terminating();
+        this.nodeName = e.nodeName();
+        this.local = local;
+        this.chain = ChainNames.endpointChain(spn.toString(), spn.protocol().lower(), address);
+        this.spn = spn;
+    }
+
+    public String ip() { return ip; }
+    public int port() { return port; }
+    /** {@code ip:port}. */
+    public String address() { return address; }
+    public boolean ready() { return ready; }
+    public boolean serving() { return serving; }
+    public boolean terminating() { return terminating; }
+    /** On this node. */
+    public boolean local() { return local; }
+    public String nodeName() { return nodeName; }
+    /** {@code KUBE-SEP-...}. */
+    public String chain() { return chain; }
+    /** nftables base name; chains are {@code endpoint-BASE}, affinity sets {@code affinity-BASE}. */
+    public String nftBase() {
+        // Computed on first use: only the nftables renderer needs it.
+        if (nftBase == null) {
+            nftBase = ChainNames.nftEndpointBase(spn, ip, port);
+        }
+        return nftBase;
+    }
+
+    /** Same address and conditions: the derived names can be reused. */
+    boolean sameAs(EndpointSpec e, boolean isLocal) {
+        return ip.equals(e.ip()) && port == e.port() && ready == e.ready() && serving == e.serving()
+                && terminating == e.terminating() && local == isLocal
+                && java.util.Objects.equals(nodeName, e.nodeName());
+    }
+
+    @Override
+    public String toString() {
+        return address;
+    }
+}

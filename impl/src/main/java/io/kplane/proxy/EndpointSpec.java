@@ -1,0 +1,19 @@
+package io.kplane.proxy;
+
+/**
+ * One endpoint address of an EndpointSlice for one port, with its conditions.
+ *
+ * <p>Conditions follow the API defaults as kube-proxy reads them: {@code ready} unset means
+ * ready, {@code serving} unset means the value of ready, {@code terminating} unset means false.
+ */
+public record EndpointSpec(String ip, int port, boolean ready, boolean serving, boolean terminating, String nodeName) {
+
+    public static EndpointSpec ready(String ip, int port, String nodeName) {
+        return new EndpointSpec(ip, port, true, true, false, nodeName);
+    }
+
+    /** {@code ip:port}, the form kube-proxy hashes into endpoint chain names and DNATs to. */
+    public String address() {
+        return ip + ":" + port;
+    }
+}

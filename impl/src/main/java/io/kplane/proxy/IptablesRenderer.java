@@ -1,0 +1,549 @@
+package io.kplane.proxy;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Renders kube-proxy's iptables rules ({@code pkg/proxy/iptables/proxier.go}) as
+ * {@code iptables-restore} input: the same chains, names, rule order and arguments, with services in
+ * name order (upstream iterates a Go map, i.e. in random order).
+ *
+ * <p>Partial sync (KEP-3453): the top-level chains (KUBE-SERVICES, KUBE-NODEPORTS, KUBE-POSTROUTING,
+ * KUBE-MARK-MASQ and the whole filter table) are written every time; the per-service chains
+ * (SVC/SVL/EXT/FW/SEP) only for services that changed, plus flush-and-delete of chains no longer
+ * used. Each service port's text is kept between syncs, so a partial sync copies the unchanged
+ * services' top-level lines instead of formatting them again.
+ *
+ * <p>Single writer: one renderer per proxy, called from the sync thread only.
+ */
+public final class IptablesRenderer {
+    static final String KUBE_SERVICES = "KUBE-SERVICES";
+    static final String KUBE_EXTERNAL_SERVICES = "KUBE-EXTERNAL-SERVICES";
+    static final String KUBE_NODEPORTS = "KUBE-NODEPORTS";
+    static final String KUBE_POSTROUTING = "KUBE-POSTROUTING";
+    static final String KUBE_MARK_MASQ = "KUBE-MARK-MASQ";
+    static final String KUBE_FORWARD = "KUBE-FORWARD";
+    static final String KUBE_PROXY_FIREWALL = "KUBE-PROXY-FIREWALL";
+    static final String KUBE_FIREWALL = "KUBE-FIREWALL";
+
+    /** A jump from a built-in chain to one of ours; kube-proxy ensures these with {@code iptables -I}, not in the restore input. */
+    public record JumpRule(String table, String chain, String rule) {
+    }
+
+    /** kube-proxy's {@code iptablesJumpChains} plus the kubelet's KUBE-FIREWALL jumps, in its order. */
+    public static final List<JumpRule> JUMP_RULES = List.of(
+            new JumpRule("filter", "INPUT", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
+            new JumpRule("filter", "FORWARD", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
+            new JumpRule("filter", "INPUT", "-m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS"),
+            new JumpRule("filter", "FORWARD", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+            new JumpRule("filter", "OUTPUT", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+            new JumpRule("filter", "FORWARD", "-m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD"),
+            new JumpRule("filter", "INPUT", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+            new JumpRule("filter", "OUTPUT", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+            new JumpRule("filter", "FORWARD", "-m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+            new JumpRule("nat", "OUTPUT", "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+            new JumpRule("nat", "PREROUTING", "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+            new JumpRule("nat", "POSTROUTING", "-m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING"),
+            new JumpRule("filter", "INPUT", "-j KUBE-FIREWALL"),
+            new JumpRule("filter", "OUTPUT", "-j KUBE-FIREWALL"));
+
+    /** The text of one service port, kept between syncs. */
+    private static final class Fragment {
+        String filterRules;
+        int filterRuleCount;
+        String natTopRules;
+        int natTopRuleCount;
+        String natChainLines;
+        String natChainRules;
+        int natChainRuleCount;
+        List<String> chains;
+        int noLocalInternal;
+        int noLocalExternal;
+    }
+
+    private final ProxyConfig config;
+    private final String mark;
+    private final String ifNotLocal;
+    private final String ifLocal;
+    private final Map<NamespacedName, List<Fragment>> renderedByService = new HashMap<>();
+    /** Service chains installed by the last sync (what a partial sync must not forget to delete). */
+    private final Set<String> installedChains = new HashSet<>();
+    private final List<String> probabilities = new ArrayList<>();
+    private final StringBuilder scratch = new StringBuilder(1 << 12);
+    private final StringBuilder out = new StringBuilder(1 << 16);
+    private final StringBuilder natChainsOut = new StringBuilder(1 << 16);
+    private final StringBuilder natRulesOut = new StringBuilder(1 << 16);
+    private boolean largeClusterMode;
+    private boolean needFullSync = true;
+    private int noLocalEndpointsInternal;
+    private int noLocalEndpointsExternal;
+
+    public IptablesRenderer(ProxyConfig config) {
+        this.config = config;
+        this.mark = config.masqueradeMark();
+        this.ifNotLocal = config.clusterCIDR() == null ? null : "! -s " + config.clusterCIDR();
+        this.ifLocal = config.clusterCIDR() == null ? null : "-s " + config.clusterCIDR();
+        probabilities.add("<bad value>");
+    }
+
+    /** Forces the next {@link #render} to be a full sync (after a failed restore, or periodically). */
+    public void requestFullSync() {
+        needFullSync = true;
+    }
+
+    public boolean needsFullSync() {
+        return needFullSync;
+    }
+
+    /** Whether the last render was in large-cluster mode (no per-endpoint comments). */
+    public boolean largeClusterMode() {
+        return largeClusterMode;
+    }
+
+    /** kube-proxy's {@code sync_proxy_rules_no_local_endpoints_total{traffic_policy="internal"}} after the last render. */
+    public int noLocalEndpointsInternal() {
+        return noLocalEndpointsInternal;
+    }
+
+    public int noLocalEndpointsExternal() {
+        return noLocalEndpointsExternal;
+    }
+
+    /**
+     * Renders the restore input for the tracker's current table. {@code changed} are the Services
+     * changed since the last render (from {@link ServiceTracker#applyPending()}); {@code full} asks
+     * for a full sync. The renderer assumes the input will be applied; if applying fails, call
+     * {@link #requestFullSync()}.
+     */
+    public IptablesRuleset render(ServiceTracker tracker, Set<NamespacedName> changed, boolean full) {
+        boolean large = tracker.totalEndpoints() > config.largeClusterThreshold();
+        boolean doFull = full || needFullSync || large != largeClusterMode;
+        largeClusterMode = large;
+
+        // Chains the changed (or, in a full sync, all) services had before this sync.
+        Set<String> previous = new HashSet<>();
+        if (doFull) {
+            previous.addAll(installedChains);
+            renderedByService.clear();
+        } else {
+            for (NamespacedName svc : changed) {
+                List<Fragment> old = renderedByService.remove(svc);
+                if (old != null) {
+                    for (Fragment f : old) {
+                        previous.addAll(f.chains);
+                    }
+                }
+            }
+        }
+        Set<String> current = new HashSet<>();
+
+        out.setLength(0);
+        natChainsOut.setLength(0);
+        natRulesOut.setLength(0);
+        int filterRuleCount = 0;
+        int natRuleCount = 0;
+        int natRuleTotal = 0;
+        int natChainCount = 0;
+        int written = 0;
+        noLocalEndpointsInternal = 0;
+        noLocalEndpointsExternal = 0;
+
+        out.append("*filter\n");
+        for (String c : new String[] {KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS,
+                KUBE_PROXY_FIREWALL}) {
+            chainLine(out, c);
+        }
+        if (config.localhostNodePorts()) {
+            chainLine(out, KUBE_FIREWALL);
+            out.append("-A KUBE-FIREWALL -m comment --comment \"block incoming localnet connections\" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n");
+            filterRuleCount++;
+        }
+
+        for (String c : new String[] {KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ}) {
+            chainLine(natChainsOut, c);
+            natChainCount++;
+        }
+        natRulesOut.append("-A KUBE-POSTROUTING -m mark ! --mark ").append(mark).append('/').append(mark).append(" -j RETURN\n");
+        natRulesOut.append("-A KUBE-POSTROUTING -j MARK --xor-mark ").append(mark).append('\n');
+        natRulesOut.append("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully\n");
+        natRulesOut.append("-A KUBE-MARK-MASQ -j MARK --or-mark ").append(mark).append('\n');
+        natRuleCount += 4;
+        natRuleTotal += 4;
+
+        for (ServicePortEntry entry : tracker.ports().values()) {
+            Fragment f = entry.iptablesOwner == this ? (Fragment) entry.iptablesFragment : null;
+            NamespacedName svc = null;
+            boolean rewrite = doFull || f == null || changed.contains(svc = entry.info().name().service());
+            if (rewrite) {
+                f = renderService(entry);
+                entry.iptablesOwner = this;
+                entry.iptablesFragment = f;
+                if (svc == null) {
+                    svc = entry.info().name().service();
+                }
+                renderedByService.computeIfAbsent(svc, k -> new ArrayList<>(1)).add(f);
+                current.addAll(f.chains);
+                written++;
+            }
+            noLocalEndpointsInternal += f.noLocalInternal;
+            noLocalEndpointsExternal += f.noLocalExternal;
+            out.append(f.filterRules);
+            filterRuleCount += f.filterRuleCount;
+            natRulesOut.append(f.natTopRules);
+            natRuleCount += f.natTopRuleCount;
+            natRuleTotal += f.natTopRuleCount + f.natChainRuleCount;
+            if (rewrite) {
+                natChainsOut.append(f.natChainLines);
+                natChainCount += f.chains.size();
+                natRulesOut.append(f.natChainRules);
+                natRuleCount += f.natChainRuleCount;
+            }
+        }
+
+        List<String> deleted = new ArrayList<>();
+        for (String c : previous) {
+            if (!current.contains(c)) {
+                deleted.add(c);
+            }
+        }
+        deleted.sort(null);
+        for (String c : deleted) {
+            // A chain line flushes the chain; then it can be deleted.
+            chainLine(natChainsOut, c);
+            natChainCount++;
+            natRulesOut.append("-X ").append(c).append('\n');
+            installedChains.remove(c);
+        }
+        installedChains.addAll(current);
+
+        natRulesOut.append("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL");
+        if (!config.localhostNodePorts()) {
+            natRulesOut.append(" ! -d 127.0.0.0/8");
+        }
+        natRulesOut.append(" -j KUBE-NODEPORTS\n");
+        natRuleCount++;
+        natRuleTotal++;
+
+        out.append("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\n");
+        out.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark ")
+                .append(mark).append('/').append(mark).append(" -j ACCEPT\n");
+        out.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
+        filterRuleCount += 3;
+        out.append("COMMIT\n*nat\n");
+        out.append(natChainsOut).append(natRulesOut).append("COMMIT\n");
+
+        needFullSync = false;
+        return new IptablesRuleset(out.toString(), doFull, filterRuleCount, natRuleCount, natRuleTotal,
+                natChainCount, List.copyOf(deleted), written);
+    }
+
+    /** The service chains the rules installed so far define (for tests and for cleanup). */
+    public Set<String> installedChains() {
+        return java.util.Collections.unmodifiableSet(installedChains);
+    }
+
+    private static void chainLine(StringBuilder sb, String chain) {
+        sb.append(':').append(chain).append(" - [0:0]\n");
+    }
+
+    private String probability(int n) {
+        while (probabilities.size() <= n) {
+            int i = probabilities.size();
+            // Go's %0.10f rounds the exact binary value half-to-even; BigDecimal(double) is that exact value.
+            probabilities.add(new BigDecimal(1.0 / i).setScale(10, RoundingMode.HALF_EVEN).toPlainString());
+        }
+        return probabilities.get(n);
+    }
+
+    /** One service port's rules, following syncProxyRules' per-service loop line for line. */
+    private Fragment renderService(ServicePortEntry entry) {
+        ServicePortInfo svc = entry.info();
+        ServicePortSpec spec = svc.spec();
+        String proto = svc.protocol();
+        String name = svc.nameString();
+        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
+        boolean hasEndpoints = cat.hasAny();
+
+        String clusterPolicyChain = svc.clusterChain();
+        boolean usesClusterPolicyChain = !cat.cluster().isEmpty() && svc.usesClusterEndpoints();
+        String localPolicyChain = svc.localChain();
+        boolean usesLocalPolicyChain = !cat.local().isEmpty() && svc.usesLocalEndpoints();
+
+        String internalTrafficChain = clusterPolicyChain;
+        boolean hasInternalEndpoints = hasEndpoints;
+        if (svc.internalPolicyLocal()) {
+            internalTrafficChain = localPolicyChain;
+            if (cat.local().isEmpty()) {
+                hasInternalEndpoints = false;
+            }
+        }
+        String externalPolicyChain = clusterPolicyChain;
+        boolean hasExternalEndpoints = hasEndpoints;
+        if (svc.externalPolicyLocal()) {
+            externalPolicyChain = localPolicyChain;
+            if (cat.local().isEmpty()) {
+                hasExternalEndpoints = false;
+            }
+        }
+        String externalTrafficChain = svc.externalChain();
+        boolean usesExternalTrafficChain = hasEndpoints && svc.externallyAccessible();
+        String loadBalancerTrafficChain = externalTrafficChain;
+        String fwChain = svc.firewallChain();
+        boolean usesFWChain = hasEndpoints && !spec.loadBalancerIPs().isEmpty()
+                && !spec.loadBalancerSourceRanges().isEmpty();
+        if (usesFWChain) {
+            loadBalancerTrafficChain = fwChain;
+        }
+
+        Fragment f = new Fragment();
+        String internalFilterTarget = null;
+        String internalFilterComment = null;
+        String externalFilterTarget = null;
+        String externalFilterComment = null;
+        if (!hasEndpoints) {
+            internalFilterTarget = "REJECT";
+            internalFilterComment = "\"" + name + " has no endpoints\"";
+            externalFilterTarget = "REJECT";
+            externalFilterComment = internalFilterComment;
+        } else {
+            if (!hasInternalEndpoints) {
+                internalFilterTarget = "DROP";
+                internalFilterComment = "\"" + name + " has no local endpoints\"";
+                f.noLocalInternal = 1;
+            }
+            if (!hasExternalEndpoints) {
+                externalFilterTarget = "DROP";
+                externalFilterComment = "\"" + name + " has no local endpoints\"";
+                f.noLocalExternal = 1;
+            }
+        }
+
+        StringBuilder sb = scratch;
+        // ---- filter table lines
+        sb.setLength(0);
+        int filterCount = 0;
+        if (!hasInternalEndpoints) {
+            sb.append("-A KUBE-SERVICES -m comment --comment ").append(internalFilterComment);
+            protoDst(sb, proto, spec.clusterIP(), svc.portString());
+            sb.append(" -j ").append(internalFilterTarget).append('\n');
+            filterCount++;
+        }
+        if (!hasExternalEndpoints) {
+            for (String ip : spec.externalIPs()) {
+                sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(externalFilterComment);
+                protoDst(sb, proto, ip, svc.portString());
+                sb.append(" -j ").append(externalFilterTarget).append('\n');
+                filterCount++;
+            }
+        }
+        for (String lb : spec.loadBalancerIPs()) {
+            if (usesFWChain) {
+                sb.append("-A KUBE-PROXY-FIREWALL -m comment --comment \"").append(name)
+                        .append(" traffic not accepted by ").append(fwChain).append('"');
+                protoDst(sb, proto, lb, svc.portString());
+                sb.append(" -j DROP\n");
+                filterCount++;
+            }
+        }
+        if (!hasExternalEndpoints) {
+            for (String lb : spec.loadBalancerIPs()) {
+                sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(externalFilterComment);
+                protoDst(sb, proto, lb, svc.portString());
+                sb.append(" -j ").append(externalFilterTarget).append('\n');
+                filterCount++;
+            }
+        }
+        if (spec.nodePort() != 0 && !hasExternalEndpoints) {
+            sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(externalFilterComment)
+                    .append(" -m addrtype --dst-type LOCAL -m ").append(proto).append(" -p ").append(proto)
+                    .append(" --dport ").append(svc.nodePortString()).append(" -j ").append(externalFilterTarget).append('\n');
+            filterCount++;
+        }
+        if (spec.healthCheckNodePort() != 0) {
+            sb.append("-A KUBE-NODEPORTS -m comment --comment \"").append(name)
+                    .append(" health check node port\" -m tcp -p tcp --dport ").append(spec.healthCheckNodePort())
+                    .append(" -j ACCEPT\n");
+            filterCount++;
+        }
+        f.filterRules = sb.toString();
+        f.filterRuleCount = filterCount;
+
+        // ---- nat: KUBE-SERVICES / KUBE-NODEPORTS lines (written on every sync)
+        sb.setLength(0);
+        int topCount = 0;
+        if (hasInternalEndpoints) {
+            sb.append("-A KUBE-SERVICES -m comment --comment \"").append(name).append(" cluster IP\"");
+            protoDst(sb, proto, spec.clusterIP(), svc.portString());
+            sb.append(" -j ").append(internalTrafficChain).append('\n');
+            topCount++;
+        }
+        if (hasEndpoints) {
+            for (String ip : spec.externalIPs()) {
+                sb.append("-A KUBE-SERVICES -m comment --comment \"").append(name).append(" external IP\"");
+                protoDst(sb, proto, ip, svc.portString());
+                sb.append(" -j ").append(externalTrafficChain).append('\n');
+                topCount++;
+            }
+            for (String lb : spec.loadBalancerIPs()) {
+                sb.append("-A KUBE-SERVICES -m comment --comment \"").append(name).append(" loadbalancer IP\"");
+                protoDst(sb, proto, lb, svc.portString());
+                sb.append(" -j ").append(loadBalancerTrafficChain).append('\n');
+                topCount++;
+            }
+            if (spec.nodePort() != 0) {
+                // localhost NodePorts get a separate nfacct-counted rule only when the nfacct
+                // counter exists; kplane does not create nfacct objects, so that rule is omitted.
+                sb.append("-A KUBE-NODEPORTS -m comment --comment ").append(name)
+                        .append(" -m ").append(proto).append(" -p ").append(proto)
+                        .append(" --dport ").append(svc.nodePortString())
+                        .append(" -j ").append(externalTrafficChain).append('\n');
+                topCount++;
+            }
+        }
+        f.natTopRules = sb.toString();
+        f.natTopRuleCount = topCount;
+
+        // ---- nat: the service's own chains (written only when the service changed)
+        List<String> chains = new ArrayList<>();
+        StringBuilder rules = new StringBuilder(256 + 256 * cat.reachable().size());
+        int ruleCount = 0;
+        if (hasInternalEndpoints) {
+            if (config.masqueradeAll() || ifNotLocal != null) {
+                rules.append("-A ").append(internalTrafficChain).append(" -m comment --comment \"").append(name)
+                        .append(" cluster IP\"");
+                protoDst(rules, proto, spec.clusterIP(), svc.portString());
+                if (!config.masqueradeAll()) {
+                    rules.append(' ').append(ifNotLocal);
+                }
+                rules.append(" -j KUBE-MARK-MASQ\n");
+                ruleCount++;
+            }
+        }
+        if (usesExternalTrafficChain) {
+            chains.add(externalTrafficChain);
+            if (!svc.externalPolicyLocal()) {
+                rules.append("-A ").append(externalTrafficChain)
+                        .append(" -m comment --comment \"masquerade traffic for ").append(name)
+                        .append(" external destinations\" -j KUBE-MARK-MASQ\n");
+                ruleCount++;
+            } else {
+                if (ifLocal != null) {
+                    rules.append("-A ").append(externalTrafficChain).append(" -m comment --comment \"pod traffic for ")
+                            .append(name).append(" external destinations\" ").append(ifLocal)
+                            .append(" -j ").append(clusterPolicyChain).append('\n');
+                    ruleCount++;
+                }
+                rules.append("-A ").append(externalTrafficChain)
+                        .append(" -m comment --comment \"masquerade LOCAL traffic for ").append(name)
+                        .append(" external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n");
+                rules.append("-A ").append(externalTrafficChain)
+                        .append(" -m comment --comment \"route LOCAL traffic for ").append(name)
+                        .append(" external destinations\" -m addrtype --src-type LOCAL -j ")
+                        .append(clusterPolicyChain).append('\n');
+                ruleCount += 2;
+            }
+            if (hasExternalEndpoints) {
+                rules.append("-A ").append(externalTrafficChain).append(" -j ").append(externalPolicyChain).append('\n');
+                ruleCount++;
+            }
+        }
+        if (usesFWChain) {
+            chains.add(fwChain);
+            String prefix = "-A " + fwChain + " -m comment --comment \"" + name + " loadbalancer IP\"";
+            boolean allowFromNode = false;
+            for (String cidr : spec.loadBalancerSourceRanges()) {
+                rules.append(prefix).append(" -s ").append(cidr).append(" -j ").append(externalTrafficChain).append('\n');
+                ruleCount++;
+                if (config.nodeIP() != null && Cidr.parse(cidr).contains(config.nodeIP())) {
+                    allowFromNode = true;
+                }
+            }
+            if (allowFromNode) {
+                for (String lb : spec.loadBalancerIPs()) {
+                    rules.append(prefix).append(" -s ").append(lb).append(" -j ").append(externalTrafficChain).append('\n');
+                    ruleCount++;
+                }
+            }
+            rules.append("-A ").append(fwChain).append(" -m comment --comment \"other traffic to ").append(name)
+                    .append(" will be dropped by KUBE-PROXY-FIREWALL\"\n");
+            ruleCount++;
+        }
+        if (usesClusterPolicyChain) {
+            chains.add(clusterPolicyChain);
+            ruleCount += writeServiceToEndpointRules(rules, name, spec, clusterPolicyChain, cat.cluster());
+        }
+        if (usesLocalPolicyChain) {
+            chains.add(localPolicyChain);
+            ruleCount += writeServiceToEndpointRules(rules, name, spec, localPolicyChain, cat.local());
+        }
+        for (EndpointInfo ep : cat.reachable()) {
+            String sep = ep.chain();
+            chains.add(sep);
+            rules.append("-A ").append(sep);
+            if (!largeClusterMode) {
+                rules.append(" -m comment --comment ").append(name);
+            }
+            rules.append(" -s ").append(ep.ip()).append(" -j KUBE-MARK-MASQ\n");
+            rules.append("-A ").append(sep);
+            if (!largeClusterMode) {
+                rules.append(" -m comment --comment ").append(name);
+            }
+            if (spec.clientIPAffinity()) {
+                rules.append(" -m recent --name ").append(sep).append(" --set");
+            }
+            rules.append(" -m ").append(proto).append(" -p ").append(proto).append(" -j DNAT --to-destination ")
+                    .append(ep.address()).append('\n');
+            ruleCount += 2;
+        }
+        f.natChainRules = rules.toString();
+        f.natChainRuleCount = ruleCount;
+        sb.setLength(0);
+        for (String c : chains) {
+            chainLine(sb, c);
+        }
+        f.natChainLines = sb.toString();
+        f.chains = List.copyOf(chains);
+        return f;
+    }
+
+    private int writeServiceToEndpointRules(StringBuilder rules, String name, ServicePortSpec spec, String svcChain,
+                                            List<EndpointInfo> endpoints) {
+        int count = 0;
+        if (spec.clientIPAffinity()) {
+            for (EndpointInfo ep : endpoints) {
+                rules.append("-A ").append(svcChain);
+                if (!largeClusterMode) {
+                    rules.append(" -m comment --comment \"").append(name).append(" -> ").append(ep.address()).append('"');
+                }
+                rules.append(" -m recent --name ").append(ep.chain()).append(" --rcheck --seconds ")
+                        .append(spec.stickySeconds()).append(" --reap -j ").append(ep.chain()).append('\n');
+                count++;
+            }
+        }
+        int n = endpoints.size();
+        for (int i = 0; i < n; i++) {
+            EndpointInfo ep = endpoints.get(i);
+            rules.append("-A ").append(svcChain);
+            if (!largeClusterMode) {
+                rules.append(" -m comment --comment \"").append(name).append(" -> ").append(ep.address()).append('"');
+            }
+            if (i < n - 1) {
+                rules.append(" -m statistic --mode random --probability ").append(probability(n - i));
+            }
+            rules.append(" -j ").append(ep.chain()).append('\n');
+            count++;
+        }
+        return count;
+    }
+
+    private static void protoDst(StringBuilder sb, String proto, String ip, String port) {
+        sb.append(" -m ").append(proto).append(" -p ").append(proto).append(" -d ").append(ip)
+                .append(" --dport ").append(port);
+    }
+}

@@ -1,0 +1,56 @@
+package io.kplane.proxy;
+
+/**
+ * Node-level settings of the proxy, with kube-proxy's defaults.
+ *
+ * @param nodeName           this node's name (endpoints with this nodeName are local)
+ * @param nodeIP             this node's IP (for LoadBalancerSourceRanges), may be null
+ * @param clusterCIDR        pod CIDR for the local-traffic detector, or null for none
+ * @param masqueradeAll      SNAT all traffic to cluster IPs
+ * @param masqueradeBit      the fwmark bit used to mark packets for SNAT (default 14)
+ * @param localhostNodePorts allow NodePorts on 127.0.0.0/8 (kube-proxy's default: true)
+ * @param ipvsScheduler      IPVS scheduler (rr, lc, dh, sh, sed, nq, ...)
+ * @param largeClusterThreshold endpoints above which per-endpoint comments are dropped (1000)
+ */
+public record ProxyConfig(String nodeName, String nodeIP, String clusterCIDR, boolean masqueradeAll,
+                          int masqueradeBit, boolean localhostNodePorts, String ipvsScheduler,
+                          int largeClusterThreshold) {
+
+    public static ProxyConfig defaults(String nodeName) {
+        return new ProxyConfig(nodeName, null, null, false, 14, true, "rr", 1000);
+    }
+
+    public ProxyConfig withClusterCIDR(String cidr) {
+        return new ProxyConfig(nodeName, nodeIP, cidr, masqueradeAll, masqueradeBit, localhostNodePorts,
+                ipvsScheduler, largeClusterThreshold);
+    }
+
+    public ProxyConfig withNodeIP(String ip) {
+        return new ProxyConfig(nodeName, ip, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
+                ipvsScheduler, largeClusterThreshold);
+    }
+
+    public ProxyConfig withMasqueradeAll(boolean all) {
+        return new ProxyConfig(nodeName, nodeIP, clusterCIDR, all, masqueradeBit, localhostNodePorts,
+                ipvsScheduler, largeClusterThreshold);
+    }
+
+    public ProxyConfig withIpvsScheduler(String scheduler) {
+        return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
+                scheduler, largeClusterThreshold);
+    }
+
+    public ProxyConfig withLocalhostNodePorts(boolean on) {
+        return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, on,
+                ipvsScheduler, largeClusterThreshold);
+    }
+
+    /**
+     * The mark as kube-proxy prints it: Go's {@code %#08x} pads the digits (not the prefix) to 8,
+     * so bit 14 is {@code 0x00004000}.
+     */
+    public String masqueradeMark() {
+        String hex = Integer.toHexString(1 << masqueradeBit);
+        return "0x" + "00000000".substring(Math.min(8, hex.length())) + hex;
+    }
+}
