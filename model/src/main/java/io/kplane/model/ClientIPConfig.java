@@ -1,0 +1,19 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.Map;
+
+/** ClientIP session affinity: stickiness timeout (default 10800 s). */
+public record ClientIPConfig(
+    Integer timeoutSeconds,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public ClientIPConfig {
+    extra = Immutable.map(extra);
+  }
+
+  public int timeoutSecondsOrDefault() {
+    return timeoutSeconds != null ? timeoutSeconds : 10800;
+  }
+}

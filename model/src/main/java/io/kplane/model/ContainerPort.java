@@ -1,0 +1,23 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.Map;
+
+/** A port a container exposes. */
+public record ContainerPort(
+    String name,
+    Integer containerPort,
+    Integer hostPort,
+    String hostIP,
+    String protocol,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public ContainerPort {
+    extra = Immutable.map(extra);
+  }
+
+  public static ContainerPort of(String name, int containerPort) {
+    return new ContainerPort(name, containerPort, null, null, null, null);
+  }
+}

@@ -1,0 +1,17 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.Map;
+
+/** Exactly one of waiting, running or terminated. */
+public record ContainerState(
+    ContainerStateWaiting waiting,
+    ContainerStateRunning running,
+    ContainerStateTerminated terminated,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public ContainerState {
+    extra = Immutable.map(extra);
+  }
+}

@@ -1,0 +1,18 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.Map;
+
+/** A port of an EndpointSlice. */
+public record EndpointPort(
+    String name,
+    String protocol,
+    Integer port,
+    String appProtocol,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public EndpointPort {
+    extra = Immutable.map(extra);
+  }
+}

@@ -1,0 +1,17 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** A command probe action. */
+public record ExecAction(
+    List<String> command,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public ExecAction {
+    command = Immutable.list(command);
+    extra = Immutable.map(extra);
+  }
+}

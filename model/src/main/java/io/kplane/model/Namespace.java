@@ -1,0 +1,40 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.Map;
+
+/** A namespace (core/v1 Namespace). */
+public record Namespace(
+    String apiVersion,
+    String kind,
+    ObjectMeta metadata,
+    NamespaceSpec spec,
+    NamespaceStatus status,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) implements KubeObject {
+
+  public Namespace {
+    if (apiVersion == null) {
+      apiVersion = API_VERSION;
+    }
+    if (kind == null) {
+      kind = KIND;
+    }
+    extra = Immutable.map(extra);
+  }
+
+  public Namespace withMetadata(ObjectMeta metadata) {
+    return new Namespace(apiVersion, kind, metadata, spec, status, extra);
+  }
+
+  public Namespace withSpec(NamespaceSpec spec) {
+    return new Namespace(apiVersion, kind, metadata, spec, status, extra);
+  }
+
+  public Namespace withStatus(NamespaceStatus status) {
+    return new Namespace(apiVersion, kind, metadata, spec, status, extra);
+  }
+
+  public static final String API_VERSION = "v1";
+  public static final String KIND = "Namespace";
+}

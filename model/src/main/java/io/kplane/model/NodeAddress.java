@@ -1,0 +1,20 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.Map;
+
+/** An address of a node (InternalIP, ExternalIP, Hostname, …). */
+public record NodeAddress(
+    String type,
+    String address,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public NodeAddress {
+    extra = Immutable.map(extra);
+  }
+
+  public static NodeAddress of(String type, String address) {
+    return new NodeAddress(type, address, null);
+  }
+}

@@ -1,0 +1,18 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** Required (filter) and preferred (score) node affinity. */
+public record NodeAffinity(
+    NodeSelector requiredDuringSchedulingIgnoredDuringExecution,
+    List<PreferredSchedulingTerm> preferredDuringSchedulingIgnoredDuringExecution,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public NodeAffinity {
+    preferredDuringSchedulingIgnoredDuringExecution = Immutable.list(preferredDuringSchedulingIgnoredDuringExecution);
+    extra = Immutable.map(extra);
+  }
+}

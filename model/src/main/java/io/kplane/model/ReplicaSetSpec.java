@@ -1,0 +1,34 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.Map;
+
+/** The desired state of a replica set. */
+public record ReplicaSetSpec(
+    Integer replicas,
+    Integer minReadySeconds,
+    LabelSelector selector,
+    PodTemplateSpec template,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public ReplicaSetSpec {
+    extra = Immutable.map(extra);
+  }
+
+  public ReplicaSetSpec withReplicas(Integer replicas) {
+    return new ReplicaSetSpec(replicas, minReadySeconds, selector, template, extra);
+  }
+
+  public ReplicaSetSpec withMinReadySeconds(Integer minReadySeconds) {
+    return new ReplicaSetSpec(replicas, minReadySeconds, selector, template, extra);
+  }
+
+  public ReplicaSetSpec withSelector(LabelSelector selector) {
+    return new ReplicaSetSpec(replicas, minReadySeconds, selector, template, extra);
+  }
+
+  public ReplicaSetSpec withTemplate(PodTemplateSpec template) {
+    return new ReplicaSetSpec(replicas, minReadySeconds, selector, template, extra);
+  }
+}

@@ -1,0 +1,18 @@
+package io.kplane.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import java.util.List;
+import java.util.Map;
+
+/** The observed state of a service. */
+public record ServiceStatus(
+    LoadBalancerStatus loadBalancer,
+    List<Condition> conditions,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+  public ServiceStatus {
+    conditions = Immutable.list(conditions);
+    extra = Immutable.map(extra);
+  }
+}
