@@ -1,0 +1,24 @@
+package io.kplane.scheduler;
+
+/**
+ * Writes the scheduler makes besides bindings, applied asynchronously by the runtime: preemption
+ * victims to delete, and the nominated node recorded in a pod's status. Their effects come back
+ * as ordinary pod events.
+ */
+public interface ClusterActions {
+
+    /** Delete a preemption victim (the API server sets its deletion timestamp, then removes it). */
+    void deletePod(PodInfo victim);
+
+    /** Record {@code status.nominatedNodeName} (null clears it). */
+    void setNominatedNode(PodInfo pod, String nodeName);
+
+    /** Actions that do nothing (for tests that don't care). */
+    ClusterActions NONE = new ClusterActions() {
+        @Override
+        public void deletePod(PodInfo victim) {}
+
+        @Override
+        public void setNominatedNode(PodInfo pod, String nodeName) {}
+    };
+}

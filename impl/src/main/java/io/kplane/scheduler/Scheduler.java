@@ -1,0 +1,487 @@
+package io.kplane.scheduler;
+
+import io.kplane.scheduler.framework.ClusterEvent;
+import io.kplane.scheduler.framework.CycleState;
+import io.kplane.scheduler.framework.Framework;
+import io.kplane.scheduler.framework.NodeStatuses;
+import io.kplane.scheduler.framework.Plugin;
+import io.kplane.scheduler.framework.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The scheduler core: cluster events in, scheduling decisions out. Single-threaded and
+ * deterministic given its inputs (events, the {@link Clock}, the seeded random source). A runtime
+ * calls the {@code on*} methods for informer events and bind results, and {@link #scheduleOne}
+ * in a loop; bindings leave through the {@link Binder} and complete asynchronously.
+ */
+public final class Scheduler {
+
+    /** Scheduler-wide settings. {@code percentageOfNodesToScore == 0} selects the adaptive default. */
+    public record Config(int percentageOfNodesToScore, boolean popFromBackoffQ) {
+        public static final Config DEFAULT = new Config(0, true);
+    }
+
+    /** Outcome of one scheduling attempt. */
+    public enum Result { SCHEDULED, UNSCHEDULABLE, ERROR, WAITING }
+
+    /** Observes attempts and bindings (metrics, benchmarks). Called on the scheduler thread. */
+    public interface Listener {
+        default void attempt(PodInfo pod, Result result, String node, long startNanos, long endNanos) {}
+
+        default void bound(PodInfo pod, String node, int attempts, long firstAttemptNanos) {}
+
+        Listener NONE = new Listener() {};
+    }
+
+    static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
+    static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Config config;
+    private final SchedulerCache cache = new SchedulerCache();
+    private final Snapshot snapshot = new Snapshot();
+    private final SchedulingQueue queue;
+    private final Framework framework;
+    private final ClusterActions actions;
+    private Listener listener = Listener.NONE;
+    private int nextStartNodeIndex;
+    private final HashMap<String, Binding> binding = new HashMap<>();
+    private final HashMap<String, Binding> waiting = new HashMap<>();
+    private final ArrayList<NodeInfo> feasible = new ArrayList<>();
+
+    /** A pod between assume and its binding result (or waiting at Permit). */
+    private record Binding(QueuedPodInfo queued, CycleState state, PodInfo assumed, long deadline) {}
+
+    /** Builds the plugins of a profile once the shared pieces exist. */
+    @FunctionalInterface
+    public interface ProfileFactory {
+        java.util.LinkedHashMap<Plugin, Integer> plugins(Scheduler scheduler);
+    }
+
+    /** A scheduler with the default profile (upstream's default plugins and weights). */
+    public Scheduler(Clock clock, RandomGenerator random, Binder binder, ClusterActions actions, Config config) {
+        this(clock, random, actions, config, s -> DefaultProfile.plugins(s, binder));
+    }
+
+    public Scheduler(Clock clock, RandomGenerator random, ClusterActions actions, Config config, ProfileFactory profile) {
+        this.clock = Objects.requireNonNull(clock);
+        this.random = Objects.requireNonNull(random);
+        this.actions = Objects.requireNonNull(actions);
+        this.config = config;
+        Framework[] fw = new Framework[1];
+        this.queue = new SchedulingQueue(p -> fw[0].runPreEnqueue(p), new HashMap<>(), config.popFromBackoffQ());
+        this.framework = fw[0] = new Framework(profile.plugins(this));
+        queue.setRegistrations(framework.eventRegistrations());
+    }
+
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    // ---- what plugins may use ----
+
+    public Snapshot snapshot() { return snapshot; }
+    public SchedulingQueue queue() { return queue; }
+    public SchedulerCache cache() { return cache; }
+    public Framework framework() { return framework; }
+    public ClusterActions actions() { return actions; }
+    public RandomGenerator random() { return random; }
+    public Clock clock() { return clock; }
+
+    // ---- cluster events ----
+
+    public void onNodeAdd(NodeInfo.NodeSpec node) {
+        cache.addNode(node);
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD), null, node, clock.nanos());
+    }
+
+    public void onNodeUpdate(NodeInfo.NodeSpec oldNode, NodeInfo.NodeSpec node) {
+        cache.updateNode(node);
+        int actionsMask = 0;
+        if (!oldNode.labels().equals(node.labels())) actionsMask |= ClusterEvent.UPDATE_NODE_LABEL;
+        if (!oldNode.taints().equals(node.taints())) actionsMask |= ClusterEvent.UPDATE_NODE_TAINT;
+        if (!oldNode.allocatable().equals(node.allocatable())) actionsMask |= ClusterEvent.UPDATE_NODE_ALLOCATABLE;
+        if (oldNode.unschedulable() != node.unschedulable()) actionsMask |= ClusterEvent.UPDATE_NODE_SCHEDULABLE;
+        if (actionsMask == 0) actionsMask = ClusterEvent.UPDATE_OTHER;
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, actionsMask), oldNode, node, clock.nanos());
+    }
+
+    public void onNodeDelete(String name) {
+        NodeInfo.NodeSpec old = cache.node(name);
+        cache.removeNode(name);
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.DELETE), old, null, clock.nanos());
+    }
+
+    public void onPodAdd(PodInfo pod) {
+        long now = clock.nanos();
+        if (pod.nodeName() != null) {
+            cache.addPod(pod);
+            queue.delete(pod.uid());
+            queue.onEvent(new ClusterEvent(ClusterEvent.Resource.ASSIGNED_POD, ClusterEvent.ADD), null, pod, now);
+        } else {
+            queue.add(pod, now);
+        }
+    }
+
+    public void onPodUpdate(PodInfo oldPod, PodInfo pod) {
+        long now = clock.nanos();
+        if (pod.nodeName() == null) {
+            queue.update(pod, now);
+            return;
+        }
+        boolean wasAssigned = oldPod != null && oldPod.nodeName() != null;
+        cache.addPod(pod);
+        queue.delete(pod.uid());
+        int mask;
+        if (!wasAssigned) {
+            mask = ClusterEvent.ADD;
+        } else {
+            mask = 0;
+            if (!oldPod.labels().equals(pod.labels())) mask |= ClusterEvent.UPDATE_POD_LABEL;
+            Resources a = oldPod.requests();
+            Resources b = pod.requests();
+            if (b.milliCpu() < a.milliCpu() || b.memory() < a.memory()) mask |= ClusterEvent.UPDATE_POD_SCALE_DOWN;
+            if (mask == 0) mask = ClusterEvent.UPDATE_OTHER;
+        }
+        queue.onEvent(new ClusterEvent(wasAssigned ? ClusterEvent.Resource.ASSIGNED_POD : ClusterEvent.Resource.ASSIGNED_POD, mask),
+                oldPod, pod, now);
+    }
+
+    public void onPodDelete(PodInfo pod) {
+        long now = clock.nanos();
+        Binding w = waiting.remove(pod.uid());
+        if (w != null) {
+            framework.runUnreserve(w.state(), w.assumed(), w.assumed().nodeName());
+            cache.forgetPod(pod.uid());
+        }
+        queue.delete(pod.uid());
+        PodInfo cached = cache.pod(pod.uid());
+        if (cached != null) {
+            cache.removePod(pod.uid());
+            queue.onEvent(new ClusterEvent(ClusterEvent.Resource.ASSIGNED_POD, ClusterEvent.DELETE), cached, null, now);
+        }
+    }
+
+    public void onNamespace(String namespace, Map<String, String> labels) {
+        cache.setNamespaceLabels(namespace, labels);
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NAMESPACE, ClusterEvent.ADD), null, null, clock.nanos());
+    }
+
+    public void onDisruptionBudget(String key, Disruption pdb) {
+        if (pdb == null) {
+            cache.removeDisruption(key);
+        } else {
+            cache.putDisruption(key, pdb);
+        }
+    }
+
+    public void onService(String key, String namespace, Selector selector) {
+        if (selector == null) {
+            cache.removeService(key);
+        } else {
+            cache.putService(key, namespace, selector);
+        }
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.SERVICE, ClusterEvent.ADD), null, null, clock.nanos());
+    }
+
+    /** The result of an asynchronous binding started by this scheduler. */
+    public void onBindResult(String uid, boolean ok, String error) {
+        Binding b = binding.remove(uid);
+        if (b == null) {
+            return;
+        }
+        String node = b.assumed().nodeName();
+        if (ok) {
+            cache.finishBinding(uid);
+            queue.done(uid);
+            framework.runPostBind(b.state(), b.assumed(), node);
+            listener.bound(b.assumed(), node, b.queued().attempts(), b.queued().initialAttemptTimestamp());
+            return;
+        }
+        failBinding(b, error);
+    }
+
+    private void failBinding(Binding b, String error) {
+        long now = clock.nanos();
+        PodInfo assumed = b.assumed();
+        framework.runUnreserve(b.state(), assumed, assumed.nodeName());
+        cache.forgetPod(assumed.uid());
+        // Resources were freed: pods waiting for them may fit now.
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.ASSIGNED_POD, ClusterEvent.DELETE), assumed, null, now);
+        queue.addUnschedulable(b.queued(), true, now);
+    }
+
+    /** Permit: let a waiting pod proceed to binding. */
+    public void allowWaiting(String uid) {
+        Binding w = waiting.remove(uid);
+        if (w != null) {
+            bind(w);
+        }
+    }
+
+    /** Permit: reject a waiting pod. */
+    public void rejectWaiting(String uid, String reason) {
+        Binding w = waiting.remove(uid);
+        if (w != null) {
+            failBinding(w, reason);
+        }
+    }
+
+    /** Periodic housekeeping: permit timeouts and the unschedulable-pool timeout. */
+    public void tick() {
+        long now = clock.nanos();
+        for (Iterator<Binding> it = waiting.values().iterator(); it.hasNext(); ) {
+            Binding w = it.next();
+            if (w.deadline() <= now) {
+                it.remove();
+                failBinding(w, "permit timeout");
+            }
+        }
+        queue.flushUnschedulableLeftover(now);
+    }
+
+    // ---- scheduling ----
+
+    /** Runs one scheduling cycle if a pod is ready; returns false when there was none. */
+    public boolean scheduleOne() {
+        long start = clock.nanos();
+        QueuedPodInfo q = queue.pop(start);
+        if (q == null) {
+            return false;
+        }
+        PodInfo pod = q.pod();
+        cache.updateSnapshot(snapshot);
+        CycleState state = framework.newCycleState();
+        Decision d = schedulePod(state, pod);
+        if (d.node == null) {
+            handleFailure(q, state, pod, d, start);
+            return true;
+        }
+        PodInfo assumed = pod.toBuilder().nodeName(d.node).nominatedNodeName(null).build();
+        cache.assumePod(assumed);
+        Status s = framework.runReserve(state, assumed, d.node);
+        if (!s.isSuccess()) {
+            cache.forgetPod(pod.uid());
+            q.unschedulablePlugins.add(s.plugin());
+            queue.addUnschedulable(q, s.code() == Status.Code.ERROR, clock.nanos());
+            listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanos());
+            return true;
+        }
+        s = framework.runPermit(state, assumed, d.node);
+        if (s.isRejected() || s.code() == Status.Code.ERROR) {
+            framework.runUnreserve(state, assumed, d.node);
+            cache.forgetPod(pod.uid());
+            q.unschedulablePlugins.add(s.plugin());
+            queue.addUnschedulable(q, s.code() == Status.Code.ERROR, clock.nanos());
+            listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanos());
+            return true;
+        }
+        if (queue.nominatedNode(pod.uid()) != null) {
+            queue.deleteNominated(pod.uid());
+        }
+        Binding b = new Binding(q, state, assumed, start + framework.permitTimeout());
+        if (s.code() == Status.Code.WAIT) {
+            waiting.put(pod.uid(), b);
+            listener.attempt(pod, Result.WAITING, d.node, start, clock.nanos());
+            return true;
+        }
+        bind(b);
+        listener.attempt(pod, Result.SCHEDULED, d.node, start, clock.nanos());
+        return true;
+    }
+
+    private void bind(Binding b) {
+        PodInfo assumed = b.assumed();
+        String node = assumed.nodeName();
+        Status s = framework.runPreBind(b.state(), assumed, node);
+        if (!s.isSuccess()) {
+            failBinding(b, s.reason());
+            return;
+        }
+        binding.put(assumed.uid(), b);
+        s = framework.runBind(b.state(), assumed, node);
+        if (s.isSuccess()) {
+            onBindResult(assumed.uid(), true, null);
+        } else if (s.code() != Status.Code.PENDING) {
+            binding.remove(assumed.uid());
+            failBinding(b, s.reason());
+        }
+    }
+
+    private void handleFailure(QueuedPodInfo q, CycleState state, PodInfo pod, Decision d, long start) {
+        if (d.error != null) {
+            queue.addUnschedulable(q, true, clock.nanos());
+            listener.attempt(pod, Result.ERROR, null, start, clock.nanos());
+            return;
+        }
+        q.unschedulablePlugins.addAll(d.rejectors);
+        if (framework.hasPostFilter()) {
+            Plugin.PostFilterResult r = framework.runPostFilter(state, pod, d.statuses);
+            if (r.status().isSuccess() && r.nominatedNode() != null) {
+                PodInfo nominated = pod.withNominatedNodeName(r.nominatedNode());
+                q.pod = nominated;
+                queue.addNominated(nominated, r.nominatedNode());
+                actions.setNominatedNode(pod, r.nominatedNode());
+            }
+        }
+        queue.addUnschedulable(q, false, clock.nanos());
+        listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanos());
+    }
+
+    /** The result of {@link #schedulePod}: a node, or why not. */
+    static final class Decision {
+        String node;
+        String error;
+        NodeStatuses statuses;
+        Set<String> rejectors = Set.of();
+        int evaluated;
+        int feasible;
+    }
+
+    /** Filters and scores; the decision for one pod against the current snapshot. */
+    Decision schedulePod(CycleState state, PodInfo pod) {
+        Decision d = new Decision();
+        if (snapshot.size() == 0) {
+            d.error = "no nodes available to schedule pods";
+            return d;
+        }
+        NodeStatuses statuses = new NodeStatuses();
+        d.statuses = statuses;
+        Framework.PreFilterOutcome pre = framework.runPreFilter(state, pod, snapshot);
+        if (!pre.status().isSuccess()) {
+            if (pre.status().code() == Status.Code.ERROR) {
+                d.error = pre.status().reason();
+                return d;
+            }
+            statuses.setAbsentStatus(pre.status());
+            d.rejectors = pre.rejectors();
+            return d;
+        }
+        findFeasible(state, pod, pre.nodeNames(), statuses);
+        d.feasible = feasible.size();
+        if (feasible.isEmpty()) {
+            Set<String> rejectors = new HashSet<>();
+            for (Status s : statuses.asMap().values()) {
+                rejectors.add(s.plugin());
+            }
+            d.rejectors = rejectors;
+            if (pre.nodeNames() != null) {
+                statuses.setAbsentStatus(Status.unresolvable("", "node(s) didn't satisfy PreFilter result"));
+            }
+            return d;
+        }
+        if (feasible.size() == 1) {
+            d.node = feasible.get(0).name();
+            return d;
+        }
+        Status s = framework.runPreScore(state, pod, feasible);
+        if (!s.isSuccess()) {
+            d.error = s.reason();
+            return d;
+        }
+        long[] scores = framework.runScore(state, pod, feasible);
+        d.node = feasible.get(selectHost(scores, feasible.size())).name();
+        return d;
+    }
+
+    /** Highest total score; ties broken uniformly at random (reservoir sampling, as upstream). */
+    int selectHost(long[] scores, int n) {
+        int selected = 0;
+        long max = scores[0];
+        int ties = 1;
+        for (int i = 1; i < n; i++) {
+            long s = scores[i];
+            if (s > max) {
+                max = s;
+                selected = i;
+                ties = 1;
+            } else if (s == max) {
+                ties++;
+                if (random.nextInt(ties) == 0) {
+                    selected = i;
+                }
+            }
+        }
+        return selected;
+    }
+
+    /** Upstream {@code numFeasibleNodesToFind}. */
+    int numFeasibleNodesToFind(int numAllNodes) {
+        int pct = config.percentageOfNodesToScore();
+        if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND || pct >= 100) {
+            return numAllNodes;
+        }
+        if (pct <= 0) {
+            pct = 50 - numAllNodes / 125;
+            if (pct < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) {
+                pct = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+            }
+        }
+        int num = (int) ((long) numAllNodes * pct / 100);
+        return Math.max(num, MIN_FEASIBLE_NODES_TO_FIND);
+    }
+
+    private void findFeasible(CycleState state, PodInfo pod, Set<String> restrict, NodeStatuses statuses) {
+        feasible.clear();
+        List<NodeInfo> nodes = snapshot.nodes();
+        if (restrict != null) {
+            List<NodeInfo> only = new ArrayList<>();
+            for (NodeInfo n : nodes) {
+                if (restrict.contains(n.name())) {
+                    only.add(n);
+                }
+            }
+            nodes = only;
+        }
+        boolean nominations = queue.hasNominations();
+        // A pod nominated by an earlier preemption tries its nominated node first.
+        String nominated = queue.nominatedNode(pod.uid());
+        if (nominated != null) {
+            NodeInfo n = snapshot.get(nominated);
+            if (n != null && (restrict == null || restrict.contains(nominated))) {
+                Status s = framework.runFiltersWithNominated(state, pod, n, queue.nominatedPods(nominated));
+                if (s.isSuccess()) {
+                    feasible.add(n);
+                    return;
+                }
+                statuses.put(nominated, s);
+            }
+        }
+        int all = nodes.size();
+        int toFind = numFeasibleNodesToFind(all);
+        int start = restrict == null ? nextStartNodeIndex % all : 0;
+        int processed = 0;
+        for (int i = 0; i < all; i++) {
+            NodeInfo n = nodes.get((start + i) % all);
+            processed++;
+            Status s = nominations
+                    ? framework.runFiltersWithNominated(state, pod, n, queue.nominatedPods(n.name()))
+                    : framework.runFilters(state, pod, n);
+            if (s.isSuccess()) {
+                feasible.add(n);
+                if (feasible.size() >= toFind) {
+                    break;
+                }
+            } else {
+                statuses.put(n.name(), s);
+            }
+        }
+        if (restrict == null) {
+            nextStartNodeIndex = (start + processed) % all;
+        }
+    }
+
+    /** Pods currently assumed and waiting for their binding result. */
+    public int bindingsInFlight() {
+        return binding.size();
+    }
+}

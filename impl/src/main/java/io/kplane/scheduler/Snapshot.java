@@ -1,0 +1,70 @@
+package io.kplane.scheduler;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state a scheduling cycle reads: copies of the cache's node infos, in zone-interleaved order
+ * (as upstream's node tree), plus namespace labels, PDBs, workload selectors for default spreading
+ * and image spread. Updated incrementally by {@link SchedulerCache#updateSnapshot}: only nodes
+ * whose generation moved are copied again.
+ */
+public final class Snapshot {
+
+    final HashMap<String, NodeInfo> byName = new HashMap<>();
+    final ArrayList<NodeInfo> list = new ArrayList<>();
+    final HashMap<String, Integer> position = new HashMap<>();
+    final ArrayList<NodeInfo> withAffinity = new ArrayList<>();
+    final ArrayList<NodeInfo> withRequiredAntiAffinity = new ArrayList<>();
+    Map<String, Map<String, String>> namespaceLabels = Map.of();
+    List<Disruption> disruptions = List.of();
+    Map<String, List<Selector>> serviceSelectors = Map.of();
+    final HashMap<String, Integer> imageNodeCounts = new HashMap<>();
+    long generation = -1;
+
+    /** All nodes, in evaluation order. */
+    public List<NodeInfo> nodes() {
+        return list;
+    }
+
+    public NodeInfo get(String nodeName) {
+        return byName.get(nodeName);
+    }
+
+    public int size() {
+        return list.size();
+    }
+
+    /** Nodes that have at least one pod with (anti-)affinity. */
+    public List<NodeInfo> nodesWithAffinityPods() {
+        return withAffinity;
+    }
+
+    /** Nodes that have at least one pod with required anti-affinity. */
+    public List<NodeInfo> nodesWithRequiredAntiAffinityPods() {
+        return withRequiredAntiAffinity;
+    }
+
+    public Map<String, String> namespaceLabels(String namespace) {
+        Map<String, String> l = namespaceLabels.get(namespace);
+        return l == null ? Map.of() : l;
+    }
+
+    public List<Disruption> disruptions() {
+        return disruptions;
+    }
+
+    /** Selectors of services in the namespace (for default topology spreading). */
+    public List<Selector> serviceSelectors(String namespace) {
+        List<Selector> l = serviceSelectors.get(namespace);
+        return l == null ? List.of() : l;
+    }
+
+    /** On how many nodes an image is present. */
+    public int imageNodeCount(String image) {
+        Integer c = imageNodeCounts.get(image);
+        return c == null ? 0 : c;
+    }
+}

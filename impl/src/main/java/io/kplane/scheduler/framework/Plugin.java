@@ -1,0 +1,110 @@
+package io.kplane.scheduler.framework;
+
+import io.kplane.scheduler.NodeInfo;
+import io.kplane.scheduler.PodInfo;
+import io.kplane.scheduler.Snapshot;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A scheduler plugin and the extension points it may implement (upstream {@code framework}
+ * interfaces). Each plugin gets a state slot index from the framework at construction.
+ */
+public interface Plugin {
+
+    String name();
+
+    /** Receives the plugin's {@link CycleState} slot. */
+    default void setSlot(int slot) {}
+
+    /** Events that may make pods this plugin rejected schedulable ({@code EnqueueExtensions}). */
+    default List<EventRegistration> eventsToRegister() {
+        return List.of();
+    }
+
+    /** Gate before a pod enters the active queue. */
+    interface PreEnqueue extends Plugin {
+        Status preEnqueue(PodInfo pod);
+    }
+
+    /** Result of PreFilter: a status and optionally the only node names worth evaluating. */
+    record PreFilterResult(Status status, Set<String> nodeNames) {
+        public static final PreFilterResult OK = new PreFilterResult(Status.SUCCESS, null);
+        public static final PreFilterResult SKIP = new PreFilterResult(Status.SKIP, null);
+    }
+
+    /** Computes per-cycle state; may narrow the candidate nodes or reject the pod outright. */
+    interface PreFilter extends Plugin {
+        PreFilterResult preFilter(CycleState state, PodInfo pod, Snapshot snapshot);
+
+        /** Incremental updates of this plugin's state when preemption adds/removes pods; null if none. */
+        default Extensions extensions() {
+            return null;
+        }
+
+        /** Upstream {@code PreFilterExtensions}. */
+        interface Extensions {
+            void addPod(CycleState state, PodInfo podToSchedule, PodInfo podToAdd, NodeInfo node);
+
+            void removePod(CycleState state, PodInfo podToSchedule, PodInfo podToRemove, NodeInfo node);
+        }
+    }
+
+    /** Per-node feasibility. */
+    interface Filter extends Plugin {
+        Status filter(CycleState state, PodInfo pod, NodeInfo node);
+    }
+
+    /** Result of PostFilter: a nominated node name or null. */
+    record PostFilterResult(Status status, String nominatedNode) {}
+
+    /** Runs when no node fits (preemption). */
+    interface PostFilter extends Plugin {
+        PostFilterResult postFilter(CycleState state, PodInfo pod, NodeStatuses statuses);
+    }
+
+    /** Computes per-cycle scoring state over the feasible nodes. */
+    interface PreScore extends Plugin {
+        Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible);
+    }
+
+    /** Scores a node in [0, 100] after normalization. */
+    interface Score extends Plugin {
+        long score(CycleState state, PodInfo pod, NodeInfo node);
+
+        /** Normalizes {@code scores[0..n)} in place; default none. */
+        default void normalize(CycleState state, PodInfo pod, long[] scores, int n) {}
+    }
+
+    /** Reserve/Unreserve: informational bookkeeping of the chosen node. */
+    interface Reserve extends Plugin {
+        Status reserve(CycleState state, PodInfo pod, String node);
+
+        void unreserve(CycleState state, PodInfo pod, String node);
+    }
+
+    /** Permit: approve, reject or delay (WAIT with a timeout) the binding. */
+    interface Permit extends Plugin {
+        Status permit(CycleState state, PodInfo pod, String node);
+
+        /** How long a WAIT may last, in nanoseconds. */
+        default long waitTimeoutNanos() {
+            return 0;
+        }
+    }
+
+    /** Work before binding (e.g. volumes). */
+    interface PreBind extends Plugin {
+        Status preBind(CycleState state, PodInfo pod, String node);
+    }
+
+    /** Binds; SUCCESS when done, PENDING when the result arrives later, SKIP to let the next binder try. */
+    interface Bind extends Plugin {
+        Status bind(CycleState state, PodInfo pod, String node);
+    }
+
+    /** Runs after a successful binding. */
+    interface PostBind extends Plugin {
+        void postBind(CycleState state, PodInfo pod, String node);
+    }
+}

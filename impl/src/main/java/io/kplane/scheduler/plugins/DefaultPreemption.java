@@ -1,0 +1,257 @@
+package io.kplane.scheduler.plugins;
+
+import io.kplane.scheduler.ClusterActions;
+import io.kplane.scheduler.Disruption;
+import io.kplane.scheduler.NodeInfo;
+import io.kplane.scheduler.PodInfo;
+import io.kplane.scheduler.SchedulingQueue;
+import io.kplane.scheduler.Snapshot;
+import io.kplane.scheduler.framework.CycleState;
+import io.kplane.scheduler.framework.Framework;
+import io.kplane.scheduler.framework.NodeStatuses;
+import io.kplane.scheduler.framework.Plugin;
+import io.kplane.scheduler.framework.Status;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * PostFilter preemption (upstream {@code defaultpreemption}): on nodes rejected as merely
+ * Unschedulable, remove all lower-priority pods; if the pod then fits, reprieve victims (PDB
+ * violating first, most important first) while it still fits. Among candidates choose by fewest
+ * PDB violations, lowest highest-victim priority, smallest priority sum, fewest victims, latest
+ * start time; delete the victims, clear lower-priority nominations there, and nominate the node.
+ */
+public final class DefaultPreemption implements Plugin.PostFilter {
+    public static final String NAME = "DefaultPreemption";
+    static final int MIN_CANDIDATE_NODES_PERCENTAGE = 10;
+    static final int MIN_CANDIDATE_NODES_ABSOLUTE = 100;
+
+    /** Upstream {@code MoreImportantPod}: higher priority, then earlier start. */
+    static final Comparator<PodInfo> MORE_IMPORTANT = Comparator.comparingInt((PodInfo p) -> -p.priority())
+            .thenComparingLong(PodInfo::startNanos);
+
+    private final Supplier<Framework> framework;
+    private final Supplier<Snapshot> snapshot;
+    private final SchedulingQueue queue;
+    private final ClusterActions actions;
+    private final RandomGenerator random;
+
+    public DefaultPreemption(Supplier<Framework> framework, Supplier<Snapshot> snapshot, SchedulingQueue queue,
+            ClusterActions actions, RandomGenerator random) {
+        this.framework = framework;
+        this.snapshot = snapshot;
+        this.queue = queue;
+        this.actions = actions;
+        this.random = random;
+    }
+
+    @Override
+    public String name() { return NAME; }
+
+    /** A candidate node with its victims (most important first) and PDB violations. */
+    public record Candidate(String node, List<PodInfo> victims, int pdbViolations) {}
+
+    @Override
+    public PostFilterResult postFilter(CycleState state, PodInfo pod, NodeStatuses statuses) {
+        String reason = eligible(pod);
+        if (reason != null) {
+            return new PostFilterResult(Status.unresolvable(NAME, reason), null);
+        }
+        List<Candidate> candidates = findCandidates(state, pod, statuses);
+        if (candidates.isEmpty()) {
+            return new PostFilterResult(Status.unschedulable(NAME, "preemption: no preemption victims found"), null);
+        }
+        Candidate best = select(candidates);
+        for (PodInfo v : best.victims()) {
+            actions.deletePod(v);
+        }
+        for (PodInfo p : new ArrayList<>(queue.nominatedPods(best.node()))) {
+            if (p.priority() < pod.priority()) {
+                queue.deleteNominated(p.uid());
+                actions.setNominatedNode(p, null);
+            }
+        }
+        return new PostFilterResult(Status.SUCCESS, best.node());
+    }
+
+    /** Upstream {@code PodEligibleToPreemptOthers}; returns the reason it is not, or null. */
+    String eligible(PodInfo pod) {
+        if (pod.preemptNever()) {
+            return "not eligible due to preemptionPolicy=Never.";
+        }
+        String nominated = queue.nominatedNode(pod.uid());
+        if (nominated == null) {
+            nominated = pod.nominatedNodeName();
+        }
+        if (nominated != null) {
+            NodeInfo n = snapshot.get().get(nominated);
+            if (n != null) {
+                for (PodInfo p : n.pods()) {
+                    if (p.terminating() && p.priority() < pod.priority()) {
+                        return "not eligible due to a terminating pod on the nominated node.";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    List<Candidate> findCandidates(CycleState state, PodInfo pod, NodeStatuses statuses) {
+        Snapshot snap = snapshot.get();
+        List<NodeInfo> potential = new ArrayList<>();
+        for (NodeInfo n : snap.nodes()) {
+            Status s = statuses.get(n.name());
+            if (s == null || s.code() != Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+                potential.add(n);
+            }
+        }
+        if (potential.isEmpty()) {
+            return List.of();
+        }
+        int numCandidates = potential.size() * MIN_CANDIDATE_NODES_PERCENTAGE / 100;
+        if (numCandidates < MIN_CANDIDATE_NODES_ABSOLUTE) {
+            numCandidates = MIN_CANDIDATE_NODES_ABSOLUTE;
+        }
+        numCandidates = Math.min(numCandidates, potential.size());
+        int offset = random.nextInt(potential.size());
+        List<Candidate> nonViolating = new ArrayList<>();
+        List<Candidate> violating = new ArrayList<>();
+        List<Disruption> pdbs = snap.disruptions();
+        for (int i = 0; i < potential.size(); i++) {
+            NodeInfo n = potential.get((offset + i) % potential.size());
+            Candidate c = selectVictimsOnNode(state.copy(), pod, n.copy(), pdbs);
+            if (c == null) {
+                continue;
+            }
+            (c.pdbViolations() == 0 ? nonViolating : violating).add(c);
+            if (!nonViolating.isEmpty() && nonViolating.size() + violating.size() >= numCandidates) {
+                break;
+            }
+        }
+        List<Candidate> all = new ArrayList<>(nonViolating);
+        all.addAll(violating);
+        return all;
+    }
+
+    /** Upstream {@code SelectVictimsOnNode}; null when the node is no candidate. */
+    public Candidate selectVictimsOnNode(CycleState state, PodInfo pod, NodeInfo node, List<Disruption> pdbs) {
+        Framework fw = framework.get();
+        List<PodInfo> nominated = queue.nominatedPods(node.name());
+        List<PodInfo> potential = new ArrayList<>();
+        for (PodInfo p : new ArrayList<>(node.pods())) {
+            if (p.priority() < pod.priority()) {
+                potential.add(p);
+                node.removePod(p);
+                fw.runRemovePodExtensions(state, pod, p, node);
+            }
+        }
+        if (potential.isEmpty()) {
+            return null;
+        }
+        if (!fw.runFiltersWithNominated(state, pod, node, nominated).isSuccess()) {
+            return null;
+        }
+        potential.sort(MORE_IMPORTANT);
+        List<PodInfo> violatingPods = new ArrayList<>();
+        List<PodInfo> nonViolatingPods = new ArrayList<>();
+        splitByPdb(potential, pdbs, violatingPods, nonViolatingPods);
+        List<PodInfo> victims = new ArrayList<>();
+        int violations = 0;
+        for (PodInfo p : violatingPods) {
+            if (!reprieve(fw, state, pod, node, nominated, p, victims)) {
+                violations++;
+            }
+        }
+        for (PodInfo p : nonViolatingPods) {
+            reprieve(fw, state, pod, node, nominated, p, victims);
+        }
+        if (victims.isEmpty()) {
+            return null;
+        }
+        victims.sort(MORE_IMPORTANT);
+        return new Candidate(node.name(), List.copyOf(victims), violations);
+    }
+
+    private static boolean reprieve(Framework fw, CycleState state, PodInfo pod, NodeInfo node, List<PodInfo> nominated,
+            PodInfo p, List<PodInfo> victims) {
+        node.addPod(p);
+        fw.runAddPodExtensions(state, pod, p, node);
+        if (fw.runFiltersWithNominated(state, pod, node, nominated).isSuccess()) {
+            return true;
+        }
+        node.removePod(p);
+        fw.runRemovePodExtensions(state, pod, p, node);
+        victims.add(p);
+        return false;
+    }
+
+    /** Upstream {@code filterPodsWithPDBViolation}: a pod violates when a covering PDB's budget goes below 0. */
+    static void splitByPdb(List<PodInfo> pods, List<Disruption> pdbs, List<PodInfo> violating, List<PodInfo> nonViolating) {
+        int[] allowed = new int[pdbs.size()];
+        for (int i = 0; i < pdbs.size(); i++) {
+            allowed[i] = pdbs.get(i).disruptionsAllowed();
+        }
+        for (PodInfo p : pods) {
+            boolean violates = false;
+            for (int i = 0; i < pdbs.size(); i++) {
+                Disruption d = pdbs.get(i);
+                if (d.selector().isEverything() || !d.covers(p)) {
+                    continue;
+                }
+                allowed[i]--;
+                if (allowed[i] < 0) {
+                    violates = true;
+                }
+            }
+            (violates ? violating : nonViolating).add(p);
+        }
+    }
+
+    /** Upstream {@code pickOneNodeForPreemption}. */
+    static Candidate select(List<Candidate> candidates) {
+        List<Candidate> best = candidates;
+        best = keepMax(best, c -> -c.pdbViolations());
+        best = keepMax(best, c -> -(long) c.victims().get(0).priority());
+        best = keepMax(best, c -> {
+            long sum = 0;
+            for (PodInfo v : c.victims()) {
+                sum += (long) v.priority() + (long) Integer.MAX_VALUE + 1;
+            }
+            return -sum;
+        });
+        best = keepMax(best, c -> -(long) c.victims().size());
+        best = keepMax(best, c -> {
+            int top = c.victims().get(0).priority();
+            long earliest = Long.MAX_VALUE;
+            for (PodInfo v : c.victims()) {
+                if (v.priority() == top) {
+                    earliest = Math.min(earliest, v.startNanos());
+                }
+            }
+            return earliest;
+        });
+        return best.get(0);
+    }
+
+    private static List<Candidate> keepMax(List<Candidate> in, java.util.function.ToLongFunction<Candidate> f) {
+        if (in.size() <= 1) {
+            return in;
+        }
+        long max = Long.MIN_VALUE;
+        List<Candidate> out = new ArrayList<>();
+        for (Candidate c : in) {
+            long v = f.applyAsLong(c);
+            if (v > max) {
+                max = v;
+                out.clear();
+                out.add(c);
+            } else if (v == max) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+}

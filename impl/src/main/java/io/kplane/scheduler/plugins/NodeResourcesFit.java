@@ -1,0 +1,122 @@
+package io.kplane.scheduler.plugins;
+
+import io.kplane.scheduler.NodeInfo;
+import io.kplane.scheduler.PodInfo;
+import io.kplane.scheduler.Resources;
+import io.kplane.scheduler.framework.ClusterEvent;
+import io.kplane.scheduler.framework.CycleState;
+import io.kplane.scheduler.framework.EventRegistration;
+import io.kplane.scheduler.framework.Plugin;
+import io.kplane.scheduler.framework.QueueingHint;
+import io.kplane.scheduler.framework.Status;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Filter: the node's allocatable must cover what its pods request plus the pod's requests (cpu,
+ * memory, ephemeral storage, extended resources) and the pod count. A request that exceeds the
+ * node's whole allocatable is unresolvable (no preemption can help). Score: a {@link
+ * ScoringStrategy} over non-zero requests, LeastAllocated by default.
+ */
+public final class NodeResourcesFit implements Plugin.Filter, Plugin.Score {
+    public static final String NAME = "NodeResourcesFit";
+    private static final Status TOO_MANY_PODS = Status.unschedulable(NAME, "Too many pods");
+    private static final Status CPU = Status.unschedulable(NAME, "Insufficient cpu");
+    private static final Status MEMORY = Status.unschedulable(NAME, "Insufficient memory");
+    private static final Status EPHEMERAL = Status.unschedulable(NAME, "Insufficient ephemeral-storage");
+    private static final Status CPU_NEVER = Status.unresolvable(NAME, "Insufficient cpu");
+    private static final Status MEMORY_NEVER = Status.unresolvable(NAME, "Insufficient memory");
+    private static final Status EPHEMERAL_NEVER = Status.unresolvable(NAME, "Insufficient ephemeral-storage");
+
+    private final ScoringStrategy strategy;
+    private final ResourceWeight[] resources;
+    private final long[] requested;
+    private final long[] allocatable;
+    private final long[] weights;
+
+    public NodeResourcesFit() {
+        this(new ScoringStrategy.LeastAllocated(), ResourceWeight.DEFAULT);
+    }
+
+    public NodeResourcesFit(ScoringStrategy strategy, List<ResourceWeight> resources) {
+        this.strategy = strategy;
+        this.resources = resources.toArray(new ResourceWeight[0]);
+        this.requested = new long[resources.size()];
+        this.allocatable = new long[resources.size()];
+        this.weights = new long[resources.size()];
+        for (int i = 0; i < this.resources.length; i++) {
+            weights[i] = this.resources[i].weight();
+        }
+    }
+
+    @Override
+    public String name() { return NAME; }
+
+    @Override
+    public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+        Resources alloc = node.allocatable();
+        if (node.podCount() + 1 > alloc.pods()) {
+            return TOO_MANY_PODS;
+        }
+        Resources req = pod.requests();
+        long cpu = req.milliCpu();
+        if (cpu > 0 && cpu > alloc.milliCpu() - node.requestedMilliCpu()) {
+            return cpu > alloc.milliCpu() ? CPU_NEVER : CPU;
+        }
+        long mem = req.memory();
+        if (mem > 0 && mem > alloc.memory() - node.requestedMemory()) {
+            return mem > alloc.memory() ? MEMORY_NEVER : MEMORY;
+        }
+        long eph = req.ephemeralStorage();
+        if (eph > 0 && eph > alloc.ephemeralStorage() - node.requestedEphemeral()) {
+            return eph > alloc.ephemeralStorage() ? EPHEMERAL_NEVER : EPHEMERAL;
+        }
+        if (!req.scalars().isEmpty()) {
+            for (Map.Entry<String, Long> e : req.scalars().entrySet()) {
+                long want = e.getValue();
+                long cap = alloc.scalar(e.getKey());
+                if (want > 0 && want > cap - node.requestedScalar(e.getKey())) {
+                    String reason = "Insufficient " + e.getKey();
+                    return want > cap ? Status.unresolvable(NAME, reason) : Status.unschedulable(NAME, reason);
+                }
+            }
+        }
+        return Status.SUCCESS;
+    }
+
+    /** Does the pod fit an empty node of this shape at all? (queueing hint for node events) */
+    static boolean fitsEmpty(PodInfo pod, NodeInfo.NodeSpec node) {
+        Resources a = node.allocatable();
+        Resources r = pod.requests();
+        if (r.milliCpu() > a.milliCpu() || r.memory() > a.memory() || r.ephemeralStorage() > a.ephemeralStorage()) {
+            return false;
+        }
+        for (Map.Entry<String, Long> e : r.scalars().entrySet()) {
+            if (e.getValue() > a.scalar(e.getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public long score(CycleState state, PodInfo pod, NodeInfo node) {
+        int n = resources.length;
+        for (int i = 0; i < n; i++) {
+            ResourceWeight r = resources[i];
+            allocatable[i] = r.allocatable(node);
+            requested[i] = r.requested(node, pod, true);
+        }
+        return strategy.score(requested, allocatable, weights, n);
+    }
+
+    @Override
+    public List<EventRegistration> eventsToRegister() {
+        return List.of(
+                EventRegistration.of(ClusterEvent.Resource.ASSIGNED_POD,
+                        ClusterEvent.DELETE | ClusterEvent.UPDATE_POD_SCALE_DOWN),
+                EventRegistration.of(ClusterEvent.Resource.NODE, ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_ALLOCATABLE,
+                        (pod, oldObj, newObj) -> newObj instanceof NodeInfo.NodeSpec n && !fitsEmpty(pod, n)
+                                ? QueueingHint.SKIP : QueueingHint.QUEUE));
+    }
+}
