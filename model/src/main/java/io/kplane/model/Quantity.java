@@ -23,7 +23,11 @@ import java.math.RoundingMode;
  *
  * <p>{@link #toString()} is the canonical form Kubernetes writes: the format of the input kind is
  * kept ({@code 1.5Gi} → {@code 1536Mi}, {@code 1000m} → {@code 1}, {@code 0.5} → {@code 500m},
- * {@code 1e3} → {@code 1e3}); binary values that are fractional or below 1024 print as decimal SI.
+ * {@code 1e3} → {@code 1e3}); binary values that are fractional or below 1024 print as decimal SI,
+ * decimal SI values beyond {@code E} print with an exponent ({@code 1e21}).
+ *
+ * <p>One deliberate difference: a number needs at least one digit here, while apimachinery also
+ * reads {@code "."}, {@code "+"} and {@code "-"} as zero.
  *
  * <p>{@link #milliValue()} and {@link #value()} are computed once at construction (the scheduler
  * reads them in hot loops); they round away from zero like {@code ScaledValue} and saturate at the
@@ -139,12 +143,16 @@ public final class Quantity implements Comparable<Quantity> {
     } else {
       amount = amount.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(exponent)));
     }
+    if (format == Format.BINARY_SI && amount.abs().compareTo(LONG_MAX) > 0) {
+      // apimachinery caps parsed binary amounts at 2^63-1 (arithmetic results are not capped).
+      amount = amount.signum() < 0 ? LONG_MAX.negate() : LONG_MAX;
+    }
     return of(amount, format);
   }
 
   /**
    * An exact amount in the given format, normalised as Kubernetes does (non-zero values rounded
-   * away from zero to nano precision; binary values capped at 2^63-1 and switched to decimal below 1).
+   * away from zero to nano precision; binary values below 1 switched to decimal SI).
    */
   public static Quantity of(BigDecimal amount, Format format) {
     if (amount.signum() == 0) {
@@ -154,13 +162,8 @@ public final class Quantity implements Comparable<Quantity> {
       // Round up to the smallest representable amount: asking for a little gets a little, not 0.
       amount = amount.setScale(NANO_SCALE, RoundingMode.UP);
     }
-    if (format == Format.BINARY_SI) {
-      if (amount.abs().compareTo(LONG_MAX) > 0) {
-        amount = amount.signum() < 0 ? LONG_MAX.negate() : LONG_MAX;
-      }
-      if (amount.abs().compareTo(BigDecimal.ONE) < 0) {
-        format = Format.DECIMAL_SI;
-      }
+    if (format == Format.BINARY_SI && amount.abs().compareTo(BigDecimal.ONE) < 0) {
+      format = Format.DECIMAL_SI;
     }
     return new Quantity(amount, format);
   }
@@ -213,20 +216,25 @@ public final class Quantity implements Comparable<Quantity> {
 
   /** The exact sum; keeps this format unless this is zero (then the other's), as Kubernetes' Add. */
   public Quantity add(Quantity other) {
-    return of(amount.add(other.amount), isZero() ? other.format : format);
+    return exact(amount.add(other.amount), isZero() ? other.format : format);
   }
 
   /** The exact difference; keeps this format unless this is zero (then the other's), as Kubernetes' Sub. */
   public Quantity subtract(Quantity other) {
-    return of(amount.subtract(other.amount), isZero() ? other.format : format);
+    return exact(amount.subtract(other.amount), isZero() ? other.format : format);
   }
 
   public Quantity negate() {
-    return of(amount.negate(), format);
+    return exact(amount.negate(), format);
   }
 
   public Quantity multiply(long factor) {
-    return of(amount.multiply(BigDecimal.valueOf(factor)), format);
+    return exact(amount.multiply(BigDecimal.valueOf(factor)), format);
+  }
+
+  /** Results of arithmetic on nano-precision amounts are nano-precision already; no cap, no rounding. */
+  private static Quantity exact(BigDecimal amount, Format format) {
+    return amount.signum() == 0 && format == Format.DECIMAL_SI ? ZERO : new Quantity(amount, format);
   }
 
   @Override
@@ -283,9 +291,9 @@ public final class Quantity implements Comparable<Quantity> {
       return exponent == 0 ? mantissa.toString() : mantissa + "e" + exponent;
     }
     if (exponent > 18) {
-      // Beyond E there is no suffix: keep E and grow the mantissa.
-      mantissa = mantissa.multiply(BigInteger.TEN.pow((int) (exponent - 18)));
-      exponent = 18;
+      // Beyond E there is no SI suffix: fall back to exponent notation, as apimachinery does
+      // ("1000E" prints as "1e21" rather than losing the magnitude).
+      return mantissa + "e" + exponent;
     }
     return mantissa + decimalSuffix((int) exponent);
   }
@@ -375,7 +383,8 @@ public final class Quantity implements Comparable<Quantity> {
     public Quantity deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       JsonToken t = p.currentToken();
       if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-        String text = p.getText();
+        // Like apimachinery's UnmarshalJSON, surrounding whitespace inside the JSON string is ignored.
+        String text = p.getText().trim();
         try {
           return parse(text);
         } catch (IllegalArgumentException e) {
