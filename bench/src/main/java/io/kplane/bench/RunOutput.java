@@ -1,0 +1,36 @@
+package io.kplane.bench;
+
+import io.kplane.reports.AreaResult;
+import io.kplane.reports.Report;
+import io.kplane.reports.RunFiles;
+import io.kplane.reports.RunSummary;
+import io.kplane.reports.SummaryTable;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/** Finishes a run: {@code summary.json}, the HTML and Markdown report, the table on the terminal. */
+final class RunOutput {
+
+    private RunOutput() {}
+
+    static RunSummary finish(Path dir, String kind, String command, Instant started, boolean quick,
+                             List<AreaResult> areas, PrintStream out) {
+        double secs = (System.currentTimeMillis() - started.toEpochMilli()) / 1e3;
+        RunSummary summary = new RunSummary(RunSummary.SCHEMA, kind, command, started.toString(), secs, quick, areas);
+        RunFiles.writeSummary(dir, summary);
+        Path html = Report.write(dir);
+        out.println();
+        out.print(SummaryTable.text(summary));
+        out.println();
+        out.printf("run took %.0f s; results in %s%n", secs, dir);
+        out.println("report: " + html);
+        return summary;
+    }
+
+    /** Exit code of a run: 1 when an area failed, else 0 (skipped areas are not failures). */
+    static int exitCode(RunSummary s) {
+        return s.areas().stream().anyMatch(a -> a.status() == AreaResult.Status.FAILED) ? 1 : 0;
+    }
+}
