@@ -20,6 +20,7 @@ public record PodSpec(
     String preemptionPolicy,
     List<PodSchedulingGate> schedulingGates,
     Map<String, Quantity> overhead,
+    ResourceRequirements resources,
     String restartPolicy,
     Long terminationGracePeriodSeconds,
     Boolean hostNetwork,
@@ -37,70 +38,74 @@ public record PodSpec(
   }
 
   public PodSpec withContainers(List<Container> containers) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withInitContainers(List<Container> initContainers) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withNodeName(String nodeName) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withNodeSelector(Map<String, String> nodeSelector) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withAffinity(Affinity affinity) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withTolerations(List<Toleration> tolerations) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withTopologySpreadConstraints(List<TopologySpreadConstraint> topologySpreadConstraints) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withSchedulerName(String schedulerName) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withPriorityClassName(String priorityClassName) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withPriority(Integer priority) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withPreemptionPolicy(String preemptionPolicy) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withSchedulingGates(List<PodSchedulingGate> schedulingGates) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withOverhead(Map<String, Quantity> overhead) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+  }
+
+  public PodSpec withResources(ResourceRequirements resources) {
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withRestartPolicy(String restartPolicy) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withTerminationGracePeriodSeconds(Long terminationGracePeriodSeconds) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public PodSpec withHostNetwork(Boolean hostNetwork) {
-    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
   public static PodSpec of(List<Container> containers) {
-    return new PodSpec(containers, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new PodSpec(containers, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }
