@@ -1,0 +1,487 @@
+package io.kplane.proxy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Renders kube-proxy's nftables rules (KEP-3866, {@code pkg/proxy/nftables/proxier.go}) as an
+ * {@code nft -f} transaction in the form knftables writes: {@code table ip kube-proxy}, base
+ * chains at the upstream priorities, dispatch through the {@code service-ips} and
+ * {@code service-nodeports} verdict maps, {@code numgen random mod N vmap} load balancing,
+ * per-endpoint affinity sets, and chain names {@code service-HASH8-ns/svc/proto/port}.
+ *
+ * <p>A full sync sets up the table and every chain and element; a partial sync touches only the
+ * chains of changed services and the map elements that differ. Chains that fell out of use are
+ * flushed at once and deleted by the next sync (as upstream does, because older kernels notice
+ * a map element's removal only a little later). Single writer.
+ */
+public final class NftablesRenderer {
+    private static final String T = "ip kube-proxy ";
+
+    /** One map/set element a service contributes. */
+    private record Elem(String container, String key, String value, String comment) {
+        String id() {
+            return container + "|" + key;
+        }
+    }
+
+    private static final class Fragment {
+        String decls;
+        String rules;
+        int ruleCount;
+        List<Elem> elems;
+        List<String> chains;
+        List<String> affinitySets;
+    }
+
+    private final ProxyConfig config;
+    private final String mark;
+    private final Map<NamespacedName, List<Fragment>> renderedByService = new HashMap<>();
+    private final Set<String> installedChains = new HashSet<>();
+    private final Set<String> installedAffinitySets = new HashSet<>();
+    private final List<String> pendingChainDeletes = new ArrayList<>();
+    private final StringBuilder out = new StringBuilder(1 << 16);
+    private final StringBuilder scratch = new StringBuilder(1 << 12);
+    private boolean needFullSync = true;
+    private boolean baseChainsRecreated;
+
+    public NftablesRenderer(ProxyConfig config) {
+        this.config = config;
+        this.mark = config.masqueradeMark();
+    }
+
+    public void requestFullSync() {
+        needFullSync = true;
+    }
+
+    public boolean needsFullSync() {
+        return needFullSync;
+    }
+
+    public Set<String> installedChains() {
+        return java.util.Collections.unmodifiableSet(installedChains);
+    }
+
+    public NftablesRuleset render(ServiceTracker tracker, Set<NamespacedName> changed, boolean full) {
+        boolean doFull = full || needFullSync;
+        out.setLength(0);
+        int[] counts = new int[3]; // rules, elements, chains
+        for (String c : pendingChainDeletes) {
+            out.append("delete chain ").append(T).append(c).append('\n');
+            installedChains.remove(c);
+        }
+        pendingChainDeletes.clear();
+
+        Set<String> previousChains = new HashSet<>();
+        Set<String> previousSets = new HashSet<>();
+        Map<String, Elem> previousElems = new LinkedHashMap<>();
+        if (doFull) {
+            setup(counts);
+            previousChains.addAll(installedChains);
+            previousSets.addAll(installedAffinitySets);
+            renderedByService.clear();
+        } else {
+            for (NamespacedName svc : changed) {
+                List<Fragment> old = renderedByService.remove(svc);
+                if (old != null) {
+                    for (Fragment f : old) {
+                        previousChains.addAll(f.chains);
+                        previousSets.addAll(f.affinitySets);
+                        for (Elem e : f.elems) {
+                            previousElems.put(e.id(), e);
+                        }
+                    }
+                }
+            }
+        }
+        Set<String> currentChains = new HashSet<>();
+        Set<String> currentSets = new HashSet<>();
+        StringBuilder elementAdds = new StringBuilder();
+        int written = 0;
+        for (ServicePortEntry entry : tracker.ports().values()) {
+            Fragment f = entry.nftOwner == this ? (Fragment) entry.nftFragment : null;
+            NamespacedName svc = null;
+            boolean rewrite = doFull || f == null || changed.contains(svc = entry.info().name().service());
+            if (!rewrite) {
+                continue;
+            }
+            f = renderService(entry);
+            entry.nftOwner = this;
+            entry.nftFragment = f;
+            if (svc == null) {
+                svc = entry.info().name().service();
+            }
+            renderedByService.computeIfAbsent(svc, k -> new ArrayList<>(1)).add(f);
+            written++;
+            currentChains.addAll(f.chains);
+            currentSets.addAll(f.affinitySets);
+            out.append(f.decls);
+            counts[2] += f.chains.size();
+            for (Elem e : f.elems) {
+                Elem old = doFull ? null : previousElems.remove(e.id());
+                if (old != null && old.equals(e)) {
+                    continue;
+                }
+                if (old != null) {
+                    deleteElement(elementAdds, old);
+                }
+                addElement(elementAdds, e);
+                counts[1]++;
+            }
+            out.append(elementAdds);
+            elementAdds.setLength(0);
+            out.append(f.rules);
+            counts[0] += f.ruleCount;
+        }
+        // Elements of changed services that no longer exist.
+        for (Elem e : previousElems.values()) {
+            deleteElement(out, e);
+        }
+        List<String> stale = new ArrayList<>();
+        for (String c : previousChains) {
+            if (!currentChains.contains(c)) {
+                stale.add(c);
+            }
+        }
+        stale.sort(null);
+        for (String c : stale) {
+            out.append("flush chain ").append(T).append(c).append('\n');
+            pendingChainDeletes.add(c);
+        }
+        List<String> staleSets = new ArrayList<>();
+        for (String s : previousSets) {
+            if (!currentSets.contains(s)) {
+                staleSets.add(s);
+            }
+        }
+        staleSets.sort(null);
+        for (String s : staleSets) {
+            out.append("delete set ").append(T).append(s).append('\n');
+            installedAffinitySets.remove(s);
+        }
+        installedChains.addAll(currentChains);
+        installedAffinitySets.addAll(currentSets);
+        needFullSync = false;
+        return new NftablesRuleset(out.toString(), doFull, counts[0], counts[1], counts[2], List.copyOf(stale), written);
+    }
+
+    private static void addElement(StringBuilder sb, Elem e) {
+        sb.append("add element ").append(T).append(e.container).append(" { ").append(e.key);
+        if (e.comment != null) {
+            sb.append(" comment \"").append(e.comment).append('"');
+        }
+        if (e.value != null) {
+            sb.append(" : ").append(e.value);
+        }
+        sb.append(" }\n");
+    }
+
+    private static void deleteElement(StringBuilder sb, Elem e) {
+        sb.append("delete element ").append(T).append(e.container).append(" { ").append(e.key).append(" }\n");
+    }
+
+    private void chain(String name, int[] counts) {
+        out.append("add chain ").append(T).append(name).append('\n');
+        out.append("flush chain ").append(T).append(name).append('\n');
+        counts[2]++;
+    }
+
+    private void rule(String chain, String rule, int[] counts) {
+        out.append("add rule ").append(T).append(chain).append(' ').append(rule).append('\n');
+        counts[0]++;
+    }
+
+    /** The table, base chains, jump chains, maps and sets: kube-proxy's setupNFTables. */
+    private void setup(int[] counts) {
+        out.append("add table ip kube-proxy { comment \"rules for kube-proxy\" ; }\n");
+        String[][] base = {
+            {"filter-prerouting", "filter", "prerouting", "-110"},
+            {"filter-input", "filter", "input", "-110"},
+            {"filter-forward", "filter", "forward", "-110"},
+            {"filter-output", "filter", "output", "-110"},
+            {"filter-output-post-dnat", "filter", "output", "-90"},
+            {"nat-prerouting", "nat", "prerouting", "-100"},
+            {"nat-output", "nat", "output", "-100"},
+            {"nat-postrouting", "nat", "postrouting", "100"},
+        };
+        if (!baseChainsRecreated) {
+            // Once per process: recreate base chains so that changed properties (priority) apply.
+            for (String[] b : base) {
+                out.append("add chain ").append(T).append(b[0]).append('\n');
+                out.append("delete chain ").append(T).append(b[0]).append('\n');
+            }
+            baseChainsRecreated = true;
+        }
+        for (String[] b : base) {
+            out.append("add chain ").append(T).append(b[0]).append(" { type ").append(b[1]).append(" hook ")
+                    .append(b[2]).append(" priority ").append(b[3]).append(" ; }\n");
+            out.append("flush chain ").append(T).append(b[0]).append('\n');
+            counts[2]++;
+        }
+        String[][] jumps = {
+            {"nodeport-endpoints-check", "filter-input", "ct state new"},
+            {"service-endpoints-check", "filter-input", "ct state new"},
+            {"service-endpoints-check", "filter-forward", "ct state new"},
+            {"service-endpoints-check", "filter-output", "ct state new"},
+            {"firewall-check", "filter-prerouting", "ct state new"},
+            {"firewall-check", "filter-output", "ct state new"},
+            {"services", "nat-output", ""},
+            {"services", "nat-prerouting", ""},
+            {"masquerading", "nat-postrouting", ""},
+            {"cluster-ips-check", "filter-forward", "ct state new"},
+            {"cluster-ips-check", "filter-output-post-dnat", "ct state new"},
+        };
+        Set<String> created = new HashSet<>();
+        for (String[] j : jumps) {
+            if (created.add(j[0])) {
+                chain(j[0], counts);
+            }
+            rule(j[1], (j[2].isEmpty() ? "" : j[2] + " ") + "jump " + j[0], counts);
+        }
+        chain("mark-for-masquerade", counts);
+        rule("mark-for-masquerade", "mark set mark or " + mark, counts);
+        rule("masquerading", "mark and " + mark + " == 0 return", counts);
+        rule("masquerading", "mark set mark xor " + mark, counts);
+        rule("masquerading", "masquerade fully-random", counts);
+        out.append("add set ").append(T).append("cluster-ips { type ipv4_addr ; comment \"Active ClusterIPs\" ; }\n");
+        rule("cluster-ips-check", "ip daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\"", counts);
+        // nodePortAddresses matches all: the nodeport-ips set is ensured absent.
+        out.append("add set ").append(T).append("nodeport-ips { type ipv4_addr ; comment \"IPs that accept NodePort traffic\" ; }\n");
+        out.append("delete set ").append(T).append("nodeport-ips\n");
+        out.append("add map ").append(T).append("no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to services with no endpoints\" ; }\n");
+        out.append("add map ").append(T).append("no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to service nodeports with no endpoints\" ; }\n");
+        out.append("add chain ").append(T).append("reject-chain { comment \"helper for @no-endpoint-services / @no-endpoint-nodeports\" ; }\n");
+        out.append("flush chain ").append(T).append("reject-chain\n");
+        counts[2]++;
+        rule("reject-chain", "reject", counts);
+        rule("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services", counts);
+        rule("nodeport-endpoints-check", "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports", counts);
+        out.append("add map ").append(T).append("firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"destinations that are subject to LoadBalancerSourceRanges\" ; }\n");
+        rule("firewall-check", "ip daddr . meta l4proto . th dport vmap @firewall-ips", counts);
+        out.append("add map ").append(T).append("service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"ClusterIP, ExternalIP and LoadBalancer IP traffic\" ; }\n");
+        out.append("add map ").append(T).append("service-nodeports { type inet_proto . inet_service : verdict ; comment \"NodePort traffic\" ; }\n");
+        rule("services", "ip daddr . meta l4proto . th dport vmap @service-ips", counts);
+        rule("services", "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports", counts);
+        out.append("flush set ").append(T).append("cluster-ips\n");
+        for (String m : new String[] {"service-ips", "firewall-ips", "no-endpoint-services", "no-endpoint-nodeports",
+                "service-nodeports"}) {
+            out.append("flush map ").append(T).append(m).append('\n');
+        }
+    }
+
+    private Fragment renderService(ServicePortEntry entry) {
+        ServicePortInfo svc = entry.info();
+        ServicePortSpec spec = svc.spec();
+        String proto = svc.protocol();
+        String name = svc.nameString();
+        String base = svc.nftBase();
+        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
+        boolean hasEndpoints = cat.hasAny();
+        List<String> chains = new ArrayList<>();
+        List<Elem> elems = new ArrayList<>();
+        List<String> affinitySets = new ArrayList<>();
+
+        for (EndpointInfo ep : cat.reachable()) {
+            chains.add("endpoint-" + ep.nftBase());
+            if (spec.clientIPAffinity()) {
+                affinitySets.add("affinity-" + ep.nftBase());
+            }
+        }
+        String clusterPolicyChain = "service-" + base;
+        boolean usesClusterPolicyChain = !cat.cluster().isEmpty() && svc.usesClusterEndpoints();
+        if (usesClusterPolicyChain) {
+            chains.add(clusterPolicyChain);
+        }
+        String localPolicyChain = "local-" + base;
+        boolean usesLocalPolicyChain = !cat.local().isEmpty() && svc.usesLocalEndpoints();
+        if (usesLocalPolicyChain) {
+            chains.add(localPolicyChain);
+        }
+        String internalTrafficChain = clusterPolicyChain;
+        boolean hasInternalEndpoints = hasEndpoints;
+        if (svc.internalPolicyLocal()) {
+            internalTrafficChain = localPolicyChain;
+            if (cat.local().isEmpty()) {
+                hasInternalEndpoints = false;
+            }
+        }
+        String externalPolicyChain = clusterPolicyChain;
+        boolean hasExternalEndpoints = hasEndpoints;
+        if (svc.externalPolicyLocal()) {
+            externalPolicyChain = localPolicyChain;
+            if (cat.local().isEmpty()) {
+                hasExternalEndpoints = false;
+            }
+        }
+        String externalTrafficChain = "external-" + base;
+        boolean usesExternalTrafficChain = hasEndpoints && svc.externallyAccessible();
+        if (usesExternalTrafficChain) {
+            chains.add(externalTrafficChain);
+        }
+        String internalVerdict = null;
+        String externalVerdict = null;
+        if (!hasEndpoints) {
+            internalVerdict = "goto reject-chain";
+            externalVerdict = "goto reject-chain";
+        } else {
+            if (!hasInternalEndpoints) {
+                internalVerdict = "drop";
+            }
+            if (!hasExternalEndpoints) {
+                externalVerdict = "drop";
+            }
+        }
+        String port = svc.portString();
+        elems.add(new Elem("cluster-ips", spec.clusterIP(), null, null));
+        if (hasInternalEndpoints) {
+            elems.add(new Elem("service-ips", spec.clusterIP() + " . " + proto + " . " + port, "goto " + internalTrafficChain, null));
+        } else {
+            elems.add(new Elem("no-endpoint-services", spec.clusterIP() + " . " + proto + " . " + port, internalVerdict, name));
+        }
+        for (String ip : spec.externalIPs()) {
+            if (hasEndpoints) {
+                elems.add(new Elem("service-ips", ip + " . " + proto + " . " + port, "goto " + externalTrafficChain, null));
+            }
+            if (!hasExternalEndpoints) {
+                elems.add(new Elem("no-endpoint-services", ip + " . " + proto + " . " + port, externalVerdict, name));
+            }
+        }
+        boolean usesFWChain = !spec.loadBalancerIPs().isEmpty() && !spec.loadBalancerSourceRanges().isEmpty();
+        String fwChain = "firewall-" + base;
+        if (usesFWChain) {
+            chains.add(fwChain);
+        }
+        for (String lb : spec.loadBalancerIPs()) {
+            if (hasEndpoints) {
+                elems.add(new Elem("service-ips", lb + " . " + proto + " . " + port, "goto " + externalTrafficChain, null));
+            }
+            if (usesFWChain) {
+                elems.add(new Elem("firewall-ips", lb + " . " + proto + " . " + port, "goto " + fwChain, null));
+            }
+        }
+        if (!hasExternalEndpoints) {
+            for (String lb : spec.loadBalancerIPs()) {
+                elems.add(new Elem("no-endpoint-services", lb + " . " + proto + " . " + port, externalVerdict, name));
+            }
+        }
+        if (spec.nodePort() != 0) {
+            if (hasEndpoints) {
+                elems.add(new Elem("service-nodeports", proto + " . " + spec.nodePort(), "goto " + externalTrafficChain, null));
+            }
+            if (!hasExternalEndpoints) {
+                elems.add(new Elem("no-endpoint-nodeports", proto + " . " + spec.nodePort(), externalVerdict, name));
+            }
+        }
+
+        StringBuilder r = new StringBuilder(256 + 200 * cat.reachable().size());
+        int n = 0;
+        if (hasInternalEndpoints) {
+            if (config.masqueradeAll()) {
+                n += rule(r, internalTrafficChain, "ip daddr " + spec.clusterIP() + " " + proto + " dport " + port
+                        + " jump mark-for-masquerade");
+            } else if (config.clusterCIDR() != null) {
+                n += rule(r, internalTrafficChain, "ip daddr " + spec.clusterIP() + " " + proto + " dport " + port
+                        + " ip saddr != " + config.clusterCIDR() + " jump mark-for-masquerade");
+            }
+        }
+        if (usesExternalTrafficChain) {
+            if (!svc.externalPolicyLocal()) {
+                n += rule(r, externalTrafficChain, "jump mark-for-masquerade");
+            } else {
+                if (config.clusterCIDR() != null) {
+                    n += rule(r, externalTrafficChain, "ip saddr " + config.clusterCIDR() + " goto " + clusterPolicyChain
+                            + " comment \"short-circuit pod traffic\"");
+                }
+                n += rule(r, externalTrafficChain, "fib saddr type local jump mark-for-masquerade comment \"masquerade local traffic\"");
+                n += rule(r, externalTrafficChain, "fib saddr type local goto " + clusterPolicyChain
+                        + " comment \"short-circuit local traffic\"");
+            }
+            if (hasExternalEndpoints) {
+                n += rule(r, externalTrafficChain, "goto " + externalPolicyChain);
+            }
+        }
+        if (usesFWChain) {
+            StringBuilder sources = new StringBuilder();
+            boolean allowFromNode = false;
+            for (String cidr : spec.loadBalancerSourceRanges()) {
+                if (sources.length() > 0) {
+                    sources.append(" , ");
+                }
+                sources.append(cidr);
+                if (config.nodeIP() != null && Cidr.parse(cidr).contains(config.nodeIP())) {
+                    allowFromNode = true;
+                }
+            }
+            if (allowFromNode) {
+                for (String lb : spec.loadBalancerIPs()) {
+                    sources.append(" , ").append(lb);
+                }
+            }
+            n += rule(r, fwChain, "ip saddr != { " + sources + " } drop");
+        }
+        if (spec.clientIPAffinity()) {
+            for (EndpointInfo ep : cat.reachable()) {
+                r.append("add set ").append(T).append("affinity-").append(ep.nftBase())
+                        .append(" { type ipv4_addr ; flags dynamic,timeout ; timeout ").append(spec.stickySeconds())
+                        .append("s ; }\n");
+            }
+        }
+        if (usesClusterPolicyChain) {
+            n += writeServiceToEndpointRules(r, spec, clusterPolicyChain, cat.cluster());
+        }
+        if (usesLocalPolicyChain) {
+            n += writeServiceToEndpointRules(r, spec, localPolicyChain, cat.local());
+        }
+        for (EndpointInfo ep : cat.reachable()) {
+            String chain = "endpoint-" + ep.nftBase();
+            n += rule(r, chain, "ip saddr " + ep.ip() + " jump mark-for-masquerade");
+            if (spec.clientIPAffinity()) {
+                n += rule(r, chain, "update @affinity-" + ep.nftBase() + " { ip saddr }");
+            }
+            n += rule(r, chain, "meta l4proto " + proto + " dnat to " + ep.address());
+        }
+
+        Fragment f = new Fragment();
+        StringBuilder d = scratch;
+        d.setLength(0);
+        for (String c : chains) {
+            d.append("add chain ").append(T).append(c).append('\n');
+            d.append("flush chain ").append(T).append(c).append('\n');
+        }
+        f.decls = d.toString();
+        f.rules = r.toString();
+        f.ruleCount = n;
+        f.elems = elems;
+        f.chains = List.copyOf(chains);
+        f.affinitySets = List.copyOf(affinitySets);
+        return f;
+    }
+
+    private int writeServiceToEndpointRules(StringBuilder r, ServicePortSpec spec, String svcChain, List<EndpointInfo> eps) {
+        int n = 0;
+        if (spec.clientIPAffinity()) {
+            for (EndpointInfo ep : eps) {
+                n += rule(r, svcChain, "ip saddr @affinity-" + ep.nftBase() + " goto endpoint-" + ep.nftBase());
+            }
+        }
+        r.append("add rule ").append(T).append(svcChain).append(" numgen random mod ").append(eps.size()).append(" vmap {");
+        for (int i = 0; i < eps.size(); i++) {
+            r.append(' ').append(i).append(" : goto endpoint-").append(eps.get(i).nftBase());
+            if (i != eps.size() - 1) {
+                r.append(" ,");
+            }
+        }
+        r.append(" }\n");
+        return n + 1;
+    }
+
+    private static int rule(StringBuilder r, String chain, String rule) {
+        r.append("add rule ").append(T).append(chain).append(' ').append(rule).append('\n');
+        return 1;
+    }
+}
