@@ -12,6 +12,7 @@ import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.TxnRequest;
 import io.kplane.fanout.EventLog;
+import io.kplane.server.StateMachine;
 import java.nio.ByteBuffer;
 
 /**
@@ -19,12 +20,13 @@ import java.nio.ByteBuffer;
  * the {@link MvccStore}, deterministically (no clock, no randomness: a lease granted without an id
  * gets one derived from the log index).
  */
-public final class KvStateMachine {
+public final class KvStateMachine implements StateMachine {
     /** Revisions the watch fan-out keeps in memory before slow watchers catch up from history. */
     public static final int DEFAULT_EVENT_LOG_CAPACITY = 1 << 14;
 
     private final MvccStore store;
     private long appliedIndex;
+    private volatile Runnable commitListener = () -> { };
 
     public KvStateMachine() {
         this(DEFAULT_EVENT_LOG_CAPACITY, 2);
@@ -38,7 +40,27 @@ public final class KvStateMachine {
         return store;
     }
 
+    /**
+     * Called on the owner thread after every applied command that created a revision (and after a
+     * restore): the watch dispatcher wakes up on it to read the new events from the fan-out log.
+     */
+    public void setCommitListener(Runnable listener) {
+        this.commitListener = listener == null ? () -> { } : listener;
+    }
+
+    @Override
     public byte[] apply(long index, byte[] command) {
+        long before = store.currentRevision();
+        try {
+            return applyCommand(index, command);
+        } finally {
+            if (store.currentRevision() != before) {
+                commitListener.run();
+            }
+        }
+    }
+
+    private byte[] applyCommand(long index, byte[] command) {
         appliedIndex = index;
         KvCommand type = KvCommand.of(command[0]);
         try {
@@ -90,11 +112,13 @@ public final class KvStateMachine {
         return id == 0 ? 1 : id;
     }
 
+    @Override
     public byte[] snapshot() {
         byte[] kv = store.snapshot();
         return ByteBuffer.allocate(8 + kv.length).putLong(appliedIndex).put(kv).array();
     }
 
+    @Override
     public void restore(byte[] snapshot) {
         ByteBuffer b = ByteBuffer.wrap(snapshot);
         long index = b.getLong();
@@ -102,8 +126,10 @@ public final class KvStateMachine {
         b.get(kv);
         store.restore(kv);
         appliedIndex = index;
+        commitListener.run();
     }
 
+    @Override
     public long appliedIndex() {
         return appliedIndex;
     }

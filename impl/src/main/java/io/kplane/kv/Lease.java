@@ -6,7 +6,7 @@ import java.util.TreeSet;
 /**
  * A granted lease as the replicated state knows it: id, granted TTL and the keys attached to it.
  * Deliberately no expiry time: when a lease expires is decided by the leader's clock, outside the
- * deterministic state machine, and enters the log as a revoke ({@link LeaseExpiry}).
+ * deterministic state machine, and enters the log as a revoke ({@code io.kplane.etcd.LeaseExpiry}).
  */
 final class Lease {
     final long id;

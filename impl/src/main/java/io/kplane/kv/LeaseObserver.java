@@ -2,7 +2,7 @@ package io.kplane.kv;
 
 /**
  * Told by the state machine, on its owner thread, when a lease is granted or kept alive (both
- * restart its TTL) and when it is gone. The lease expiry runtime ({@link LeaseExpiry}) tracks
+ * restart its TTL) and when it is gone. The lease expiry runtime ({@code io.kplane.etcd.LeaseExpiry}) tracks
  * deadlines with it; nothing here may affect replicated state.
  */
 public interface LeaseObserver {

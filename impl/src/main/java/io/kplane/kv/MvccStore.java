@@ -64,6 +64,8 @@ public final class MvccStore {
     private long revLogBase = 2;
     private long currentRev = 1;
     private long compactRev = -1;
+    /** The revision whose events are the last ones in the fan-out log; written after each append. */
+    private volatile long publishedRev = 1;
     private final Long2ObjectHashMap<Lease> leases = new Long2ObjectHashMap<>();
     private final long minLeaseTtl;
     private final EventLog<RevisionEvents> events;
@@ -86,6 +88,15 @@ public final class MvccStore {
 
     public long currentRevision() {
         return currentRev;
+    }
+
+    /**
+     * The current revision as readers of the fan-out log may see it from any thread: every event of
+     * revisions up to this one is in the log (or was, before it wrapped). A watch created "now" starts
+     * after it.
+     */
+    public long publishedRevision() {
+        return publishedRev;
     }
 
     /** The last compaction's revision, or -1 if never compacted. */
@@ -285,6 +296,7 @@ public final class MvccStore {
             if (events != null) {
                 events.append(toEvents(rev, entry));
             }
+            publishedRev = rev;
             return currentRev;
         }
     }
@@ -817,6 +829,7 @@ public final class MvccStore {
                 }
             }
             leases.forEach((id, l) -> leaseObserver.refreshed(id, l.ttl));
+            publishedRev = currentRev;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

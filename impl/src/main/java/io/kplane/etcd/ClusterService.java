@@ -1,0 +1,35 @@
+package io.kplane.etcd;
+
+import io.etcd.jetcd.api.ClusterGrpc;
+import io.etcd.jetcd.api.Member;
+import io.etcd.jetcd.api.MemberListRequest;
+import io.etcd.jetcd.api.MemberListResponse;
+import io.grpc.stub.StreamObserver;
+import io.kplane.server.Replica;
+import io.kplane.server.ReplicaStatus;
+
+/** etcd's Cluster service: MemberList (membership changes answer UNIMPLEMENTED). */
+final class ClusterService extends ClusterGrpc.ClusterImplBase {
+    private final KvService kv;
+    private final Replica replica;
+    private final Headers headers;
+
+    ClusterService(KvService kv, Replica replica, Headers headers) {
+        this.kv = kv;
+        this.replica = replica;
+        this.headers = headers;
+    }
+
+    @Override
+    public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
+        KvService.reply(kv.read(true, store -> store.currentRevision()).thenApply(rev -> {
+            ReplicaStatus s = replica.status();
+            MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(headers.of(rev));
+            for (io.kplane.server.Member m : s.members()) {
+                b.addMembers(Member.newBuilder().setID(m.id()).setName(m.name()).addAllPeerURLs(m.peerUrls())
+                        .addAllClientURLs(m.clientUrls()).setIsLearner(m.isLearner()));
+            }
+            return b.build();
+        }), out, resp -> resp);
+    }
+}

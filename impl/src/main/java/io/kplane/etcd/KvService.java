@@ -1,0 +1,133 @@
+package io.kplane.etcd;
+
+import io.etcd.jetcd.api.CompactionRequest;
+import io.etcd.jetcd.api.CompactionResponse;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.DeleteRangeResponse;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.PutResponse;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.RequestOp;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
+import io.grpc.stub.StreamObserver;
+import io.kplane.kv.KvCommand;
+import io.kplane.kv.KvError;
+import io.kplane.kv.KvStateMachine;
+import io.kplane.kv.MvccStore;
+import io.kplane.kv.RequestChecks;
+import io.kplane.server.Replica;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * etcd's KV service. Writes are proposed as {@link KvCommand}s and answered with the state
+ * machine's response once applied on this member; linearizable reads wait for a ReadIndex barrier
+ * and then read the local store; serializable reads read it at once.
+ */
+final class KvService extends KVGrpc.KVImplBase {
+    private final Replica replica;
+    private final Headers headers;
+    private final int maxRequestBytes;
+
+    KvService(Replica replica, Headers headers, int maxRequestBytes) {
+        this.replica = replica;
+        this.headers = headers;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    static MvccStore store(Object sm) {
+        return ((KvStateMachine) sm).store();
+    }
+
+    <T> CompletableFuture<T> read(boolean serializable, Function<MvccStore, T> read) {
+        CompletableFuture<Void> barrier = serializable ? CompletableFuture.completedFuture(null) : replica.readBarrier();
+        return barrier.thenCompose(ignored -> replica.query(sm -> read.apply(store(sm))));
+    }
+
+    <T> CompletableFuture<T> write(KvCommand type, com.google.protobuf.MessageLite request,
+                                   com.google.protobuf.Parser<T> parser) {
+        byte[] command = type.encode(request);
+        if (command.length > maxRequestBytes) {
+            return CompletableFuture.failedFuture(KvError.REQUEST_TOO_LARGE.exception());
+        }
+        return replica.propose(command).thenApply(r -> KvCommand.decodeResponse(r, parser));
+    }
+
+    static <T> void reply(CompletableFuture<T> f, StreamObserver<T> out, UnaryOperator<T> finish) {
+        f.whenComplete((r, e) -> {
+            if (e != null) {
+                out.onError(EtcdErrors.toStatus(e));
+            } else {
+                out.onNext(finish.apply(r));
+                out.onCompleted();
+            }
+        });
+    }
+
+    static boolean rejected(KvError error, StreamObserver<?> out) {
+        if (error != null) {
+            out.onError(EtcdErrors.of(error));
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void range(RangeRequest r, StreamObserver<RangeResponse> out) {
+        if (rejected(RequestChecks.range(r), out)) {
+            return;
+        }
+        reply(read(r.getSerializable(), s -> s.range(r)), out,
+                resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
+    }
+
+    @Override
+    public void put(PutRequest r, StreamObserver<PutResponse> out) {
+        if (rejected(RequestChecks.put(r), out)) {
+            return;
+        }
+        reply(write(KvCommand.PUT, r, PutResponse.parser()), out,
+                resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
+    }
+
+    @Override
+    public void deleteRange(DeleteRangeRequest r, StreamObserver<DeleteRangeResponse> out) {
+        if (rejected(RequestChecks.deleteRange(r), out)) {
+            return;
+        }
+        reply(write(KvCommand.DELETE_RANGE, r, DeleteRangeResponse.parser()), out,
+                resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
+    }
+
+    @Override
+    public void txn(TxnRequest r, StreamObserver<TxnResponse> out) {
+        if (rejected(RequestChecks.txn(r), out)) {
+            return;
+        }
+        CompletableFuture<TxnResponse> f = MvccStore.isReadOnly(r)
+                ? read(isSerializable(r), s -> s.txn(r))
+                : write(KvCommand.TXN, r, TxnResponse.parser());
+        reply(f, out, resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
+    }
+
+    private static boolean isSerializable(TxnRequest r) {
+        for (var ops : java.util.List.of(r.getSuccessList(), r.getFailureList())) {
+            for (RequestOp op : ops) {
+                if (!op.hasRequestRange() || !op.getRequestRange().getSerializable()) {
+                    return false; // as etcd's isTxnSerializable: only serializable ranges qualify
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void compact(CompactionRequest r, StreamObserver<CompactionResponse> out) {
+        reply(write(KvCommand.COMPACT, r, CompactionResponse.parser()), out,
+                resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
+    }
+}
