@@ -304,7 +304,7 @@ final class WatchHub implements AutoCloseable {
         }
         if (c.history() == null) {
             s.watchers.remove(w.id);
-            send(s, WatchResponse.newBuilder().setHeader(headers.of(store.publishedRevision())).setWatchId(w.id)
+            send(s, WatchResponse.newBuilder().setHeader(headers.of(0)).setWatchId(w.id) // etcd: no revision here
                     .setCompactRevision(c.compactRevision()).setCanceled(true).build());
             return;
         }

@@ -37,7 +37,8 @@ final class WatchService extends WatchGrpc.WatchImplBase {
 
             @Override
             public void onCompleted() {
-                hub.close(stream, true);
+                // Like etcd 3.4: a client's half-close does not end the stream; watchers keep
+                // delivering until the client cancels the call.
             }
         };
     }

@@ -1,0 +1,35 @@
+package io.kplane.etcd;
+
+import io.kplane.kv.KvStateMachine;
+import io.kplane.server.Replica;
+import io.kplane.server.StateMachine;
+import io.kplane.server.StoreApplication;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * The etcd-compatible store: {@code kplane store} runs the MVCC state machine and, with
+ * {@code --listen-client}, serves etcd v3 clients on it. The default application (lowest order).
+ */
+public final class KvStoreApplication implements StoreApplication {
+
+    @Override
+    public String name() {
+        return "kv";
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
+    public StateMachine createStateMachine(Path dataDir) {
+        return new KvStateMachine();
+    }
+
+    @Override
+    public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen) throws Exception {
+        return EtcdServer.start(replica, listen);
+    }
+}
