@@ -15,7 +15,7 @@ import java.util.Set;
  * The initial cluster: member names and peer addresses, from {@code --initial-cluster
  * n1=127.0.0.1:2380,n2=127.0.0.1:2381,...}, and the ids derived from them.
  *
- * <p>Ids are stable hashes (SHA-256, first 8 bytes, never 0): a member's id from the cluster token,
+ * <p>Ids are stable hashes (SHA-256, first 8 bytes, sign bit cleared, never 0): a member's id from the cluster token,
  * its name and its peer URL; the cluster id from the token and the sorted member ids. Every member
  * started with the same spec computes the same ids, so no id exchange is needed at bootstrap, and
  * a data dir records the cluster id to catch a member pointed at another cluster's data.
@@ -142,6 +142,7 @@ public record ClusterSpec(String token, List<Peer> peers) {
             for (int i = 0; i < 8; i++) {
                 v = (v << 8) | (d[i] & 0xff);
             }
+            v &= Long.MAX_VALUE; // Raft ids are positive
             return v == 0 ? 1 : v;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

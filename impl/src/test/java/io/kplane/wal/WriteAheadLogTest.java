@@ -70,13 +70,12 @@ class WriteAheadLogTest {
     }
 
     @Test
-    void unsyncedBufferIsNotOnDisk() throws IOException {
+    void unsyncedBufferIsNotOnDisk(@TempDir Path copy) throws IOException {
         WriteAheadLog wal = open();
         wal.append(entry(1, 1, "synced"));
         wal.sync();
         wal.append(entry(2, 1, "buffered only"));
         // Simulate kill -9: the buffered record never reached the file. Copy the files as they are now.
-        Path copy = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-copy"));
         copyTree(dir, copy);
         wal.close();
         try (WriteAheadLog recovered = WriteAheadLog.open(copy, WalSyncMode.FSYNC, SEGMENT)) {

@@ -1,0 +1,225 @@
+package io.kplane.cli;
+
+import io.kplane.server.ClusterSpec;
+import io.kplane.server.DataDirMismatchException;
+import io.kplane.server.PortInUseException;
+import io.kplane.server.StoreApplication;
+import io.kplane.server.StoreConfig;
+import io.kplane.server.StoreNode;
+import io.kplane.wal.WalCorruptedException;
+import io.kplane.wal.WalSyncMode;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kplane store}: runs one member of a replicated store in this process until SIGTERM.
+ * The state machine and the optional client endpoint ({@code --listen-client}) come from a
+ * {@link StoreApplication} found on the class path.
+ */
+@Command(name = "store", mixinStandardHelpOptions = true,
+        description = {"Runs one member of the Raft-replicated store until SIGTERM/SIGINT.",
+                "Example (three members, one per terminal):",
+                "  kplane store --name n1 --data-dir /tmp/n1 --listen-peer 127.0.0.1:2380 \\",
+                "    --initial-cluster n1=127.0.0.1:2380,n2=127.0.0.1:2381,n3=127.0.0.1:2382"})
+public final class StoreCommand implements Callable<Integer> {
+
+    @Option(names = "--name", required = true, description = "This member's name in --initial-cluster.")
+    String name;
+
+    @Option(names = "--data-dir", required = true, description = "Directory for the WAL, snapshots and member identity.")
+    Path dataDir;
+
+    @Option(names = "--listen-peer", description = "host:port to accept peer connections on "
+            + "(default: this member's address in --initial-cluster; the port must match it).")
+    String listenPeer;
+
+    @Option(names = "--initial-cluster", required = true,
+            description = "All members: name=host:port[,name=host:port...].")
+    String initialCluster;
+
+    @Option(names = "--initial-cluster-token", defaultValue = "kplane-cluster",
+            description = "Distinguishes clusters with the same member addresses (default: ${DEFAULT-VALUE}).")
+    String token;
+
+    @Option(names = "--listen-client", description = "host:port for the client API of the state machine (e.g. etcd gRPC).")
+    String listenClient;
+
+    @Option(names = "--state-machine", description = "Application on top of the log: ${COMPLETION-CANDIDATES} "
+            + "(default: the first one built, 'kv' when present).", completionCandidates = Applications.class)
+    String stateMachine;
+
+    @Option(names = "--tick-ms", defaultValue = "100", description = "Raft tick in ms (default: ${DEFAULT-VALUE}).")
+    long tickMs;
+
+    @Option(names = "--election-ticks", defaultValue = "10", description = "Ticks before an election (default: ${DEFAULT-VALUE}).")
+    int electionTicks;
+
+    @Option(names = "--snapshot-count", defaultValue = "10000", description = "Applied entries between snapshots (default: ${DEFAULT-VALUE}).")
+    long snapshotCount;
+
+    @Option(names = "--snapshot-catchup-entries", defaultValue = "5000",
+            description = "Entries kept after a snapshot for slow followers (default: ${DEFAULT-VALUE}).")
+    long catchUpEntries;
+
+    @Option(names = "--unsafe-no-fsync", description = "Do not fsync the WAL. Loses acknowledged writes on a machine crash; for benchmarks only.")
+    boolean noFsync;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Names of the applications on the class path, for --help. */
+    static final class Applications implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return applications().stream().map(StoreApplication::name).iterator();
+        }
+    }
+
+    static List<StoreApplication> applications() {
+        return ServiceLoader.load(StoreApplication.class).stream().map(ServiceLoader.Provider::get)
+                .sorted(Comparator.comparingInt(StoreApplication::order)).toList();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        ClusterSpec cluster;
+        ClusterSpec.Peer self;
+        InetSocketAddress listen;
+        InetSocketAddress client = null;
+        StoreApplication app;
+        try {
+            cluster = ClusterSpec.parse(initialCluster, token);
+            self = cluster.member(name);
+            listen = self.address();
+            if (listenPeer != null) {
+                listen = parseAddress("--listen-peer", listenPeer);
+                if (listen.getPort() != self.port()) {
+                    throw new IllegalArgumentException("--listen-peer port " + listen.getPort() + " does not match "
+                            + name + "'s address in --initial-cluster (" + self.host() + ":" + self.port() + ")");
+                }
+            }
+            if (listenClient != null) {
+                client = parseAddress("--listen-client", listenClient);
+            }
+            app = pickApplication();
+            if (client != null && !hasClientEndpoint(app)) {
+                throw new IllegalArgumentException("--listen-client: state machine '" + app.name()
+                        + "' has no client endpoint");
+            }
+            if (tickMs < 1 || electionTicks < 2 || snapshotCount < 1 || catchUpEntries < 0) {
+                throw new IllegalArgumentException("--tick-ms must be >= 1, --election-ticks >= 2, --snapshot-count >= 1");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("kplane store: " + e.getMessage());
+            return 2;
+        }
+        StoreConfig config = StoreConfig.defaults(name, cluster, dataDir)
+                .withTick(Duration.ofMillis(tickMs))
+                .withSnapshotCount(snapshotCount, catchUpEntries)
+                .withSyncMode(noFsync ? WalSyncMode.NO_FSYNC : WalSyncMode.FSYNC);
+        config = new StoreConfig(config.name(), config.cluster(), config.dataDir(), config.tick(), electionTicks,
+                config.heartbeatTicks(), config.snapshotCount(), config.catchUpEntries(), config.requestTimeout(),
+                config.syncMode(), config.walSegmentBytes(), config.seed());
+        if (noFsync) {
+            err.println("kplane store: WARNING --unsafe-no-fsync: acknowledged writes can be lost on a machine crash");
+        }
+        StoreNode node;
+        try {
+            node = StoreNode.startTcp(config, app.createStateMachine(dataDir), listen);
+        } catch (DataDirMismatchException | PortInUseException | WalCorruptedException e) {
+            err.println("kplane store: " + e.getMessage());
+            return 1;
+        }
+        AutoCloseable clientEndpoint = null;
+        if (client != null) {
+            try {
+                clientEndpoint = app.startClientEndpoint(node, client);
+            } catch (Exception e) {
+                err.println("kplane store: cannot start client endpoint on " + listenClient + ": " + e.getMessage());
+                node.close();
+                return 1;
+            }
+        }
+        System.out.printf("kplane store: member %s (%x) of cluster %x, %d members, peers on %s, data in %s, state machine %s%s%n",
+                name, self.id(), cluster.clusterId(), cluster.peers().size(), listen, dataDir, app.name(),
+                client == null ? "" : ", clients on " + client);
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        AutoCloseable endpoint = clientEndpoint;
+        Thread hook = new Thread(() -> {
+            System.out.println("kplane store: member " + name + " shutting down");
+            closeQuietly(endpoint);
+            node.close();
+            stopped.countDown();
+        }, "store-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        node.failure().whenComplete((v, e) -> {
+            if (e != null) {
+                System.err.println("kplane store: member " + name + " stopped after a fatal error: " + e);
+                stopped.countDown();
+            }
+        });
+        stopped.await();
+        return node.failure().isCompletedExceptionally() ? 1 : 0;
+    }
+
+    private StoreApplication pickApplication() {
+        List<StoreApplication> apps = applications();
+        if (stateMachine == null) {
+            if (apps.isEmpty()) {
+                throw new IllegalArgumentException("no state machine is built into this kplane");
+            }
+            return apps.get(0);
+        }
+        return apps.stream().filter(a -> a.name().equals(stateMachine)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("--state-machine " + stateMachine + " is not built (available: "
+                        + String.join(", ", apps.stream().map(StoreApplication::name).toList()) + ")"));
+    }
+
+    private static boolean hasClientEndpoint(StoreApplication app) {
+        try {
+            return app.getClass().getMethod("startClientEndpoint", io.kplane.server.Replica.class,
+                    InetSocketAddress.class).getDeclaringClass() != StoreApplication.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    static InetSocketAddress parseAddress(String option, String value) {
+        String v = value.startsWith("http://") ? value.substring(7) : value;
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(option + " '" + value + "': expected host:port");
+        }
+        try {
+            int port = Integer.parseInt(v.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(option + " '" + value + "': port out of range");
+            }
+            return new InetSocketAddress(v.substring(0, colon), port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + value + "': port is not a number");
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("kplane store: closing client endpoint: " + e);
+            }
+        }
+    }
+}

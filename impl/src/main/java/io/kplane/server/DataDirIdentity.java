@@ -1,0 +1,113 @@
+package io.kplane.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Properties;
+
+/**
+ * The identity a data dir was created with ({@code DIR/member.properties}: cluster id, member id,
+ * name), checked at every start so that a member is never started on another cluster's or another
+ * member's data; and an exclusive lock ({@code DIR/lock}) so two processes never share a data dir.
+ */
+public final class DataDirIdentity implements AutoCloseable {
+
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final boolean created;
+
+    private DataDirIdentity(FileChannel lockChannel, FileLock lock, boolean created) {
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.created = created;
+    }
+
+    /** True when the data dir was new (no identity recorded before this start). */
+    public boolean created() {
+        return created;
+    }
+
+    /**
+     * Locks {@code dir} and checks (or, for a new dir, records) its identity.
+     *
+     * @throws DataDirMismatchException if the dir belongs to another cluster or member, or is in use
+     */
+    public static DataDirIdentity claim(Path dir, long clusterId, long memberId, String name) {
+        try {
+            Files.createDirectories(dir);
+            FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                ch.close();
+                throw new DataDirMismatchException("data dir " + dir + " is in use by another running member");
+            }
+            Path file = dir.resolve("member.properties");
+            boolean created = false;
+            if (Files.exists(file)) {
+                Properties p = new Properties();
+                try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    p.load(r);
+                }
+                String c = p.getProperty("cluster-id");
+                String m = p.getProperty("member-id");
+                if (!Long.toHexString(clusterId).equals(c)) {
+                    lock.release();
+                    ch.close();
+                    throw new DataDirMismatchException("data dir " + dir + " belongs to cluster " + c + " (member "
+                            + p.getProperty("name") + "), but --initial-cluster describes cluster "
+                            + Long.toHexString(clusterId) + "; use a fresh --data-dir or the original cluster spec");
+                }
+                if (!Long.toHexString(memberId).equals(m)) {
+                    lock.release();
+                    ch.close();
+                    throw new DataDirMismatchException("data dir " + dir + " belongs to member " + p.getProperty("name")
+                            + " (" + m + "), not to " + name + " (" + Long.toHexString(memberId) + ")");
+                }
+            } else {
+                Properties p = new Properties();
+                p.setProperty("cluster-id", Long.toHexString(clusterId));
+                p.setProperty("member-id", Long.toHexString(memberId));
+                p.setProperty("name", name);
+                Path tmp = dir.resolve("member.properties.tmp");
+                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    p.store(w, "kplane store member identity: do not edit");
+                }
+                try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    f.force(true);
+                }
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    d.force(true);
+                }
+                created = true;
+            }
+            return new DataDirIdentity(ch, lock, created);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use data dir " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

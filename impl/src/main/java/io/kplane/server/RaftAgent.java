@@ -1,0 +1,580 @@
+package io.kplane.server;
+
+import io.kplane.raft.ConfState;
+import io.kplane.raft.Entry;
+import io.kplane.raft.EntryType;
+import io.kplane.raft.HardState;
+import io.kplane.raft.MemoryStorage;
+import io.kplane.raft.Message;
+import io.kplane.raft.MessageType;
+import io.kplane.raft.ProposalDroppedException;
+import io.kplane.raft.RaftConfig;
+import io.kplane.raft.RaftNode;
+import io.kplane.raft.ReadState;
+import io.kplane.raft.Ready;
+import io.kplane.raft.Snapshot;
+import io.kplane.raft.SnapshotMetadata;
+import io.kplane.raft.StateType;
+import io.kplane.wal.HardStateRecord;
+import io.kplane.wal.RecoveredLog;
+import io.kplane.wal.SnapshotFile;
+import io.kplane.wal.WalEntry;
+import io.kplane.wal.WriteAheadLog;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The duty cycle of one store member. Owns the {@link RaftNode}, its {@link MemoryStorage}, the
+ * {@link WriteAheadLog} and the {@link StateMachine}; nothing else touches them.
+ *
+ * <p>Each {@link #doWork()}: ticks owed by the clock → drain peer messages → drain client requests
+ * (proposals, read barriers batched into one ReadIndex, queries) → while the core has a Ready:
+ * persist (one WAL sync) → send (one frame per peer) → apply → complete futures → advance →
+ * maybe snapshot → expire timed-out requests.
+ *
+ * <p>Entries proposed through this member carry a 16-byte header (this member's id, a request id
+ * whose high half is random per process start) so that the member that proposed can complete the
+ * caller's future when it applies the entry, whether it is leader or follower.
+ */
+final class RaftAgent implements Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftAgent.class);
+    static final int HEADER_BYTES = 16;
+    private static final int MAX_REQUESTS_PER_CYCLE = 8192;
+    private static final int MAX_TICKS_PER_CYCLE = 5;
+
+    /** Work handed to the agent by other threads. */
+    sealed interface Request permits Propose, ReadBarrier, Query {
+    }
+
+    record Propose(byte[] command, CompletableFuture<byte[]> future) implements Request {
+    }
+
+    record ReadBarrier(CompletableFuture<Void> future) implements Request {
+    }
+
+    record Query<T>(Function<StateMachine, T> task, CompletableFuture<T> future) implements Request {
+        void run(StateMachine sm) {
+            try {
+                future.complete(task.apply(sm));
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }
+    }
+
+    private record PendingProposal(CompletableFuture<byte[]> future, long deadlineNs) {
+    }
+
+    private record PendingRead(List<CompletableFuture<Void>> futures, long deadlineNs, long index) {
+    }
+
+    private final StoreConfig config;
+    private final long selfId;
+    private final StateMachine stateMachine;
+    private final PeerTransport transport;
+    private final WriteAheadLog wal;
+    private final MemoryStorage storage;
+    private final RaftNode raft;
+    final ManyToOneConcurrentArrayQueue<Message> peerInbox = new ManyToOneConcurrentArrayQueue<>(65536);
+    final ManyToOneConcurrentArrayQueue<Request> requests = new ManyToOneConcurrentArrayQueue<>(65536);
+    private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final long tickNs;
+    private final long timeoutNs;
+    private final long incarnation = (long) new SecureRandom().nextInt() << 32;
+    private long nextRequest = 1;
+    private final Map<Long, PendingProposal> proposals = new HashMap<>();
+    /** Read batches waiting for their ReadState, by read sequence number. */
+    private final Map<Long, PendingRead> readsAwaitingIndex = new LinkedHashMap<>();
+    /** Read batches that know their index and wait for the apply to reach it. */
+    private final PriorityQueue<PendingRead> readsAwaitingApply =
+            new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
+    private long nextReadSeq = 1;
+    private final ArrayList<CompletableFuture<Void>> readBatch = new ArrayList<>();
+
+    private long lastTickNs;
+    private long lastExpiryCheckNs;
+    private long appliedIndex;
+    private long snapshotIndex;
+    private long leaderId;
+    private long term;
+    private StateType role = StateType.FOLLOWER;
+    private volatile ReplicaStatus status;
+    private final List<Member> members;
+    private final long clusterId;
+
+    RaftAgent(StoreConfig config, StateMachine stateMachine, PeerTransport transport) {
+        this.config = config;
+        this.selfId = config.memberId();
+        this.clusterId = config.cluster().clusterId();
+        this.members = config.cluster().members();
+        this.stateMachine = stateMachine;
+        this.transport = transport;
+        this.tickNs = config.tick().toNanos();
+        this.timeoutNs = config.requestTimeout().toNanos();
+        this.wal = WriteAheadLog.open(config.dataDir(), config.syncMode(), config.walSegmentBytes());
+        RecoveredLog recovered = wal.recovered();
+        if (recovered.isEmpty()) {
+            // A new member of a new cluster: everyone starts from the same bootstrap snapshot
+            // (index 1, term 1, all initial members voters), written durably before anything else.
+            long[] voters = config.cluster().ids().stream().mapToLong(Long::longValue).toArray();
+            this.storage = MemoryStorage.bootstrap(ConfState.ofVoters(voters));
+            Snapshot boot = storage.snapshot();
+            wal.saveSnapshot(new SnapshotFile(boot.index(), boot.term(),
+                    MessageCodec.encodeConfState(boot.metadata().confState()), boot.data()));
+            HardState hs = storage.hardState();
+            wal.saveHardState(new HardStateRecord(hs.term(), hs.vote(), hs.commit()));
+            wal.sync();
+            LOG.info("member {} ({}) bootstrapped a new log for cluster {} with {} members", config.name(),
+                    Long.toHexString(selfId), Long.toHexString(clusterId), voters.length);
+        } else {
+            this.storage = new MemoryStorage();
+            SnapshotFile snap = recovered.snapshot();
+            if (snap != null) {
+                storage.applySnapshot(new Snapshot(new SnapshotMetadata(snap.index(), snap.term(),
+                        MessageCodec.decodeConfState(snap.meta())), snap.data()));
+                if (snap.data().length > 0) {
+                    stateMachine.restore(snap.data());
+                }
+                snapshotIndex = snap.index();
+            }
+            List<Entry> entries = new ArrayList<>(recovered.entries().size());
+            for (WalEntry e : recovered.entries()) {
+                entries.add(new Entry(e.term(), e.index(), EntryType.values()[e.type()], e.data()));
+            }
+            storage.append(entries);
+            HardStateRecord hs = recovered.hardState();
+            storage.setHardState(new HardState(hs.term(), hs.vote(), hs.commit()));
+            LOG.info("member {} ({}) recovered: snapshot at {}, {} entries, hard state term {} commit {}{}",
+                    config.name(), Long.toHexString(selfId), snapshotIndex, entries.size(), hs.term(), hs.commit(),
+                    recovered.truncatedTailBytes() > 0 ? ", torn tail of " + recovered.truncatedTailBytes() + " bytes dropped" : "");
+        }
+        this.appliedIndex = Math.max(snapshotIndex, storage.snapshot().index());
+        RaftConfig rc = RaftConfig.builder(selfId)
+                .electionTick(config.electionTicks())
+                .heartbeatTick(config.heartbeatTicks())
+                .preVote(true)
+                .checkQuorum(true)
+                .build();
+        this.raft = RaftNode.create(rc, storage, config.seed());
+        this.term = raft.term();
+        publishStatus();
+    }
+
+    @Override
+    public String roleName() {
+        return "raft-" + config.name();
+    }
+
+    @Override
+    public void onStart() {
+        lastTickNs = System.nanoTime();
+        lastExpiryCheckNs = lastTickNs;
+    }
+
+    ReplicaStatus status() {
+        return status;
+    }
+
+    void addListener(LeadershipListener l) {
+        listeners.add(l);
+    }
+
+    long selfId() {
+        return selfId;
+    }
+
+    final CompletableFuture<Void> failure = new CompletableFuture<>();
+
+    @Override
+    public int doWork() {
+        try {
+            return dutyCycle();
+        } catch (AgentTerminationException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // WAL I/O or fsync failure, or a broken invariant: continuing could lose acknowledged
+            // data or diverge, so the member stops (as etcd does) and the process reports it.
+            LOG.error("member {} stopping after a fatal error", config.name(), e);
+            failure.completeExceptionally(e);
+            throw new AgentTerminationException(e);
+        }
+    }
+
+    private int dutyCycle() {
+        int work = 0;
+        long now = System.nanoTime();
+        int ticks = 0;
+        while (now - lastTickNs >= tickNs) {
+            lastTickNs += tickNs;
+            if (ticks++ < MAX_TICKS_PER_CYCLE) {
+                raft.tick();
+            } else {
+                lastTickNs = now; // a long pause (GC, stop): do not replay a storm of ticks
+            }
+        }
+        work += ticks;
+        Message m;
+        while ((m = peerInbox.poll()) != null) {
+            try {
+                raft.step(m);
+            } catch (RuntimeException e) {
+                LOG.warn("dropping message {} from {}: {}", m.type(), Long.toHexString(m.from()), e.toString());
+            }
+            work++;
+        }
+        work += drainRequests(now);
+        while (raft.hasReady()) {
+            handle(raft.ready());
+            work++;
+        }
+        while (!raftUnreachable.isEmpty()) {
+            raft.reportUnreachable(raftUnreachable.poll());
+        }
+        maybeSnapshot();
+        if (now - lastExpiryCheckNs > 50_000_000L) {
+            lastExpiryCheckNs = now;
+            expire(now);
+        }
+        return work;
+    }
+
+    private int drainRequests(long now) {
+        int n = 0;
+        Request r;
+        while (n < MAX_REQUESTS_PER_CYCLE && (r = requests.poll()) != null) {
+            n++;
+            if (r instanceof Propose p) {
+                propose(p, now);
+            } else if (r instanceof ReadBarrier rb) {
+                readBatch.add(rb.future());
+            } else if (r instanceof Query<?> q) {
+                q.run(stateMachine);
+            }
+        }
+        if (!readBatch.isEmpty()) {
+            List<CompletableFuture<Void>> batch = List.copyOf(readBatch);
+            readBatch.clear();
+            if (raft.leaderId() == 0) {
+                fail(batch, new NoLeaderException("no leader: cannot serve a linearizable read right now"));
+            } else {
+                long seq = nextReadSeq++;
+                byte[] ctx = ByteBuffer.allocate(16).putLong(selfId).putLong(seq).array();
+                try {
+                    raft.readIndex(ctx);
+                    readsAwaitingIndex.put(seq, new PendingRead(batch, now + timeoutNs, 0));
+                } catch (ProposalDroppedException e) {
+                    fail(batch, new NoLeaderException("read dropped: " + e.getMessage()));
+                }
+            }
+        }
+        return n;
+    }
+
+    private void propose(Propose p, long now) {
+        if (raft.leaderId() == 0) {
+            p.future().completeExceptionally(new NoLeaderException("no leader: election in progress"));
+            return;
+        }
+        long requestId = incarnation | (nextRequest++ & 0xffffffffL);
+        byte[] data = new byte[HEADER_BYTES + p.command().length];
+        ByteBuffer.wrap(data).putLong(selfId).putLong(requestId).put(p.command());
+        try {
+            raft.propose(data);
+            proposals.put(requestId, new PendingProposal(p.future(), now + timeoutNs));
+        } catch (ProposalDroppedException e) {
+            p.future().completeExceptionally(new NoLeaderException("proposal dropped: " + e.getMessage()));
+        }
+    }
+
+    private void handle(Ready rd) {
+        if (rd.softState() != null) {
+            onSoftState(rd.softState().leader(), rd.softState().role());
+        }
+        // 1. Persist: everything of this Ready, then one sync.
+        if (rd.snapshot() != null) {
+            Snapshot s = rd.snapshot();
+            wal.saveSnapshot(new SnapshotFile(s.index(), s.term(),
+                    MessageCodec.encodeConfState(s.metadata().confState()), s.data()));
+        }
+        for (Entry e : rd.entries()) {
+            wal.append(new WalEntry(e.index(), e.term(), (byte) e.type().ordinal(), e.data()));
+        }
+        if (rd.hardState() != null) {
+            HardState hs = rd.hardState();
+            wal.saveHardState(new HardStateRecord(hs.term(), hs.vote(), hs.commit()));
+        }
+        wal.sync();
+        if (rd.snapshot() != null) {
+            storage.applySnapshot(rd.snapshot());
+        }
+        if (rd.hardState() != null) {
+            storage.setHardState(rd.hardState());
+            if (rd.hardState().term() != term) {
+                term = rd.hardState().term();
+                notifyListeners();
+            }
+        }
+        storage.append(rd.entries());
+        // 2. Send: one frame per peer.
+        List<Long> snapshotsSent = send(rd.messages());
+        // 3. Apply.
+        if (rd.snapshot() != null && rd.snapshot().index() > appliedIndex) {
+            if (rd.snapshot().data().length > 0) {
+                stateMachine.restore(rd.snapshot().data());
+            }
+            appliedIndex = rd.snapshot().index();
+            snapshotIndex = appliedIndex;
+            wal.releaseTo(appliedIndex);
+            LOG.info("member {} installed snapshot at index {} (term {})", config.name(), appliedIndex, rd.snapshot().term());
+        }
+        for (Entry e : rd.committedEntries()) {
+            apply(e);
+        }
+        for (ReadState rs : rd.readStates()) {
+            ByteBuffer ctx = ByteBuffer.wrap(rs.context());
+            if (rs.context().length != 16 || ctx.getLong() != selfId) {
+                continue;
+            }
+            PendingRead pr = readsAwaitingIndex.remove(ctx.getLong());
+            if (pr != null) {
+                readsAwaitingApply.add(new PendingRead(pr.futures(), pr.deadlineNs(), rs.index()));
+            }
+        }
+        completeReads();
+        raft.advance(rd);
+        for (long to : snapshotsSent) {
+            raft.reportSnapshot(to, !transport.isConnected(to));
+        }
+        publishStatus();
+    }
+
+    private List<Long> send(List<Message> messages) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        TreeMap<Long, List<Message>> byPeer = new TreeMap<>();
+        List<Long> snapshots = List.of();
+        for (Message m : messages) {
+            if (m.type().isLocal()) {
+                continue;
+            }
+            byPeer.computeIfAbsent(m.to(), k -> new ArrayList<>()).add(m);
+            if (m.type() == MessageType.SNAP) {
+                if (snapshots.isEmpty()) {
+                    snapshots = new ArrayList<>();
+                }
+                snapshots.add(m.to());
+                LOG.info("member {} sends snapshot at index {} to {}", config.name(), m.snapshot().index(),
+                        Long.toHexString(m.to()));
+            }
+        }
+        for (Map.Entry<Long, List<Message>> e : byPeer.entrySet()) {
+            if (!transport.isConnected(e.getKey()) && !raftUnreachable.contains(e.getKey())) {
+                raftUnreachable.add(e.getKey());
+            }
+            transport.send(e.getKey(), MessageCodec.encodeBatch(e.getValue()));
+        }
+        return snapshots;
+    }
+
+    private final ArrayDeque<Long> raftUnreachable = new ArrayDeque<>();
+
+    private void apply(Entry e) {
+        if (e.index() <= appliedIndex) {
+            return;
+        }
+        appliedIndex = e.index();
+        if (e.type() != EntryType.NORMAL || e.data().length == 0) {
+            return; // a leader's no-op or a configuration change (applied by the core)
+        }
+        byte[] data = e.data();
+        if (data.length < HEADER_BYTES) {
+            LOG.error("entry {} has no request header ({} bytes); skipped", e.index(), data.length);
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(data);
+        long origin = b.getLong();
+        long requestId = b.getLong();
+        byte[] command = new byte[data.length - HEADER_BYTES];
+        b.get(command);
+        byte[] response;
+        try {
+            response = stateMachine.apply(e.index(), command);
+        } catch (RuntimeException ex) {
+            // A deterministic state machine fails the same way everywhere: report it, keep going.
+            LOG.warn("state machine rejected entry {}: {}", e.index(), ex.toString());
+            if (origin == selfId) {
+                PendingProposal p = proposals.remove(requestId);
+                if (p != null) {
+                    p.future().completeExceptionally(ex);
+                }
+            }
+            return;
+        }
+        if (origin == selfId) {
+            PendingProposal p = proposals.remove(requestId);
+            if (p != null) {
+                p.future().complete(response);
+            }
+        }
+    }
+
+    private void completeReads() {
+        while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peek().index() <= appliedIndex) {
+            for (CompletableFuture<Void> f : readsAwaitingApply.poll().futures()) {
+                f.complete(null);
+            }
+        }
+    }
+
+    private void onSoftState(long leader, StateType newRole) {
+        boolean changed = leader != leaderId || newRole != role;
+        long oldLeader = leaderId;
+        leaderId = leader;
+        role = newRole;
+        term = raft.term();
+        if (!changed) {
+            return;
+        }
+        if (newRole == StateType.LEADER) {
+            LOG.info("member {} became leader at term {}", config.name(), term);
+        } else if (leader != 0 && leader != oldLeader) {
+            ClusterSpec.Peer p = config.cluster().byId(leader);
+            LOG.info("member {} is {} at term {}, leader {}", config.name(), newRole.name().toLowerCase(), term,
+                    p == null ? Long.toHexString(leader) : p.name());
+        } else if (leader == 0) {
+            LOG.info("member {} is {} at term {}, no leader", config.name(), newRole.name().toLowerCase(), term);
+        }
+        if (oldLeader != 0 && leader != oldLeader) {
+            // ReadIndex requests in flight at the old leader may never be answered: fail them fast.
+            for (PendingRead pr : readsAwaitingIndex.values()) {
+                fail(pr.futures(), new NoLeaderException("leader changed while reading; retry"));
+            }
+            readsAwaitingIndex.clear();
+        }
+        notifyListeners();
+    }
+
+    private void notifyListeners() {
+        boolean isLeader = leaderId == selfId;
+        for (LeadershipListener l : listeners) {
+            try {
+                l.leadershipChanged(leaderId, term, isLeader);
+            } catch (RuntimeException e) {
+                LOG.warn("leadership listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void maybeSnapshot() {
+        if (appliedIndex - snapshotIndex < config.snapshotCount()) {
+            return;
+        }
+        byte[] data = stateMachine.snapshot();
+        Snapshot snap = storage.createSnapshot(appliedIndex, raft.confState(), data);
+        wal.saveSnapshot(new SnapshotFile(snap.index(), snap.term(),
+                MessageCodec.encodeConfState(snap.metadata().confState()), data));
+        snapshotIndex = appliedIndex;
+        long compactTo = appliedIndex - config.catchUpEntries();
+        if (compactTo > storage.firstIndex()) {
+            storage.compact(compactTo);
+        }
+        wal.releaseTo(snapshotIndex);
+        LOG.info("member {} took snapshot at index {} ({} bytes), log compacted to {}", config.name(), snapshotIndex,
+                data.length, storage.firstIndex());
+    }
+
+    private void expire(long now) {
+        Iterator<PendingProposal> it = proposals.values().iterator();
+        while (it.hasNext()) {
+            PendingProposal p = it.next();
+            if (now - p.deadlineNs() > 0) {
+                it.remove();
+                p.future().completeExceptionally(new TimeoutException(
+                        "proposal not applied within " + config.requestTimeout().toMillis() + " ms (outcome unknown)"));
+            }
+        }
+        Iterator<PendingRead> rit = readsAwaitingIndex.values().iterator();
+        while (rit.hasNext()) {
+            PendingRead pr = rit.next();
+            if (now - pr.deadlineNs() > 0) {
+                rit.remove();
+                fail(pr.futures(), new TimeoutException("read barrier not confirmed within "
+                        + config.requestTimeout().toMillis() + " ms"));
+            }
+        }
+        readsAwaitingApply.removeIf(pr -> {
+            if (now - pr.deadlineNs() > 0) {
+                fail(pr.futures(), new TimeoutException("read barrier: apply did not reach index " + pr.index()));
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private static void fail(List<CompletableFuture<Void>> futures, Throwable error) {
+        for (CompletableFuture<Void> f : futures) {
+            f.completeExceptionally(error);
+        }
+    }
+
+    private void publishStatus() {
+        status = new ReplicaStatus(selfId, clusterId, raft.leaderId(), raft.term(), raft.commitIndex(), appliedIndex,
+                members, -1);
+    }
+
+    /** Bytes of WAL and snapshots on disk (agent thread only). */
+    long dbSize() {
+        return wal.sizeBytes();
+    }
+
+    @Override
+    public void onClose() {
+        ReplicaStoppedException stopped = new ReplicaStoppedException("member " + config.name() + " stopped");
+        for (PendingProposal p : proposals.values()) {
+            p.future().completeExceptionally(stopped);
+        }
+        proposals.clear();
+        for (PendingRead pr : readsAwaitingIndex.values()) {
+            fail(pr.futures(), stopped);
+        }
+        for (PendingRead pr : readsAwaitingApply) {
+            fail(pr.futures(), stopped);
+        }
+        fail(readBatch, stopped);
+        Request r;
+        while ((r = requests.poll()) != null) {
+            if (r instanceof Propose p) {
+                p.future().completeExceptionally(stopped);
+            } else if (r instanceof ReadBarrier rb) {
+                rb.future().completeExceptionally(stopped);
+            } else if (r instanceof Query<?> q) {
+                q.future().completeExceptionally(stopped);
+            }
+        }
+        try {
+            wal.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing WAL: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.kplane.server;
+
+import io.kplane.wal.WalSyncMode;
+import io.kplane.wal.WriteAheadLog;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of one store member.
+ *
+ * @param name              this member's name in {@code cluster}
+ * @param cluster           the initial cluster (members, ids)
+ * @param dataDir           where the WAL, snapshots and the member identity live
+ * @param tick              length of one Raft tick (election timeout = {@code electionTicks} to twice that)
+ * @param electionTicks     ticks without a leader before campaigning
+ * @param heartbeatTicks    ticks between leader heartbeats
+ * @param snapshotCount     applied entries between two snapshots (etcd's {@code --snapshot-count})
+ * @param catchUpEntries    entries kept in the log after a snapshot, for slow followers
+ * @param requestTimeout    how long a proposal or read barrier may wait before failing
+ * @param syncMode          WAL durability; {@link WalSyncMode#NO_FSYNC} only for benchmarks that say so
+ * @param walSegmentBytes   WAL segment size
+ * @param seed              seed of the Raft core's random election timeouts
+ */
+public record StoreConfig(String name, ClusterSpec cluster, Path dataDir, Duration tick, int electionTicks,
+                          int heartbeatTicks, long snapshotCount, long catchUpEntries, Duration requestTimeout,
+                          WalSyncMode syncMode, long walSegmentBytes, long seed) {
+
+    /** Defaults close to etcd's: 100 ms ticks, election after 10, snapshots every 10,000 entries. */
+    public static StoreConfig defaults(String name, ClusterSpec cluster, Path dataDir) {
+        return new StoreConfig(name, cluster, dataDir, Duration.ofMillis(100), 10, 1, 10_000, 5_000,
+                Duration.ofSeconds(7), WalSyncMode.FSYNC, WriteAheadLog.DEFAULT_SEGMENT_BYTES,
+                cluster.member(name).id() ^ System.nanoTime());
+    }
+
+    public StoreConfig withTick(Duration v) {
+        return new StoreConfig(name, cluster, dataDir, v, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
+                requestTimeout, syncMode, walSegmentBytes, seed);
+    }
+
+    public StoreConfig withSnapshotCount(long count, long catchUp) {
+        return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, count, catchUp,
+                requestTimeout, syncMode, walSegmentBytes, seed);
+    }
+
+    public StoreConfig withSyncMode(WalSyncMode v) {
+        return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
+                requestTimeout, v, walSegmentBytes, seed);
+    }
+
+    public StoreConfig withWalSegmentBytes(long v) {
+        return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
+                requestTimeout, syncMode, v, seed);
+    }
+
+    public StoreConfig withRequestTimeout(Duration v) {
+        return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
+                v, syncMode, walSegmentBytes, seed);
+    }
+
+    public StoreConfig withSeed(long v) {
+        return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
+                requestTimeout, syncMode, walSegmentBytes, v);
+    }
+
+    /** This member's id. */
+    public long memberId() {
+        return cluster.member(name).id();
+    }
+}

@@ -1,0 +1,77 @@
+package io.kplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The error paths of {@code kplane store}: each gets a clear message and a non-zero exit. */
+class StoreCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, err.toString());
+    }
+
+    @Test
+    void badClusterSpecIsAUsageError() {
+        Result r = run("store", "--name", "n1", "--data-dir", dir.toString(), "--initial-cluster", "n1=127.0.0.1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("missing port");
+        r = run("store", "--name", "n4", "--data-dir", dir.toString(), "--initial-cluster", "n1=127.0.0.1:1,n2=127.0.0.1:2");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--name n4 is not in --initial-cluster");
+        r = run("store", "--name", "n1", "--data-dir", dir.toString(), "--initial-cluster", "n1=127.0.0.1:1",
+                "--listen-peer", "127.0.0.1:5");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("does not match");
+        r = run("store", "--name", "n1", "--data-dir", dir.toString(), "--initial-cluster", "n1=127.0.0.1:1",
+                "--state-machine", "nope");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--state-machine nope is not built");
+    }
+
+    @Test
+    void portInUseIsReported() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Result r = run("store", "--name", "n1", "--data-dir", dir.resolve("n1").toString(),
+                    "--initial-cluster", "n1=127.0.0.1:" + port + ",n2=127.0.0.1:1,n3=127.0.0.1:2", "--state-machine", "log");
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).contains("address already in use").contains(String.valueOf(port));
+        }
+    }
+
+    @Test
+    void dataDirOfAnotherClusterIsRefused() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("n1"));
+        Properties p = new Properties();
+        p.setProperty("cluster-id", "1234");
+        p.setProperty("member-id", "99");
+        p.setProperty("name", "n1");
+        try (var w = Files.newBufferedWriter(data.resolve("member.properties"))) {
+            p.store(w, null);
+        }
+        Result r = run("store", "--name", "n1", "--data-dir", data.toString(),
+                "--initial-cluster", "n1=127.0.0.1:1,n2=127.0.0.1:2,n3=127.0.0.1:3", "--state-machine", "log");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("belongs to cluster 1234");
+    }
+}
