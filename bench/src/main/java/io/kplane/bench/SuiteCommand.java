@@ -60,8 +60,12 @@ final class SuiteCommand implements Callable<Integer> {
         for (String planned : PLANNED) {
             if (!registered.contains(planned) && wanted(planned)) {
                 String what = planned.equals(CHECK_AREA) ? "model checks" : planned + " benchmark";
-                results.add(AreaResult.skipped(planned, what, "not built yet: no `" + planned
-                        + "` area is registered in this build, so nothing was measured"));
+                String why = "not built yet: no `" + planned + "` area is registered in this build, so nothing was measured";
+                if (topLevelCommands().contains(planned)) {
+                    why = "`kplane " + planned + "` exists but registers no suite step (a BenchArea named \"" + planned
+                            + "\"), so the suite did not run it; run `kplane " + planned + "` yourself";
+                }
+                results.add(AreaResult.skipped(planned, what, why));
             }
         }
         List<BenchArea> toRun = areas.stream().filter(a -> wanted(a.name())).toList();
@@ -79,6 +83,20 @@ final class SuiteCommand implements Callable<Integer> {
         RunSummary s = RunOutput.finish(dir, "suite", "kplane suite" + (quick ? " --quick" : ""), started, quick,
                 results, System.out);
         return RunOutput.exitCode(s);
+    }
+
+    /** Names of the top-level kplane commands in this build. */
+    private static Set<String> topLevelCommands() {
+        Set<String> names = new java.util.HashSet<>();
+        for (io.kplane.cli.KplaneSubcommand sub : java.util.ServiceLoader.load(io.kplane.cli.KplaneSubcommand.class)) {
+            if (sub instanceof SuiteSubcommand) {
+                continue; // this command itself
+            }
+            Object cmd = sub.command();
+            picocli.CommandLine cl = cmd instanceof picocli.CommandLine c ? c : new picocli.CommandLine(cmd);
+            names.add(cl.getCommandName());
+        }
+        return names;
     }
 
     private boolean wanted(String area) {

@@ -28,8 +28,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 final class Charts {
 
-    static final int WIDTH = 680;
-    static final int HEIGHT = 380;
+    static final int WIDTH = 640;
+    static final int HEIGHT = 360;
 
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};

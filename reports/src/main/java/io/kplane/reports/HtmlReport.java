@@ -171,7 +171,7 @@ final class HtmlReport {
     }
 
     private static String ratioCell(double a, double b) {
-        return "<td class=\"num\">" + (b == 0 ? "" : String.format("%.2fx", a / b)) + "</td>";
+        return "<td class=\"num\">" + (b == 0 ? "" : String.format("%.3gx", a / b)) + "</td>";
     }
 
     private static void chart(StringBuilder b, String caption, org.jfree.chart.JFreeChart c) {

@@ -77,8 +77,8 @@ public final class SummaryTable {
 
     /** Numbers for people: thousands separators for large values, 3 significant digits for small. */
     public static String number(double v) {
-        if (v == 0) {
-            return "0";
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format("%,d", (long) v);
         }
         if (Math.abs(v) >= 1000) {
             return String.format("%,.0f", v);
