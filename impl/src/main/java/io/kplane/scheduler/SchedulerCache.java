@@ -234,6 +234,7 @@ public final class SchedulerCache {
             }
             NodeInfo copy = live.copy();
             snap.byName.put(name, copy);
+            snap.changes.add(name);
             if (old == null || !old.podsWithAffinity().isEmpty() || !copy.podsWithAffinity().isEmpty()) {
                 affinityChanged = true;
             }
@@ -246,7 +247,12 @@ public final class SchedulerCache {
         }
         boolean rebuildAll = nodeSetChanged;
         dirty.clear();
+        if (snap.changes.size() > 1_000_000) {
+            rebuildAll = true;
+        }
         if (rebuildAll) {
+            snap.epoch++;
+            snap.changes.clear();
             rebuildOrder(snap);
             rebuildImages(snap);
             nodeSetChanged = false;
@@ -265,6 +271,9 @@ public final class SchedulerCache {
             }
         }
         if (metaChanged || snap.generation < 0) {
+            // Namespace labels feed affinity matching: incremental consumers must start over.
+            snap.epoch++;
+            snap.changes.clear();
             snap.namespaceLabels = Map.copyOf(namespaceLabels);
             snap.disruptions = List.copyOf(disruptions.values());
             HashMap<String, List<Selector>> svc = new HashMap<>();

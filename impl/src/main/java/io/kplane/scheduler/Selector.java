@@ -97,6 +97,18 @@ public final class Selector {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Selector x && nothing == x.nothing && java.util.Arrays.equals(keys, x.keys)
+                && java.util.Arrays.equals(values, x.values) && java.util.Arrays.equals(requirements, x.requirements);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(keys) * 31 + java.util.Arrays.hashCode(values) * 7
+                + java.util.Arrays.hashCode(requirements) + (nothing ? 1 : 0);
+    }
+
+    @Override
     public String toString() {
         if (nothing) {
             return "<nothing>";

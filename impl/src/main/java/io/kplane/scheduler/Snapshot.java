@@ -23,6 +23,10 @@ public final class Snapshot {
     Map<String, List<Selector>> serviceSelectors = Map.of();
     final HashMap<String, Integer> imageNodeCounts = new HashMap<>();
     long generation = -1;
+    /** Bumped whenever the node set or order is rebuilt; incremental consumers then start over. */
+    long epoch;
+    /** Names of nodes replaced since the epoch began, in order (consumers keep a read position). */
+    final ArrayList<String> changes = new ArrayList<>();
 
     /** All nodes, in evaluation order. */
     public List<NodeInfo> nodes() {
@@ -35,6 +39,20 @@ public final class Snapshot {
 
     public int size() {
         return list.size();
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Number of node replacements recorded in this epoch. */
+    public int changeCount() {
+        return changes.size();
+    }
+
+    /** Name of the i-th node replaced in this epoch. */
+    public String change(int i) {
+        return changes.get(i);
     }
 
     /** Nodes that have at least one pod with (anti-)affinity. */

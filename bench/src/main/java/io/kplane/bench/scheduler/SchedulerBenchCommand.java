@@ -52,11 +52,12 @@ public final class SchedulerBenchCommand implements Callable<Integer> {
             print(m);
         }
         System.out.println();
-        System.out.printf("%-28s %6s %7s %10s %9s %7s %9s %9s %s%n", "workload", "nodes", "pods", "pods/s",
-                "threshold", "ratio", "p50 µs", "p99 µs", "invariants");
+        System.out.printf("%-28s %6s %7s %10s %9s %7s %12s %8s %9s %9s %s%n", "workload", "nodes", "pods", "pods/s",
+                "threshold", "ratio", "pods/cpu-s", "ratio", "p50 µs", "p99 µs", "invariants");
         for (SchedulerBenchmark.Result r : out) {
-            System.out.printf("%-28s %6d %7d %10.0f %9.0f %6.1fx %9.1f %9.1f %s%n", r.workload(), r.nodes(),
-                    r.measuredPods(), r.podsPerSecond(), r.threshold(), r.ratio(),
+            System.out.printf("%-28s %6d %7d %10.0f %9.0f %6.1fx %12.0f %7.1fx %9.1f %9.1f %s%n", r.workload(), r.nodes(),
+                    r.measuredPods(), r.podsPerSecond(), r.threshold(), r.ratio(), r.podsPerCpuSecond(),
+                    r.podsPerCpuSecond() / r.threshold(),
                     r.attemptLatencyNanos().getValueAtPercentile(50) / 1e3,
                     r.attemptLatencyNanos().getValueAtPercentile(99) / 1e3,
                     r.violations().isEmpty() ? "ok" : r.violations().size() + " VIOLATIONS");
@@ -67,9 +68,10 @@ public final class SchedulerBenchCommand implements Callable<Integer> {
     static void print(SchedulerBenchmark.Result r) {
         var h = r.attemptLatencyNanos();
         System.out.printf("%s: %d nodes, %d init + %d measured pods in %.3f s -> %.0f pods/s = %.1fx threshold %.0f"
-                        + " (%s 10x); attempts %d, latency µs p50 %.1f p90 %.1f p99 %.1f max %.1f%s; invariants %s%n",
+                        + " (%s 10x); scheduler thread CPU %.3f s (%.0f pods/cpu-s), API thread CPU %.3f s; attempts %d, latency µs p50 %.1f p90 %.1f p99 %.1f max %.1f%s; invariants %s%n",
                 r.workload(), r.nodes(), r.initPods(), r.measuredPods(), r.seconds(), r.podsPerSecond(), r.ratio(),
-                r.threshold(), r.ratio() >= 10 ? "meets" : "BELOW", r.attempts(), h.getValueAtPercentile(50) / 1e3,
+                r.threshold(), r.ratio() >= 10 ? "meets" : "BELOW", r.schedulerCpuSeconds(), r.podsPerCpuSecond(),
+                r.apiCpuSeconds(), r.attempts(), h.getValueAtPercentile(50) / 1e3,
                 h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3,
                 r.churnOps() > 0 ? ", churn ops " + r.churnOps() : "",
                 r.violations().isEmpty() ? "ok" : "VIOLATED: " + r.violations().subList(0, Math.min(5, r.violations().size())));

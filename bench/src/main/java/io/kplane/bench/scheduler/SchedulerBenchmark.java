@@ -22,9 +22,15 @@ final class SchedulerBenchmark {
 
     /** Figures of one workload run. */
     record Result(String workload, int nodes, int initPods, int measuredPods, double seconds, double podsPerSecond,
-            double threshold, long attempts, Histogram attemptLatencyNanos, List<String> violations, long churnOps) {
+            double threshold, long attempts, Histogram attemptLatencyNanos, List<String> violations, long churnOps,
+            double schedulerCpuSeconds, double apiCpuSeconds) {
         double ratio() {
             return podsPerSecond / threshold;
+        }
+
+        /** Pods per CPU-second of the scheduler thread: the figure that does not depend on machine load. */
+        double podsPerCpuSecond() {
+            return measuredPods / schedulerCpuSeconds;
         }
     }
 
@@ -65,6 +71,9 @@ final class SchedulerBenchmark {
             long target = w.initPods();
             drive(s, cluster, bound, target, null, progress, w.name() + " init");
             measuring[0] = true;
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            long api0 = cluster.apiCpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < w.measurePods(); i++) {
                 cluster.create(w.measurePod().apply(i).creationNanos(t0 + i).build());
@@ -72,13 +81,16 @@ final class SchedulerBenchmark {
             Churn churn = w.churn() ? new Churn(cluster, s, w) : null;
             drive(s, cluster, bound, target + w.measurePods(), churn, progress, w.name());
             long t1 = System.nanoTime();
+            long cpu1 = mx.getCurrentThreadCpuTime();
+            long api1 = cluster.apiCpuNanos();
             measuring[0] = false;
             s.cache().updateSnapshot(s.snapshot());
             List<String> violations = Invariants.check(s.snapshot().nodes(),
                     Map.of("default", Map.of(), "sched-0", Map.of(), "sched-1", Map.of()));
             double secs = (t1 - t0) / 1e9;
             return new Result(w.name(), w.nodes(), w.initPods(), w.measurePods(), secs, w.measurePods() / secs,
-                    w.threshold(), attempts[0], latency, violations, churn == null ? 0 : churn.ops);
+                    w.threshold(), attempts[0], latency, violations, churn == null ? 0 : churn.ops, (cpu1 - cpu0) / 1e9,
+                    (api1 - api0) / 1e9);
         }
     }
 

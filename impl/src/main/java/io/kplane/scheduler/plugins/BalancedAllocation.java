@@ -16,7 +16,7 @@ import java.util.List;
 public final class BalancedAllocation implements Plugin.PreScore, Plugin.Score {
     public static final String NAME = "NodeResourcesBalancedAllocation";
 
-    private final ResourceWeight[] resources;
+    private final ResourceWeight.Resolved[] resources;
     private final double[] fractions;
 
     public BalancedAllocation() {
@@ -24,7 +24,7 @@ public final class BalancedAllocation implements Plugin.PreScore, Plugin.Score {
     }
 
     public BalancedAllocation(List<ResourceWeight> resources) {
-        this.resources = resources.toArray(new ResourceWeight[0]);
+        this.resources = resources.stream().map(ResourceWeight::resolve).toArray(ResourceWeight.Resolved[]::new);
         this.fractions = new double[resources.size()];
     }
 
@@ -40,7 +40,7 @@ public final class BalancedAllocation implements Plugin.PreScore, Plugin.Score {
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
         int k = 0;
         double total = 0;
-        for (ResourceWeight r : resources) {
+        for (ResourceWeight.Resolved r : resources) {
             if (r.isScalar() && r.podRequest(pod) == 0) {
                 continue;
             }

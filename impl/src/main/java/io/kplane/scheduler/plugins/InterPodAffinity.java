@@ -64,6 +64,8 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
         TopologyCounts anti = new TopologyCounts();
         Map<String, String> namespaceLabels;
         TopologyCounts score;
+        /** The counts belong to cross-cycle aggregates: copy before changing them. */
+        boolean shared;
 
         @Override
         public State copy() {
@@ -97,20 +99,93 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
         }
         State s = state(cs);
         s.namespaceLabels = snap.namespaceLabels(pod.namespace());
-        for (NodeInfo n : snap.nodesWithRequiredAntiAffinityPods()) {
-            for (PodInfo existing : n.podsWithRequiredAntiAffinity()) {
-                addExistingAnti(s, pod, existing, n, 1);
-            }
-        }
+        NodeAggregate existing = aggregate(new ExistingAntiKey(pod.namespace(), pod.labels()), 1,
+                (n, sink) -> {
+                    Map<String, String> nsLabels = snap.namespaceLabels(pod.namespace());
+                    for (PodInfo e : n.podsWithRequiredAntiAffinity()) {
+                        for (AffinityTerm t : e.requiredAntiAffinity()) {
+                            String v = n.labels().get(t.topologyKey());
+                            if (v != null && t.matches(pod, nsLabels)) {
+                                sink.add(0, t.topologyKey(), v, 1);
+                            }
+                        }
+                    }
+                });
+        existing.sync(snap);
+        s.existingAnti = existing.outputs[0];
         if (ownRequired) {
-            for (NodeInfo n : snap.nodes()) {
-                List<PodInfo> pods = n.pods();
-                for (int i = 0; i < pods.size(); i++) {
-                    addOwnTerms(s, pod, pods.get(i), n, 1, snap);
+            NodeAggregate own = aggregate(new OwnTermsKey(pod.requiredAffinity(), pod.requiredAntiAffinity()), 2,
+                    (n, sink) -> {
+                        List<PodInfo> pods = n.pods();
+                        for (int i = 0; i < pods.size(); i++) {
+                            ownTerms(pod, pods.get(i), n, snap, sink);
+                        }
+                    });
+            own.sync(snap);
+            s.affinity = own.outputs[0];
+            s.anti = own.outputs[1];
+        }
+        s.shared = true;
+        return PreFilterResult.OK;
+    }
+
+    private record ExistingAntiKey(String namespace, Map<String, String> labels) {}
+
+    private record OwnTermsKey(List<AffinityTerm> affinity, List<AffinityTerm> anti) {}
+
+    private record ScoreKey(String namespace, Map<String, String> labels, List<AffinityTerm> preferred,
+            List<AffinityTerm> preferredAnti) {}
+
+    /** Cross-cycle aggregates by what they depend on (LRU). */
+    private final java.util.LinkedHashMap<Object, NodeAggregate> aggregates = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, NodeAggregate> e) {
+            return size() > 16;
+        }
+    };
+
+    private NodeAggregate aggregate(Object key, int outputs, NodeAggregate.Contributor contributor) {
+        NodeAggregate a = aggregates.get(key);
+        if (a == null) {
+            a = new NodeAggregate(outputs, contributor);
+            aggregates.put(key, a);
+        }
+        return a;
+    }
+
+    /** Contribution of an existing pod to the incoming pod's own required terms (outputs 0 affinity, 1 anti). */
+    private static void ownTerms(PodInfo pod, PodInfo existing, NodeInfo node, Snapshot snap, NodeAggregate.Sink sink) {
+        Map<String, String> nsLabels = null;
+        if (!pod.requiredAffinity().isEmpty()) {
+            nsLabels = snap.namespaceLabels(existing.namespace());
+            boolean all = true;
+            for (AffinityTerm t : pod.requiredAffinity()) {
+                if (!t.matches(existing, nsLabels)) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                for (AffinityTerm t : pod.requiredAffinity()) {
+                    String v = node.labels().get(t.topologyKey());
+                    if (v != null) {
+                        sink.add(0, t.topologyKey(), v, 1);
+                    }
                 }
             }
         }
-        return PreFilterResult.OK;
+        for (AffinityTerm t : pod.requiredAntiAffinity()) {
+            String v = node.labels().get(t.topologyKey());
+            if (v == null) {
+                continue;
+            }
+            if (nsLabels == null) {
+                nsLabels = snap.namespaceLabels(existing.namespace());
+            }
+            if (t.matches(existing, nsLabels)) {
+                sink.add(1, t.topologyKey(), v, 1);
+            }
+        }
     }
 
     private void addExistingAnti(State s, PodInfo pod, PodInfo existing, NodeInfo node, long delta) {
@@ -126,37 +201,7 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
         if (pod.requiredAffinity().isEmpty() && pod.requiredAntiAffinity().isEmpty()) {
             return;
         }
-        Map<String, String> nsLabels = null;
-        if (!pod.requiredAffinity().isEmpty()) {
-            nsLabels = snap.namespaceLabels(existing.namespace());
-            boolean all = true;
-            for (AffinityTerm t : pod.requiredAffinity()) {
-                if (!t.matches(existing, nsLabels)) {
-                    all = false;
-                    break;
-                }
-            }
-            if (all) {
-                for (AffinityTerm t : pod.requiredAffinity()) {
-                    String v = node.labels().get(t.topologyKey());
-                    if (v != null) {
-                        s.affinity.add(t.topologyKey(), v, delta);
-                    }
-                }
-            }
-        }
-        for (AffinityTerm t : pod.requiredAntiAffinity()) {
-            String v = node.labels().get(t.topologyKey());
-            if (v == null) {
-                continue;
-            }
-            if (nsLabels == null) {
-                nsLabels = snap.namespaceLabels(existing.namespace());
-            }
-            if (t.matches(existing, nsLabels)) {
-                s.anti.add(t.topologyKey(), v, delta);
-            }
-        }
+        ownTerms(pod, existing, node, snap, (o, k, v, d) -> (o == 0 ? s.affinity : s.anti).add(k, v, d * delta));
     }
 
     @Override
@@ -179,6 +224,10 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
             return;
         }
         State s = state(cs);
+        if (s.shared) {
+            s = s.copy();
+            cs.write(slot, s);
+        }
         addExistingAnti(s, pod, other, node, delta);
         addOwnTerms(s, pod, other, node, delta, snapshot.get());
     }
@@ -232,31 +281,33 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
     public Status preScore(CycleState cs, PodInfo pod, List<NodeInfo> feasible) {
         Snapshot snap = snapshot.get();
         boolean hasConstraints = !pod.preferredAffinity().isEmpty() || !pod.preferredAntiAffinity().isEmpty();
-        List<NodeInfo> nodes = hasConstraints ? snap.nodes() : snap.nodesWithAffinityPods();
-        if (nodes.isEmpty()) {
+        if (!hasConstraints && snap.nodesWithAffinityPods().isEmpty()) {
             return Status.SKIP;
         }
-        TopologyCounts score = new TopologyCounts();
-        Map<String, String> ownNsLabels = snap.namespaceLabels(pod.namespace());
-        for (NodeInfo n : nodes) {
-            if (n.labels().isEmpty()) {
-                continue;
-            }
-            List<PodInfo> pods = hasConstraints ? n.pods() : n.podsWithAffinity();
-            for (int i = 0; i < pods.size(); i++) {
-                PodInfo existing = pods.get(i);
-                if (hasConstraints) {
-                    Map<String, String> exNs = snap.namespaceLabels(existing.namespace());
-                    processTerms(score, pod.preferredAffinity(), existing, exNs, n, 1, 0);
-                    processTerms(score, pod.preferredAntiAffinity(), existing, exNs, n, -1, 0);
-                }
-                if (hardPodAffinityWeight > 0) {
-                    processTerms(score, existing.requiredAffinity(), pod, ownNsLabels, n, 1, hardPodAffinityWeight);
-                }
-                processTerms(score, existing.preferredAffinity(), pod, ownNsLabels, n, 1, 0);
-                processTerms(score, existing.preferredAntiAffinity(), pod, ownNsLabels, n, -1, 0);
-            }
-        }
+        long hard = hardPodAffinityWeight;
+        NodeAggregate agg = aggregate(new ScoreKey(pod.namespace(), pod.labels(), pod.preferredAffinity(),
+                pod.preferredAntiAffinity()), 1, (n, sink) -> {
+                    if (n.labels().isEmpty()) {
+                        return;
+                    }
+                    Map<String, String> ownNsLabels = snap.namespaceLabels(pod.namespace());
+                    List<PodInfo> pods = hasConstraints ? n.pods() : n.podsWithAffinity();
+                    for (int i = 0; i < pods.size(); i++) {
+                        PodInfo existing = pods.get(i);
+                        if (hasConstraints) {
+                            Map<String, String> exNs = snap.namespaceLabels(existing.namespace());
+                            processTerms(sink, pod.preferredAffinity(), existing, exNs, n, 1, 0);
+                            processTerms(sink, pod.preferredAntiAffinity(), existing, exNs, n, -1, 0);
+                        }
+                        if (hard > 0) {
+                            processTerms(sink, existing.requiredAffinity(), pod, ownNsLabels, n, 1, hard);
+                        }
+                        processTerms(sink, existing.preferredAffinity(), pod, ownNsLabels, n, 1, 0);
+                        processTerms(sink, existing.preferredAntiAffinity(), pod, ownNsLabels, n, -1, 0);
+                    }
+                });
+        agg.sync(snap);
+        TopologyCounts score = agg.outputs[0];
         if (score.isEmpty()) {
             return Status.SKIP;
         }
@@ -266,7 +317,7 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
     }
 
     /** For each term {@code target} matches, add ±weight at the node's value of the term's key. */
-    private static void processTerms(TopologyCounts score, List<AffinityTerm> terms, PodInfo target,
+    private static void processTerms(NodeAggregate.Sink score, List<AffinityTerm> terms, PodInfo target,
             Map<String, String> targetNsLabels, NodeInfo node, int sign, long fixedWeight) {
         for (int i = 0; i < terms.size(); i++) {
             AffinityTerm t = terms.get(i);
@@ -274,7 +325,7 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
                 String v = node.labels().get(t.topologyKey());
                 if (v != null) {
                     long w = fixedWeight > 0 ? fixedWeight : t.weight();
-                    score.add(t.topologyKey(), v, sign * w);
+                    score.add(0, t.topologyKey(), v, sign * w);
                 }
             }
         }

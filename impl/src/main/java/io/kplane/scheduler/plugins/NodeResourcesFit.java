@@ -29,7 +29,7 @@ public final class NodeResourcesFit implements Plugin.Filter, Plugin.Score {
     private static final Status EPHEMERAL_NEVER = Status.unresolvable(NAME, "Insufficient ephemeral-storage");
 
     private final ScoringStrategy strategy;
-    private final ResourceWeight[] resources;
+    private final ResourceWeight.Resolved[] resources;
     private final long[] requested;
     private final long[] allocatable;
     private final long[] weights;
@@ -40,7 +40,7 @@ public final class NodeResourcesFit implements Plugin.Filter, Plugin.Score {
 
     public NodeResourcesFit(ScoringStrategy strategy, List<ResourceWeight> resources) {
         this.strategy = strategy;
-        this.resources = resources.toArray(new ResourceWeight[0]);
+        this.resources = resources.stream().map(ResourceWeight::resolve).toArray(ResourceWeight.Resolved[]::new);
         this.requested = new long[resources.size()];
         this.allocatable = new long[resources.size()];
         this.weights = new long[resources.size()];
@@ -103,7 +103,7 @@ public final class NodeResourcesFit implements Plugin.Filter, Plugin.Score {
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
         int n = resources.length;
         for (int i = 0; i < n; i++) {
-            ResourceWeight r = resources[i];
+            ResourceWeight.Resolved r = resources[i];
             allocatable[i] = r.allocatable(node);
             requested[i] = r.requested(node, pod, true);
         }

@@ -42,6 +42,14 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
 
     private final Supplier<Snapshot> snapshot;
     private final boolean systemDefaults;
+    /** Incrementally maintained counts for recently seen constraint sets (LRU). */
+    private final java.util.LinkedHashMap<SpreadCounts.Key, SpreadCounts> cache =
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<SpreadCounts.Key, SpreadCounts> e) {
+                    return size() > 8;
+                }
+            };
     private int slot;
 
     public PodTopologySpread(Supplier<Snapshot> snapshot) {
@@ -67,6 +75,8 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
         List<HashMap<String, long[]>> counts;
         long[] min;
         boolean minDirty = true;
+        /** counts belong to the cross-cycle cache: copy before changing them. */
+        boolean shared;
 
         @Override
         public FilterState copy() {
@@ -76,12 +86,13 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
             for (HashMap<String, long[]> m : counts) {
                 HashMap<String, long[]> c = new HashMap<>(m.size() * 2);
                 for (Map.Entry<String, long[]> e : m.entrySet()) {
-                    c.put(e.getKey(), new long[] {e.getValue()[0]});
+                    c.put(e.getKey(), e.getValue().clone());
                 }
                 s.counts.add(c);
             }
             s.min = min.clone();
             s.minDirty = minDirty;
+            s.shared = false;
             return s;
         }
 
@@ -183,25 +194,16 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
         }
         FilterState s = new FilterState();
         s.constraints = hard.toArray(new SpreadConstraint[0]);
-        s.counts = new ArrayList<>();
-        for (int i = 0; i < s.constraints.length; i++) {
-            s.counts.add(new HashMap<>());
+        SpreadCounts.Key key = SpreadCounts.Key.of(pod, hard);
+        SpreadCounts counts = cache.get(key);
+        if (counts == null) {
+            counts = new SpreadCounts(pod, s.constraints);
+            cache.put(key, counts);
         }
+        counts.sync(snap);
+        s.counts = counts.domains;
+        s.shared = true;
         s.min = new long[s.constraints.length];
-        for (NodeInfo n : snap.nodes()) {
-            Map<String, String> labels = n.labels();
-            if (!hasAllKeys(labels, s.constraints)) {
-                continue;
-            }
-            for (int i = 0; i < s.constraints.length; i++) {
-                SpreadConstraint c = s.constraints[i];
-                if (!included(c, pod, n)) {
-                    continue;
-                }
-                long[] cnt = s.counts.get(i).computeIfAbsent(labels.get(c.topologyKey()), k -> new long[1]);
-                cnt[0] += countMatching(n.pods(), c.selector(), pod.namespace());
-            }
-        }
         slot(cs).filter = s;
         return PreFilterResult.OK;
     }
@@ -230,12 +232,17 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
                 || !other.namespace().equals(pod.namespace())) {
             return;
         }
+        if (s.shared) {
+            FilterState own = s.copy();
+            slot(cs).filter = own;
+            s = own;
+        }
         for (int i = 0; i < s.constraints.length; i++) {
             SpreadConstraint c = s.constraints[i];
             if (!included(c, pod, node) || !c.selector().matches(other.labels())) {
                 continue;
             }
-            long[] cnt = s.counts.get(i).computeIfAbsent(node.labels().get(c.topologyKey()), k -> new long[1]);
+            long[] cnt = s.counts.get(i).computeIfAbsent(node.labels().get(c.topologyKey()), k -> new long[2]);
             cnt[0] += delta;
             s.minDirty = true;
         }
