@@ -1,0 +1,142 @@
+package io.kplane.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** DefaultPreemption scenarios: victim selection, reprieve order, node choice, policy. */
+class PreemptionTest {
+
+    static PodInfo.Builder pod(String name, int prio, long cpu) {
+        return PodInfo.builder("default", name).priority(prio).requests(cpu, 100);
+    }
+
+    @Test
+    void preemptsTheFewestLowerPriorityPodsAndThenSchedulesOnTheNominatedNode() {
+        TestCluster c = new TestCluster();
+        c.node("n", 4000, 1 << 30, Map.of());
+        PodInfo[] low = new PodInfo[4];
+        for (int i = 0; i < 4; i++) {
+            low[i] = c.place(pod("low" + i, 0, 900), "n");
+        }
+        PodInfo high = c.add(pod("high", 10, 3000));
+        assertThat(c.scheduler.scheduleOne()).isTrue();
+        // free 400m; need 3000m: remove all four (4000m free), reprieve the most important (earliest) one.
+        assertThat(c.pendingDeletes).extracting(PodInfo::name).containsExactlyInAnyOrder("low1", "low2", "low3");
+        assertThat(c.nominations).containsEntry(high.uid(), "n");
+        assertThat(c.scheduler.queue().nominatedNode(high.uid())).isEqualTo("n");
+        c.run();
+        assertThat(c.nodeOf(high)).isEqualTo("n");
+        assertThat(c.nodeOf(low[0])).isEqualTo("n");
+        assertThat(c.invariants()).isEmpty();
+    }
+
+    @Test
+    void doesNotPreemptEqualOrHigherPriorityPods() {
+        TestCluster c = new TestCluster();
+        c.node("n", 1000, 1 << 30, Map.of());
+        c.place(pod("peer", 10, 1000), "n");
+        PodInfo p = c.add(pod("p", 10, 500));
+        c.run();
+        assertThat(c.nodeOf(p)).isNull();
+        assertThat(c.deleted).isEmpty();
+    }
+
+    @Test
+    void preemptionPolicyNeverDoesNotPreempt() {
+        TestCluster c = new TestCluster();
+        c.node("n", 1000, 1 << 30, Map.of());
+        c.place(pod("low", 0, 1000), "n");
+        PodInfo p = c.add(pod("p", 10, 500).preemptNever(true));
+        c.run();
+        assertThat(c.nodeOf(p)).isNull();
+        assertThat(c.deleted).isEmpty();
+    }
+
+    @Test
+    void picksTheNodeWhoseHighestVictimHasTheLowestPriority() {
+        TestCluster c = new TestCluster();
+        c.node("a", 1000, 1 << 30, Map.of());
+        c.node("b", 1000, 1 << 30, Map.of());
+        c.place(pod("a-victim", 5, 1000), "a");
+        c.place(pod("b-victim", 1, 1000), "b");
+        PodInfo p = c.add(pod("p", 10, 1000));
+        c.run();
+        assertThat(c.deleted).containsExactly("default/b-victim");
+        assertThat(c.nodeOf(p)).isEqualTo("b");
+    }
+
+    @Test
+    void prefersNodesWithoutPdbViolations() {
+        TestCluster c = new TestCluster();
+        c.node("a", 1000, 1 << 30, Map.of());
+        c.node("b", 1000, 1 << 30, Map.of());
+        c.place(pod("guarded", 0, 1000).labels(Map.of("app", "db")), "a");
+        c.place(pod("free", 3, 1000), "b");
+        c.scheduler.onDisruptionBudget("default/db", new Disruption("default", Selector.labels(Map.of("app", "db")), 0));
+        PodInfo p = c.add(pod("p", 10, 1000));
+        c.run();
+        // b's victim has the higher priority, but a's would violate its PDB: fewest violations comes first.
+        assertThat(c.deleted).containsExactly("default/free");
+        assertThat(c.nodeOf(p)).isEqualTo("b");
+    }
+
+    @Test
+    void reprievesPdbViolatingVictimsFirst() {
+        TestCluster c = new TestCluster();
+        c.node("n", 2000, 1 << 30, Map.of());
+        c.place(pod("guarded", 0, 1000).labels(Map.of("app", "db")), "n");
+        c.place(pod("plain", 0, 1000), "n");
+        c.scheduler.onDisruptionBudget("default/db", new Disruption("default", Selector.labels(Map.of("app", "db")), 0));
+        PodInfo p = c.add(pod("p", 10, 1000));
+        c.run();
+        assertThat(c.deleted).containsExactly("default/plain");
+        assertThat(c.nodeOf(p)).isEqualTo("n");
+    }
+
+    @Test
+    void prefersFewerVictimsWhenPrioritiesTie() {
+        TestCluster c = new TestCluster();
+        c.node("a", 1000, 1 << 30, Map.of());
+        c.node("b", 1000, 1 << 30, Map.of());
+        c.place(pod("a1", 0, 500), "a");
+        c.place(pod("a2", 0, 500), "a");
+        c.place(pod("b1", 0, 1000), "b");
+        PodInfo p = c.add(pod("p", 10, 1000));
+        c.run();
+        // a: sum of priorities (0+2^31)*2 > b: (0+2^31)*1 -> b.
+        assertThat(c.deleted).containsExactly("default/b1");
+        assertThat(c.nodeOf(p)).isEqualTo("b");
+    }
+
+    @Test
+    void nominatedPodsReserveRoomAgainstLowerOrEqualPriorityPods() {
+        TestCluster c = new TestCluster();
+        c.node("n", 1000, 1 << 30, Map.of());
+        c.place(pod("low", 0, 1000), "n");
+        PodInfo high = c.add(pod("high", 10, 1000));
+        assertThat(c.scheduler.scheduleOne()).isTrue(); // preempts, nominates n
+        c.applyPending(); // victim deleted
+        // A later, lower-priority pod must not take the room the nominated pod was promised.
+        PodInfo sneaky = c.add(pod("sneaky", 5, 500));
+        c.run();
+        assertThat(c.nodeOf(high)).isEqualTo("n");
+        assertThat(c.nodeOf(sneaky)).isNull();
+    }
+
+    @Test
+    void preemptionRespectsAntiAffinityOfTheRemainingPods() {
+        TestCluster c = new TestCluster();
+        c.node("n", 4000, 1 << 30, Map.of());
+        AffinityTerm antiWeb = AffinityTerm.required(Selector.labels(Map.of("app", "web")), java.util.Set.of(), Labels.HOSTNAME);
+        // A low-priority pod that repels web pods, and a web pod of higher priority that needs no room.
+        c.place(pod("repeller", 0, 100).requiredAntiAffinity(List.of(antiWeb)), "n");
+        PodInfo web = c.add(pod("web", 10, 100).labels(Map.of("app", "web")));
+        c.run();
+        assertThat(c.deleted).containsExactly("default/repeller");
+        assertThat(c.nodeOf(web)).isEqualTo("n");
+        assertThat(c.invariants()).isEmpty();
+    }
+}
