@@ -24,7 +24,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
         KvService.reply(kv.read(true, store -> store.currentRevision()).thenApply(rev -> {
             ReplicaStatus s = replica.status();
-            MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(headers.of(rev));
+            MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(headers.of(0)); // etcd: no revision
             for (io.kplane.server.Member m : s.members()) {
                 b.addMembers(Member.newBuilder().setID(m.id()).setName(m.name()).addAllPeerURLs(m.peerUrls())
                         .addAllClientURLs(m.clientUrls()).setIsLearner(m.isLearner()));
