@@ -15,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 final class EtcdErrors {
     static final StatusRuntimeException NO_LEADER = Status.UNAVAILABLE.withDescription("etcdserver: no leader").asRuntimeException();
     static final StatusRuntimeException TIMEOUT = Status.UNAVAILABLE.withDescription("etcdserver: request timed out").asRuntimeException();
+    static final StatusRuntimeException TOO_MANY_REQUESTS = Status.RESOURCE_EXHAUSTED
+            .withDescription("etcdserver: too many requests").asRuntimeException();
     static final StatusRuntimeException STOPPED = Status.UNAVAILABLE.withDescription("etcdserver: server stopped").asRuntimeException();
 
     private EtcdErrors() {
@@ -49,6 +51,9 @@ final class EtcdErrors {
         }
         if (t instanceof TimeoutException) {
             return TIMEOUT;
+        }
+        if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("overloaded")) {
+            return TOO_MANY_REQUESTS; // the member's request queue is full
         }
         if (t instanceof ReplicaStoppedException || t instanceof CancellationException) {
             return STOPPED;

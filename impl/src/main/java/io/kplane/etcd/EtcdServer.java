@@ -28,6 +28,11 @@ public final class EtcdServer implements AutoCloseable {
         public Options withProgressNotifyMillis(long millis) {
             return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis);
         }
+
+        /** How far a new leader pushes every lease's deadline beyond its TTL (etcd: the election timeout). */
+        public Options withLeasePromoteExtensionMillis(long millis) {
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis);
+        }
     }
 
     private final Server server;
@@ -47,6 +52,7 @@ public final class EtcdServer implements AutoCloseable {
         WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis());
         LeaseExpiry expiry = new LeaseExpiry(replica, System::nanoTime, options.leasePromoteExtensionMillis(),
                 options.leaseCheckMillis());
+        ClusterService cluster = new ClusterService(kv, replica, headers);
         Server server = NettyServerBuilder.forAddress(listen)
                 .maxInboundMessageSize(options.maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS) // etcd's --grpc-keepalive-min-time
@@ -55,10 +61,11 @@ public final class EtcdServer implements AutoCloseable {
                 .addService(new WatchService(hub))
                 .addService(new LeaseService(kv, headers, expiry).withLeaseLeases())
                 .addService(new MaintenanceService(kv, replica, headers))
-                .addService(new ClusterService(kv, replica, headers))
+                .addService(cluster)
                 .build();
         try {
             server.start();
+            cluster.setSelfUrl("http://" + listen.getAddress().getHostAddress() + ":" + server.getPort());
         } catch (IOException e) {
             hub.close();
             expiry.close();

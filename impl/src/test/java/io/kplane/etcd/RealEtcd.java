@@ -1,7 +1,5 @@
 package io.kplane.etcd;
 
-import io.etcd.jetcd.api.MaintenanceGrpc;
-import io.etcd.jetcd.api.StatusRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.File;
@@ -13,10 +11,11 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A real single-member etcd 3.4 on loopback with a temporary data dir: the oracle of the interop tests. */
+/** A real etcd 3.4 cluster (one or more members) on loopback with temporary data dirs: the interop tests' oracle. */
 final class RealEtcd implements AutoCloseable {
     final int clientPort;
-    private final Process process;
+    final java.util.List<Integer> clientPorts = new java.util.ArrayList<>();
+    private final java.util.List<Process> processes = new java.util.ArrayList<>();
     private final Path dataDir;
 
     static boolean installed() {
@@ -35,26 +34,48 @@ final class RealEtcd implements AutoCloseable {
     }
 
     RealEtcd() throws Exception {
-        clientPort = freePort();
-        int peerPort = freePort();
+        this(1);
+    }
+
+    RealEtcd(int members) throws Exception {
         dataDir = Files.createTempDirectory("real-etcd");
-        String peer = "http://127.0.0.1:" + peerPort;
-        process = new ProcessBuilder("etcd", "--name", "oracle", "--data-dir", dataDir.toString(),
-                "--listen-client-urls", endpoint(), "--advertise-client-urls", endpoint(),
-                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "oracle=" + peer, "--log-level", "error", "--logger", "zap")
-                .redirectErrorStream(true).redirectOutput(dataDir.resolve("etcd.log").toFile()).start();
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", clientPort).usePlaintext().build();
+        java.util.List<Integer> peerPorts = new java.util.ArrayList<>();
+        StringBuilder initial = new StringBuilder();
+        for (int i = 0; i < members; i++) {
+            clientPorts.add(freePort());
+            peerPorts.add(freePort());
+            initial.append(i > 0 ? "," : "").append("e").append(i).append("=http://127.0.0.1:").append(peerPorts.get(i));
+        }
+        clientPort = clientPorts.get(0);
+        for (int i = 0; i < members; i++) {
+            String client = "http://127.0.0.1:" + clientPorts.get(i);
+            String peer = "http://127.0.0.1:" + peerPorts.get(i);
+            processes.add(new ProcessBuilder("etcd", "--name", "e" + i, "--data-dir", dataDir.resolve("e" + i).toString(),
+                    "--listen-client-urls", client, "--advertise-client-urls", client,
+                    "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                    "--initial-cluster", initial.toString(), "--initial-cluster-token", "oracle-" + clientPort,
+                    "--log-level", "error", "--logger", "zap")
+                    .redirectErrorStream(true).redirectOutput(dataDir.resolve("etcd-" + i + ".log").toFile()).start());
+        }
+        for (int port : clientPorts) {
+            awaitReady(port);
+        }
+    }
+
+    /** Ready = a linearizable read succeeds (so a leader is elected and known). */
+    private void awaitReady(int port) throws Exception {
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
                 try {
-                    MaintenanceGrpc.newBlockingStub(ch).withDeadlineAfter(1, TimeUnit.SECONDS)
-                            .status(StatusRequest.getDefaultInstance());
+                    io.etcd.jetcd.api.KVGrpc.newBlockingStub(ch).withDeadlineAfter(1, TimeUnit.SECONDS)
+                            .range(io.etcd.jetcd.api.RangeRequest.newBuilder()
+                                    .setKey(com.google.protobuf.ByteString.copyFromUtf8("ready")).build());
                     return;
                 } catch (RuntimeException e) {
-                    if (System.nanoTime() > deadline || !process.isAlive()) {
-                        throw new IllegalStateException("etcd did not start: " + Files.readString(dataDir.resolve("etcd.log")), e);
+                    if (System.nanoTime() > deadline || processes.stream().anyMatch(p -> !p.isAlive())) {
+                        throw new IllegalStateException("etcd did not start: " + Files.readString(dataDir.resolve("etcd-0.log")), e);
                     }
                     Thread.sleep(100);
                 }
@@ -64,15 +85,23 @@ final class RealEtcd implements AutoCloseable {
         }
     }
 
+    String endpoint(int member) {
+        return "http://127.0.0.1:" + clientPorts.get(member);
+    }
+
     String endpoint() {
         return "http://127.0.0.1:" + clientPort;
     }
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
         }
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
