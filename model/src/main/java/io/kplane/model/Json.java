@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -29,6 +30,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The JSON/YAML codec of the API model, configured like the Kubernetes API machinery: empty
@@ -51,7 +53,23 @@ public final class Json {
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      .stringQuotingChecker(new YamlQuoting())
       .build()));
+
+  /**
+   * Quotes, beyond Jackson's defaults, strings that YAML 1.1 readers would otherwise take for a
+   * timestamp ({@code 2024-01-02T03:04:05Z}) or a sexagesimal number ({@code 10:30}), as kubectl does.
+   */
+  private static final class YamlQuoting extends StringQuotingChecker.Default {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern DATE_LIKE = Pattern.compile("\\d{4}-\\d{1,2}-\\d{1,2}([Tt ].*)?");
+    private static final Pattern SEXAGESIMAL = Pattern.compile("[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?");
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || DATE_LIKE.matcher(value).matches() || SEXAGESIMAL.matcher(value).matches();
+    }
+  }
 
   private static ObjectMapper configure(ObjectMapper mapper) {
     SimpleModule module = new SimpleModule("kplane-model");
