@@ -24,7 +24,16 @@ final class RunOutput {
         out.println();
         out.print(SummaryTable.text(summary));
         out.println();
-        out.printf("run took %.0f s; results in %s%n", secs, dir);
+        StringBuilder times = new StringBuilder();
+        for (AreaResult a : areas) {
+            if (a.seconds() > 0) {
+                times.append(times.length() == 0 ? "" : ", ").append(String.format("%s %.0f s", a.area(), a.seconds()));
+            }
+        }
+        out.printf("run took %.0f s (%s); results in %s%n", secs, times, dir);
+        if (quick && "suite".equals(kind) && secs > 600) {
+            out.println("warning: the quick suite took more than its 10-minute budget; the slowest areas are above");
+        }
         out.println("report: " + html);
         return summary;
     }

@@ -61,7 +61,8 @@ class SuiteAndJmhTest {
         JmhSettings tiny = new JmhSettings(1, 0, "100ms", 2, "200ms", List.of());
         Optional<Path> json = JmhRun.run(tmp, "t", List.of("RecorderBenchmark\\.singleWriter"), tiny, List.of(),
                 new PrintStream(new ByteArrayOutputStream()));
-        assertThat(json).isPresent();
+        assertThat(json).as("JMH result; log:%n%s", Files.exists(tmp.resolve("jmh-t.log"))
+                ? Files.readString(tmp.resolve("jmh-t.log")) : "(none)").isPresent();
         List<JmhScore> scores = JmhResults.read(json.get());
         assertThat(scores).hasSize(1);
         assertThat(scores.get(0).score()).isPositive();

@@ -19,8 +19,10 @@ import picocli.CommandLine.Parameters;
                 "Exit code 1 when --fail-on is given and a metric is worse beyond noise and beyond that threshold."})
 final class CompareCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "RUN_DIR", arity = "2..*", description = "Baseline run first, then the runs to compare.")
-    List<Path> runs;
+    @Parameters(paramLabel = "RUN_DIR[,REPEAT...]", arity = "2..*",
+            description = {"Baseline run first, then the runs to compare. Repeated runs of one configuration can be",
+                    "joined with commas (A1,A2,A3): medians are compared and their spread counts as noise."})
+    List<String> runs;
 
     @Option(names = "--fail-on", paramLabel = "PERCENT",
             description = "Regression threshold, e.g. 10% (a bare number is a percentage too).")
@@ -34,20 +36,26 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        for (Path r : runs) {
-            if (!Files.isRegularFile(r.resolve(RunFiles.SUMMARY))) {
-                System.err.println("kplane report compare: " + r + " is not a run directory (no " + RunFiles.SUMMARY + ")");
-                return 2;
+        List<RunGroup> groups = new java.util.ArrayList<>();
+        for (String arg : runs) {
+            List<RunData> repeats = new java.util.ArrayList<>();
+            for (String part : arg.split(",")) {
+                Path r = Path.of(part.trim());
+                if (!Files.isRegularFile(r.resolve(RunFiles.SUMMARY))) {
+                    System.err.println("kplane report compare: " + r + " is not a run directory (no " + RunFiles.SUMMARY + ")");
+                    return 2;
+                }
+                repeats.add(RunData.read(r));
             }
+            groups.add(RunGroup.of(repeats));
         }
         Double threshold = failOn == null ? null : parseThreshold(failOn);
-        List<RunData> data = ReportCommand.load(runs);
-        RunData base = data.get(0);
-        List<RunData> cands = data.subList(1, data.size());
+        RunGroup base = groups.get(0);
+        List<RunGroup> cands = groups.subList(1, groups.size());
         List<Comparison.Row> rows = Comparison.compare(base, cands);
 
-        Path dir = out != null ? out : base.dir().toAbsolutePath().getParent().resolve("compare-"
-                + base.dir().getFileName() + "-vs-" + cands.get(cands.size() - 1).dir().getFileName());
+        Path dir = out != null ? out : base.first().dir().toAbsolutePath().getParent().resolve("compare-"
+                + base.first().dir().getFileName() + "-vs-" + cands.get(cands.size() - 1).first().dir().getFileName());
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("compare.md"), CompareReport.markdown(base, cands, rows, threshold), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("compare.html"), CompareReport.html(base, cands, rows, threshold), StandardCharsets.UTF_8);

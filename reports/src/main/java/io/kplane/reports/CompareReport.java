@@ -13,11 +13,11 @@ final class CompareReport {
 
     private CompareReport() {}
 
-    static String text(RunData base, List<RunData> cands, List<Comparison.Row> rows, Double threshold, boolean all) {
+    static String text(RunGroup base, List<RunGroup> cands, List<Comparison.Row> rows, Double threshold, boolean all) {
         StringBuilder b = new StringBuilder();
-        b.append("baseline A = ").append(base.dir()).append('\n');
+        b.append("baseline A = ").append(base.name()).append('\n');
         for (int i = 0; i < cands.size(); i++) {
-            b.append((char) ('B' + i)).append(" = ").append(cands.get(i).dir()).append('\n');
+            b.append((char) ('B' + i)).append(" = ").append(cands.get(i).name()).append('\n');
         }
         b.append('\n');
         int shown = 0;
@@ -42,11 +42,11 @@ final class CompareReport {
         return b.toString();
     }
 
-    static String markdown(RunData base, List<RunData> cands, List<Comparison.Row> rows, Double threshold) {
+    static String markdown(RunGroup base, List<RunGroup> cands, List<Comparison.Row> rows, Double threshold) {
         StringBuilder b = new StringBuilder("# kplane run comparison\n\n");
-        b.append("Baseline A: `").append(base.dir().getFileName()).append("`");
+        b.append("Baseline A: `").append(base.name()).append("`");
         for (int i = 0; i < cands.size(); i++) {
-            b.append(", ").append((char) ('B' + i)).append(": `").append(cands.get(i).dir().getFileName()).append('`');
+            b.append(", ").append((char) ('B' + i)).append(": `").append(cands.get(i).name()).append('`');
         }
         b.append("\n\n| metric | A |");
         for (int i = 0; i < cands.size(); i++) {
@@ -67,19 +67,20 @@ final class CompareReport {
             b.append('\n');
         }
         b.append("\nVerdicts: a change within sqrt(noiseA^2 + noiseB^2) is within noise; noise is JMH's error,"
-                + " the spread across a load run's intervals, or 5% where a run gives none (marked *).\n");
+                + " the spread across a load run's intervals or across repeated runs, or 5% where a run gives none"
+                + " (marked *).\n");
         return b.toString();
     }
 
-    static String html(RunData base, List<RunData> cands, List<Comparison.Row> rows, Double threshold) {
+    static String html(RunGroup base, List<RunGroup> cands, List<Comparison.Row> rows, Double threshold) {
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<title>kplane run comparison</title><style>"
                 + "body{font-family:Helvetica,Arial,sans-serif;margin:24px}table{border-collapse:collapse;font-size:0.9em}"
                 + "th,td{border:1px solid #ddd;padding:3px 8px}td.num{text-align:right}.better{color:#070;font-weight:bold}"
                 + ".worse{color:#b00;font-weight:bold}.noise{color:#666}</style></head><body>\n<h1>kplane run comparison</h1>\n<p>");
-        b.append("Baseline A: ").append(esc(base.dir().getFileName()));
+        b.append("Baseline A: ").append(esc(base.name()));
         for (int i = 0; i < cands.size(); i++) {
-            b.append(" &middot; ").append((char) ('B' + i)).append(": ").append(esc(cands.get(i).dir().getFileName()));
+            b.append(" &middot; ").append((char) ('B' + i)).append(": ").append(esc(cands.get(i).name()));
         }
         if (threshold != null) {
             b.append(String.format(" &middot; regression threshold %.1f%%", threshold * 100));
@@ -112,8 +113,8 @@ final class CompareReport {
         // Percentile distributions of every workload present in the baseline, all runs on one chart.
         Map<String, Map<String, Histogram>> byWorkload = new LinkedHashMap<>();
         List<RunData> runs = new java.util.ArrayList<>();
-        runs.add(base);
-        runs.addAll(cands);
+        runs.add(base.first());
+        cands.forEach(c -> runs.add(c.first()));
         for (int i = 0; i < runs.size(); i++) {
             RunData d = runs.get(i);
             for (AreaResult a : d.summary().areas()) {

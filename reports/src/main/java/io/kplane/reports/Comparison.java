@@ -10,6 +10,7 @@ import java.util.Map;
  * runs themselves show. JMH results carry their 99.9% error interval; load-rig results carry the
  * spread of the metric across their intervals; headlines carry the noise their area declared.
  * A change smaller than the combined noise ({@code sqrt(noiseA^2 + noiseB^2)}) is "within noise".
+ * Repeated runs ({@link RunGroup}) add their run-to-run spread.
  */
 public final class Comparison {
 
@@ -69,9 +70,9 @@ public final class Comparison {
     }
 
     /** Compares each candidate with the baseline, row per baseline metric (then metrics only candidates have). */
-    public static List<Row> compare(RunData baseline, List<RunData> candidates) {
-        Map<String, Metric> base = metrics(baseline);
-        List<Map<String, Metric>> cands = candidates.stream().map(Comparison::metrics).toList();
+    public static List<Row> compare(RunGroup baseline, List<RunGroup> candidates) {
+        Map<String, Metric> base = baseline.metrics();
+        List<Map<String, Metric>> cands = candidates.stream().map(RunGroup::metrics).toList();
         List<Row> rows = new ArrayList<>();
         for (Metric b : base.values()) {
             List<Cell> cells = new ArrayList<>();

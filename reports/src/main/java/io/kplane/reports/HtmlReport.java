@@ -144,10 +144,11 @@ final class HtmlReport {
                 peers(b, e.getValue());
             }
             b.append("<div class=\"charts\">");
-            chart(b, a.area() + " " + e.getKey() + ": latency by percentile (" + systems + ")",
-                    Charts.percentiles(a.area() + " " + e.getKey() + ": latency by percentile", hists));
-            chart(b, a.area() + " " + e.getKey() + ": throughput over time (" + systems + ")",
-                    Charts.throughput(a.area() + " " + e.getKey() + ": throughput over time", logs));
+            String base = a.area() + " " + e.getKey();
+            chart(b, base + ": latency by percentile (" + systems + ")",
+                    () -> Charts.percentiles(base + ": latency by percentile", hists));
+            chart(b, base + ": throughput over time (" + systems + ")",
+                    () -> Charts.throughput(base + ": throughput over time", logs));
             b.append("</div>\n");
         }
     }
@@ -174,10 +175,19 @@ final class HtmlReport {
         return "<td class=\"num\">" + (b == 0 ? "" : String.format("%.3gx", a / b)) + "</td>";
     }
 
-    private static void chart(StringBuilder b, String caption, org.jfree.chart.JFreeChart c) {
+    private static void chart(StringBuilder b, String caption, java.util.function.Supplier<org.jfree.chart.JFreeChart> draw) {
+        String uri;
+        try {
+            uri = Charts.dataUri(draw.get());
+        } catch (RuntimeException | Error e) {
+            // A machine without fonts (Java2D needs fontconfig) must still get the figures.
+            b.append("<p class=\"bad\">chart \"").append(esc(caption)).append("\" could not be drawn: ").append(esc(e))
+                    .append(" (install fontconfig and fonts-dejavu-core)</p>");
+            return;
+        }
         b.append("<figure class=\"chart\"><img class=\"chart\" width=\"").append(Charts.WIDTH).append("\" height=\"")
                 .append(Charts.HEIGHT).append("\" alt=\"").append(esc(caption)).append("\" src=\"")
-                .append(Charts.dataUri(c)).append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>");
+                .append(uri).append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>");
     }
 
     private static void jmh(StringBuilder b, String file, List<JmhScore> scores) {

@@ -2,8 +2,6 @@ package io.kplane.reports;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,13 +36,5 @@ public final class ReportCommand implements Callable<Integer> {
         System.out.println("report: " + html.toAbsolutePath());
         System.out.println("summary: " + runDir.resolve(RunFiles.MARKDOWN).toAbsolutePath());
         return 0;
-    }
-
-    static List<RunData> load(List<Path> dirs) {
-        List<RunData> out = new ArrayList<>();
-        for (Path d : dirs) {
-            out.add(RunData.read(d));
-        }
-        return out;
     }
 }

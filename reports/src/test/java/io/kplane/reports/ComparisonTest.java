@@ -84,4 +84,24 @@ class ComparisonTest {
                 "store/put/kplane: latency by percentile, runs compared");
         assertThat(Files.readString(tmp.resolve("c1").resolve("compare.md"))).contains("within noise");
     }
+
+    @Test
+    void repeatedRunsCompareMediansAndTheirSpreadCountsAsNoise() throws Exception {
+        RunGroup one = RunGroup.of(java.util.List.of(RunData.read(SampleRun.write(tmp.resolve("r1"), 1.0, 21))));
+        RunGroup repeats = RunGroup.of(java.util.List.of(one.first(),
+                RunData.read(SampleRun.write(tmp.resolve("r2"), 1.4, 21)),
+                RunData.read(SampleRun.write(tmp.resolve("r3"), 0.7, 21))));
+        RunGroup candidate = RunGroup.of(java.util.List.of(RunData.read(SampleRun.write(tmp.resolve("c"), 1.25, 21))));
+        String p99 = "load:store/put/kplane:p99";
+
+        assertThat(repeats.name()).isEqualTo("r1 (+2 repeats)");
+        assertThat(repeats.metrics().get(p99).value()).isEqualTo(one.metrics().get(p99).value()); // the median
+        assertThat(repeats.metrics().get(p99).noise()).isGreaterThan(0.25);
+        Comparison.Row single = Comparison.compare(one, java.util.List.of(candidate)).stream()
+                .filter(r -> r.baseline().key().equals(p99)).findFirst().orElseThrow();
+        Comparison.Row repeated = Comparison.compare(repeats, java.util.List.of(candidate)).stream()
+                .filter(r -> r.baseline().key().equals(p99)).findFirst().orElseThrow();
+        assertThat(single.cells().get(0).verdict()).isEqualTo(Verdict.WORSE);
+        assertThat(repeated.cells().get(0).verdict()).isEqualTo(Verdict.WITHIN_NOISE);
+    }
 }
