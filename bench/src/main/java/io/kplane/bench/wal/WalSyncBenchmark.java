@@ -45,18 +45,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * Every op is one durable batch, so ops/s of the WAL divided by ops/s of the floor is the WAL's
  * efficiency (1.0 = as fast as the disk syncs); entries/s = ops/s × batch.
- * {@link WalSyncReport} runs them and prints the ratios.
+ * {@code kplane bench wal} ({@link WalArea}) and {@link WalSyncReport} run them with the project's JVM
+ * flags and report the ratios.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {
-        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dchronicle.analytics.disable=true"})
+@Fork(2) // Chronicle needs the project's JVM flags in the fork: kplane bench / WalSyncReport pass them
 public class WalSyncBenchmark {
 
     @Param({"1", "8", "64", "256", "1024"})

@@ -24,7 +24,8 @@ public final class WalSyncReport {
 
     public static void main(String[] args) throws Exception {
         boolean quick = args.length > 0 && args[0].equals("--quick");
-        ChainedOptionsBuilder o = new OptionsBuilder().include(WalSyncBenchmark.class.getName() + "\\.");
+        ChainedOptionsBuilder o = new OptionsBuilder().include(WalSyncBenchmark.class.getName() + "\\.")
+                .jvmArgsAppend(io.kplane.bench.JmhRun.jvmFlags().toArray(String[]::new));
         if (quick) {
             o.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
                     .measurementTime(TimeValue.seconds(1));
