@@ -104,17 +104,53 @@ public final class RunContext {
     public WorkloadResult load(LoadSpec spec, AsyncOperation op) throws InterruptedException {
         Path hlog = file(spec.workload() + "-" + spec.system() + ".hlog");
         WorkloadResult r = LoadRig.run(area, spec, op, hlog, log);
-        workloads.add(r);
+        add(r);
+        return r;
+    }
+
+    /**
+     * Records latencies the area measured itself (values in <b>nanoseconds</b>), e.g. per-pod
+     * scheduling latency or per-sync rule-programming time: writes the histogram as a one-interval
+     * {@code .hlog} and records a result with {@code count / seconds} as its throughput.
+     *
+     * @param seconds    wall time the {@code histogram.getTotalCount()} operations took
+     * @param parameters shown in the report
+     * @param durability as the report must state it ("n/a" when it does not apply)
+     */
+    public WorkloadResult addHistogram(String workload, String system, org.HdrHistogram.Histogram histogram,
+                                       double seconds, Map<String, Object> parameters, String durability) {
+        Path hlog = file(workload + "-" + system + ".hlog");
+        long end = System.currentTimeMillis();
+        long start = end - Math.round(seconds * 1000);
+        org.HdrHistogram.Histogram h = histogram.copy();
+        h.setStartTimeStamp(start);
+        h.setEndTimeStamp(end);
+        try (PrintStream out = new PrintStream(hlog.toFile(), java.nio.charset.StandardCharsets.US_ASCII)) {
+            org.HdrHistogram.HistogramLogWriter w = new org.HdrHistogram.HistogramLogWriter(out);
+            w.outputComment("kplane " + area + ": " + workload + " against " + system + ", values in nanoseconds");
+            w.outputLogFormatVersion();
+            w.setBaseTime(start);
+            w.outputStartTime(start);
+            w.outputBaseTime(start);
+            w.outputLegend();
+            w.outputIntervalHistogram(h);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + hlog, e);
+        }
+        WorkloadResult r = new WorkloadResult(area, workload, system, "measured", parameters, durability, 0, 0,
+                seconds, h.getTotalCount(), 0, seconds > 0 ? h.getTotalCount() / seconds : 0,
+                io.kplane.reports.Latency.ofNanos(h), null, null, hlog.getFileName().toString(), null, null, null);
+        add(r);
         return r;
     }
 
     /** Records a workload result obtained without the load rig (e.g. a batch timing). */
-    public void add(WorkloadResult result) {
+    public synchronized void add(WorkloadResult result) {
         workloads.add(result);
     }
 
     /** Records a front-page figure. Build it with {@link Headline#of} and {@link Headline#against}. */
-    public void headline(Headline headline) {
+    public synchronized void headline(Headline headline) {
         headlines.add(headline);
         log.printf("  headline: %s = %s %s%s%n", headline.metric(), format(headline.value()), headline.unit(),
                 headline.ratio() == null ? "" : String.format("  (%.2fx %s)", headline.ratio(), headline.anchor().name()));
@@ -126,18 +162,18 @@ public final class RunContext {
     }
 
     /** Records a JMH JSON file written into the run directory. */
-    public void jmhFile(Path file) {
+    public synchronized void jmhFile(Path file) {
         jmhFiles.add(dir.relativize(file).toString());
     }
 
     /** A remark shown under the area in the report (a peer skipped, a caveat). */
-    public void note(String text) {
+    public synchronized void note(String text) {
         notes.add(text);
         log.println("  note: " + text);
     }
 
     /** One line for the front page when the area has no single headline. */
-    public void message(String text) {
+    public synchronized void message(String text) {
         message = text;
     }
 
@@ -145,7 +181,7 @@ public final class RunContext {
      * Marks the area as skipped, with the reason and how to make it run (e.g. {@link #ETCD_INSTALL_HINT}).
      * The area should return right after.
      */
-    public void skip(String reasonAndFix) {
+    public synchronized void skip(String reasonAndFix) {
         skipped = reasonAndFix;
         log.println("  skipped: " + reasonAndFix);
     }
@@ -162,7 +198,7 @@ public final class RunContext {
         return Optional.empty();
     }
 
-    AreaResult result(String title, double seconds) {
+    synchronized AreaResult result(String title, double seconds) {
         if (skipped != null) {
             return new AreaResult(area, title, AreaResult.Status.SKIPPED, skipped, headlines, workloads, jmhFiles,
                     notes, seconds);
@@ -171,7 +207,7 @@ public final class RunContext {
                 seconds);
     }
 
-    AreaResult failed(String title, Throwable error, double seconds) {
+    synchronized AreaResult failed(String title, Throwable error, double seconds) {
         String msg = error.getClass().getSimpleName() + ": " + error.getMessage();
         return new AreaResult(area, title, AreaResult.Status.FAILED, msg, headlines, workloads, jmhFiles, notes, seconds);
     }

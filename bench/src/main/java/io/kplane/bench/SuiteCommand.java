@@ -3,6 +3,7 @@ package io.kplane.bench;
 import io.kplane.reports.AreaResult;
 import io.kplane.reports.RunSummary;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,10 @@ final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--skip", split = ",", paramLabel = "AREA", description = "Skip these areas (jmh included).")
     Set<String> skip = Set.of();
 
+    @Option(names = "--area-timeout", paramLabel = "DURATION",
+            description = "Give up on an area after this long (ISO-8601, e.g. PT5M; default 4 minutes quick, 60 full).")
+    Duration areaTimeout;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Parent of the run directory (default: reports/out).")
     Path out;
 
@@ -73,7 +78,13 @@ final class SuiteCommand implements Callable<Integer> {
         int step = 0;
         for (BenchArea a : toRun) {
             System.err.printf("%n[%d/%d] %s%n", ++step, steps, a.name());
-            results.add(AreaRunner.run(a, dir, quick, new LinkedHashMap<>(), System.err));
+            try {
+                results.add(AreaRunner.run(a, dir, quick, new LinkedHashMap<>(), System.err,
+                        areaTimeout != null ? areaTimeout : quick ? Duration.ofMinutes(4) : Duration.ofMinutes(60)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         if (wanted(JmhStep.AREA)) {
             System.err.printf("%n[%d/%d] jmh%n", ++step, steps);

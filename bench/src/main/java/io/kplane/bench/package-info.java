@@ -41,9 +41,13 @@
  *       or {@code AsyncOperation.ofSync(seq -> call())} for in-process calls (use several workers).</li>
  *   <li>Runs of the same workload name against different systems are peers: the report draws
  *       them on the same charts and prints their ratios.</li>
- *   <li>Results that do not come from the rig (a batch timing, pods/s of a scheduler run): build
- *       a {@link io.kplane.reports.WorkloadResult} and {@link io.kplane.bench.RunContext#add} it,
- *       and/or just record {@link io.kplane.reports.Headline}s.</li>
+ *   <li>Latencies the area measures itself (per-pod scheduling latency, rule-sync time): record
+ *       them in an HdrHistogram (nanoseconds) and call
+ *       {@link io.kplane.bench.RunContext#addHistogram}; it writes the {@code .hlog} and the result
+ *       (charts included). Other figures (a batch timing, pods/s): record
+ *       {@link io.kplane.reports.Headline}s, or build a {@link io.kplane.reports.WorkloadResult}
+ *       and {@link io.kplane.bench.RunContext#add} it.</li>
+ *   <li>In the suite an area that runs past 4 minutes (quick) is abandoned and reported FAILED.</li>
  *   <li>Headlines go on the report's front page with their anchor and ratio (value / anchor).
  *       Published anchors of DESIGN.md §5 are constants in {@link io.kplane.reports.Anchors};
  *       peers measured in the run use {@code Anchors.measured(...)}. Give {@code noise} (relative,

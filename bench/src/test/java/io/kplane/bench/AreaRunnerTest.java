@@ -76,4 +76,33 @@ class AreaRunnerTest {
         assertThat(table).contains("check", "SKIPPED", "not built yet")
                 .contains("1,700 ops/s", "etcd writes, 1000 clients: 44,341 ops/s", "0.04x", "below anchor");
     }
+
+    @Test
+    void aHangingAreaIsAbandonedAfterItsTimeoutAndKeepsItsRecordedResults() throws Exception {
+        long t0 = System.nanoTime();
+        AreaResult r = AreaRunner.run(area("hang", ctx -> {
+            ctx.headline(ctx.measured("before the hang", 1, "ops/s", true));
+            Thread.sleep(60_000);
+        }), dir, true, Map.of(), quiet, java.time.Duration.ofMillis(300));
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+        assertThat(r.status()).isEqualTo(AreaResult.Status.FAILED);
+        assertThat(r.headlines()).hasSize(1); // interrupted: the area's own runner reported what it had
+    }
+
+    @Test
+    void selfMeasuredLatenciesBecomeAWorkloadWithAnIntervalLog() throws Exception {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        for (int i = 1; i <= 100; i++) {
+            h.recordValue(i * 1_000_000L); // 1..100 ms
+        }
+        AreaResult r = AreaRunner.run(area("sched", ctx -> ctx.addHistogram("pods", "kplane", h, 2.0,
+                Map.of("nodes", 100), "n/a")), dir, true, Map.of(), quiet);
+        io.kplane.reports.WorkloadResult w = r.workloads().get(0);
+        assertThat(w.throughput()).isEqualTo(50.0);
+        assertThat(w.latency().p50Us()).isBetween(49_900.0, 50_100.0);
+        assertThat(w.latency().maxUs()).isBetween(99_900.0, 100_100.0);
+        io.kplane.reports.IntervalLog log = io.kplane.reports.IntervalLog.read(dir.resolve(w.hlog()));
+        assertThat(log.total().getTotalCount()).isEqualTo(100);
+        assertThat(log.intervals().get(0).lengthSec()).isEqualTo(2.0);
+    }
 }
