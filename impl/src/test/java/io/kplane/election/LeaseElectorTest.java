@@ -1,0 +1,118 @@
+package io.kplane.election;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kplane.election.LeaseElector.LeadershipChange;
+import org.junit.jupiter.api.Test;
+
+class LeaseElectorTest {
+
+    static final ElectionTiming T = new ElectionTiming(15, 10, 2);
+
+    static ObservedLease lease(String holder, long renew, int transitions, String rv) {
+        return new ObservedLease(new LeaseRecord(holder, 15, 0, renew, transitions), rv);
+    }
+
+    @Test
+    void createsTheLeaseWhenItDoesNotExistAndLeadsOnSuccess() {
+        LeaseElector a = new LeaseElector("a", T, 100);
+        assertThat(a.readDue(100)).isTrue();
+        LeaseWrite w = a.onRead(null, 100);
+        assertThat(w.isCreate()).isTrue();
+        assertThat(w.record()).isEqualTo(new LeaseRecord("a", 15, 100, 100, 0));
+        assertThat(a.readDue(100)).as("no read while a write is outstanding").isFalse();
+        assertThat(a.onWriteResult(new ObservedLease(w.record(), "1"), 101)).isEqualTo(LeadershipChange.STARTED_LEADING);
+        assertThat(a.isLeader(101)).isTrue();
+        assertThat(a.nextTryAt()).isEqualTo(103);
+    }
+
+    @Test
+    void waitsWhileAnotherHolderIsValidJudgedByItsOwnObservationTime() {
+        LeaseElector b = new LeaseElector("b", T, 1_000);
+        // The record's renewTime (0) is in a's clock and means nothing to b: b first SEES it at 1000.
+        assertThat(b.onRead(lease("a", 0, 0, "7"), 1_000)).isNull();
+        assertThat(b.nextTryAt()).isEqualTo(1_002);
+        assertThat(b.onRead(lease("a", 0, 0, "7"), 1_014)).as("unchanged for 14 < 15").isNull();
+        LeaseWrite takeover = b.onRead(lease("a", 0, 0, "7"), 1_015);
+        assertThat(takeover).isNotNull();
+        assertThat(takeover.expectedResourceVersion()).isEqualTo("7");
+        assertThat(takeover.record().holderIdentity()).isEqualTo("b");
+        assertThat(takeover.record().leaseTransitions()).isEqualTo(1);
+        assertThat(takeover.record().acquireTime()).isEqualTo(1_015);
+    }
+
+    @Test
+    void aChangedRecordRestartsTheExpiryClock() {
+        LeaseElector b = new LeaseElector("b", T, 0);
+        assertThat(b.onRead(lease("a", 0, 0, "7"), 0)).isNull();
+        assertThat(b.onRead(lease("a", 9, 0, "8"), 10)).as("renewed: observed at 10").isNull();
+        assertThat(b.onRead(lease("a", 9, 0, "8"), 24)).isNull();
+        assertThat(b.onRead(lease("a", 9, 0, "8"), 25)).isNotNull();
+    }
+
+    @Test
+    void aLeaderStopsBelievingAtRetryPeriodPlusRenewDeadlineAfterItsLastSuccess() {
+        LeaseElector a = leaderAt(0);
+        assertThat(a.isLeader(11)).isTrue();
+        assertThat(a.tick(11)).isEqualTo(LeadershipChange.NONE);
+        assertThat(a.isLeader(12)).isFalse();
+        assertThat(a.tick(12)).isEqualTo(LeadershipChange.STOPPED_LEADING);
+        assertThat(a.phase()).isEqualTo(LeaseElector.Phase.FOLLOWER);
+    }
+
+    @Test
+    void renewalKeepsAcquireTimeAndTransitionsAndExtendsTheDeadline() {
+        LeaseElector a = leaderAt(0);
+        LeaseWrite renew = a.onRead(new ObservedLease(new LeaseRecord("a", 15, 0, 0, 0), "1"), 2);
+        assertThat(renew.record()).isEqualTo(new LeaseRecord("a", 15, 0, 2, 0));
+        assertThat(renew.expectedResourceVersion()).isEqualTo("1");
+        assertThat(a.onWriteResult(new ObservedLease(renew.record(), "2"), 3)).isEqualTo(LeadershipChange.NONE);
+        assertThat(a.isLeader(14)).isTrue();
+        assertThat(a.isLeader(15)).isFalse();
+    }
+
+    @Test
+    void aConflictingWriteDoesNotMakeALeader() {
+        LeaseElector b = new LeaseElector("b", T, 0);
+        LeaseWrite w = b.onRead(lease("", 0, 3, "4"), 0);
+        assertThat(w.record().leaseTransitions()).isEqualTo(4);
+        assertThat(b.onWriteResult(null, 1)).isEqualTo(LeadershipChange.NONE);
+        assertThat(b.isLeader(1)).isFalse();
+        assertThat(b.readDue(2)).isFalse();
+        assertThat(b.readDue(3)).isTrue();
+    }
+
+    @Test
+    void theRenewAfterDeadlineMutationKeepsBelievingPastTheDeadline() {
+        LeaseElector buggy = new LeaseElector("a", T, 0, ElectorMutation.RENEW_AFTER_DEADLINE);
+        LeaseWrite w = buggy.onRead(null, 0);
+        buggy.onWriteResult(new ObservedLease(w.record(), "1"), 0);
+        assertThat(buggy.isLeader(1_000)).isTrue();
+        assertThat(leaderAt(0).isLeader(1_000)).isFalse();
+    }
+
+    @Test
+    void copiesAreIndependentAndFingerprintsTrackState() {
+        LeaseElector a = new LeaseElector("a", T, 0);
+        LeaseElector c = a.copy();
+        assertThat(c.fingerprint()).isEqualTo(a.fingerprint());
+        c.onRead(null, 0);
+        assertThat(a.outstandingWrite()).isNull();
+        assertThat(c.fingerprint()).isNotEqualTo(a.fingerprint());
+    }
+
+    @Test
+    void rejectsTimingsClientGoRejects() {
+        assertThatThrownBy(() -> new ElectionTiming(10, 10, 2)).hasMessageContaining("leaseDuration");
+        assertThatThrownBy(() -> new ElectionTiming(15, 2, 2)).hasMessageContaining("retryPeriod*1.2");
+        assertThatThrownBy(() -> new ElectionTiming(0, 10, 2)).hasMessageContaining("positive");
+    }
+
+    static LeaseElector leaderAt(long now) {
+        LeaseElector a = new LeaseElector("a", T, now);
+        LeaseWrite w = a.onRead(null, now);
+        a.onWriteResult(new ObservedLease(w.record(), "1"), now);
+        return a;
+    }
+}

@@ -1,0 +1,160 @@
+---------------------------- MODULE LeaseElection ----------------------------
+(***************************************************************************)
+(* Kubernetes Lease leader election as client-go's leaderelection package *)
+(* runs it, with each candidate's clock drifting within a bound.           *)
+(*                                                                         *)
+(* The Lease is a register holding a record and a resourceVersion (rv).    *)
+(* A candidate reads it (Get) and later writes it (Update) only if the rv  *)
+(* is unchanged: optimistic concurrency, as the API server enforces.       *)
+(*                                                                         *)
+(* A candidate never compares its clock with another's. It remembers the   *)
+(* LOCAL time at which it last saw the record change (observedTime) and    *)
+(* treats a lease held by another as expired once                          *)
+(*     observedTime + LeaseDuration <= its own clock.                      *)
+(* A leader renews every RetryPeriod; each renew round starts RetryPeriod  *)
+(* after the last success and gives up RenewDeadline later, at which       *)
+(* point the leader stops believing it leads.                               *)
+(*                                                                         *)
+(* Clocks: real time `now` advances by one per Tick; each local clock      *)
+(* advances by 0, 1 or 2 but stays within MaxSkew of real time, so over    *)
+(* any interval two clocks disagree by at most 4 * MaxSkew (each drifts up *)
+(* to 2 * MaxSkew). The election is safe when                              *)
+(*     RetryPeriod + RenewDeadline + 4 * MaxSkew < LeaseDuration           *)
+(* and TLC (or `./kplane check election --skew N`) finds two believers     *)
+(* when the drift exceeds that bound.                                      *)
+(*                                                                         *)
+(* FENCING CAVEAT. "Believes it leads" is a belief about time, not a lock. *)
+(* A leader whose process is paused (GC, swap, SIGSTOP) between checking   *)
+(* its belief and acting on it acts on a stale belief; clocks that drift   *)
+(* past the bound break the argument too. Lease election therefore gives   *)
+(* mutual exclusion of BELIEF only under the drift bound, never mutual     *)
+(* exclusion of EFFECTS. Effects that must not overlap need a fencing      *)
+(* token checked by the resource itself (e.g. the Lease's rv or            *)
+(* leaseTransitions carried in every write, checked by the store).         *)
+(***************************************************************************)
+EXTENDS Naturals, FiniteSets
+
+CONSTANTS
+    Candidate,       \* set of candidate identities
+    None,            \* "no holder"
+    LeaseDuration, RenewDeadline, RetryPeriod,
+    MaxSkew,         \* bound on |local clock - real time|
+    MaxTime          \* bound on real time, for model checking
+
+VARIABLES
+    now,             \* real time
+    clock,           \* clock[c]: c's local clock
+    lease,           \* the register: [holder, renewTime, transitions, rv]
+    phase,           \* phase[c] \in {"follower", "leader"}
+    observed,        \* observed[c]: the last record c saw (without rv)
+    observedRv,      \* observedRv[c]: its rv
+    observedTime,    \* observedTime[c]: c's local time when observed[c] last changed
+    deadline,        \* deadline[c]: a leader's local time at which it stops believing
+    wakeup,          \* wakeup[c]: c's local time of its next try
+    pending          \* pending[c]: a write c has read-and-decided but not yet applied, or NoWrite
+
+vars == <<now, clock, lease, phase, observed, observedRv, observedTime, deadline, wakeup, pending>>
+
+NoWrite == [holder |-> None, rv |-> 0, renewTime |-> 0, transitions |-> 0, valid |-> FALSE]
+NoRecord == [holder |-> None, renewTime |-> 0, transitions |-> 0]
+Record(l) == [holder |-> l.holder, renewTime |-> l.renewTime, transitions |-> l.transitions]
+
+Init ==
+    /\ now = 0
+    /\ clock = [c \in Candidate |-> 0]
+    /\ lease = [holder |-> None, renewTime |-> 0, transitions |-> 0, rv |-> 1]
+    /\ phase = [c \in Candidate |-> "follower"]
+    /\ observed = [c \in Candidate |-> NoRecord]
+    /\ observedRv = [c \in Candidate |-> 0]
+    /\ observedTime = [c \in Candidate |-> 0]
+    /\ deadline = [c \in Candidate |-> 0]
+    /\ wakeup = [c \in Candidate |-> 0]
+    /\ pending = [c \in Candidate |-> NoWrite]
+
+\* c believes it leads: it is leader and its own clock has not reached its renew deadline.
+Believes(c) == phase[c] = "leader" /\ clock[c] < deadline[c]
+
+\* c's retry timer has fired and c has no write in flight: it reads now.
+ReadDue(c) == clock[c] >= wakeup[c] /\ pending[c] = NoWrite
+
+(* Real time passes; every clock moves by 0..2 within the skew bound.    *)
+(* Reads are prompt: time does not pass while one is due (a slow or lost *)
+(* read is GetFails). Writes may stay in flight across ticks.            *)
+(* A leader whose deadline passed stops leading (its renew round failed).*)
+Tick ==
+    /\ now < MaxTime
+    /\ \A c \in Candidate : ~ReadDue(c)
+    /\ now' = now + 1
+    /\ \E d \in [Candidate -> {0, 1, 2}] :
+         /\ \A c \in Candidate : clock[c] + d[c] - (now + 1) \in -MaxSkew..MaxSkew
+         /\ clock' = [c \in Candidate |-> clock[c] + d[c]]
+    /\ phase' = [c \in Candidate |->
+                   IF phase[c] = "leader" /\ clock'[c] >= deadline[c] THEN "follower" ELSE phase[c]]
+    /\ UNCHANGED <<lease, observed, observedRv, observedTime, deadline, wakeup, pending>>
+
+(* c's Get fails (API server unreachable): retry after RetryPeriod.      *)
+GetFails(c) ==
+    /\ ReadDue(c)
+    /\ wakeup' = [wakeup EXCEPT ![c] = clock[c] + RetryPeriod]
+    /\ UNCHANGED <<now, clock, lease, phase, observed, observedRv, observedTime, deadline, pending>>
+
+(* c's retry timer fires: Get the lease, note a change, decide to write. *)
+TryAcquireOrRenew(c) ==
+    /\ ReadDue(c)
+    /\ LET rec == Record(lease)
+           changed == rec /= observed[c]
+           obsTime == IF changed THEN clock[c] ELSE observedTime[c]
+           heldByOther == /\ rec.holder /= None
+                          /\ rec.holder /= c
+                          /\ obsTime + LeaseDuration > clock[c]
+       IN /\ observed' = [observed EXCEPT ![c] = rec]
+          /\ observedRv' = [observedRv EXCEPT ![c] = lease.rv]
+          /\ observedTime' = [observedTime EXCEPT ![c] = obsTime]
+          /\ IF heldByOther
+             THEN /\ wakeup' = [wakeup EXCEPT ![c] = clock[c] + RetryPeriod]
+                  /\ UNCHANGED pending
+             ELSE /\ pending' = [pending EXCEPT ![c] =
+                        [holder |-> c, rv |-> lease.rv, renewTime |-> clock[c],
+                         transitions |-> IF rec.holder = c THEN rec.transitions ELSE rec.transitions + 1,
+                         valid |-> TRUE]]
+                  /\ UNCHANGED wakeup
+    /\ UNCHANGED <<now, clock, lease, phase, deadline>>
+
+(* The Update reaches the API server: it succeeds only if the rv is      *)
+(* unchanged since c's Get.                                              *)
+ApplyWrite(c) ==
+    /\ pending[c] /= NoWrite
+    /\ pending' = [pending EXCEPT ![c] = NoWrite]
+    /\ wakeup' = [wakeup EXCEPT ![c] = clock[c] + RetryPeriod]
+    /\ IF pending[c].rv = lease.rv
+       THEN LET new == [holder |-> c, renewTime |-> pending[c].renewTime,
+                        transitions |-> pending[c].transitions, rv |-> lease.rv + 1]
+            IN /\ lease' = new
+               /\ observed' = [observed EXCEPT ![c] = Record(new)]
+               /\ observedRv' = [observedRv EXCEPT ![c] = new.rv]
+               /\ observedTime' = [observedTime EXCEPT ![c] = clock[c]]
+               \* Acquired or renewed: the next renew round starts RetryPeriod from now
+               \* and gives up RenewDeadline after that.
+               /\ phase' = [phase EXCEPT ![c] = "leader"]
+               /\ deadline' = [deadline EXCEPT ![c] = clock[c] + RetryPeriod + RenewDeadline]
+       ELSE /\ UNCHANGED <<lease, observed, observedRv, observedTime, phase, deadline>>
+    /\ UNCHANGED <<now, clock>>
+
+Next ==
+    \/ Tick
+    \/ \E c \in Candidate : TryAcquireOrRenew(c)
+    \/ \E c \in Candidate : GetFails(c)
+    \/ \E c \in Candidate : ApplyWrite(c)
+
+Spec == Init /\ [][Next]_vars
+
+-----------------------------------------------------------------------------
+\* At most one candidate believes it leads at any instant.
+AtMostOneLeader ==
+    \A c, d \in Candidate : Believes(c) /\ Believes(d) => c = d
+
+TypeOK ==
+    /\ now \in Nat
+    /\ phase \in [Candidate -> {"follower", "leader"}]
+    /\ \A c \in Candidate : clock[c] - now \in -MaxSkew..MaxSkew
+=============================================================================
