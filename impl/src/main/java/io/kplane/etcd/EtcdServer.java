@@ -78,6 +78,11 @@ public final class EtcdServer implements AutoCloseable {
         return start(replica, listen, Options.defaults());
     }
 
+    /** Watch delivery counters: {@code [lapped streams, history catch-ups]}. */
+    public long[] watchStats() {
+        return new long[] {watchHub.overruns(), watchHub.catchUps()};
+    }
+
     /** The bound port. */
     public int port() {
         return server.getPort();

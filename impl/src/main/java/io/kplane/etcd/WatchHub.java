@@ -51,6 +51,8 @@ final class WatchHub implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private long lastProgressNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicLong overruns = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong catchUps = new java.util.concurrent.atomic.AtomicLong();
 
     WatchHub(Replica replica, Headers headers, long progressIntervalMillis) {
         this.replica = replica;
@@ -244,6 +246,7 @@ final class WatchHub implements AutoCloseable {
                 e = s.cursor.poll();
             } catch (OverrunException lapped) {
                 // The log lapped this stream: its watchers fall back to history (etcd: unsynced).
+                overruns.incrementAndGet();
                 s.cursor.seek(log.tail());
                 s.lastSeenRev = Math.max(s.lastSeenRev, store.publishedRevision());
                 n++;
@@ -281,6 +284,7 @@ final class WatchHub implements AutoCloseable {
 
     private void startCatchUp(Stream s, Watcher w) {
         w.catchingUp = true;
+        catchUps.incrementAndGet();
         long from = w.nextRev;
         replica.query(sm -> {
             MvccStore st = ((KvStateMachine) sm).store();
@@ -366,6 +370,16 @@ final class WatchHub implements AutoCloseable {
         } catch (RuntimeException e) {
             s.closed = true; // the call was cancelled under us
         }
+    }
+
+    /** Times a stream was lapped by the fan-out log (its watchers then caught up from history). */
+    long overruns() {
+        return overruns.get();
+    }
+
+    /** History reads done for unsynced watchers. */
+    long catchUps() {
+        return catchUps.get();
     }
 
     @Override
