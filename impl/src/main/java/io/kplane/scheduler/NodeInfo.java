@@ -58,9 +58,10 @@ public final class NodeInfo {
         this.nonZeroMilliCpu = o.nonZeroMilliCpu;
         this.nonZeroMemory = o.nonZeroMemory;
         this.pods = new ArrayList<>(o.pods);
-        this.podsWithAffinity = new ArrayList<>(o.podsWithAffinity);
-        this.podsWithRequiredAntiAffinity = new ArrayList<>(o.podsWithRequiredAntiAffinity);
-        this.usedPorts = new ArrayList<>(o.usedPorts);
+        this.podsWithAffinity = o.podsWithAffinity.isEmpty() ? new ArrayList<>(0) : new ArrayList<>(o.podsWithAffinity);
+        this.podsWithRequiredAntiAffinity = o.podsWithRequiredAntiAffinity.isEmpty() ? new ArrayList<>(0)
+                : new ArrayList<>(o.podsWithRequiredAntiAffinity);
+        this.usedPorts = o.usedPorts.isEmpty() ? new ArrayList<>(0) : new ArrayList<>(o.usedPorts);
         this.generation = o.generation;
     }
 
@@ -103,36 +104,53 @@ public final class NodeInfo {
             podsWithRequiredAntiAffinity.add(pod);
         }
         adjust(pod, 1);
-        usedPorts.addAll(pod.hostPorts());
+        if (!pod.hostPorts().isEmpty()) {
+            usedPorts.addAll(pod.hostPorts());
+        }
     }
 
     /** Removes a pod (by uid); returns false if it was not on this node. */
     public boolean removePod(PodInfo pod) {
         String uid = pod.uid();
-        int idx = indexOf(pods, uid);
+        int idx = -1;
+        // Identity first: callers usually pass the very object stored here (no uid loads).
+        for (int i = pods.size() - 1; i >= 0; i--) {
+            if (pods.get(i) == pod) {
+                idx = i;
+                break;
+            }
+        }
+        if (idx < 0) {
+            idx = indexOf(pods, uid);
+        }
         if (idx < 0) {
             return false;
         }
         PodInfo stored = pods.get(idx);
         swapRemove(pods, idx);
-        int i = indexOf(podsWithAffinity, uid);
-        if (i >= 0) {
-            swapRemove(podsWithAffinity, i);
+        if (!podsWithAffinity.isEmpty()) {
+            int i = indexOf(podsWithAffinity, uid);
+            if (i >= 0) {
+                swapRemove(podsWithAffinity, i);
+            }
         }
-        i = indexOf(podsWithRequiredAntiAffinity, uid);
-        if (i >= 0) {
-            swapRemove(podsWithRequiredAntiAffinity, i);
+        if (!podsWithRequiredAntiAffinity.isEmpty()) {
+            int i = indexOf(podsWithRequiredAntiAffinity, uid);
+            if (i >= 0) {
+                swapRemove(podsWithRequiredAntiAffinity, i);
+            }
         }
         adjust(stored, -1);
-        for (HostPort p : stored.hostPorts()) {
-            usedPorts.remove(p);
+        for (int i = 0; i < stored.hostPorts().size(); i++) {
+            usedPorts.remove(stored.hostPorts().get(i));
         }
         return true;
     }
 
     private static int indexOf(List<PodInfo> list, String uid) {
         for (int i = list.size() - 1; i >= 0; i--) {
-            if (list.get(i).uid().equals(uid)) {
+            String u = list.get(i).uid();
+            if (u == uid || u.equals(uid)) {
                 return i;
             }
         }

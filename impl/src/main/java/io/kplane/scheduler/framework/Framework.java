@@ -34,6 +34,7 @@ public final class Framework {
     private final List<Plugin.PostBind> postBind = new ArrayList<>();
     private final Map<Plugin, Integer> slots = new HashMap<>();
     private final Plugin.PreFilter.Extensions[] extensions;
+    private final int[] extensionSlots;
     private final int[] filterSlots;
     private final int[] scoreSlots;
     private final long[] scoreWeights;
@@ -69,6 +70,7 @@ public final class Framework {
         }
         extensions = preFilter.stream().map(Plugin.PreFilter::extensions).filter(x -> x != null)
                 .toArray(Plugin.PreFilter.Extensions[]::new);
+        extensionSlots = preFilter.stream().filter(p -> p.extensions() != null).mapToInt(slots::get).toArray();
         filterSlots = filter.stream().mapToInt(slots::get).toArray();
         scoreSlots = score.stream().mapToInt(slots::get).toArray();
         scoreWeights = weights.stream().mapToLong(Long::longValue).toArray();
@@ -155,31 +157,41 @@ public final class Framework {
      * inter-pod affinity that the nominated pods might satisfy).
      */
     public Status runFiltersWithNominated(CycleState state, PodInfo pod, NodeInfo node, List<PodInfo> nominated) {
-        if (!nominated.isEmpty()) {
-            CycleState stateWith = null;
-            NodeInfo nodeWith = null;
-            for (int i = 0; i < nominated.size(); i++) {
-                PodInfo np = nominated.get(i);
-                if (np.priority() >= pod.priority() && !np.uid().equals(pod.uid())) {
-                    if (nodeWith == null) {
-                        stateWith = state.copy();
-                        nodeWith = node.copy();
-                    }
-                    PodInfo placed = np.withNodeName(node.name());
-                    nodeWith.addPod(placed);
-                    for (Plugin.PreFilter.Extensions x : extensions) {
-                        x.addPod(stateWith, pod, placed, nodeWith);
-                    }
+        // Both passes must succeed, so the cheap pass (no nominated pods, no copies) goes first.
+        Status plain = runFilters(state, pod, node);
+        if (!plain.isSuccess() || nominated.isEmpty()) {
+            return plain;
+        }
+        CycleState stateWith = null;
+        NodeInfo nodeWith = null;
+        for (int i = 0; i < nominated.size(); i++) {
+            PodInfo np = nominated.get(i);
+            if (np.priority() >= pod.priority() && !np.uid().equals(pod.uid())) {
+                if (nodeWith == null) {
+                    stateWith = copyForWhatIf(state);
+                    nodeWith = node.copy();
                 }
-            }
-            if (nodeWith != null) {
-                Status s = runFilters(stateWith, pod, nodeWith);
-                if (!s.isSuccess()) {
-                    return s;
+                nodeWith.addPod(np);
+                for (Plugin.PreFilter.Extensions x : extensions) {
+                    x.addPod(stateWith, pod, np, nodeWith);
                 }
             }
         }
-        return runFilters(state, pod, node);
+        return nodeWith == null ? plain : runFilters(stateWith, pod, nodeWith);
+    }
+
+    /**
+     * A state that what-if evaluations (nominated pods, preemption) may change through the
+     * PreFilter extensions: a copy when some plugin with extensions is active in this cycle, else
+     * the state itself (no plugin would change it).
+     */
+    public CycleState copyForWhatIf(CycleState state) {
+        for (int slot : extensionSlots) {
+            if (!state.skipFilter(slot)) {
+                return state.copy();
+            }
+        }
+        return state;
     }
 
     public void runAddPodExtensions(CycleState state, PodInfo pod, PodInfo added, NodeInfo node) {

@@ -122,7 +122,7 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         List<Disruption> pdbs = snap.disruptions();
         for (int i = 0; i < potential.size(); i++) {
             NodeInfo n = potential.get((offset + i) % potential.size());
-            Candidate c = selectVictimsOnNode(state.copy(), pod, n.copy(), pdbs);
+            Candidate c = selectVictimsOnNode(framework.get().copyForWhatIf(state), pod, n.copy(), pdbs);
             if (c == null) {
                 continue;
             }
