@@ -92,7 +92,20 @@ public final class IptablesTracer {
     private record Res(State state, double p, Kind kind) {
     }
 
+    /**
+     * Local delivery to IPVS virtual services (which sits between the filter table and nat
+     * POSTROUTING): the real servers {@code ip:port} with their shares, an empty list when the
+     * virtual service has no usable real server, or null when the address is no virtual service.
+     */
+    public interface VirtualServices {
+        Map<String, Double> lookup(String dst, String proto, int dport);
+    }
+
     public Trace trace(Packet packet) {
+        return trace(packet, null);
+    }
+
+    public Trace trace(Packet packet, VirtualServices ipvs) {
         List<Trace.Outcome> outcomes = new ArrayList<>();
         String natEntry = packet.fromHost() ? "OUTPUT" : "PREROUTING";
         for (Res nat : runBuiltin("nat", natEntry, new State(packet), 1.0)) {
@@ -106,8 +119,28 @@ public final class IptablesTracer {
                     outcomes.add(outcome(filter, filter.kind == Kind.DROP ? Trace.Verdict.DROP : Trace.Verdict.REJECT));
                     continue;
                 }
-                for (Res post : runBuiltin("nat", "POSTROUTING", filter.state, filter.p)) {
-                    outcomes.add(outcome(post, Trace.Verdict.ACCEPT));
+                List<Res> delivered = List.of(filter);
+                Map<String, Double> reals = ipvs == null || filter.state.dnat ? null
+                        : ipvs.lookup(ipString(filter.state.dst), filter.state.proto, filter.state.dport);
+                if (reals != null) {
+                    if (reals.isEmpty()) {
+                        outcomes.add(outcome(filter, Trace.Verdict.DROP));
+                        continue;
+                    }
+                    delivered = new ArrayList<>();
+                    for (Map.Entry<String, Double> r : reals.entrySet()) {
+                        State s = new State(filter.state);
+                        int colon = r.getKey().lastIndexOf(':');
+                        s.dst = Cidr.parseIPv4(r.getKey().substring(0, colon));
+                        s.dport = Integer.parseInt(r.getKey().substring(colon + 1));
+                        s.dnat = true;
+                        delivered.add(new Res(s, filter.p * r.getValue(), Kind.ACCEPT));
+                    }
+                }
+                for (Res d : delivered) {
+                    for (Res post : runBuiltin("nat", "POSTROUTING", d.state, d.p)) {
+                        outcomes.add(outcome(post, Trace.Verdict.ACCEPT));
+                    }
                 }
             }
         }
