@@ -112,6 +112,9 @@ final class RaftAgent implements Agent {
 
     private long lastTickNs;
     private long lastExpiryCheckNs;
+    private long lastSizeCheckNs;
+    private long dbSize = -1;
+    private volatile long walSyncs;
     private long appliedIndex;
     private long snapshotIndex;
     private long leaderId;
@@ -253,6 +256,11 @@ final class RaftAgent implements Agent {
         if (now - lastExpiryCheckNs > 50_000_000L) {
             lastExpiryCheckNs = now;
             expire(now);
+            if (now - lastSizeCheckNs > 1_000_000_000L) {
+                lastSizeCheckNs = now;
+                dbSize = wal.sizeBytes();
+                publishStatus();
+            }
         }
         return work;
     }
@@ -539,12 +547,13 @@ final class RaftAgent implements Agent {
 
     private void publishStatus() {
         status = new ReplicaStatus(selfId, clusterId, raft.leaderId(), raft.term(), raft.commitIndex(), appliedIndex,
-                members, -1);
+                members, dbSize);
+        walSyncs = wal.syncCount();
     }
 
-    /** Bytes of WAL and snapshots on disk (agent thread only). */
-    long dbSize() {
-        return wal.sizeBytes();
+    /** WAL syncs so far (as of the last handled Ready): one per Ready that had something to persist. */
+    long walSyncs() {
+        return walSyncs;
     }
 
     @Override

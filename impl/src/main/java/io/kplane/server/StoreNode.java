@@ -85,6 +85,11 @@ public final class StoreNode implements Replica, AutoCloseable {
         return agent.failure;
     }
 
+    /** WAL syncs this member has done (one per group commit), for tests and diagnostics. */
+    public long walSyncCount() {
+        return agent.walSyncs();
+    }
+
     public StoreConfig config() {
         return config;
     }
