@@ -17,6 +17,8 @@ public enum Mutation {
     FOLLOWER_TRUNCATES_COMMITTED,
     /** A voter grants its vote without checking that the candidate's log is at least as up to date. */
     VOTE_WITHOUT_LOG_CHECK,
+    /** Entries are handed out for applying up to the last index instead of the commit index. */
+    APPLY_UNCOMMITTED_ENTRIES,
     /** Appends from an older term are processed instead of rejected (missing term check), also by leaders. */
     ACCEPT_STALE_TERM_APPEND
 }

@@ -22,9 +22,11 @@ final class RaftLog {
         this.storage = storage;
         this.unstable = new ArrayList<>();
         this.offset = storage.lastIndex() + 1;
-        long first = storage.firstIndex();
-        this.committed = first - 1;
-        this.applied = first - 1;
+        // The application's state starts at the snapshot (which may be newer than first-1 when the storage keeps
+        // some entries before the snapshot for slow followers).
+        long start = Math.max(storage.firstIndex() - 1, storage.snapshot().index());
+        this.committed = start;
+        this.applied = start;
     }
 
     RaftLog copy(RaftStorage storageCopy) {
@@ -171,6 +173,8 @@ final class RaftLog {
         long lastNew = index + ents.size();
         if (mutation == Mutation.FOLLOWER_TRUNCATES_COMMITTED && !ents.isEmpty()) {
             truncateAndAppend(ents);
+            // the buggy follower keeps its bookkeeping consistent with the shortened log
+            if (committed > lastIndex()) committed = lastIndex();
         } else {
             long ci = findConflict(ents);
             if (ci != 0) {
@@ -212,13 +216,18 @@ final class RaftLog {
         applied = i;
     }
 
-    boolean hasNextCommitted() {
-        return Math.min(committed, lastIndex()) > Math.max(applied, firstIndex() - 1);
+    boolean hasNextCommitted(Mutation mutation) {
+        return applyLimit(mutation) > Math.max(applied, firstIndex() - 1);
     }
 
-    List<Entry> nextCommitted() {
+    /** Last index that may be applied: the commit index ({@link Mutation#APPLY_UNCOMMITTED_ENTRIES}: the last index). */
+    private long applyLimit(Mutation mutation) {
+        return mutation == Mutation.APPLY_UNCOMMITTED_ENTRIES ? lastIndex() : Math.min(committed, lastIndex());
+    }
+
+    List<Entry> nextCommitted(Mutation mutation) {
         long lo = Math.max(applied + 1, firstIndex());
-        long hi = Math.min(committed, lastIndex()) + 1;
+        long hi = applyLimit(mutation) + 1;
         if (lo >= hi) return List.of();
         return slice(lo, hi, Long.MAX_VALUE);
     }

@@ -95,7 +95,7 @@ public final class RaftNode {
                 throw new IllegalStateException("applied " + applied + " is beyond the commit index " + log.committed);
             }
             if (applied > log.applied) {
-                for (Entry e : log.slice(log.firstIndex(), applied + 1, Long.MAX_VALUE)) {
+                for (Entry e : log.slice(Math.max(log.firstIndex(), log.applied + 1), applied + 1, Long.MAX_VALUE)) {
                     if (e.type() == EntryType.CONF_CHANGE) applyConfChangeToMembership(ConfChange.decode(e.data()));
                 }
                 log.applied = applied;
@@ -268,7 +268,8 @@ public final class RaftNode {
     }
 
     /**
-     * Feeds a message received from a peer.
+     * Feeds a message received from a peer. A forwarded proposal or read that cannot be accepted is dropped
+     * silently (like a lost message); only the local request methods throw {@link ProposalDroppedException}.
      *
      * @throws IllegalArgumentException for local-only message types (use {@link #campaign()}, {@link #tick()},
      *                                  {@link #reportSnapshot}, {@link #reportUnreachable})
@@ -278,7 +279,12 @@ public final class RaftNode {
         if (m.type().isResponse() && !prs.containsKey(m.from()) && m.type() != MessageType.READ_INDEX_RESP) {
             return; // response from a peer that is not (or no longer) a member
         }
-        stepInternal(m);
+        try {
+            stepInternal(m);
+        } catch (ProposalDroppedException e) {
+            // A proposal or read forwarded by a peer could not be accepted here; the peer's client times out and
+            // retries, exactly as if the message had been lost.
+        }
     }
 
     // ------------------------------------------------------------------ Ready / advance
@@ -289,7 +295,7 @@ public final class RaftNode {
         if (!softState().equals(prevSoft)) return true;
         HardState hs = hardState();
         if (!hs.isEmpty() && !hs.equals(prevHard)) return true;
-        return log.unstableSnapshot != null || !msgs.isEmpty() || log.hasUnstable() || log.hasNextCommitted()
+        return log.unstableSnapshot != null || !msgs.isEmpty() || log.hasUnstable() || log.hasNextCommitted(mutation)
                 || !readStates.isEmpty() || (readRoundNeeded && state == StateType.LEADER);
     }
 
@@ -309,7 +315,7 @@ public final class RaftNode {
                 List.copyOf(log.unstable),
                 log.unstableSnapshot,
                 List.copyOf(msgs),
-                log.nextCommitted(),
+                log.nextCommitted(mutation),
                 List.copyOf(readStates));
         msgs.clear();
         readStates.clear();
@@ -342,7 +348,8 @@ public final class RaftNode {
         if (!ce.isEmpty()) {
             long lastApplied = ce.get(ce.size() - 1).index();
             if (lastApplied > log.applied) {
-                log.appliedTo(lastApplied);
+                if (mutation == Mutation.APPLY_UNCOMMITTED_ENTRIES) log.applied = lastApplied;
+                else log.appliedTo(lastApplied);
                 for (Entry e : ce) {
                     if (e.type() == EntryType.CONF_CHANGE) applyConfChange(ConfChange.decode(e.data()));
                 }
