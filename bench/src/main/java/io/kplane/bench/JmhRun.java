@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -62,28 +64,49 @@ public final class JmhRun {
 
     /** The benchmarks JMH knows about (its {@code -l} list), filtered by the regexes if any. */
     public static List<String> list(List<String> includes) throws IOException, InterruptedException {
+        return new ArrayList<>(listWithParameterCombinations(includes).keySet());
+    }
+
+    /**
+     * The benchmarks (JMH {@code -lp}) with how many parameter combinations each one runs, which
+     * is what its run time is proportional to.
+     */
+    public static Map<String, Integer> listWithParameterCombinations(List<String> includes)
+            throws IOException, InterruptedException {
         List<String> cmd = baseCommand();
-        cmd.add("-l");
+        cmd.add("-lp");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> names = new ArrayList<>();
+        Map<String, Integer> out = new LinkedHashMap<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             boolean inList = false;
+            String current = null;
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("Benchmarks:")) {
                     inList = true;
+                } else if (inList && line.startsWith("  param ") && current != null) {
+                    String values = line.substring(line.indexOf('{') + 1, line.lastIndexOf('}')).trim();
+                    int n = values.isEmpty() ? 1 : values.split(", ").length;
+                    out.merge(current, n, (a, b) -> a * b);
                 } else if (inList && !line.isBlank()) {
-                    names.add(line.trim());
+                    current = line.trim();
+                    out.put(current, 1);
                 }
             }
         }
         if (p.waitFor() != 0) {
-            throw new IOException("JMH -l failed with exit code " + p.exitValue());
+            throw new IOException("JMH -lp failed with exit code " + p.exitValue());
         }
         if (includes.isEmpty()) {
-            return names;
+            return out;
         }
         List<Pattern> ps = includes.stream().map(Pattern::compile).toList();
-        return names.stream().filter(n -> ps.stream().anyMatch(pt -> pt.matcher(n).find())).toList();
+        Map<String, Integer> filtered = new LinkedHashMap<>();
+        out.forEach((n, c) -> {
+            if (ps.stream().anyMatch(pt -> pt.matcher(n).find())) {
+                filtered.put(n, c);
+            }
+        });
+        return filtered;
     }
 
     /**

@@ -31,7 +31,7 @@ public record JmhSettings(int forks, int warmupIterations, String warmupTime, in
 
     /** Rough seconds per benchmark (per parameter combination), including the fork's start-up. */
     public double secondsPerBenchmark() {
-        return forks * (1.5 + warmupIterations * seconds(warmupTime) + iterations * seconds(iterationTime));
+        return forks * (2.5 + warmupIterations * seconds(warmupTime) + iterations * seconds(iterationTime));
     }
 
     static double seconds(String jmhTime) {

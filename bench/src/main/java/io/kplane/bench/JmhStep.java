@@ -42,32 +42,58 @@ final class JmhStep {
 
     /**
      * The suite's smoke set: every benchmark with smoke settings if that fits in {@code budgetSec};
-     * otherwise the areas' declared smoke regexes ({@link BenchArea#jmhSmoke()}).
+     * otherwise the areas' declared smoke regexes ({@link BenchArea#jmhSmoke()}) and then whole
+     * benchmarks while they fit.
      */
     static AreaResult smoke(Path dir, List<BenchArea> areas, double budgetSec, PrintStream log) {
         JmhSettings s = JmhSettings.smoke();
-        List<String> all;
+        java.util.Map<String, Integer> all;
         try {
-            all = JmhRun.list(List.of());
+            all = JmhRun.listWithParameterCombinations(List.of());
         } catch (Exception e) {
             return AreaResult.skipped(AREA, "JMH smoke set", "cannot list JMH benchmarks: " + e.getMessage());
         }
         if (all.isEmpty()) {
             return AreaResult.skipped(AREA, "JMH smoke set", "no JMH benchmarks in benchmarks.jar");
         }
+        int runs = all.values().stream().mapToInt(Integer::intValue).sum();
         List<String> includes = new ArrayList<>();
         String note;
-        if (all.size() * s.secondsPerBenchmark() <= budgetSec) {
-            note = "smoke set: all " + all.size() + " benchmarks";
+        if (runs * s.secondsPerBenchmark() <= budgetSec) {
+            note = "smoke set: all " + all.size() + " benchmarks (" + runs + " parameter combinations)";
         } else {
+            // Too many for the budget: the areas' declared smoke regexes, then whole benchmarks in
+            // list order while they fit. Whatever is left out is named in the report.
             Set<String> declared = new LinkedHashSet<>();
             areas.forEach(a -> declared.addAll(a.jmhSmoke()));
-            includes.addAll(declared);
-            note = "smoke set: " + all.size() + " benchmarks would take ~" + Math.round(all.size() * s.secondsPerBenchmark())
-                    + " s; ran the areas' declared smoke regexes " + declared + " instead";
+            java.util.Map<String, Integer> chosen = new java.util.LinkedHashMap<>();
+            if (!declared.isEmpty()) {
+                try {
+                    chosen.putAll(JmhRun.listWithParameterCombinations(new ArrayList<>(declared)));
+                } catch (Exception e) {
+                    log.println("  jmh: cannot resolve declared smoke regexes: " + e.getMessage());
+                }
+            }
+            double used = chosen.values().stream().mapToInt(Integer::intValue).sum() * s.secondsPerBenchmark();
+            for (java.util.Map.Entry<String, Integer> e : all.entrySet()) {
+                double cost = e.getValue() * s.secondsPerBenchmark();
+                if (!chosen.containsKey(e.getKey()) && used + cost <= budgetSec) {
+                    chosen.put(e.getKey(), e.getValue());
+                    used += cost;
+                }
+            }
+            if (chosen.isEmpty()) {
+                return AreaResult.skipped(AREA, "JMH smoke set", "no benchmark fits the " + Math.round(budgetSec)
+                        + " s budget; run `./kplane bench jmh --quick`");
+            }
+            chosen.keySet().forEach(n -> includes.add("^" + java.util.regex.Pattern.quote(n) + "$"));
+            List<String> left = all.keySet().stream().filter(n -> !chosen.containsKey(n)).toList();
+            note = "smoke set: " + chosen.size() + " of " + all.size() + " benchmarks (all " + runs
+                    + " parameter combinations would take ~" + Math.round(runs * s.secondsPerBenchmark())
+                    + " s, over the " + Math.round(budgetSec) + " s budget); left out: " + left;
         }
         log.println("  " + note);
-        AreaResult r = run(dir, "smoke", includes.stream().map(x -> x).toList(), s, List.of(), log);
+        AreaResult r = run(dir, "smoke", includes, s, List.of(), log);
         List<String> notes = new ArrayList<>(r.notes());
         notes.add(note);
         notes.add("smoke settings show that the benchmarks run and give a first figure; for errors under 10% run "

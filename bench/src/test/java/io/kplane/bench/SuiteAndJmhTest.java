@@ -58,6 +58,8 @@ class SuiteAndJmhTest {
     void jmhRunsInAChildJvmAndSavesJson() throws Exception {
         assertThat(JmhRun.list(List.of("RecorderBenchmark\\.recorder"))).containsExactly(
                 "io.kplane.bench.rig.RecorderBenchmark.recorderRecord");
+        java.util.Map<String, Integer> combos = JmhRun.listWithParameterCombinations(List.of("HlogEncodeBenchmark"));
+        assertThat(combos).containsEntry("io.kplane.bench.rig.HlogEncodeBenchmark.encodeCompressed", 1);
         JmhSettings tiny = new JmhSettings(1, 0, "100ms", 2, "200ms", List.of());
         Optional<Path> json = JmhRun.run(tmp, "t", List.of("RecorderBenchmark\\.singleWriter"), tiny, List.of(),
                 new PrintStream(new ByteArrayOutputStream()));
