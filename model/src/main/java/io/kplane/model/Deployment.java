@@ -37,4 +37,9 @@ public record Deployment(
 
   public static final String API_VERSION = "apps/v1";
   public static final String KIND = "Deployment";
+
+  /** A Deployment with apiVersion and kind set. */
+  public static Deployment of(ObjectMeta metadata, DeploymentSpec spec, DeploymentStatus status) {
+    return new Deployment(null, null, metadata, spec, status, null);
+  }
 }

@@ -45,4 +45,9 @@ public record EndpointSlice(
 
   public static final String API_VERSION = "discovery.k8s.io/v1";
   public static final String KIND = "EndpointSlice";
+
+  /** A EndpointSlice with apiVersion and kind set. */
+  public static EndpointSlice of(ObjectMeta metadata, String addressType, List<Endpoint> endpoints, List<EndpointPort> ports) {
+    return new EndpointSlice(null, null, metadata, addressType, endpoints, ports, null);
+  }
 }

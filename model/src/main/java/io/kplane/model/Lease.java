@@ -32,4 +32,9 @@ public record Lease(
 
   public static final String API_VERSION = "coordination.k8s.io/v1";
   public static final String KIND = "Lease";
+
+  /** A Lease with apiVersion and kind set. */
+  public static Lease of(ObjectMeta metadata, LeaseSpec spec) {
+    return new Lease(null, null, metadata, spec, null);
+  }
 }

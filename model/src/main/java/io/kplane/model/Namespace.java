@@ -37,4 +37,9 @@ public record Namespace(
 
   public static final String API_VERSION = "v1";
   public static final String KIND = "Namespace";
+
+  /** A Namespace with apiVersion and kind set. */
+  public static Namespace of(ObjectMeta metadata, NamespaceSpec spec, NamespaceStatus status) {
+    return new Namespace(null, null, metadata, spec, status, null);
+  }
 }

@@ -37,4 +37,9 @@ public record Node(
 
   public static final String API_VERSION = "v1";
   public static final String KIND = "Node";
+
+  /** A Node with apiVersion and kind set. */
+  public static Node of(ObjectMeta metadata, NodeSpec spec, NodeStatus status) {
+    return new Node(null, null, metadata, spec, status, null);
+  }
 }

@@ -38,6 +38,11 @@ public record Pod(
   public static final String API_VERSION = "v1";
   public static final String KIND = "Pod";
 
+  /** A Pod with apiVersion and kind set. */
+  public static Pod of(ObjectMeta metadata, PodSpec spec, PodStatus status) {
+    return new Pod(null, null, metadata, spec, status, null);
+  }
+
   public static Pod of(ObjectMeta metadata, PodSpec spec) {
     return new Pod(null, null, metadata, spec, null, null);
   }

@@ -37,4 +37,9 @@ public record ReplicaSet(
 
   public static final String API_VERSION = "apps/v1";
   public static final String KIND = "ReplicaSet";
+
+  /** A ReplicaSet with apiVersion and kind set. */
+  public static ReplicaSet of(ObjectMeta metadata, ReplicaSetSpec spec, ReplicaSetStatus status) {
+    return new ReplicaSet(null, null, metadata, spec, status, null);
+  }
 }

@@ -153,8 +153,35 @@ public final class Selector {
     return true;
   }
 
+  /**
+   * The string syntax, requirements sorted by key as labels.Selector.String() does (so the same
+   * selector always gives the same query string): {@code a=b,c!=d,e in (x,y),!f,g>3}. A selector
+   * that matches nothing has no string form and prints as {@code <nothing>}.
+   */
   @Override
   public String toString() {
-    return nothing ? "<nothing>" : requirements.toString();
+    if (nothing) {
+      return "<nothing>";
+    }
+    List<Requirement> sorted = new java.util.ArrayList<>(requirements);
+    sorted.sort(java.util.Comparator.comparing(Requirement::key));
+    StringBuilder sb = new StringBuilder();
+    for (Requirement r : sorted) {
+      if (sb.length() > 0) {
+        sb.append(',');
+      }
+      List<String> vs = new java.util.ArrayList<>(r.values());
+      java.util.Collections.sort(vs);
+      switch (r.operator()) {
+        case EXISTS -> sb.append(r.key());
+        case DOES_NOT_EXIST -> sb.append('!').append(r.key());
+        case IN -> sb.append(r.key()).append(vs.size() == 1 ? "=" + vs.get(0) : " in (" + String.join(",", vs) + ")");
+        case NOT_IN -> sb.append(r.key()).append(vs.size() == 1 ? "!=" + vs.get(0) : " notin (" + String.join(",", vs) + ")");
+        case GT -> sb.append(r.key()).append('>').append(vs.get(0));
+        case LT -> sb.append(r.key()).append('<').append(vs.get(0));
+        default -> throw new AssertionError(r.operator());
+      }
+    }
+    return sb.toString();
   }
 }

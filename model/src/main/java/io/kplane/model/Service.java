@@ -37,4 +37,9 @@ public record Service(
 
   public static final String API_VERSION = "v1";
   public static final String KIND = "Service";
+
+  /** A Service with apiVersion and kind set. */
+  public static Service of(ObjectMeta metadata, ServiceSpec spec, ServiceStatus status) {
+    return new Service(null, null, metadata, spec, status, null);
+  }
 }
