@@ -153,26 +153,20 @@ final class HtmlReport {
         }
     }
 
-    /** Ratios of every system to the first one (kplane first when present) for one workload. */
+    /** Ratios of the reference system (kplane when present) to each peer on one workload. */
     private static void peers(StringBuilder b, List<WorkloadResult> runs) {
-        WorkloadResult ref = runs.stream().filter(w -> w.system().startsWith("kplane")).findFirst().orElse(runs.get(0));
         b.append("<table class=\"peers\"><tr><th>").append(esc(runs.get(0).workload()))
-                .append(": peer</th><th>throughput ratio</th><th>p50 ratio</th><th>p99 ratio</th><th>p99.9 ratio</th></tr>\n");
-        for (WorkloadResult w : runs) {
-            if (w == ref) {
-                continue;
-            }
-            b.append("<tr><td>").append(esc(ref.system())).append(" / ").append(esc(w.system())).append("</td>")
-                    .append(ratioCell(ref.throughput(), w.throughput()))
-                    .append(ratioCell(ref.latency().p50Us(), w.latency().p50Us()))
-                    .append(ratioCell(ref.latency().p99Us(), w.latency().p99Us()))
-                    .append(ratioCell(ref.latency().p999Us(), w.latency().p999Us())).append("</tr>\n");
+                .append(": system / peer</th><th>throughput ratio</th><th>p50 ratio</th><th>p99 ratio</th><th>p99.9 ratio</th></tr>\n");
+        for (PeerRatio p : PeerRatio.of(runs)) {
+            b.append("<tr><td>").append(esc(p.system())).append(" / ").append(esc(p.peer())).append("</td>")
+                    .append(ratioCell(p.throughputRatio())).append(ratioCell(p.p50Ratio()))
+                    .append(ratioCell(p.p99Ratio())).append(ratioCell(p.p999Ratio())).append("</tr>\n");
         }
         b.append("</table>\n");
     }
 
-    private static String ratioCell(double a, double b) {
-        return "<td class=\"num\">" + (b == 0 ? "" : String.format("%.3gx", a / b)) + "</td>";
+    private static String ratioCell(Double r) {
+        return "<td class=\"num\">" + (r == null ? "" : String.format("%.3gx", r)) + "</td>";
     }
 
     private static void chart(StringBuilder b, String caption, java.util.function.Supplier<org.jfree.chart.JFreeChart> draw) {

@@ -109,7 +109,7 @@ class ChromiumRenderTest {
         Path profile = Files.createTempDirectory(tmp, "chromium-profile");
         List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=" + WINDOW, action,
+                "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=" + WINDOW, action,
                 run.resolve(RunFiles.HTML).toUri().toString()));
         Path out = Files.createTempFile(tmp, "chromium", ".out");
         Path err = Files.createTempFile(tmp, "chromium", ".err");

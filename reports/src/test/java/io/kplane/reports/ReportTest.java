@@ -25,6 +25,13 @@ class ReportTest {
         assertThat(page).contains(SummaryTable.number(k.throughput()), HtmlReport.micros(k.latency().p99Us()),
                 HtmlReport.micros(k.latency().p999Us()), "etcd 3.4, this machine", "measured in this run",
                 "kplane / etcd-3.4", "RecorderBenchmark.recorderRecord {values=10000}", "Test CPU");
+        assertThat(s.peers()).singleElement().satisfies(p -> {
+            assertThat(p.system()).isEqualTo("kplane");
+            assertThat(p.peer()).isEqualTo("etcd-3.4");
+            assertThat(p.throughputRatio()).isCloseTo(1000.0 / 700.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(p.p99Ratio()).isLessThan(0.6); // kplane's sample latencies are 2.5x smaller
+        });
+        assertThat(Files.readString(run.resolve(RunFiles.SUMMARY))).contains("\"peers\"", "\"throughputRatio\"");
         String md = Files.readString(run.resolve(RunFiles.MARKDOWN));
         assertThat(md).contains("| store | OK | put throughput at 1000/s |", "| check | SKIPPED | not built yet",
                 HtmlReport.micros(k.latency().p99Us()));
