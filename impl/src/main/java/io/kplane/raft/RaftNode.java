@@ -243,6 +243,7 @@ public final class RaftNode {
     /**
      * Requests a linearizable read point. A {@link ReadState} with this context appears in a later Ready; the read
      * may be served once the applied index reaches its index. Concurrent requests share one heartbeat round.
+     * If leadership changes before the read is confirmed, no ReadState appears: callers need a timeout and retry.
      *
      * @param context non-empty, unique per outstanding request
      * @throws ProposalDroppedException if there is no leader

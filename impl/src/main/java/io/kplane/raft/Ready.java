@@ -31,7 +31,7 @@ import java.util.List;
 public record Ready(SoftState softState, HardState hardState, List<Entry> entries, Snapshot snapshot,
                     List<Message> messages, List<Entry> committedEntries, List<ReadState> readStates) {
 
-    /** True if there is nothing to persist (so messages may be sent at once). */
+    /** True if something must be made durable (synced) before the messages of this Ready are sent. */
     public boolean mustSync() {
         return hardState != null || !entries.isEmpty() || snapshot != null;
     }
