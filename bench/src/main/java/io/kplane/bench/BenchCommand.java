@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "AREA",
         description = {"Runs one benchmark area, or JMH (kplane bench jmh [REGEX]).",
-                "Runs benchmarks. Each area writes a run directory reports/out/<timestamp>-<area>/ with",
+                "Each area writes a run directory reports/out/<timestamp>-<area>/ with",
                 "summary.json, .hlog interval logs, env.json, index.html and summary.md.",
                 "Areas are discovered; `kplane suite` runs all of them (quick) plus the JMH smoke set."})
 public final class BenchCommand implements Runnable {

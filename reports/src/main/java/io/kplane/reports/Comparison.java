@@ -36,7 +36,9 @@ public final class Comparison {
     public static Map<String, Metric> metrics(RunData d) {
         Map<String, Metric> m = new LinkedHashMap<>();
         for (AreaResult a : d.summary().areas()) {
-            for (Headline h : a.headlines()) {
+            // The JMH area's headlines describe the run (how many results, how precise); its
+            // scores are compared one by one below instead.
+            for (Headline h : a.area().equals("jmh") ? List.<Headline>of() : a.headlines()) {
                 String key = "headline:" + a.area() + ":" + h.metric();
                 m.put(key, new Metric(key, a.area() + ": " + h.metric(), h.value(), h.unit(), h.higherIsBetter(), h.noise()));
             }
@@ -69,7 +71,7 @@ public final class Comparison {
         m.put(base + ":" + name, new Metric(base + ":" + name, label + name, valueUs, "us", false, noise));
     }
 
-    /** Compares each candidate with the baseline, row per baseline metric (then metrics only candidates have). */
+    /** Compares each candidate with the baseline, one row per baseline metric (metrics only a candidate has are left out). */
     public static List<Row> compare(RunGroup baseline, List<RunGroup> candidates) {
         Map<String, Metric> base = baseline.metrics();
         List<Map<String, Metric>> cands = candidates.stream().map(RunGroup::metrics).toList();
