@@ -79,7 +79,8 @@ public final class IptablesRules {
         return table(table).get(chain);
     }
 
-    static List<String> tokenize(String line) {
+    /** Splits a rule into words, honouring double quotes (as iptables-restore does). */
+    public static List<String> tokenize(String line) {
         List<String> out = new ArrayList<>();
         int i = 0;
         int n = line.length();
