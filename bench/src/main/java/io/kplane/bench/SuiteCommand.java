@@ -51,6 +51,18 @@ final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Parent of the run directory (default: reports/out).")
     Path out;
 
+    /** The areas to run; {@code null} means every area on the class path. */
+    private final List<BenchArea> areas;
+
+    SuiteCommand() {
+        this(null);
+    }
+
+    /** A suite over the given areas instead of the discovered ones (tests). */
+    SuiteCommand(List<BenchArea> areas) {
+        this.areas = areas;
+    }
+
     @Override
     public Integer call() {
         Instant started = Instant.now();
@@ -58,7 +70,7 @@ final class SuiteCommand implements Callable<Integer> {
         System.err.println("kplane suite" + (quick ? " --quick" : "") + ": results in " + dir);
         EnvironmentProbe.write(dir, RunDirectory.home());
 
-        List<BenchArea> areas = BenchArea.all();
+        List<BenchArea> areas = this.areas != null ? this.areas : BenchArea.all();
         Set<String> registered = new java.util.HashSet<>();
         areas.forEach(a -> registered.add(a.name()));
         List<AreaResult> results = new ArrayList<>();
