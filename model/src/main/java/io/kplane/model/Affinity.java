@@ -26,4 +26,9 @@ public record Affinity(
   public Affinity withPodAntiAffinity(PodAffinity podAntiAffinity) {
     return new Affinity(nodeAffinity, podAffinity, podAntiAffinity, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Affinity withExtra(Map<String, Object> extra) {
+    return new Affinity(nodeAffinity, podAffinity, podAntiAffinity, extra);
+  }
 }

@@ -13,6 +13,11 @@ public record ClientIPConfig(
     extra = Immutable.map(extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ClientIPConfig withExtra(Map<String, Object> extra) {
+    return new ClientIPConfig(timeoutSeconds, extra);
+  }
+
   public int timeoutSecondsOrDefault() {
     return timeoutSeconds != null ? timeoutSeconds : 10800;
   }

@@ -59,6 +59,11 @@ public record Container(
     return new Container(name, image, command, args, ports, resources, readinessProbe, livenessProbe, startupProbe, imagePullPolicy, restartPolicy, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Container withExtra(Map<String, Object> extra) {
+    return new Container(name, image, command, args, ports, resources, readinessProbe, livenessProbe, startupProbe, imagePullPolicy, restartPolicy, extra);
+  }
+
   public static Container of(String name, String image) {
     return new Container(name, image, null, null, null, null, null, null, null, null, null, null);
   }

@@ -15,4 +15,9 @@ public record ContainerImage(
     names = Immutable.list(names);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ContainerImage withExtra(Map<String, Object> extra) {
+    return new ContainerImage(names, sizeBytes, extra);
+  }
 }

@@ -17,6 +17,11 @@ public record ContainerPort(
     extra = Immutable.map(extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ContainerPort withExtra(Map<String, Object> extra) {
+    return new ContainerPort(name, containerPort, hostPort, hostIP, protocol, extra);
+  }
+
   public static ContainerPort of(String name, int containerPort) {
     return new ContainerPort(name, containerPort, null, null, null, null);
   }

@@ -14,4 +14,9 @@ public record ContainerState(
   public ContainerState {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ContainerState withExtra(Map<String, Object> extra) {
+    return new ContainerState(waiting, running, terminated, extra);
+  }
 }

@@ -13,4 +13,9 @@ public record ContainerStateRunning(
   public ContainerStateRunning {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ContainerStateRunning withExtra(Map<String, Object> extra) {
+    return new ContainerStateRunning(startedAt, extra);
+  }
 }

@@ -19,4 +19,9 @@ public record ContainerStateTerminated(
   public ContainerStateTerminated {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ContainerStateTerminated withExtra(Map<String, Object> extra) {
+    return new ContainerStateTerminated(exitCode, signal, reason, message, startedAt, finishedAt, containerID, extra);
+  }
 }

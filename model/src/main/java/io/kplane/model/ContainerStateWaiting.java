@@ -13,4 +13,9 @@ public record ContainerStateWaiting(
   public ContainerStateWaiting {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ContainerStateWaiting withExtra(Map<String, Object> extra) {
+    return new ContainerStateWaiting(reason, message, extra);
+  }
 }

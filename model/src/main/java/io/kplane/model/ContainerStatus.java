@@ -56,4 +56,9 @@ public record ContainerStatus(
   public ContainerStatus withStarted(Boolean started) {
     return new ContainerStatus(name, state, lastState, ready, restartCount, image, imageID, containerID, started, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ContainerStatus withExtra(Map<String, Object> extra) {
+    return new ContainerStatus(name, state, lastState, ready, restartCount, image, imageID, containerID, started, extra);
+  }
 }

@@ -35,6 +35,11 @@ public record Deployment(
     return new Deployment(apiVersion, kind, metadata, spec, status, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Deployment withExtra(Map<String, Object> extra) {
+    return new Deployment(apiVersion, kind, metadata, spec, status, extra);
+  }
+
   public static final String API_VERSION = "apps/v1";
   public static final String KIND = "Deployment";
 

@@ -51,4 +51,9 @@ public record DeploymentSpec(
   public DeploymentSpec withProgressDeadlineSeconds(Integer progressDeadlineSeconds) {
     return new DeploymentSpec(replicas, selector, template, strategy, minReadySeconds, revisionHistoryLimit, paused, progressDeadlineSeconds, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public DeploymentSpec withExtra(Map<String, Object> extra) {
+    return new DeploymentSpec(replicas, selector, template, strategy, minReadySeconds, revisionHistoryLimit, paused, progressDeadlineSeconds, extra);
+  }
 }

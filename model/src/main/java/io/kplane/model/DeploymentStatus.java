@@ -53,4 +53,9 @@ public record DeploymentStatus(
   public DeploymentStatus withCollisionCount(Integer collisionCount) {
     return new DeploymentStatus(observedGeneration, replicas, updatedReplicas, readyReplicas, availableReplicas, unavailableReplicas, conditions, collisionCount, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public DeploymentStatus withExtra(Map<String, Object> extra) {
+    return new DeploymentStatus(observedGeneration, replicas, updatedReplicas, readyReplicas, availableReplicas, unavailableReplicas, conditions, collisionCount, extra);
+  }
 }

@@ -13,4 +13,9 @@ public record DeploymentStrategy(
   public DeploymentStrategy {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public DeploymentStrategy withExtra(Map<String, Object> extra) {
+    return new DeploymentStrategy(type, rollingUpdate, extra);
+  }
 }

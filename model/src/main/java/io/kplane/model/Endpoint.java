@@ -43,4 +43,9 @@ public record Endpoint(
   public Endpoint withZone(String zone) {
     return new Endpoint(addresses, conditions, hostname, targetRef, nodeName, zone, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Endpoint withExtra(Map<String, Object> extra) {
+    return new Endpoint(addresses, conditions, hostname, targetRef, nodeName, zone, extra);
+  }
 }

@@ -15,6 +15,11 @@ public record EndpointConditions(
     extra = Immutable.map(extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public EndpointConditions withExtra(Map<String, Object> extra) {
+    return new EndpointConditions(ready, serving, terminating, extra);
+  }
+
   /** Ready as consumers must read it: nil means true. */
   public boolean readyOrDefault() {
     return ready == null || ready;

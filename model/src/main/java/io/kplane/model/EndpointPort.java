@@ -15,4 +15,9 @@ public record EndpointPort(
   public EndpointPort {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public EndpointPort withExtra(Map<String, Object> extra) {
+    return new EndpointPort(name, protocol, port, appProtocol, extra);
+  }
 }

@@ -43,6 +43,11 @@ public record EndpointSlice(
     return new EndpointSlice(apiVersion, kind, metadata, addressType, endpoints, ports, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public EndpointSlice withExtra(Map<String, Object> extra) {
+    return new EndpointSlice(apiVersion, kind, metadata, addressType, endpoints, ports, extra);
+  }
+
   public static final String API_VERSION = "discovery.k8s.io/v1";
   public static final String KIND = "EndpointSlice";
 

@@ -51,6 +51,11 @@ public record Event(
     return new Event(apiVersion, kind, metadata, involvedObject, reason, message, source, firstTimestamp, lastTimestamp, count, type, eventTime, action, reportingComponent, reportingInstance, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Event withExtra(Map<String, Object> extra) {
+    return new Event(apiVersion, kind, metadata, involvedObject, reason, message, source, firstTimestamp, lastTimestamp, count, type, eventTime, action, reportingComponent, reportingInstance, extra);
+  }
+
   public static final String API_VERSION = "v1";
   public static final String KIND = "Event";
 }

@@ -13,4 +13,9 @@ public record EventSource(
   public EventSource {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public EventSource withExtra(Map<String, Object> extra) {
+    return new EventSource(component, host, extra);
+  }
 }

@@ -14,4 +14,9 @@ public record ExecAction(
     command = Immutable.list(command);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ExecAction withExtra(Map<String, Object> extra) {
+    return new ExecAction(command, extra);
+  }
 }

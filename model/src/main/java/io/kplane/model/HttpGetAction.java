@@ -18,4 +18,9 @@ public record HttpGetAction(
     httpHeaders = Immutable.list(httpHeaders);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public HttpGetAction withExtra(Map<String, Object> extra) {
+    return new HttpGetAction(path, port, host, scheme, httpHeaders, extra);
+  }
 }

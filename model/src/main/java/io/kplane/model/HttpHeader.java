@@ -13,4 +13,9 @@ public record HttpHeader(
   public HttpHeader {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public HttpHeader withExtra(Map<String, Object> extra) {
+    return new HttpHeader(name, value, extra);
+  }
 }

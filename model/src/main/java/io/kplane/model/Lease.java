@@ -30,6 +30,11 @@ public record Lease(
     return new Lease(apiVersion, kind, metadata, spec, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Lease withExtra(Map<String, Object> extra) {
+    return new Lease(apiVersion, kind, metadata, spec, extra);
+  }
+
   public static final String API_VERSION = "coordination.k8s.io/v1";
   public static final String KIND = "Lease";
 

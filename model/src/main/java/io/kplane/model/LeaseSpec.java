@@ -49,6 +49,11 @@ public record LeaseSpec(
     return new LeaseSpec(holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions, strategy, preferredHolder, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public LeaseSpec withExtra(Map<String, Object> extra) {
+    return new LeaseSpec(holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions, strategy, preferredHolder, extra);
+  }
+
   public static LeaseSpec of(String holderIdentity, int leaseDurationSeconds, Instant acquireTime, Instant renewTime, int leaseTransitions) {
     return new LeaseSpec(holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions, null, null, null);
   }

@@ -14,4 +14,9 @@ public record LoadBalancerIngress(
   public LoadBalancerIngress {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public LoadBalancerIngress withExtra(Map<String, Object> extra) {
+    return new LoadBalancerIngress(ip, hostname, ipMode, extra);
+  }
 }

@@ -14,4 +14,9 @@ public record LoadBalancerStatus(
     ingress = Immutable.list(ingress);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public LoadBalancerStatus withExtra(Map<String, Object> extra) {
+    return new LoadBalancerStatus(ingress, extra);
+  }
 }

@@ -35,6 +35,11 @@ public record Namespace(
     return new Namespace(apiVersion, kind, metadata, spec, status, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Namespace withExtra(Map<String, Object> extra) {
+    return new Namespace(apiVersion, kind, metadata, spec, status, extra);
+  }
+
   public static final String API_VERSION = "v1";
   public static final String KIND = "Namespace";
 

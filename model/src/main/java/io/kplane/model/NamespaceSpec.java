@@ -14,4 +14,9 @@ public record NamespaceSpec(
     finalizers = Immutable.list(finalizers);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public NamespaceSpec withExtra(Map<String, Object> extra) {
+    return new NamespaceSpec(finalizers, extra);
+  }
 }

@@ -15,4 +15,9 @@ public record NamespaceStatus(
     conditions = Immutable.list(conditions);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public NamespaceStatus withExtra(Map<String, Object> extra) {
+    return new NamespaceStatus(phase, conditions, extra);
+  }
 }

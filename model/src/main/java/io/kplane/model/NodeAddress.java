@@ -14,6 +14,11 @@ public record NodeAddress(
     extra = Immutable.map(extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public NodeAddress withExtra(Map<String, Object> extra) {
+    return new NodeAddress(type, address, extra);
+  }
+
   public static NodeAddress of(String type, String address) {
     return new NodeAddress(type, address, null);
   }

@@ -15,4 +15,9 @@ public record NodeAffinity(
     preferredDuringSchedulingIgnoredDuringExecution = Immutable.list(preferredDuringSchedulingIgnoredDuringExecution);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public NodeAffinity withExtra(Map<String, Object> extra) {
+    return new NodeAffinity(requiredDuringSchedulingIgnoredDuringExecution, preferredDuringSchedulingIgnoredDuringExecution, extra);
+  }
 }

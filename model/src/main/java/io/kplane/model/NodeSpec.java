@@ -39,4 +39,9 @@ public record NodeSpec(
   public NodeSpec withTaints(List<Taint> taints) {
     return new NodeSpec(podCIDR, podCIDRs, providerID, unschedulable, taints, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public NodeSpec withExtra(Map<String, Object> extra) {
+    return new NodeSpec(podCIDR, podCIDRs, providerID, unschedulable, taints, extra);
+  }
 }

@@ -52,4 +52,9 @@ public record NodeStatus(
   public NodeStatus withImages(List<ContainerImage> images) {
     return new NodeStatus(capacity, allocatable, phase, conditions, addresses, nodeInfo, images, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public NodeStatus withExtra(Map<String, Object> extra) {
+    return new NodeStatus(capacity, allocatable, phase, conditions, addresses, nodeInfo, images, extra);
+  }
 }

@@ -21,4 +21,9 @@ public record NodeSystemInfo(
   public NodeSystemInfo {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public NodeSystemInfo withExtra(Map<String, Object> extra) {
+    return new NodeSystemInfo(machineID, systemUUID, bootID, kernelVersion, osImage, containerRuntimeVersion, kubeletVersion, kubeProxyVersion, operatingSystem, architecture, extra);
+  }
 }

@@ -35,6 +35,11 @@ public record Pod(
     return new Pod(apiVersion, kind, metadata, spec, status, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Pod withExtra(Map<String, Object> extra) {
+    return new Pod(apiVersion, kind, metadata, spec, status, extra);
+  }
+
   public static final String API_VERSION = "v1";
   public static final String KIND = "Pod";
 

@@ -16,4 +16,9 @@ public record PodAffinity(
     preferredDuringSchedulingIgnoredDuringExecution = Immutable.list(preferredDuringSchedulingIgnoredDuringExecution);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PodAffinity withExtra(Map<String, Object> extra) {
+    return new PodAffinity(requiredDuringSchedulingIgnoredDuringExecution, preferredDuringSchedulingIgnoredDuringExecution, extra);
+  }
 }

@@ -21,4 +21,9 @@ public record PodAffinityTerm(
     mismatchLabelKeys = Immutable.list(mismatchLabelKeys);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PodAffinityTerm withExtra(Map<String, Object> extra) {
+    return new PodAffinityTerm(labelSelector, namespaces, topologyKey, namespaceSelector, matchLabelKeys, mismatchLabelKeys, extra);
+  }
 }

@@ -13,6 +13,11 @@ public record PodIP(
     extra = Immutable.map(extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PodIP withExtra(Map<String, Object> extra) {
+    return new PodIP(ip, extra);
+  }
+
   public static PodIP of(String ip) {
     return new PodIP(ip, null);
   }

@@ -12,4 +12,9 @@ public record PodSchedulingGate(
   public PodSchedulingGate {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PodSchedulingGate withExtra(Map<String, Object> extra) {
+    return new PodSchedulingGate(name, extra);
+  }
 }

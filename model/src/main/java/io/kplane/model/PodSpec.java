@@ -105,6 +105,11 @@ public record PodSpec(
     return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PodSpec withExtra(Map<String, Object> extra) {
+    return new PodSpec(containers, initContainers, nodeName, nodeSelector, affinity, tolerations, topologySpreadConstraints, schedulerName, priorityClassName, priority, preemptionPolicy, schedulingGates, overhead, resources, restartPolicy, terminationGracePeriodSeconds, hostNetwork, extra);
+  }
+
   public static PodSpec of(List<Container> containers) {
     return new PodSpec(containers, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }

@@ -84,5 +84,10 @@ public record PodStatus(
     return new PodStatus(phase, conditions, message, reason, nominatedNodeName, hostIP, hostIPs, podIP, podIPs, startTime, qosClass, initContainerStatuses, containerStatuses, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PodStatus withExtra(Map<String, Object> extra) {
+    return new PodStatus(phase, conditions, message, reason, nominatedNodeName, hostIP, hostIPs, podIP, podIPs, startTime, qosClass, initContainerStatuses, containerStatuses, extra);
+  }
+
   public static final PodStatus EMPTY = new PodStatus(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 }

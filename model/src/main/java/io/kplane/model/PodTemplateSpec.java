@@ -21,4 +21,9 @@ public record PodTemplateSpec(
   public PodTemplateSpec withSpec(PodSpec spec) {
     return new PodTemplateSpec(metadata, spec, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PodTemplateSpec withExtra(Map<String, Object> extra) {
+    return new PodTemplateSpec(metadata, spec, extra);
+  }
 }

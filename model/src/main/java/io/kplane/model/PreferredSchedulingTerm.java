@@ -13,4 +13,9 @@ public record PreferredSchedulingTerm(
   public PreferredSchedulingTerm {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PreferredSchedulingTerm withExtra(Map<String, Object> extra) {
+    return new PreferredSchedulingTerm(weight, preference, extra);
+  }
 }

@@ -45,6 +45,11 @@ public record PriorityClass(
     return new PriorityClass(apiVersion, kind, metadata, value, globalDefault, description, preemptionPolicy, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public PriorityClass withExtra(Map<String, Object> extra) {
+    return new PriorityClass(apiVersion, kind, metadata, value, globalDefault, description, preemptionPolicy, extra);
+  }
+
   public static final String API_VERSION = "scheduling.k8s.io/v1";
   public static final String KIND = "PriorityClass";
 }

@@ -52,6 +52,11 @@ public record Probe(
     return new Probe(exec, httpGet, tcpSocket, initialDelaySeconds, timeoutSeconds, periodSeconds, successThreshold, failureThreshold, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Probe withExtra(Map<String, Object> extra) {
+    return new Probe(exec, httpGet, tcpSocket, initialDelaySeconds, timeoutSeconds, periodSeconds, successThreshold, failureThreshold, extra);
+  }
+
   public int initialDelaySecondsOrDefault() {
     return initialDelaySeconds != null ? initialDelaySeconds : 0;
   }

@@ -35,6 +35,11 @@ public record ReplicaSet(
     return new ReplicaSet(apiVersion, kind, metadata, spec, status, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ReplicaSet withExtra(Map<String, Object> extra) {
+    return new ReplicaSet(apiVersion, kind, metadata, spec, status, extra);
+  }
+
   public static final String API_VERSION = "apps/v1";
   public static final String KIND = "ReplicaSet";
 

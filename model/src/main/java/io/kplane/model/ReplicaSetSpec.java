@@ -31,4 +31,9 @@ public record ReplicaSetSpec(
   public ReplicaSetSpec withTemplate(PodTemplateSpec template) {
     return new ReplicaSetSpec(replicas, minReadySeconds, selector, template, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ReplicaSetSpec withExtra(Map<String, Object> extra) {
+    return new ReplicaSetSpec(replicas, minReadySeconds, selector, template, extra);
+  }
 }

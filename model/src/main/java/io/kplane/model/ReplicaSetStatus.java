@@ -43,4 +43,9 @@ public record ReplicaSetStatus(
   public ReplicaSetStatus withConditions(List<Condition> conditions) {
     return new ReplicaSetStatus(replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration, conditions, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ReplicaSetStatus withExtra(Map<String, Object> extra) {
+    return new ReplicaSetStatus(replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration, conditions, extra);
+  }
 }

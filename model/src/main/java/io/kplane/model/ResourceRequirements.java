@@ -24,6 +24,11 @@ public record ResourceRequirements(
     return new ResourceRequirements(requests, limits, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ResourceRequirements withExtra(Map<String, Object> extra) {
+    return new ResourceRequirements(requests, limits, extra);
+  }
+
   public static final ResourceRequirements EMPTY = new ResourceRequirements(null, null, null);
 
   public static ResourceRequirements of(Map<String, Quantity> requests, Map<String, Quantity> limits) {

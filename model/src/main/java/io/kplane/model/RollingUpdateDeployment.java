@@ -13,4 +13,9 @@ public record RollingUpdateDeployment(
   public RollingUpdateDeployment {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public RollingUpdateDeployment withExtra(Map<String, Object> extra) {
+    return new RollingUpdateDeployment(maxUnavailable, maxSurge, extra);
+  }
 }

@@ -35,6 +35,11 @@ public record Service(
     return new Service(apiVersion, kind, metadata, spec, status, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Service withExtra(Map<String, Object> extra) {
+    return new Service(apiVersion, kind, metadata, spec, status, extra);
+  }
+
   public static final String API_VERSION = "v1";
   public static final String KIND = "Service";
 

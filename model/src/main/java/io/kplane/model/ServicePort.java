@@ -42,6 +42,11 @@ public record ServicePort(
     return new ServicePort(name, protocol, appProtocol, port, targetPort, nodePort, extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ServicePort withExtra(Map<String, Object> extra) {
+    return new ServicePort(name, protocol, appProtocol, port, targetPort, nodePort, extra);
+  }
+
   public static ServicePort of(String name, String protocol, int port, IntOrString targetPort) {
     return new ServicePort(name, protocol, null, port, targetPort, null, null);
   }

@@ -113,4 +113,9 @@ public record ServiceSpec(
   public ServiceSpec withAllocateLoadBalancerNodePorts(Boolean allocateLoadBalancerNodePorts) {
     return new ServiceSpec(type, clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, ports, selector, sessionAffinity, sessionAffinityConfig, externalTrafficPolicy, internalTrafficPolicy, externalIPs, externalName, loadBalancerIP, loadBalancerSourceRanges, loadBalancerClass, healthCheckNodePort, publishNotReadyAddresses, allocateLoadBalancerNodePorts, extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ServiceSpec withExtra(Map<String, Object> extra) {
+    return new ServiceSpec(type, clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, ports, selector, sessionAffinity, sessionAffinityConfig, externalTrafficPolicy, internalTrafficPolicy, externalIPs, externalName, loadBalancerIP, loadBalancerSourceRanges, loadBalancerClass, healthCheckNodePort, publishNotReadyAddresses, allocateLoadBalancerNodePorts, extra);
+  }
 }

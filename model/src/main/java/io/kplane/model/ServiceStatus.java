@@ -15,4 +15,9 @@ public record ServiceStatus(
     conditions = Immutable.list(conditions);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public ServiceStatus withExtra(Map<String, Object> extra) {
+    return new ServiceStatus(loadBalancer, conditions, extra);
+  }
 }

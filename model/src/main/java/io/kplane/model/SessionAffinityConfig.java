@@ -12,4 +12,9 @@ public record SessionAffinityConfig(
   public SessionAffinityConfig {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public SessionAffinityConfig withExtra(Map<String, Object> extra) {
+    return new SessionAffinityConfig(clientIP, extra);
+  }
 }

@@ -17,6 +17,11 @@ public record Taint(
     extra = Immutable.map(extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Taint withExtra(Map<String, Object> extra) {
+    return new Taint(key, value, effect, timeAdded, extra);
+  }
+
   public static Taint of(String key, String value, String effect) {
     return new Taint(key, value, effect, null, null);
   }

@@ -13,4 +13,9 @@ public record TcpSocketAction(
   public TcpSocketAction {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public TcpSocketAction withExtra(Map<String, Object> extra) {
+    return new TcpSocketAction(port, host, extra);
+  }
 }

@@ -17,6 +17,11 @@ public record Toleration(
     extra = Immutable.map(extra);
   }
 
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public Toleration withExtra(Map<String, Object> extra) {
+    return new Toleration(key, operator, value, effect, tolerationSeconds, extra);
+  }
+
   /**
    * Whether this toleration tolerates the taint (v1 Toleration.ToleratesTaint): effects must match
    * unless the toleration's is empty, keys must match unless the toleration's is empty, and the

@@ -21,4 +21,9 @@ public record TopologySpreadConstraint(
     matchLabelKeys = Immutable.list(matchLabelKeys);
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public TopologySpreadConstraint withExtra(Map<String, Object> extra) {
+    return new TopologySpreadConstraint(maxSkew, topologyKey, whenUnsatisfiable, labelSelector, minDomains, nodeAffinityPolicy, nodeTaintsPolicy, matchLabelKeys, extra);
+  }
 }

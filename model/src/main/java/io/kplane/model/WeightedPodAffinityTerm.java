@@ -13,4 +13,9 @@ public record WeightedPodAffinityTerm(
   public WeightedPodAffinityTerm {
     extra = Immutable.map(extra);
   }
+
+  /** A copy with other fields unknown to this model (written back as they are). */
+  public WeightedPodAffinityTerm withExtra(Map<String, Object> extra) {
+    return new WeightedPodAffinityTerm(weight, podAffinityTerm, extra);
+  }
 }
