@@ -1,5 +1,6 @@
 package io.kplane.raft.sim;
 
+import io.kplane.raft.ConfChange;
 import io.kplane.raft.ConfState;
 import io.kplane.raft.Entry;
 import io.kplane.raft.MemoryStorage;
@@ -38,6 +39,9 @@ public final class Simulation {
     private final SimulationConfig cfg;
     private final SplitMix64 rng;
     private final int n;
+    /** Voters at the start are 1..n; n+1..total are spare nodes that membership changes may add. */
+    private final int total;
+    private static final int SPARES = 2;
     private final boolean preVote;
     private final boolean checkQuorum;
     /** Per seed: one entry per append (so followers acknowledge old entries on their own) or batches. */
@@ -54,23 +58,24 @@ public final class Simulation {
     private final SafetyChecker checker;
     private long step;
     private long proposals;
-    private long delivered, dropped, duplicated, crashes, snapshotsSent, proposalsDropped, entriesApplied;
+    private long delivered, dropped, duplicated, crashes, snapshotsSent, proposalsDropped, entriesApplied, confChanges;
 
     public Simulation(SimulationConfig cfg) {
         this.cfg = cfg;
         this.rng = new SplitMix64(cfg.seed() * 0x9E3779B97F4A7C15L + 17);
         this.n = cfg.nodes();
+        this.total = n + SPARES;
         this.preVote = cfg.preVote() != null ? cfg.preVote() : rng.nextBoolean();
         this.checkQuorum = cfg.checkQuorum() != null ? cfg.checkQuorum() : rng.nextBoolean();
         this.maxSizePerMsg = rng.nextBoolean() ? 1 : 256;
         this.maxInflight = rng.nextBoolean() ? 1 : 4;
         this.mix = drawActionMix();
-        this.nodes = new RaftNode[n + 1];
-        this.disks = new MemoryStorage[n + 1];
-        this.smIndex = new long[n + 1];
-        this.smDigest = new long[n + 1];
-        this.group = new int[n + 1];
-        this.checker = new SafetyChecker(n);
+        this.nodes = new RaftNode[total + 1];
+        this.disks = new MemoryStorage[total + 1];
+        this.smIndex = new long[total + 1];
+        this.smDigest = new long[total + 1];
+        this.group = new int[total + 1];
+        this.checker = new SafetyChecker(total);
         long[] ids = new long[n];
         for (int i = 0; i < n; i++) ids[i] = i + 1;
         ConfState cs = ConfState.ofVoters(ids);
@@ -96,7 +101,7 @@ public final class Simulation {
         }
         return new SimulationResult(cfg.seed(), step - 1, v, checker.maxTerm(), checker.leadersElected(),
                 checker.maxCommitted(), entriesApplied, delivered, dropped, duplicated, crashes, snapshotsSent,
-                proposalsDropped);
+                proposalsDropped, confChanges);
     }
 
     private RaftConfig nodeConfig(int id) {
@@ -118,8 +123,8 @@ public final class Simulation {
      * never produces become common in some part of the swarm.
      */
     private int[] drawActionMix() {
-        // deliver, ready, tick, propose, read, transfer, crash, restart, partition
-        int[] base = {400, 240, 150, 80, 15, 5, 3, 37, 8};
+        // deliver, ready, tick, propose, read, transfer, crash, restart, partition, membership change
+        int[] base = {400, 240, 150, 80, 15, 5, 3, 37, 8, 6};
         int[] cum = new int[base.length];
         double total = 0;
         double[] w = new double[base.length];
@@ -139,7 +144,8 @@ public final class Simulation {
 
     private Violation doStep() {
         int r = rng.nextInt(1000);
-        int id = 1 + rng.nextInt(n);
+        int id = 1 + rng.nextInt(total);
+        if (disks[id] == null) id = 1 + rng.nextInt(n); // spares not yet added do not act
         RaftNode node = nodes[id];
         if (r < mix[0]) {
             return deliver();
@@ -170,7 +176,7 @@ public final class Simulation {
             return after(id, "read-index", "read" + step);
         } else if (r < mix[5]) {
             if (node == null) return null;
-            long to = 1 + rng.nextInt(n);
+            long to = 1 + rng.nextInt(total);
             node.transferLeadership(to);
             return after(id, "transfer-leadership", "to " + to);
         } else if (r < mix[6]) {
@@ -180,7 +186,7 @@ public final class Simulation {
             emit(id, "crash", "");
             return null;
         } else if (r < mix[7]) {
-            if (!cfg.crashes() || node != null) return null;
+            if (!cfg.crashes() || node != null || disks[id] == null) return null;
             start(id);
             return after(id, "restart", "");
         } else if (r < mix[8]) {
@@ -190,21 +196,62 @@ public final class Simulation {
                 emit(0, "heal", "");
             } else {
                 int leader = 0;
-                for (int k = 1; k <= n; k++) if (nodes[k] != null && nodes[k].role() == StateType.LEADER) leader = k;
+                for (int k = 1; k <= total; k++) if (nodes[k] != null && nodes[k].role() == StateType.LEADER) leader = k;
                 if (leader != 0 && rng.nextBoolean()) {
                     // isolate the leader: it keeps accepting proposals that it cannot replicate
                     Arrays.fill(group, 0);
                     group[leader] = 1;
                 } else {
-                    for (int k = 1; k <= n; k++) group[k] = rng.nextInt(2);
+                    for (int k = 1; k <= total; k++) group[k] = rng.nextInt(2);
                 }
-                emit(0, "partition", Arrays.toString(Arrays.copyOfRange(group, 1, n + 1)));
+                emit(0, "partition", Arrays.toString(Arrays.copyOfRange(group, 1, total + 1)));
             }
             return null;
+        } else if (r < mix[9]) {
+            return changeMembership();
         } else {
             // more deliveries: the network is the busiest part
             return deliver();
         }
+    }
+
+    /**
+     * Asks a live leader for a single-server change: add a spare as learner, promote a learner, or remove a
+     * learner or a voter (keeping at least two voters). Spares start with empty storage when first added.
+     */
+    private Violation changeMembership() {
+        int leader = 0;
+        for (int k = 1; k <= total; k++) {
+            if (nodes[k] != null && nodes[k].role() == StateType.LEADER && (leader == 0 || nodes[k].term() > nodes[leader].term())) leader = k;
+        }
+        if (leader == 0) return null;
+        ConfState cs = nodes[leader].confState();
+        List<ConfChange> options = new ArrayList<>();
+        for (int k = 1; k <= total; k++) {
+            if (!cs.contains(k)) options.add(ConfChange.addLearner(k));
+        }
+        for (Long l : cs.learners()) {
+            options.add(ConfChange.promoteLearner(l));
+            options.add(ConfChange.remove(l));
+        }
+        if (cs.voters().size() > 2) {
+            for (Long v : cs.voters()) options.add(ConfChange.remove(v));
+        }
+        if (options.isEmpty()) return null;
+        ConfChange cc = options.get(rng.nextInt(options.size()));
+        int target = (int) cc.nodeId();
+        if (disks[target] == null) {
+            disks[target] = new MemoryStorage();
+            start(target);
+            emit(target, "start", "empty storage");
+        }
+        try {
+            nodes[leader].proposeConfChange(cc);
+        } catch (ProposalDroppedException e) {
+            return after(leader, "conf-change-dropped", e.getMessage());
+        }
+        confChanges++;
+        return after(leader, "conf-change", cc.type() + " " + cc.nodeId());
     }
 
     private Violation deliver() {
@@ -324,7 +371,7 @@ public final class Simulation {
     /** Roles of live nodes, for the command-line summary. */
     public List<StateType> roles() {
         List<StateType> out = new ArrayList<>();
-        for (int id = 1; id <= n; id++) out.add(nodes[id] == null ? null : nodes[id].role());
+        for (int id = 1; id <= total; id++) out.add(nodes[id] == null ? null : nodes[id].role());
         return out;
     }
 }

@@ -6,7 +6,8 @@ package io.kplane.raft.sim;
  */
 public record SimulationResult(long seed, long steps, Violation violation, long maxTerm, long leadersElected,
                                long maxCommitted, long entriesApplied, long delivered, long dropped,
-                               long duplicated, long crashes, long snapshotsSent, long proposalsDropped) {
+                               long duplicated, long crashes, long snapshotsSent, long proposalsDropped,
+                               long confChangesProposed) {
     public boolean ok() {
         return violation == null;
     }

@@ -21,7 +21,7 @@ class SimulationTest {
 
     @Test
     void fiveNodesKeepAllSafetyPropertiesUnderFaults() {
-        check(runSeeds(5, 800, 1000));
+        check(runSeeds(5, 600, 1500));
     }
 
     private static void check(List<SimulationResult> results) {
@@ -33,12 +33,14 @@ class SimulationTest {
         long snapshots = results.stream().mapToLong(SimulationResult::snapshotsSent).sum();
         long crashes = results.stream().mapToLong(SimulationResult::crashes).sum();
         long dup = results.stream().mapToLong(SimulationResult::duplicated).sum();
-        System.out.printf("runs=%d leaders=%d committed=%d snapshots=%d crashes=%d duplicated=%d%n", results.size(), leaders, committed, snapshots, crashes, dup);
+        long confChanges = results.stream().mapToLong(SimulationResult::confChangesProposed).sum();
+        System.out.printf("runs=%d leaders=%d committed=%d snapshots=%d crashes=%d duplicated=%d confChanges=%d%n", results.size(), leaders, committed, snapshots, crashes, dup, confChanges);
         assertThat(leaders).isGreaterThan(results.size());
         assertThat(committed).isGreaterThan(results.size() * 5L);
         assertThat(snapshots).isPositive();
         assertThat(crashes).isPositive();
         assertThat(dup).isPositive();
+        assertThat(confChanges).isPositive();
     }
 
     @Test
