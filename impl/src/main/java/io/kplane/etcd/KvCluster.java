@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class KvCluster implements AutoCloseable {
     private final List<StoreNode> nodes = new ArrayList<>();
     private final List<EtcdServer> servers = new ArrayList<>();
+    private final java.util.Set<Integer> stopped = new java.util.HashSet<>();
 
     /**
      * Starts {@code size} members under {@code dataRoot} and waits until one of them leads.
@@ -67,11 +68,17 @@ public final class KvCluster implements AutoCloseable {
     public int awaitLeader(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            long leader = nodes.get(0).status().leaderId();
-            boolean agreed = leader != 0 && nodes.stream().allMatch(n -> n.status().leaderId() == leader);
+            List<StoreNode> running = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                if (!stopped.contains(i)) {
+                    running.add(nodes.get(i));
+                }
+            }
+            long leader = running.get(0).status().leaderId();
+            boolean agreed = leader != 0 && running.stream().allMatch(n -> n.status().leaderId() == leader);
             if (agreed) {
                 for (int i = 0; i < nodes.size(); i++) {
-                    if (nodes.get(i).status().isLeader()) {
+                    if (!stopped.contains(i) && nodes.get(i).status().isLeader()) {
                         return i;
                     }
                 }
@@ -101,6 +108,14 @@ public final class KvCluster implements AutoCloseable {
     /** Client endpoints ({@code http://127.0.0.1:PORT}), member order. */
     public List<String> endpoints() {
         return servers.stream().map(EtcdServer::endpoint).toList();
+    }
+
+    /** Stops member {@code i} (its etcd endpoint and its Raft member), as a crash would. */
+    public void stop(int i) {
+        if (stopped.add(i)) {
+            servers.get(i).close();
+            nodes.get(i).close();
+        }
     }
 
     @Override
