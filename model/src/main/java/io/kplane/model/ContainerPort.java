@@ -25,4 +25,9 @@ public record ContainerPort(
   public static ContainerPort of(String name, int containerPort) {
     return new ContainerPort(name, containerPort, null, null, null, null);
   }
+
+  /** The protocol; TCP when unset, as the API server defaults it. */
+  public String protocolOrDefault() {
+    return protocol != null ? protocol : "TCP";
+  }
 }

@@ -56,4 +56,9 @@ public record DeploymentSpec(
   public DeploymentSpec withExtra(Map<String, Object> extra) {
     return new DeploymentSpec(replicas, selector, template, strategy, minReadySeconds, revisionHistoryLimit, paused, progressDeadlineSeconds, extra);
   }
+
+  /** Replicas; 1 when unset, as the API server defaults it. */
+  public int replicasOrDefault() {
+    return replicas != null ? replicas : 1;
+  }
 }

@@ -20,4 +20,9 @@ public record EndpointPort(
   public EndpointPort withExtra(Map<String, Object> extra) {
     return new EndpointPort(name, protocol, port, appProtocol, extra);
   }
+
+  /** The protocol; TCP when unset, as the API server defaults it. */
+  public String protocolOrDefault() {
+    return protocol != null ? protocol : "TCP";
+  }
 }

@@ -178,9 +178,34 @@ public final class Json {
     return read(text, listType(itemType));
   }
 
-  /** A watch event whose object is of the given type (or a Status for ERROR events, read as {@code Status}). */
+  /**
+   * A watch event whose object is of the given type. An ERROR event carries a {@link Status}: it
+   * is returned as such when {@code objectType} can hold it ({@code ApiObject}, {@code Object}),
+   * otherwise it raises {@link WatchErrorException} with that Status.
+   */
   public static <T> WatchEvent<T> readWatchEvent(byte[] json, Class<T> objectType) {
-    return read(json, JSON.getTypeFactory().constructParametricType(WatchEvent.class, objectType));
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(json);
+    } catch (IOException e) {
+      throw decodeError(JSON.constructType(WatchEvent.class), e);
+    }
+    if (tree == null || !tree.isObject() || !tree.path("type").isTextual()) {
+      throw new CodecException("cannot decode WatchEvent: expected an object with a type", null);
+    }
+    String type = tree.path("type").asText();
+    try {
+      if (WatchEvent.ERROR.equals(type)) {
+        Status status = JSON.treeToValue(tree.path("object"), Status.class);
+        if (!objectType.isAssignableFrom(Status.class)) {
+          throw new WatchErrorException(status);
+        }
+        return new WatchEvent<>(type, objectType.cast(status));
+      }
+      return new WatchEvent<>(type, JSON.treeToValue(tree.path("object"), objectType));
+    } catch (JsonProcessingException e) {
+      throw decodeError(JSON.constructType(objectType), e);
+    }
   }
 
   public static JavaType listType(Class<?> itemType) {

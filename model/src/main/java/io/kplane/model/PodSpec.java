@@ -113,4 +113,9 @@ public record PodSpec(
   public static PodSpec of(List<Container> containers) {
     return new PodSpec(containers, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
+
+  /** The scheduler; default-scheduler when unset. */
+  public String schedulerNameOrDefault() {
+    return schedulerName != null ? schedulerName : "default-scheduler";
+  }
 }

@@ -36,4 +36,9 @@ public record ReplicaSetSpec(
   public ReplicaSetSpec withExtra(Map<String, Object> extra) {
     return new ReplicaSetSpec(replicas, minReadySeconds, selector, template, extra);
   }
+
+  /** Replicas; 1 when unset, as the API server defaults it. */
+  public int replicasOrDefault() {
+    return replicas != null ? replicas : 1;
+  }
 }

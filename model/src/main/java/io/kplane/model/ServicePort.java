@@ -50,4 +50,9 @@ public record ServicePort(
   public static ServicePort of(String name, String protocol, int port, IntOrString targetPort) {
     return new ServicePort(name, protocol, null, port, targetPort, null, null);
   }
+
+  /** The protocol; TCP when unset, as the API server defaults it. */
+  public String protocolOrDefault() {
+    return protocol != null ? protocol : "TCP";
+  }
 }

@@ -118,4 +118,24 @@ public record ServiceSpec(
   public ServiceSpec withExtra(Map<String, Object> extra) {
     return new ServiceSpec(type, clusterIP, clusterIPs, ipFamilies, ipFamilyPolicy, ports, selector, sessionAffinity, sessionAffinityConfig, externalTrafficPolicy, internalTrafficPolicy, externalIPs, externalName, loadBalancerIP, loadBalancerSourceRanges, loadBalancerClass, healthCheckNodePort, publishNotReadyAddresses, allocateLoadBalancerNodePorts, extra);
   }
+
+  /** The type; ClusterIP when unset. */
+  public String typeOrDefault() {
+    return type != null ? type : "ClusterIP";
+  }
+
+  /** Session affinity; None when unset. */
+  public String sessionAffinityOrDefault() {
+    return sessionAffinity != null ? sessionAffinity : "None";
+  }
+
+  /** External traffic policy; Cluster when unset. */
+  public String externalTrafficPolicyOrDefault() {
+    return externalTrafficPolicy != null ? externalTrafficPolicy : "Cluster";
+  }
+
+  /** Internal traffic policy; Cluster when unset. */
+  public String internalTrafficPolicyOrDefault() {
+    return internalTrafficPolicy != null ? internalTrafficPolicy : "Cluster";
+  }
 }

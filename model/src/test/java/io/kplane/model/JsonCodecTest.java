@@ -175,6 +175,14 @@ class JsonCodecTest {
         + "\"message\":\"too old resource version: 1 (5)\",\"reason\":\"Expired\",\"code\":410}}");
     WatchEvent<ApiObject> any = Json.readWatchEvent(error.getBytes(StandardCharsets.UTF_8), ApiObject.class);
     assertThat(any.object()).isEqualTo(gone);
+    assertThatThrownBy(() -> Json.readWatchEvent(error.getBytes(StandardCharsets.UTF_8), Pod.class))
+        .isInstanceOf(WatchErrorException.class).hasMessageContaining("410 Expired")
+        .satisfies(e -> assertThat(((WatchErrorException) e).status()).isEqualTo(gone));
+    WatchEvent<ApiObject> typed = Json.readWatchEvent(line.getBytes(StandardCharsets.UTF_8), ApiObject.class);
+    assertThat(typed.object()).isEqualTo(pod);
+    String bookmark = "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"12\"}}}";
+    assertThat(Json.readWatchEvent(bookmark.getBytes(StandardCharsets.UTF_8), Pod.class).object().metadata().resourceVersion()).isEqualTo("12");
+    assertThatThrownBy(() -> Json.readWatchEvent("[1]".getBytes(StandardCharsets.UTF_8), Pod.class)).isInstanceOf(CodecException.class);
 
     Status notFound = Status.notFound("apps", "deployments", "web");
     assertThat(notFound.message()).isEqualTo("deployments.apps \"web\" not found");
@@ -208,6 +216,15 @@ class JsonCodecTest {
     assertThat(IntOrString.of("25%").scaledValue(10, false)).isEqualTo(2);
     assertThat(IntOrString.of(4).scaledValue(10, false)).isEqualTo(4);
     assertThatThrownBy(() -> IntOrString.of("x").scaledValue(10, true)).hasMessageContaining("\"x\"");
+    Service svc = Json.read("{\"kind\":\"Service\",\"apiVersion\":\"v1\",\"spec\":{\"ports\":[{\"port\":80}]}}", Service.class);
+    assertThat(svc.spec().typeOrDefault()).isEqualTo("ClusterIP");
+    assertThat(svc.spec().sessionAffinityOrDefault()).isEqualTo("None");
+    assertThat(svc.spec().externalTrafficPolicyOrDefault()).isEqualTo("Cluster");
+    assertThat(svc.spec().ports().get(0).protocolOrDefault()).isEqualTo("TCP");
+    assertThat(svc.spec().ports().get(0).withProtocol("UDP").protocolOrDefault()).isEqualTo("UDP");
+    assertThat(PodSpec.of(List.of()).schedulerNameOrDefault()).isEqualTo("default-scheduler");
+    assertThat(new DeploymentSpec(null, null, null, null, null, null, null, null, null).replicasOrDefault()).isEqualTo(1);
+    assertThat(new DeploymentSpec(0, null, null, null, null, null, null, null, null).replicasOrDefault()).isEqualTo(0);
     Taint taint = Taint.of("dedicated", "frontend", "NoSchedule");
     assertThat(new Toleration("dedicated", "Equal", "frontend", "NoSchedule", null, null).tolerates(taint)).isTrue();
     assertThat(new Toleration("dedicated", null, "backend", null, null, null).tolerates(taint)).isFalse();
