@@ -82,14 +82,20 @@ public final class RunContext {
         return v == null ? defaultValue : Double.parseDouble(v.trim().replace("_", ""));
     }
 
-    /** A duration parameter such as {@code -p duration=30s} (also accepts ISO-8601 {@code PT30S}). */
+    /** A duration parameter such as {@code -p duration=30s}, {@code 2m}, {@code 500ms} or ISO-8601 {@code PT30S}. */
     public Duration param(String key, Duration defaultValue) {
         String v = params.get(key);
         if (v == null) {
             return defaultValue;
         }
-        v = v.trim();
-        return v.startsWith("P") || v.startsWith("p") ? Duration.parse(v) : Duration.parse("PT" + v.toUpperCase());
+        v = v.trim().toLowerCase();
+        if (v.startsWith("p")) {
+            return Duration.parse(v.toUpperCase());
+        }
+        if (v.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+        }
+        return Duration.parse("PT" + v.toUpperCase());
     }
 
     /** A file in the run directory, its name prefixed with the area so areas never collide. */

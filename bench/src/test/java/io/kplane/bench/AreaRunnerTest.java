@@ -56,8 +56,10 @@ class AreaRunnerTest {
             ctx.headline(ctx.measured("rate", ctx.param("rate", 5.0), "ops/s", true));
             ctx.headline(ctx.measured("secs", ctx.param("d", java.time.Duration.ZERO).toSeconds(), "s", false));
             ctx.headline(ctx.measured("quick", ctx.quickOr(1, 2), "", true));
-        }), dir, true, Map.of("rate", "2_000", "d", "30s"), quiet);
-        assertThat(r.headlines()).extracting(Headline::value).containsExactly(2000.0, 30.0, 1.0);
+            ctx.headline(ctx.measured("ms", ctx.param("m", java.time.Duration.ZERO).toMillis(), "ms", false));
+            ctx.headline(ctx.measured("min", ctx.param("n", java.time.Duration.ZERO).toSeconds(), "s", false));
+        }), dir, true, Map.of("rate", "2_000", "d", "30s", "m", "250ms", "n", "2m"), quiet);
+        assertThat(r.headlines()).extracting(Headline::value).containsExactly(2000.0, 30.0, 1.0, 250.0, 120.0);
     }
 
     @Test
