@@ -24,6 +24,11 @@ final class AreaCommand implements Callable<Integer> {
             description = "Area parameter, e.g. -p duration=60s -p rate=2000 (see the area's documentation).")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @Option(names = "--compare", paramLabel = "PEER",
+            description = "Peer system to run beside kplane in the same run, e.g. etcd (same as -p compare=PEER; "
+                    + "'none' for kplane alone). Areas without peers ignore it.")
+    String compare;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Parent of the run directory (default: reports/out).")
     Path out;
 
@@ -34,6 +39,9 @@ final class AreaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Instant started = Instant.now();
+        if (compare != null) {
+            params.put("compare", compare);
+        }
         Path dir = RunDirectory.create(out == null ? RunDirectory.outRoot() : out, area.name());
         EnvironmentProbe.write(dir, RunDirectory.home());
         AreaResult r = AreaRunner.run(area, dir, quick, params, System.err);

@@ -35,6 +35,14 @@ class EtcdClusterTest {
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             // preload (100 puts) + 20 puts + 20 successful txn puts, one revision each, from revision 1
             assertThat(StoreProbe.status(etcd.clientEndpoints().get(1)).getHeader().getRevision()).isEqualTo(141);
+
+            // Watch delivery: every (put, watcher) pair arrives and is measured exactly once.
+            WatchDelivery.Result w = WatchDelivery.run(etcd.clientEndpoints(), 10, 1, 50, 1.0,
+                    com.google.protobuf.ByteString.copyFromUtf8("watch/"), client.value());
+            assertThat(w.putErrors()).isZero();
+            assertThat(w.expected()).isEqualTo(w.puts() * 10);
+            assertThat(w.delivered()).isEqualTo(w.expected());
+            assertThat(w.latencyNanos().getTotalCount()).isEqualTo(w.expected());
         }
     }
 

@@ -1,0 +1,52 @@
+package io.kplane.bench.store;
+
+import io.kplane.etcd.KvClusterProcesses;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** kplane's store as the benchmark's peer: N {@code kplane store --listen-client} processes on loopback. */
+public final class KplaneStoreCluster implements StoreCluster {
+
+    private final KvClusterProcesses processes;
+    private final Path dir;
+
+    private KplaneStoreCluster(KvClusterProcesses processes, Path dir) {
+        this.processes = processes;
+        this.dir = dir;
+    }
+
+    /** Starts {@code size} members with fsync on (unless {@code noFsync}, which results then say). */
+    public static KplaneStoreCluster start(int size, Path dir, boolean noFsync) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        List<String> args = new ArrayList<>();
+        if (noFsync) {
+            args.add("--unsafe-no-fsync");
+        }
+        KvClusterProcesses p = KvClusterProcesses.start(size, dir, List.of("-Xmx2g"), args.toArray(String[]::new));
+        return new KplaneStoreCluster(p, dir);
+    }
+
+    @Override
+    public String system() {
+        return "kplane";
+    }
+
+    @Override
+    public List<String> clientEndpoints() {
+        return processes.clientEndpoints();
+    }
+
+    @Override
+    public List<Long> pids() {
+        return processes.pids();
+    }
+
+    @Override
+    public void close() {
+        processes.close();
+        EtcdCluster.deleteTree(dir);
+    }
+}
