@@ -62,7 +62,11 @@ final class RaftAgent implements Agent {
     private static final int MAX_TICKS_PER_CYCLE = 5;
 
     /** Work handed to the agent by other threads. */
-    sealed interface Request permits Propose, ReadBarrier, Query {
+    sealed interface Request permits Propose, ReadBarrier, Query, HandOver {
+    }
+
+    /** Hand leadership to the most up-to-date follower (before a clean shutdown); completes with the new leader or 0. */
+    record HandOver(CompletableFuture<Long> future) implements Request {
     }
 
     record Propose(byte[] command, CompletableFuture<byte[]> future) implements Request {
@@ -276,6 +280,8 @@ final class RaftAgent implements Agent {
                 readBatch.add(rb.future());
             } else if (r instanceof Query<?> q) {
                 q.run(stateMachine);
+            } else if (r instanceof HandOver h) {
+                handOver(h, now);
             }
         }
         if (!readBatch.isEmpty()) {
@@ -311,6 +317,33 @@ final class RaftAgent implements Agent {
         } catch (ProposalDroppedException e) {
             p.future().completeExceptionally(new NoLeaderException("proposal dropped: " + e.getMessage()));
         }
+    }
+
+    private CompletableFuture<Long> handOver;
+    private long handOverDeadlineNs;
+
+    private void handOver(HandOver h, long now) {
+        if (raft.leaderId() != selfId) {
+            h.future().complete(raft.leaderId());
+            return;
+        }
+        long best = 0;
+        long bestMatch = -1;
+        for (Map.Entry<Long, io.kplane.raft.Progress> e : raft.progress().entrySet()) {
+            io.kplane.raft.Progress pr = e.getValue();
+            if (e.getKey() != selfId && !pr.isLearner() && pr.match() > bestMatch) {
+                best = e.getKey();
+                bestMatch = pr.match();
+            }
+        }
+        if (best == 0) {
+            h.future().complete(0L);
+            return;
+        }
+        raft.transferLeadership(best);
+        handOver = h.future();
+        // The transferee catches up, then campaigns at once: a couple of election timeouts is plenty.
+        handOverDeadlineNs = now + 2L * config.electionTicks() * tickNs;
     }
 
     private void handle(Ready rd) {
@@ -472,6 +505,10 @@ final class RaftAgent implements Agent {
         } else if (leader == 0) {
             LOG.info("member {} is {} at term {}, no leader", config.name(), newRole.name().toLowerCase(), term);
         }
+        if (handOver != null && leader != selfId && leader != 0) {
+            handOver.complete(leader);
+            handOver = null;
+        }
         if (oldLeader != 0 && leader != oldLeader) {
             // ReadIndex requests in flight at the old leader may never be answered: fail them fast.
             for (PendingRead pr : readsAwaitingIndex.values()) {
@@ -512,6 +549,10 @@ final class RaftAgent implements Agent {
     }
 
     private void expire(long now) {
+        if (handOver != null && now - handOverDeadlineNs > 0) {
+            handOver.complete(0L);
+            handOver = null;
+        }
         Iterator<PendingProposal> it = proposals.values().iterator();
         while (it.hasNext()) {
             PendingProposal p = it.next();
@@ -578,7 +619,12 @@ final class RaftAgent implements Agent {
                 rb.future().completeExceptionally(stopped);
             } else if (r instanceof Query<?> q) {
                 q.future().completeExceptionally(stopped);
+            } else if (r instanceof HandOver h) {
+                h.future().complete(0L);
             }
+        }
+        if (handOver != null) {
+            handOver.complete(0L);
         }
         try {
             wal.close();

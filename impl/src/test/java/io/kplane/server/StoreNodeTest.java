@@ -215,6 +215,23 @@ class StoreNodeTest {
     }
 
     @Test
+    void closingTheLeaderHandsLeadershipOver() throws Exception {
+        for (String n : List.of("n1", "n2", "n3")) {
+            start(n);
+        }
+        StoreNode leader = awaitLeader();
+        proposeWithRetry(leader.config().name(), "x");
+        long term = leader.status().term();
+        nodes.remove(leader.config().name()).close();
+        // close() returns once the old leader has seen the new one: no election timeout to wait for.
+        List<StoreNode> rest = new ArrayList<>(nodes.values());
+        assertThat(rest).anySatisfy(n -> assertThat(n.status().isLeader()).isTrue());
+        StoreNode newLeader = rest.stream().filter(n -> n.status().isLeader()).findFirst().orElseThrow();
+        assertThat(newLeader.status().term()).isGreaterThan(term);
+        assertThat(position(proposeWithRetry(newLeader.config().name(), "y"))).isEqualTo(1);
+    }
+
+    @Test
     void aLoneMemberHasNoLeaderAndRejectsRequestsClearly() throws Exception {
         StoreNode n1 = start("n1");
         Thread.sleep(100);
