@@ -86,8 +86,18 @@ final class SuiteCommand implements Callable<Integer> {
             }
         }
         List<BenchArea> toRun = areas.stream().filter(a -> wanted(a.name())).toList();
-        int steps = toRun.size() + (wanted(JmhStep.AREA) ? 1 : 0);
+        // `kplane check` without a registered suite step still belongs in the suite: run it as a
+        // bounded child process (replaces its "registers no suite step" row).
+        boolean checkByCommand = !registered.contains(CHECK_AREA) && wanted(CHECK_AREA) && this.areas == null
+                && topLevelCommands().contains(CHECK_AREA);
+        int steps = toRun.size() + (wanted(JmhStep.AREA) ? 1 : 0) + (checkByCommand ? 1 : 0);
         int step = 0;
+        if (checkByCommand) {
+            System.err.printf("%n[%d/%d] check%n", ++step, steps);
+            results.removeIf(r -> r.area().equals(CHECK_AREA));
+            results.add(0, CheckCommandStep.run(dir, quick,
+                    areaTimeout != null ? areaTimeout : quick ? Duration.ofMinutes(4) : Duration.ofMinutes(60), System.err));
+        }
         for (BenchArea a : toRun) {
             System.err.printf("%n[%d/%d] %s%n", ++step, steps, a.name());
             try {
