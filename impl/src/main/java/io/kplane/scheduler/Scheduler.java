@@ -354,7 +354,7 @@ public final class Scheduler {
             d.error = "no nodes available to schedule pods";
             return d;
         }
-        NodeStatuses statuses = new NodeStatuses();
+        NodeStatuses statuses = new NodeStatuses(snapshot);
         d.statuses = statuses;
         Framework.PreFilterOutcome pre = framework.runPreFilter(state, pod, snapshot);
         if (!pre.status().isSuccess()) {
@@ -369,11 +369,7 @@ public final class Scheduler {
         findFeasible(state, pod, pre.nodeNames(), statuses);
         d.feasible = feasible.size();
         if (feasible.isEmpty()) {
-            Set<String> rejectors = new HashSet<>();
-            for (Status s : statuses.asMap().values()) {
-                rejectors.add(s.plugin());
-            }
-            d.rejectors = rejectors;
+            d.rejectors = statuses.rejectors();
             if (pre.nodeNames() != null) {
                 statuses.setAbsentStatus(Status.unresolvable("", "node(s) didn't satisfy PreFilter result"));
             }
@@ -461,16 +457,24 @@ public final class Scheduler {
         int start = restrict == null ? nextStartNodeIndex % all : 0;
         int processed = 0;
         for (int i = 0; i < all; i++) {
-            NodeInfo n = nodes.get((start + i) % all);
+            int idx = (start + i) % all;
+            NodeInfo n = nodes.get(idx);
             processed++;
-            Status s = nominations
-                    ? framework.runFiltersWithNominated(state, pod, n, queue.nominatedPods(n.name()))
-                    : framework.runFilters(state, pod, n);
+            // The pass without nominated pods runs first; only nodes it accepts need the lookup.
+            Status s = framework.runFilters(state, pod, n);
+            if (s.isSuccess() && nominations) {
+                List<PodInfo> nominatedHere = queue.nominatedPods(n.name());
+                if (!nominatedHere.isEmpty()) {
+                    s = framework.runFiltersWithNominated(state, pod, n, nominatedHere);
+                }
+            }
             if (s.isSuccess()) {
                 feasible.add(n);
                 if (feasible.size() >= toFind) {
                     break;
                 }
+            } else if (restrict == null) {
+                statuses.put(idx, s);
             } else {
                 statuses.put(n.name(), s);
             }

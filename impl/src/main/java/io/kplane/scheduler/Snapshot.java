@@ -37,6 +37,12 @@ public final class Snapshot {
         return byName.get(nodeName);
     }
 
+    /** Position of a node in {@link #nodes()}, or -1. */
+    public int indexOf(String nodeName) {
+        Integer i = position.get(nodeName);
+        return i == null ? -1 : i;
+    }
+
     public int size() {
         return list.size();
     }

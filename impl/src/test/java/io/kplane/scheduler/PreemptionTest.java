@@ -139,4 +139,41 @@ class PreemptionTest {
         assertThat(c.nodeOf(web)).isEqualTo("n");
         assertThat(c.invariants()).isEmpty();
     }
+
+    @Test
+    void arithmeticDryRunChoosesTheSameVictimsAsTheGenericOne() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        int candidates = 0;
+        for (int round = 0; round < 300; round++) {
+            TestCluster c = new TestCluster();
+            c.node("n", 4000, 4000, Map.of());
+            int pods = 1 + r.nextInt(6);
+            for (int i = 0; i < pods; i++) {
+                c.place(PodInfo.builder("default", "v" + i).priority(r.nextInt(4)).requests(100 + r.nextInt(900), r.nextInt(900))
+                        .labels(Map.of("app", r.nextBoolean() ? "db" : "web")).startNanos(r.nextInt(1000)), "n");
+            }
+            List<Disruption> pdbs = r.nextBoolean() ? List.of() : List.of(new Disruption("default",
+                    Selector.labels(Map.of("app", "db")), r.nextInt(2)));
+            PodInfo p = PodInfo.builder("default", "p").priority(2 + r.nextInt(3)).requests(500 + r.nextInt(3000), r.nextInt(3000)).build();
+            Scheduler s = c.scheduler;
+            if (r.nextBoolean()) {
+                // A pod nominated here earlier, of random priority: counts when >= p's priority.
+                s.queue().addNominated(PodInfo.builder("default", "nominated").priority(r.nextInt(6))
+                        .requests(r.nextInt(1500), r.nextInt(1500)).build(), "n");
+            }
+            s.cache().updateSnapshot(s.snapshot());
+            var pre = s.framework().plugins().stream().filter(x -> x instanceof io.kplane.scheduler.plugins.DefaultPreemption)
+                    .map(x -> (io.kplane.scheduler.plugins.DefaultPreemption) x).findFirst().orElseThrow();
+            var state = s.framework().newCycleState();
+            s.framework().runPreFilter(state, p, s.snapshot());
+            NodeInfo n = s.snapshot().get("n");
+            var generic = pre.selectVictimsOnNode(state.copy(), p, n.copy(), pdbs);
+            if (generic != null) {
+                candidates++;
+            }
+            var arithmetic = pre.selectVictimsByResources(p, n, pdbs);
+            assertThat(arithmetic).as("round " + round).isEqualTo(generic);
+        }
+        assertThat(candidates).as("rounds with a candidate").isBetween(30, 270);
+    }
 }

@@ -1,20 +1,40 @@
 package io.kplane.scheduler.framework;
 
+import io.kplane.scheduler.Snapshot;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Why each evaluated node was rejected in a cycle (upstream {@code NodeToStatusMap}). Nodes not
  * listed were either not evaluated or, when {@code absentStatus} is set, share it (PreFilter
- * rejections).
+ * rejections). Statuses of snapshot nodes are kept by snapshot position, so a cycle in which all
+ * 5000 nodes fail records 5000 array stores rather than 5000 hash-map insertions.
  */
 public final class NodeStatuses {
 
-    private final Map<String, Status> byNode = new HashMap<>();
+    private final Snapshot snapshot;
+    private final Status[] byIndex;
+    private final Map<String, Status> byName = new HashMap<>();
     private Status absentStatus;
 
+    public NodeStatuses() {
+        this(null);
+    }
+
+    public NodeStatuses(Snapshot snapshot) {
+        this.snapshot = snapshot;
+        this.byIndex = snapshot == null ? null : new Status[snapshot.size()];
+    }
+
     public void put(String node, Status status) {
-        byNode.put(node, status);
+        byName.put(node, status);
+    }
+
+    /** Records the status of the snapshot's node at {@code index}. */
+    public void put(int index, Status status) {
+        byIndex[index] = status;
     }
 
     /** Status for nodes not evaluated at all (e.g. excluded by a PreFilter result). */
@@ -23,15 +43,52 @@ public final class NodeStatuses {
     }
 
     public Status get(String node) {
-        Status s = byNode.get(node);
+        Status s = byName.get(node);
+        if (s == null && byIndex != null) {
+            int i = snapshot.indexOf(node);
+            if (i >= 0) {
+                s = byIndex[i];
+            }
+        }
         return s != null ? s : absentStatus;
     }
 
-    public int size() {
-        return byNode.size();
+    /** Status of the snapshot's node at {@code index}. */
+    public Status at(int index) {
+        Status s = byIndex == null ? null : byIndex[index];
+        if (s == null && !byName.isEmpty()) {
+            s = byName.get(snapshot.nodes().get(index).name());
+        }
+        return s != null ? s : absentStatus;
     }
 
-    public Map<String, Status> asMap() {
-        return byNode;
+    /** The plugins that rejected some node. */
+    public Set<String> rejectors() {
+        Set<String> out = new HashSet<>();
+        for (Status s : byName.values()) {
+            out.add(s.plugin());
+        }
+        if (byIndex != null) {
+            String last = null;
+            for (Status s : byIndex) {
+                if (s != null && s.plugin() != last) {
+                    last = s.plugin();
+                    out.add(last);
+                }
+            }
+        }
+        return out;
+    }
+
+    public int size() {
+        int n = byName.size();
+        if (byIndex != null) {
+            for (Status s : byIndex) {
+                if (s != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 }

@@ -4,6 +4,7 @@ import io.kplane.scheduler.ClusterActions;
 import io.kplane.scheduler.Disruption;
 import io.kplane.scheduler.NodeInfo;
 import io.kplane.scheduler.PodInfo;
+import io.kplane.scheduler.Resources;
 import io.kplane.scheduler.SchedulingQueue;
 import io.kplane.scheduler.Snapshot;
 import io.kplane.scheduler.framework.CycleState;
@@ -102,10 +103,13 @@ public final class DefaultPreemption implements Plugin.PostFilter {
     List<Candidate> findCandidates(CycleState state, PodInfo pod, NodeStatuses statuses) {
         Snapshot snap = snapshot.get();
         List<NodeInfo> potential = new ArrayList<>();
-        for (NodeInfo n : snap.nodes()) {
-            Status s = statuses.get(n.name());
+        List<Status> potentialStatus = new ArrayList<>();
+        List<NodeInfo> nodes = snap.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            Status s = statuses.at(i);
             if (s == null || s.code() != Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
-                potential.add(n);
+                potential.add(nodes.get(i));
+                potentialStatus.add(s);
             }
         }
         if (potential.isEmpty()) {
@@ -120,9 +124,14 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         List<Candidate> nonViolating = new ArrayList<>();
         List<Candidate> violating = new ArrayList<>();
         List<Disruption> pdbs = snap.disruptions();
+        boolean arithmetic = resourcesOnly(state, pod);
         for (int i = 0; i < potential.size(); i++) {
-            NodeInfo n = potential.get((offset + i) % potential.size());
-            Candidate c = selectVictimsOnNode(framework.get().copyForWhatIf(state), pod, n.copy(), pdbs);
+            int k = (offset + i) % potential.size();
+            NodeInfo n = potential.get(k);
+            Status st = potentialStatus.get(k);
+            Candidate c = arithmetic && st != null && NodeResourcesFit.NAME.equals(st.plugin())
+                    ? selectVictimsByResources(pod, n, pdbs)
+                    : selectVictimsOnNode(framework.get().copyForWhatIf(state), pod, n.copy(), pdbs);
             if (c == null) {
                 continue;
             }
@@ -134,6 +143,100 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         List<Candidate> all = new ArrayList<>(nonViolating);
         all.addAll(violating);
         return all;
+    }
+
+    /**
+     * True when, for this pod, only NodeResourcesFit among the filters depends on the other pods of
+     * a node: no host ports, and PodTopologySpread and InterPodAffinity have nothing to check. The
+     * remaining filters (unschedulable, name, taints, node affinity) look at the node alone and
+     * already passed on any node that NodeResourcesFit rejected, since they run before it.
+     */
+    boolean resourcesOnly(CycleState state, PodInfo pod) {
+        if (!pod.hostPorts().isEmpty() || !pod.requests().scalars().isEmpty()) {
+            return false;
+        }
+        for (Plugin p : framework.get().plugins()) {
+            if ((p instanceof PodTopologySpread || p instanceof InterPodAffinity) && !state.skipFilter(slotOf(p))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int slotOf(Plugin p) {
+        return framework.get().plugins().indexOf(p);
+    }
+
+    /** Both filter passes of {@code RunFilterPluginsWithNominatedPods}, on sums. */
+    private static boolean fitsWithNominated(PodInfo pod, Resources alloc, int count, long cpu, long mem, long eph,
+            long[] nominated) {
+        if (NodeResourcesFit.fits(pod, alloc, count, cpu, mem, eph) != Status.SUCCESS) {
+            return false;
+        }
+        return nominated[0] == 0 || NodeResourcesFit.fits(pod, alloc, count + (int) nominated[0], cpu + nominated[1],
+                mem + nominated[2], eph + nominated[3]) == Status.SUCCESS;
+    }
+
+    /**
+     * {@link #selectVictimsOnNode} for the case {@link #resourcesOnly} holds, on sums instead of
+     * copies of the node: the same victims, reprieves and PDB counts, without allocating a node.
+     */
+    public Candidate selectVictimsByResources(PodInfo pod, NodeInfo node, List<Disruption> pdbs) {
+        long cpu = node.requestedMilliCpu();
+        long mem = node.requestedMemory();
+        long eph = node.requestedEphemeral();
+        int count = node.podCount();
+        List<PodInfo> potential = new ArrayList<>();
+        for (PodInfo p : node.pods()) {
+            if (p.priority() < pod.priority()) {
+                potential.add(p);
+                cpu -= p.requests().milliCpu();
+                mem -= p.requests().memory();
+                eph -= p.requests().ephemeralStorage();
+                count--;
+            }
+        }
+        // Pods nominated here with at least our priority count as if they were running (second pass).
+        long[] nominated = new long[4];
+        for (PodInfo np : queue.nominatedPods(node.name())) {
+            if (np.priority() >= pod.priority() && !np.uid().equals(pod.uid())) {
+                nominated[0]++;
+                nominated[1] += np.requests().milliCpu();
+                nominated[2] += np.requests().memory();
+                nominated[3] += np.requests().ephemeralStorage();
+            }
+        }
+        if (potential.isEmpty() || !fitsWithNominated(pod, node.allocatable(), count, cpu, mem, eph, nominated)) {
+            return null;
+        }
+        potential.sort(MORE_IMPORTANT);
+        List<PodInfo> violatingPods = new ArrayList<>();
+        List<PodInfo> nonViolatingPods = new ArrayList<>();
+        splitByPdb(potential, pdbs, violatingPods, nonViolatingPods);
+        List<PodInfo> victims = new ArrayList<>();
+        int violations = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (PodInfo p : pass == 0 ? violatingPods : nonViolatingPods) {
+                Resources r = p.requests();
+                if (fitsWithNominated(pod, node.allocatable(), count + 1, cpu + r.milliCpu(), mem + r.memory(),
+                        eph + r.ephemeralStorage(), nominated)) {
+                    count++;
+                    cpu += r.milliCpu();
+                    mem += r.memory();
+                    eph += r.ephemeralStorage();
+                } else {
+                    victims.add(p);
+                    if (pass == 0) {
+                        violations++;
+                    }
+                }
+            }
+        }
+        if (victims.isEmpty()) {
+            return null;
+        }
+        victims.sort(MORE_IMPORTANT);
+        return new Candidate(node.name(), List.copyOf(victims), violations);
     }
 
     /** Upstream {@code SelectVictimsOnNode}; null when the node is no candidate. */

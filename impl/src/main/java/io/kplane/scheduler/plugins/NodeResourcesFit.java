@@ -55,22 +55,12 @@ public final class NodeResourcesFit implements Plugin.Filter, Plugin.Score {
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
         Resources alloc = node.allocatable();
-        if (node.podCount() + 1 > alloc.pods()) {
-            return TOO_MANY_PODS;
+        Status s = fits(pod, alloc, node.podCount(), node.requestedMilliCpu(), node.requestedMemory(),
+                node.requestedEphemeral());
+        if (s != Status.SUCCESS) {
+            return s;
         }
         Resources req = pod.requests();
-        long cpu = req.milliCpu();
-        if (cpu > 0 && cpu > alloc.milliCpu() - node.requestedMilliCpu()) {
-            return cpu > alloc.milliCpu() ? CPU_NEVER : CPU;
-        }
-        long mem = req.memory();
-        if (mem > 0 && mem > alloc.memory() - node.requestedMemory()) {
-            return mem > alloc.memory() ? MEMORY_NEVER : MEMORY;
-        }
-        long eph = req.ephemeralStorage();
-        if (eph > 0 && eph > alloc.ephemeralStorage() - node.requestedEphemeral()) {
-            return eph > alloc.ephemeralStorage() ? EPHEMERAL_NEVER : EPHEMERAL;
-        }
         if (!req.scalars().isEmpty()) {
             for (Map.Entry<String, Long> e : req.scalars().entrySet()) {
                 long want = e.getValue();
@@ -80,6 +70,32 @@ public final class NodeResourcesFit implements Plugin.Filter, Plugin.Score {
                     return want > cap ? Status.unresolvable(NAME, reason) : Status.unschedulable(NAME, reason);
                 }
             }
+        }
+        return Status.SUCCESS;
+    }
+
+    /**
+     * The filter on plain numbers: a node with {@code pods} pods requesting the given amounts. Also
+     * used by preemption's arithmetic dry run, so both agree by construction. Extended resources
+     * are checked by {@link #filter} only.
+     */
+    public static Status fits(PodInfo pod, Resources alloc, int pods, long requestedMilliCpu, long requestedMemory,
+            long requestedEphemeral) {
+        if (pods + 1 > alloc.pods()) {
+            return TOO_MANY_PODS;
+        }
+        Resources req = pod.requests();
+        long cpu = req.milliCpu();
+        if (cpu > 0 && cpu > alloc.milliCpu() - requestedMilliCpu) {
+            return cpu > alloc.milliCpu() ? CPU_NEVER : CPU;
+        }
+        long mem = req.memory();
+        if (mem > 0 && mem > alloc.memory() - requestedMemory) {
+            return mem > alloc.memory() ? MEMORY_NEVER : MEMORY;
+        }
+        long eph = req.ephemeralStorage();
+        if (eph > 0 && eph > alloc.ephemeralStorage() - requestedEphemeral) {
+            return eph > alloc.ephemeralStorage() ? EPHEMERAL_NEVER : EPHEMERAL;
         }
         return Status.SUCCESS;
     }
