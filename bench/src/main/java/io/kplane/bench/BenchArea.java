@@ -41,11 +41,22 @@ public interface BenchArea {
         return List.of();
     }
 
-    /** Every area on the class path, in {@link #order()}, then name order. */
+    /**
+     * Every area on the class path, in {@link #order()}, then name order. Two areas with one name
+     * would make the command line unusable; the second is left out with a warning.
+     */
     static List<BenchArea> all() {
-        return ServiceLoader.load(BenchArea.class).stream()
+        java.util.Map<String, BenchArea> byName = new java.util.LinkedHashMap<>();
+        ServiceLoader.load(BenchArea.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .sorted(Comparator.comparingInt(BenchArea::order).thenComparing(BenchArea::name))
-                .toList();
+                .forEach(a -> {
+                    BenchArea first = byName.putIfAbsent(a.name(), a);
+                    if (first != null) {
+                        System.err.println("kplane: two bench areas are named '" + a.name() + "' ("
+                                + first.getClass().getName() + ", " + a.getClass().getName() + "); using the first");
+                    }
+                });
+        return List.copyOf(byName.values());
     }
 }

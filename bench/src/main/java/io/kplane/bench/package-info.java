@@ -59,8 +59,10 @@
  *       {@code bench/target/benchmarks.jar}, run by {@code kplane bench jmh [REGEX]} and by the
  *       suite's smoke set (all benchmarks with 1 fork x 3 x 1 s while they fit in ~4 minutes,
  *       else the regexes areas return from {@link io.kplane.bench.BenchArea#jmhSmoke()}).</li>
- *   <li>The model checks join the suite as an area named {@code "check"} with {@code order() = 10};
- *       their headlines are e.g. states explored and invariants checked, message "no violation".</li>
+ *   <li>The model checks: while no area named {@code "check"} is registered, the suite runs
+ *       {@code kplane check --quiet --max-states 200000} (quick) in a child JVM and reads its summary
+ *       lines ({@code CheckCommandStep}). A {@code "check"} area with {@code order() = 10} replaces
+ *       that; its headlines would be e.g. states explored, message "no violation".</li>
  * </ul>
  *
  * <h2>A run directory</h2>
