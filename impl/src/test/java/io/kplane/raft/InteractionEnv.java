@@ -104,6 +104,7 @@ final class InteractionEnv {
                 case "readonly" -> template.readOnlyOption(kv[1].equals("lease") ? ReadOnlyOption.LEASE_BASED : ReadOnlyOption.SAFE);
                 case "maxinflight" -> template.maxInflightMsgs(Integer.parseInt(kv[1]));
                 case "maxsize" -> template.maxSizePerMsg(Long.parseLong(kv[1]));
+                case "maxinflightbytes" -> template.maxInflightBytes(Long.parseLong(kv[1]));
                 case "electiontick" -> template.electionTick(Integer.parseInt(kv[1]));
                 case "mutation" -> template.mutation(Mutation.valueOf(kv[1]));
                 default -> throw new IllegalArgumentException("unknown option " + kv[0]);
