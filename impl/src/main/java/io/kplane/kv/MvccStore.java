@@ -7,7 +7,6 @@ import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.CompactionResponse;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.DeleteRangeResponse;
-import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.PutResponse;
@@ -687,21 +686,7 @@ public final class MvccStore {
     }
 
     private static RevisionEvents toEvents(long rev, KeyRevision[] entry) {
-        List<Event> list = new ArrayList<>(entry.length);
-        for (KeyRevision r : entry) {
-            Event.Builder e = Event.newBuilder();
-            if (r.isTombstone()) {
-                e.setType(Event.EventType.DELETE)
-                        .setKv(KeyValue.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(r.key)).setModRevision(r.mod));
-            } else {
-                e.setType(Event.EventType.PUT).setKv(toKeyValue(r, false));
-            }
-            if (r.older != null && !r.older.isTombstone()) {
-                e.setPrevKv(toKeyValue(r.older, false));
-            }
-            list.add(e.build());
-        }
-        return new RevisionEvents(rev, list);
+        return new RevisionEvents(rev, entry);
     }
 
     // ------------------------------------------------------------------------------------ helpers
