@@ -24,7 +24,8 @@ import org.HdrHistogram.HistogramLogWriter;
  * as {@code .hlog}), and the invariant checks — a violation fails the area.
  *
  * <p>Parameters: {@code -p workload=A,B} (names), {@code -p seed=N}, {@code -p repeat=N} (median
- * by pods/s is reported).
+ * by pods/s is reported), {@code -p churnIntervalMs=N} (SchedulingWithMixedChurn's recreate
+ * interval; upstream's 1000 by default, lower for a denser churn).
  */
 public final class SchedulerArea implements BenchArea {
 
@@ -71,6 +72,7 @@ public final class SchedulerArea implements BenchArea {
                 names.isEmpty() ? List.of() : Arrays.asList(names.split(",")));
         long seed = ctx.param("seed", 1);
         int repeat = ctx.param("repeat", 1);
+        long churnNanos = ctx.param("churnIntervalMs", 1000) * 1_000_000L;
         PrintStream log = ctx.log();
         log.printf("  %d workload(s), %s; warming up the JIT with a small SchedulingBasic%n", selected.size(),
                 ctx.quick() ? "quick: 500 nodes, a tenth of the pods" : "full: 5000 nodes");
@@ -80,7 +82,7 @@ public final class SchedulerArea implements BenchArea {
         for (Workload w : selected) {
             List<SchedulerBenchmark.Result> runs = new ArrayList<>();
             for (int r = 0; r < repeat; r++) {
-                runs.add(SchedulerBenchmark.run(w, seed + r, m -> log.println(m)));
+                runs.add(SchedulerBenchmark.run(w, seed + r, churnNanos, m -> log.println(m)));
             }
             runs.sort((a, b) -> Double.compare(a.podsPerSecond(), b.podsPerSecond()));
             SchedulerBenchmark.Result m = runs.get(runs.size() / 2);

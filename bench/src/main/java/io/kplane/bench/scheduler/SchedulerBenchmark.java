@@ -34,9 +34,15 @@ final class SchedulerBenchmark {
         }
     }
 
-    static final long CHURN_INTERVAL_NANOS = 10_000_000L;
+    /** scheduler_perf's churn interval (intervalMilliseconds: 1000). */
+    static final long CHURN_INTERVAL_NANOS = 1_000_000_000L;
 
     static Result run(Workload w, long seed, Consumer<String> progress) throws InterruptedException {
+        return run(w, seed, CHURN_INTERVAL_NANOS, progress);
+    }
+
+    static Result run(Workload w, long seed, long churnIntervalNanos, Consumer<String> progress)
+            throws InterruptedException {
         Histogram latency = new Histogram(3_600_000_000_000L, 3);
         long[] attempts = {0};
         long[] bound = {0};
@@ -78,7 +84,7 @@ final class SchedulerBenchmark {
             for (int i = 0; i < w.measurePods(); i++) {
                 cluster.create(w.measurePod().apply(i).creationNanos(t0 + i).build());
             }
-            Churn churn = w.churn() ? new Churn(cluster, s, w) : null;
+            Churn churn = w.churn() ? new Churn(cluster, s, w, churnIntervalNanos) : null;
             drive(s, cluster, bound, target + w.measurePods(), churn, progress, w.name());
             long t1 = System.nanoTime();
             long cpu1 = mx.getCurrentThreadCpuTime();
@@ -142,8 +148,10 @@ final class SchedulerBenchmark {
         PodInfo pod;
         String service;
         long ops;
+        final long interval;
 
-        Churn(InMemoryCluster cluster, Scheduler s, Workload w) {
+        Churn(InMemoryCluster cluster, Scheduler s, Workload w, long interval) {
+            this.interval = interval;
             this.cluster = cluster;
             this.s = s;
             this.w = w;
@@ -154,7 +162,7 @@ final class SchedulerBenchmark {
             if (now < next) {
                 return;
             }
-            next = now + CHURN_INTERVAL_NANOS;
+            next = now + interval;
             if (node != null) {
                 s.onNodeDelete(node);
                 cluster.delete(pod);
