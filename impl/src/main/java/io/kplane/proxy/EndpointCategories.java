@@ -18,6 +18,10 @@ public record EndpointCategories(List<EndpointInfo> cluster, List<EndpointInfo> 
                                  List<EndpointInfo> reachable, boolean hasAny) {
 
     public static EndpointCategories of(List<EndpointInfo> endpoints, ServicePortInfo svc) {
+        if (!svc.usesLocalEndpoints() && allReady(endpoints)) {
+            // The common case: Cluster policies and every endpoint ready; no copies.
+            return new EndpointCategories(endpoints, List.of(), endpoints, !endpoints.isEmpty());
+        }
         List<EndpointInfo> cluster = List.of();
         boolean hasAny = false;
         if (svc.usesClusterEndpoints()) {
@@ -58,6 +62,15 @@ public record EndpointCategories(List<EndpointInfo> cluster, List<EndpointInfo> 
             }
         }
         return new EndpointCategories(cluster, local, all, hasAny);
+    }
+
+    private static boolean allReady(List<EndpointInfo> eps) {
+        for (int i = 0, n = eps.size(); i < n; i++) {
+            if (!eps.get(i).ready()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<EndpointInfo> filterReady(List<EndpointInfo> eps, boolean localOnly) {

@@ -59,8 +59,8 @@ public final class IptablesRenderer {
         int filterRuleCount;
         String natTopRules;
         int natTopRuleCount;
-        String natChainLines;
-        String natChainRules;
+        /** Chain rules rendered by a partial sync, written by the same sync's pass over all services. */
+        String pendingChainRules;
         int natChainRuleCount;
         List<String> chains;
         int noLocalInternal;
@@ -76,6 +76,7 @@ public final class IptablesRenderer {
     private final Set<String> installedChains = new HashSet<>();
     private final List<String> probabilities = new ArrayList<>();
     private final StringBuilder scratch = new StringBuilder(1 << 12);
+    private final StringBuilder chainScratch = new StringBuilder(1 << 12);
     private final StringBuilder out = new StringBuilder(1 << 16);
     private final StringBuilder natChainsOut = new StringBuilder(1 << 16);
     private final StringBuilder natRulesOut = new StringBuilder(1 << 16);
@@ -176,71 +177,114 @@ public final class IptablesRenderer {
         natRuleCount += 4;
         natRuleTotal += 4;
 
-        for (ServicePortEntry entry : tracker.ports().values()) {
-            Fragment f = entry.iptablesOwner == this ? (Fragment) entry.iptablesFragment : null;
-            NamespacedName svc = null;
-            boolean rewrite = doFull || f == null || changed.contains(svc = entry.info().name().service());
-            if (rewrite) {
-                f = renderService(entry);
-                entry.iptablesOwner = this;
-                entry.iptablesFragment = f;
-                if (svc == null) {
-                    svc = entry.info().name().service();
+        // Services to rewrite: all of them in a full sync, else only the changed ones (their entries were replaced).
+        if (!doFull) {
+            for (NamespacedName svc : changed) {
+                for (ServicePortEntry entry : tracker.entriesOf(svc)) {
+                    Fragment f = renderService(entry, natChainsOut, null);
+                    entry.iptablesOwner = this;
+                    entry.iptablesFragment = f;
+                    renderedByService.computeIfAbsent(svc, k -> new ArrayList<>(1)).add(f);
+                    current.addAll(f.chains);
+                    natChainCount += f.chains.size();
+                    written++;
                 }
-                renderedByService.computeIfAbsent(svc, k -> new ArrayList<>(1)).add(f);
-                current.addAll(f.chains);
-                written++;
-            }
-            noLocalEndpointsInternal += f.noLocalInternal;
-            noLocalEndpointsExternal += f.noLocalExternal;
-            out.append(f.filterRules);
-            filterRuleCount += f.filterRuleCount;
-            natRulesOut.append(f.natTopRules);
-            natRuleCount += f.natTopRuleCount;
-            natRuleTotal += f.natTopRuleCount + f.natChainRuleCount;
-            if (rewrite) {
-                natChainsOut.append(f.natChainLines);
-                natChainCount += f.chains.size();
-                natRulesOut.append(f.natChainRules);
-                natRuleCount += f.natChainRuleCount;
             }
         }
+        int[] c = {filterRuleCount, natRuleCount, natRuleTotal, natChainCount};
+        List<String> deleted;
+        if (doFull) {
+            for (ServicePortEntry entry : tracker.ports().values()) {
+                Fragment f = renderService(entry, natChainsOut, natRulesOut);
+                entry.iptablesOwner = this;
+                entry.iptablesFragment = f;
+                renderedByService.computeIfAbsent(entry.info().service(), k -> new ArrayList<>(1)).add(f);
+                current.addAll(f.chains);
+                c[3] += f.chains.size();
+                c[1] += f.natTopRuleCount + f.natChainRuleCount;
+                written++;
+                countAndWriteFilter(f, c);
+            }
+            deleted = staleChains(previous, current, c);
+            for (String d : deleted) {
+                natRulesOut.append("-X ").append(d).append('\n');
+            }
+            nodePortsTail(natRulesOut, c);
+            forwardRules(c);
+            out.append("COMMIT\n*nat\n");
+            out.ensureCapacity(out.length() + natChainsOut.length() + natRulesOut.length() + 16);
+            out.append(natChainsOut).append(natRulesOut).append("COMMIT\n");
+        } else {
+            // Two passes so that the (large) top-level nat rules go straight into the output.
+            for (ServicePortEntry entry : tracker.ports().values()) {
+                countAndWriteFilter((Fragment) entry.iptablesFragment, c);
+            }
+            deleted = staleChains(previous, current, c);
+            forwardRules(c);
+            out.append("COMMIT\n*nat\n");
+            out.append(natChainsOut).append(natRulesOut);
+            for (ServicePortEntry entry : tracker.ports().values()) {
+                Fragment f = (Fragment) entry.iptablesFragment;
+                out.append(f.natTopRules);
+                c[1] += f.natTopRuleCount;
+                if (f.pendingChainRules != null) {
+                    out.append(f.pendingChainRules);
+                    c[1] += f.natChainRuleCount;
+                    f.pendingChainRules = null;
+                }
+            }
+            for (String d : deleted) {
+                out.append("-X ").append(d).append('\n');
+            }
+            nodePortsTail(out, c);
+            out.append("COMMIT\n");
+        }
+        installedChains.addAll(current);
+        needFullSync = false;
+        return new IptablesRuleset(out.toString(), doFull, c[0], c[1], c[2], c[3], List.copyOf(deleted), written);
+    }
 
+    private void countAndWriteFilter(Fragment f, int[] c) {
+        noLocalEndpointsInternal += f.noLocalInternal;
+        noLocalEndpointsExternal += f.noLocalExternal;
+        out.append(f.filterRules);
+        c[0] += f.filterRuleCount;
+        c[2] += f.natTopRuleCount + f.natChainRuleCount;
+    }
+
+    /** Chains used before but not now: a chain line (which flushes) now, the {@code -X} after the rules. */
+    private List<String> staleChains(Set<String> previous, Set<String> current, int[] c) {
         List<String> deleted = new ArrayList<>();
-        for (String c : previous) {
-            if (!current.contains(c)) {
-                deleted.add(c);
+        for (String ch : previous) {
+            if (!current.contains(ch)) {
+                deleted.add(ch);
             }
         }
         deleted.sort(null);
-        for (String c : deleted) {
-            // A chain line flushes the chain; then it can be deleted.
-            chainLine(natChainsOut, c);
-            natChainCount++;
-            natRulesOut.append("-X ").append(c).append('\n');
-            installedChains.remove(c);
+        for (String d : deleted) {
+            chainLine(natChainsOut, d);
+            c[3]++;
+            installedChains.remove(d);
         }
-        installedChains.addAll(current);
+        return deleted;
+    }
 
-        natRulesOut.append("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL");
+    private void nodePortsTail(StringBuilder sb, int[] c) {
+        sb.append("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL");
         if (!config.localhostNodePorts()) {
-            natRulesOut.append(" ! -d 127.0.0.0/8");
+            sb.append(" ! -d 127.0.0.0/8");
         }
-        natRulesOut.append(" -j KUBE-NODEPORTS\n");
-        natRuleCount++;
-        natRuleTotal++;
+        sb.append(" -j KUBE-NODEPORTS\n");
+        c[1]++;
+        c[2]++;
+    }
 
+    private void forwardRules(int[] c) {
         out.append("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\n");
         out.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark ")
                 .append(mark).append('/').append(mark).append(" -j ACCEPT\n");
         out.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
-        filterRuleCount += 3;
-        out.append("COMMIT\n*nat\n");
-        out.append(natChainsOut).append(natRulesOut).append("COMMIT\n");
-
-        needFullSync = false;
-        return new IptablesRuleset(out.toString(), doFull, filterRuleCount, natRuleCount, natRuleTotal,
-                natChainCount, List.copyOf(deleted), written);
+        c[0] += 3;
     }
 
     /** The service chains the rules installed so far define (for tests and for cleanup). */
@@ -262,7 +306,13 @@ public final class IptablesRenderer {
     }
 
     /** One service port's rules, following syncProxyRules' per-service loop line for line. */
-    private Fragment renderService(ServicePortEntry entry) {
+    /**
+     * Renders one service port. Chain lines go to {@code chainLines}; the top-level nat rules are
+     * kept in the fragment and, with {@code rulesSink} given (full sync), written there followed by
+     * the service's chain rules; without it (partial sync) the chain rules are kept in
+     * {@link Fragment#pendingChainRules} for the pass that writes every service's top-level rules.
+     */
+    private Fragment renderService(ServicePortEntry entry, StringBuilder chainLines, StringBuilder rulesSink) {
         ServicePortInfo svc = entry.info();
         ServicePortSpec spec = svc.spec();
         String proto = svc.protocol();
@@ -408,10 +458,16 @@ public final class IptablesRenderer {
         }
         f.natTopRules = sb.toString();
         f.natTopRuleCount = topCount;
+        if (rulesSink != null) {
+            rulesSink.append(f.natTopRules);
+        }
 
         // ---- nat: the service's own chains (written only when the service changed)
-        List<String> chains = new ArrayList<>();
-        StringBuilder rules = new StringBuilder(256 + 256 * cat.reachable().size());
+        List<String> chains = new ArrayList<>(2 + cat.reachable().size());
+        StringBuilder rules = rulesSink != null ? rulesSink : chainScratch;
+        if (rulesSink == null) {
+            chainScratch.setLength(0);
+        }
         int ruleCount = 0;
         if (hasInternalEndpoints) {
             if (config.masqueradeAll() || ifNotLocal != null) {
@@ -501,14 +557,14 @@ public final class IptablesRenderer {
                     .append(ep.address()).append('\n');
             ruleCount += 2;
         }
-        f.natChainRules = rules.toString();
-        f.natChainRuleCount = ruleCount;
-        sb.setLength(0);
-        for (String c : chains) {
-            chainLine(sb, c);
+        if (rulesSink == null) {
+            f.pendingChainRules = rules.toString();
         }
-        f.natChainLines = sb.toString();
-        f.chains = List.copyOf(chains);
+        f.natChainRuleCount = ruleCount;
+        for (String c : chains) {
+            chainLine(chainLines, c);
+        }
+        f.chains = chains;
         return f;
     }
 

@@ -31,8 +31,6 @@ public final class NftablesRenderer {
     }
 
     private static final class Fragment {
-        String decls;
-        String rules;
         int ruleCount;
         List<Elem> elems;
         List<String> chains;
@@ -46,7 +44,6 @@ public final class NftablesRenderer {
     private final Set<String> installedAffinitySets = new HashSet<>();
     private final List<String> pendingChainDeletes = new ArrayList<>();
     private final StringBuilder out = new StringBuilder(1 << 16);
-    private final StringBuilder scratch = new StringBuilder(1 << 12);
     private boolean needFullSync = true;
     private boolean baseChainsRecreated;
 
@@ -101,42 +98,44 @@ public final class NftablesRenderer {
         }
         Set<String> currentChains = new HashSet<>();
         Set<String> currentSets = new HashSet<>();
-        StringBuilder elementAdds = new StringBuilder();
         int written = 0;
-        for (ServicePortEntry entry : tracker.ports().values()) {
-            Fragment f = entry.nftOwner == this ? (Fragment) entry.nftFragment : null;
-            NamespacedName svc = null;
-            boolean rewrite = doFull || f == null || changed.contains(svc = entry.info().name().service());
-            if (!rewrite) {
-                continue;
+        List<ServicePortEntry> toWrite = new ArrayList<>();
+        if (doFull) {
+            toWrite.addAll(tracker.ports().values());
+        } else {
+            for (NamespacedName svc : changed) {
+                toWrite.addAll(tracker.entriesOf(svc));
             }
-            f = renderService(entry);
+        }
+        for (ServicePortEntry entry : toWrite) {
+            Fragment f = renderService(entry, out, doFull);
             entry.nftOwner = this;
             entry.nftFragment = f;
-            if (svc == null) {
-                svc = entry.info().name().service();
-            }
-            renderedByService.computeIfAbsent(svc, k -> new ArrayList<>(1)).add(f);
+            renderedByService.computeIfAbsent(entry.info().service(), k -> new ArrayList<>(1)).add(f);
             written++;
             currentChains.addAll(f.chains);
             currentSets.addAll(f.affinitySets);
-            out.append(f.decls);
             counts[2] += f.chains.size();
-            for (Elem e : f.elems) {
-                Elem old = doFull ? null : previousElems.remove(e.id());
-                if (old != null && old.equals(e)) {
-                    continue;
-                }
-                if (old != null) {
-                    deleteElement(elementAdds, old);
-                }
-                addElement(elementAdds, e);
-                counts[1]++;
-            }
-            out.append(elementAdds);
-            elementAdds.setLength(0);
-            out.append(f.rules);
             counts[0] += f.ruleCount;
+            if (doFull) {
+                counts[1] += f.elems.size();
+            }
+        }
+        if (!doFull) {
+            // Element changes of the changed services: only what differs is written.
+            for (ServicePortEntry entry : toWrite) {
+                for (Elem e : ((Fragment) entry.nftFragment).elems) {
+                    Elem old = previousElems.remove(e.id());
+                    if (old != null && old.equals(e)) {
+                        continue;
+                    }
+                    if (old != null) {
+                        deleteElement(out, old);
+                    }
+                    addElement(out, e);
+                    counts[1]++;
+                }
+            }
         }
         // Elements of changed services that no longer exist.
         for (Elem e : previousElems.values()) {
@@ -274,7 +273,11 @@ public final class NftablesRenderer {
         }
     }
 
-    private Fragment renderService(ServicePortEntry entry) {
+    /**
+     * Renders one service port into {@code sink}: its chains (add + flush), in a full sync its map
+     * elements, and its rules. The elements are also kept so a later partial sync can diff them.
+     */
+    private Fragment renderService(ServicePortEntry entry, StringBuilder sink, boolean writeElements) {
         ServicePortInfo svc = entry.info();
         ServicePortSpec spec = svc.spec();
         String proto = svc.protocol();
@@ -378,7 +381,16 @@ public final class NftablesRenderer {
             }
         }
 
-        StringBuilder r = new StringBuilder(256 + 200 * cat.reachable().size());
+        for (String c : chains) {
+            sink.append("add chain ").append(T).append(c).append('\n');
+            sink.append("flush chain ").append(T).append(c).append('\n');
+        }
+        if (writeElements) {
+            for (Elem e : elems) {
+                addElement(sink, e);
+            }
+        }
+        StringBuilder r = sink;
         int n = 0;
         if (hasInternalEndpoints) {
             if (config.masqueradeAll()) {
@@ -447,18 +459,10 @@ public final class NftablesRenderer {
         }
 
         Fragment f = new Fragment();
-        StringBuilder d = scratch;
-        d.setLength(0);
-        for (String c : chains) {
-            d.append("add chain ").append(T).append(c).append('\n');
-            d.append("flush chain ").append(T).append(c).append('\n');
-        }
-        f.decls = d.toString();
-        f.rules = r.toString();
         f.ruleCount = n;
         f.elems = elems;
-        f.chains = List.copyOf(chains);
-        f.affinitySets = List.copyOf(affinitySets);
+        f.chains = chains;
+        f.affinitySets = affinitySets;
         return f;
     }
 

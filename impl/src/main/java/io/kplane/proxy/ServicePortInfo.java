@@ -14,6 +14,7 @@ public final class ServicePortInfo {
     private final String localChain;
     private final String externalChain;
     private final String firewallChain;
+    private final NamespacedName service;
     private String nftBase;
 
     public ServicePortInfo(ServicePortSpec spec) {
@@ -27,10 +28,13 @@ public final class ServicePortInfo {
         this.localChain = "KUBE-SVL-" + hash;
         this.externalChain = "KUBE-EXT-" + hash;
         this.firewallChain = "KUBE-FW-" + hash;
+        this.service = spec.name().service();
     }
 
     public ServicePortSpec spec() { return spec; }
     public ServicePortName name() { return spec.name(); }
+    /** The Service this port belongs to (cached). */
+    public NamespacedName service() { return service; }
     public String nameString() { return nameString; }
     public String protocol() { return protocol; }
     public String clusterIP() { return spec.clusterIP(); }

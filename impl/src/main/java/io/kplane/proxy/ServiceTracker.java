@@ -147,7 +147,6 @@ public final class ServiceTracker {
         List<ServicePortName> names = new ArrayList<>(specs.size());
         for (ServicePortSpec spec : specs) {
             ServicePortName spn = spec.name();
-            ServicePortEntry old = null;
             List<EndpointInfo> eps = endpointsFor(spn, slices, reusable);
             ServicePortEntry entry = new ServicePortEntry(new ServicePortInfo(spec), eps);
             ports.put(spn, entry);
@@ -192,6 +191,19 @@ public final class ServiceTracker {
     /** The current service ports, sorted by name (the order the renderers write them in). */
     public NavigableMap<ServicePortName, ServicePortEntry> ports() {
         return Collections.unmodifiableNavigableMap(ports);
+    }
+
+    /** The current entries of one Service's ports (empty when it has none). */
+    public List<ServicePortEntry> entriesOf(NamespacedName svc) {
+        List<ServicePortName> names = portsByService.get(svc);
+        if (names == null) {
+            return List.of();
+        }
+        List<ServicePortEntry> out = new ArrayList<>(names.size());
+        for (ServicePortName n : names) {
+            out.add(ports.get(n));
+        }
+        return out;
     }
 
     /** Endpoints across all service ports (decides kube-proxy's large-cluster mode). */
