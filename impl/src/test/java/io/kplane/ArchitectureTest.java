@@ -62,11 +62,7 @@ class ArchitectureTest {
    * Known violations, each named with its reason, so that the rules still guard everything else.
    * Remove an entry once the code follows DESIGN.md.
    */
-  static final Map<String, List<String>> KNOWN_EXCEPTIONS = Map.of(
-      // kv's state machine implements the store runtime's StateMachine interface, a kv -> server
-      // dependency against the table's direction (server may use kv, not the reverse). The
-      // interface belongs in kv (or raft) for the direction to hold.
-      "kv", List.of("io.kplane.server.StateMachine"));
+  static final Map<String, List<String>> KNOWN_EXCEPTIONS = Map.of();
 
   static JavaClasses classes;
 

@@ -1,6 +1,5 @@
 package io.kplane.etcd;
 
-import io.kplane.kv.KvStateMachine;
 import io.kplane.server.ClusterSpec;
 import io.kplane.server.StoreConfig;
 import io.kplane.server.StoreNode;
@@ -42,7 +41,7 @@ public final class KvCluster implements AutoCloseable {
             for (ClusterSpec.Peer p : cluster.peers()) {
                 StoreConfig config = StoreConfig.defaults(p.name(), cluster, dataRoot.resolve(p.name()))
                         .withTick(tick).withSyncMode(fsync ? WalSyncMode.FSYNC : WalSyncMode.NO_FSYNC);
-                StoreNode node = StoreNode.startTcp(config, new KvStateMachine(), null);
+                StoreNode node = StoreNode.startTcp(config, new KvReplicatedStateMachine(), null);
                 c.nodes.add(node);
             }
             for (StoreNode node : c.nodes) {

@@ -15,7 +15,6 @@ import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.stub.StreamObserver;
 import io.kplane.kv.KvCommand;
 import io.kplane.kv.KvError;
-import io.kplane.kv.KvStateMachine;
 import io.kplane.kv.MvccStore;
 import io.kplane.kv.RequestChecks;
 import io.kplane.server.Replica;
@@ -40,7 +39,7 @@ final class KvService extends KVGrpc.KVImplBase {
     }
 
     static MvccStore store(Object sm) {
-        return ((KvStateMachine) sm).store();
+        return KvReplicatedStateMachine.kv((io.kplane.server.StateMachine) sm).store();
     }
 
     <T> CompletableFuture<T> read(boolean serializable, Function<MvccStore, T> read) {

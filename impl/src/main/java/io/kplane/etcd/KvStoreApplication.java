@@ -1,6 +1,5 @@
 package io.kplane.etcd;
 
-import io.kplane.kv.KvStateMachine;
 import io.kplane.server.Replica;
 import io.kplane.server.StateMachine;
 import io.kplane.server.StoreApplication;
@@ -25,7 +24,7 @@ public final class KvStoreApplication implements StoreApplication {
 
     @Override
     public StateMachine createStateMachine(Path dataDir) {
-        return new KvStateMachine();
+        return new KvReplicatedStateMachine();
     }
 
     @Override

@@ -40,7 +40,7 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
         this.nanoClock = nanoClock;
         this.promoteExtensionNanos = TimeUnit.MILLISECONDS.toNanos(promoteExtensionMillis);
         replica.query(sm -> {
-            KvStateMachine kv = (KvStateMachine) sm;
+            KvStateMachine kv = KvReplicatedStateMachine.kv(sm);
             kv.store().setLeaseObserver(this);
             kv.store().leaseTtls().forEach(this::refreshed);
             return null;

@@ -30,8 +30,8 @@ public final class LocalReplica implements Replica, AutoCloseable {
     private volatile long applied;
     private volatile List<String> clientUrls = List.of();
 
-    public LocalReplica(StateMachine stateMachine) {
-        this.stateMachine = stateMachine;
+    public LocalReplica(KvStateMachine stateMachine) {
+        this.stateMachine = new KvReplicatedStateMachine(stateMachine);
         this.owner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kv-local-apply");
             t.setDaemon(true);

@@ -59,7 +59,7 @@ final class WatchHub implements AutoCloseable {
         this.headers = headers;
         this.progressIntervalNanos = TimeUnit.MILLISECONDS.toNanos(progressIntervalMillis);
         KvStateMachine sm = replica.query(s -> {
-            KvStateMachine kv = (KvStateMachine) s;
+            KvStateMachine kv = KvReplicatedStateMachine.kv(s);
             kv.setCommitListener(this::signal);
             return kv;
         }).join();
@@ -287,7 +287,7 @@ final class WatchHub implements AutoCloseable {
         catchUps.incrementAndGet();
         long from = w.nextRev;
         replica.query(sm -> {
-            MvccStore st = ((KvStateMachine) sm).store();
+            MvccStore st = KvReplicatedStateMachine.kv(sm).store();
             try {
                 return new CatchUp(st.history(from, HISTORY_BATCH_REVISIONS), 0);
             } catch (KvException compacted) {

@@ -12,7 +12,6 @@ import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.TxnRequest;
 import io.kplane.fanout.EventLog;
-import io.kplane.server.StateMachine;
 import java.nio.ByteBuffer;
 
 /**
@@ -20,7 +19,7 @@ import java.nio.ByteBuffer;
  * the {@link MvccStore}, deterministically (no clock, no randomness: a lease granted without an id
  * gets one derived from the log index).
  */
-public final class KvStateMachine implements StateMachine {
+public final class KvStateMachine {
     /** Revisions the watch fan-out keeps in memory before slow watchers catch up from history. */
     public static final int DEFAULT_EVENT_LOG_CAPACITY = 1 << 14;
 
@@ -48,7 +47,6 @@ public final class KvStateMachine implements StateMachine {
         this.commitListener = listener == null ? () -> { } : listener;
     }
 
-    @Override
     public byte[] apply(long index, byte[] command) {
         long before = store.currentRevision();
         try {
@@ -112,13 +110,11 @@ public final class KvStateMachine implements StateMachine {
         return id == 0 ? 1 : id;
     }
 
-    @Override
     public byte[] snapshot() {
         byte[] kv = store.snapshot();
         return ByteBuffer.allocate(8 + kv.length).putLong(appliedIndex).put(kv).array();
     }
 
-    @Override
     public void restore(byte[] snapshot) {
         ByteBuffer b = ByteBuffer.wrap(snapshot);
         long index = b.getLong();
@@ -129,7 +125,6 @@ public final class KvStateMachine implements StateMachine {
         commitListener.run();
     }
 
-    @Override
     public long appliedIndex() {
         return appliedIndex;
     }
