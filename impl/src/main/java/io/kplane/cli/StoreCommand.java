@@ -127,10 +127,8 @@ public final class StoreCommand implements Callable<Integer> {
         StoreConfig config = StoreConfig.defaults(name, cluster, dataDir)
                 .withTick(Duration.ofMillis(tickMs))
                 .withSnapshotCount(snapshotCount, catchUpEntries)
-                .withSyncMode(noFsync ? WalSyncMode.NO_FSYNC : WalSyncMode.FSYNC);
-        config = new StoreConfig(config.name(), config.cluster(), config.dataDir(), config.tick(), electionTicks,
-                config.heartbeatTicks(), config.snapshotCount(), config.catchUpEntries(), config.requestTimeout(),
-                config.syncMode(), config.walSegmentBytes(), config.seed());
+                .withSyncMode(noFsync ? WalSyncMode.NO_FSYNC : WalSyncMode.FSYNC)
+                .withElectionTicks(electionTicks);
         if (noFsync) {
             err.println("kplane store: WARNING --unsafe-no-fsync: acknowledged writes can be lost on a machine crash");
         }

@@ -113,6 +113,8 @@ final class RaftAgent implements Agent {
             new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
     private long nextReadSeq = 1;
     private final ArrayList<CompletableFuture<Void>> readBatch = new ArrayList<>();
+    /** Peers that had messages while not connected: reported to the core after advance(). */
+    private final ArrayDeque<Long> raftUnreachable = new ArrayDeque<>();
 
     private long lastTickNs;
     private long lastExpiryCheckNs;
@@ -331,7 +333,8 @@ final class RaftAgent implements Agent {
         long bestMatch = -1;
         for (Map.Entry<Long, io.kplane.raft.Progress> e : raft.progress().entrySet()) {
             io.kplane.raft.Progress pr = e.getValue();
-            if (e.getKey() != selfId && !pr.isLearner() && pr.match() > bestMatch) {
+            if (e.getKey() != selfId && !pr.isLearner() && pr.recentActive() && transport.isConnected(e.getKey())
+                    && pr.match() > bestMatch) {
                 best = e.getKey();
                 bestMatch = pr.match();
             }
@@ -342,8 +345,8 @@ final class RaftAgent implements Agent {
         }
         raft.transferLeadership(best);
         handOver = h.future();
-        // The transferee catches up, then campaigns at once: a couple of election timeouts is plenty.
-        handOverDeadlineNs = now + 2L * config.electionTicks() * tickNs;
+        // The transferee catches up, then campaigns at once: one election timeout is plenty.
+        handOverDeadlineNs = now + (long) config.electionTicks() * tickNs;
     }
 
     private void handle(Ready rd) {
@@ -436,8 +439,6 @@ final class RaftAgent implements Agent {
         }
         return snapshots;
     }
-
-    private final ArrayDeque<Long> raftUnreachable = new ArrayDeque<>();
 
     private void apply(Entry e) {
         if (e.index() <= appliedIndex) {

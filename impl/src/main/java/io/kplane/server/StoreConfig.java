@@ -37,6 +37,11 @@ public record StoreConfig(String name, ClusterSpec cluster, Path dataDir, Durati
                 requestTimeout, syncMode, walSegmentBytes, seed);
     }
 
+    public StoreConfig withElectionTicks(int v) {
+        return new StoreConfig(name, cluster, dataDir, tick, v, heartbeatTicks, snapshotCount, catchUpEntries,
+                requestTimeout, syncMode, walSegmentBytes, seed);
+    }
+
     public StoreConfig withSnapshotCount(long count, long catchUp) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, count, catchUp,
                 requestTimeout, syncMode, walSegmentBytes, seed);

@@ -20,6 +20,13 @@
  * Raft log is also append-with-truncation, which a queue does not model (overwriting a conflicting
  * suffix), and recovery needs per-record checksums that we control.
  *
+ * <p>The resulting group commit costs what the disk's own {@code fdatasync} costs: with floor and
+ * WAL measured in alternating 500 ms slices on the same disk ({@code kplane bench wal}, 20 rounds,
+ * medians, 256-byte entries; a very busy machine, load average ~22 on 2 cores, so the absolute
+ * rates are low), WAL group commits per second / 4 KiB fdatasyncs per second was
+ * 1.09 (batch 1), 1.01 (8), 1.08 (64), 0.93 (256), 0.99 (1024) — 185,000 entries/s at batch 1024
+ * while the disk managed 176 syncs/s.
+ *
  * <h2>On-disk format</h2>
  * {@code DIR/wal/<seq>.wal} segments, preallocated (zero-filled, off the agent thread) to
  * {@link io.kplane.wal.WriteAheadLog#DEFAULT_SEGMENT_BYTES}. A 32-byte header (magic, sequence,
