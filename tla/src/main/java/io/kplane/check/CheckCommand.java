@@ -41,6 +41,33 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--max-time", paramLabel = "TICKS", description = "election: time horizon (default 24)")
     Integer maxTime;
 
+    @Option(names = "--max-ticks", paramLabel = "N", description = "raft: timer events (election timeouts, heartbeats) allowed (default 2)")
+    Integer maxTicks;
+
+    @Option(names = "--max-term", paramLabel = "N", description = "raft: bound on terms (bootstrap term is 1; default 3)")
+    Integer maxTerm;
+
+    @Option(names = "--max-log", paramLabel = "N", description = "raft: bound on the last log index (bootstrap entry is 1; default 3)")
+    Integer maxLog;
+
+    @Option(names = "--max-messages", paramLabel = "N", description = "raft: bound on messages in flight (default 3)")
+    Integer maxMessages;
+
+    @Option(names = "--max-restarts", paramLabel = "N", description = "raft: crash/restarts allowed (default 1)")
+    Integer maxRestarts;
+
+    @Option(names = "--max-drops", paramLabel = "N", description = "raft: message drops allowed (default 1)")
+    Integer maxDrops;
+
+    @Option(names = "--max-duplicates", paramLabel = "N", description = "raft: message duplications allowed (default 1)")
+    Integer maxDuplicates;
+
+    @Option(names = "--proposals", paramLabel = "N", description = "raft: client proposals allowed (default 1)")
+    Integer proposals;
+
+    @Option(names = "--reads", paramLabel = "N", description = "raft: client read-index requests allowed (default 0)")
+    Integer reads;
+
     @Option(names = "--max-states", paramLabel = "N", description = "Stop a search after N distinct states (default: unlimited)")
     long maxStates = Long.MAX_VALUE;
 
@@ -89,7 +116,9 @@ public final class CheckCommand implements Callable<Integer> {
 
     private int runTarget(String t) throws Exception {
         return switch (t) {
-            case "election" -> explore(new ElectionModel(electionConfig()), depth == null ? 200 : depth);
+            case "election" -> explore(new ElectionModel(electionConfig()), depth == null ? 500 : depth);
+            case "watch" -> explore(new io.kplane.check.watch.WatchModel(watchConfig()), depth == null ? 200 : depth);
+            case "raft" -> explore(new io.kplane.check.raft.RaftModel(raftConfig()), depth == null ? 100 : depth);
             default -> CheckTargets.run(t, this);
         };
     }
@@ -122,6 +151,50 @@ public final class CheckCommand implements Callable<Integer> {
             if (!known) {
                 throw new IllegalArgumentException("unknown election mutation " + mutation);
             }
+        }
+        return c;
+    }
+
+    io.kplane.check.raft.RaftModel.Config raftConfig() {
+        var c = io.kplane.check.raft.RaftModel.Config.defaults();
+        if (nodes != null) {
+            c = c.withNodes(nodes);
+        }
+        c = c.withBounds(maxTerm != null ? maxTerm : c.maxTerm(), maxLog != null ? maxLog : c.maxLogIndex(),
+                maxMessages != null ? maxMessages : c.maxMessages(), maxRestarts != null ? maxRestarts : c.maxRestarts(),
+                maxDrops != null ? maxDrops : c.maxDrops(), maxDuplicates != null ? maxDuplicates : c.maxDuplicates(),
+                proposals != null ? proposals : c.maxProposals(), reads != null ? reads : c.maxReads());
+        if (maxTicks != null) {
+            c = c.withTicks(maxTicks);
+        }
+        if (mutation != null) {
+            boolean known = false;
+            for (io.kplane.raft.Mutation m : io.kplane.raft.Mutation.values()) {
+                if (m.name().equals(mutation)) {
+                    c = c.with(m);
+                    known = true;
+                }
+            }
+            for (io.kplane.check.raft.RaftModel.ShellMutation m : io.kplane.check.raft.RaftModel.ShellMutation.values()) {
+                if (m.name().equals(mutation)) {
+                    c = c.with(m);
+                    known = true;
+                }
+            }
+            if (!known) {
+                throw new IllegalArgumentException("unknown raft mutation " + mutation);
+            }
+        }
+        return c;
+    }
+
+    io.kplane.check.watch.WatchModel.Config watchConfig() {
+        var c = io.kplane.check.watch.WatchModel.Config.defaults();
+        if (nodes != null) {
+            c = c.withWatchers(nodes);
+        }
+        if (mutation != null) {
+            c = c.with(io.kplane.check.watch.WatchModel.Mutation.valueOf(mutation));
         }
         return c;
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The explorer targets beyond election (added as the implementation parts land). */
 final class CheckTargets {
-    static final List<String> ALL = List.of("election");
+    static final List<String> ALL = List.of("election", "raft", "watch");
 
     private CheckTargets() {}
 

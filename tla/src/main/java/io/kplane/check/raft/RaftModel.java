@@ -1,0 +1,575 @@
+package io.kplane.check.raft;
+
+import io.kplane.check.ActionProperty;
+import io.kplane.check.Fingerprint;
+import io.kplane.check.Invariant;
+import io.kplane.check.Model;
+import io.kplane.raft.ConfState;
+import io.kplane.raft.Entry;
+import io.kplane.raft.HardState;
+import io.kplane.raft.MemoryStorage;
+import io.kplane.raft.Message;
+import io.kplane.raft.Mutation;
+import io.kplane.raft.RaftConfig;
+import io.kplane.raft.RaftNode;
+import io.kplane.raft.Ready;
+import io.kplane.raft.SplitMix64;
+import io.kplane.raft.StateType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The world of {@code tla/Raft.tla} over the real {@link RaftNode} (PreVote and CheckQuorum on).
+ *
+ * <p>Each node runs behind a shell that follows the core's contract: after every input it takes
+ * the {@link Ready}, persists (snapshot, entries, hard state), sends (into the network), applies
+ * and advances. Actions:
+ * <ul>
+ *   <li>{@code Tick(i)}: node i's logical clock runs until a timer fires (an election timeout on a
+ *       follower/candidate, a heartbeat or check-quorum on a leader) — time is abstracted to the
+ *       next event of one node, which covers every order of timer events across nodes;</li>
+ *   <li>{@code Deliver(m)}: any in-flight message is delivered (reordering is implicit);</li>
+ *   <li>{@code Drop(m)}, {@code Duplicate(m)}: network faults. A partition is a set of drops, so it
+ *       adds no behaviour beyond them;</li>
+ *   <li>{@code Restart(i)}: crash and restart from what node i persisted;</li>
+ *   <li>{@code Propose(i)}: a client proposal at leader i; {@code ReadIndex(i)}: a client read.</li>
+ * </ul>
+ *
+ * <p>No symmetry reduction: node ids are part of the core's state (votes, leader, progress), and
+ * the core offers no relabelling, so permuting ids is not sound here.
+ */
+public final class RaftModel implements Model<RaftWorld> {
+
+    /** Bugs in the world's shell (not in the core), for mutation tests. */
+    public enum ShellMutation {
+        NONE,
+        /** Messages (vote grants, append acks) are sent before the Ready is durable; a separate Fsync persists it. */
+        ACK_BEFORE_PERSIST
+    }
+
+    /** Constants and bounds of one Raft model. */
+    public record Config(int nodes, int maxTicks, int maxTerm, int maxLogIndex, int maxMessages, int maxRestarts,
+                         int maxDrops, int maxDuplicates,
+                         int maxProposals, int maxReads, int electionTick, Mutation mutation,
+                         ShellMutation shellMutation) {
+        public Config {
+            if (nodes < 1 || nodes > 5) {
+                throw new IllegalArgumentException("nodes must be 1..5, got " + nodes);
+            }
+        }
+
+        /** Defaults of {@code ./kplane check raft}. */
+        public static Config defaults() {
+            return new Config(3, 2, 3, 3, 3, 1, 1, 1, 1, 0, 2, Mutation.NONE, ShellMutation.NONE);
+        }
+
+        public Config withNodes(int n) {
+            return new Config(n, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation);
+        }
+
+        public Config withBounds(int term, int logIndex, int messages, int restarts, int drops, int duplicates,
+                                 int proposals, int reads) {
+            return new Config(nodes, maxTicks, term, logIndex, messages, restarts, drops, duplicates, proposals, reads, electionTick, mutation, shellMutation);
+        }
+
+        public Config withTicks(int t) {
+            return new Config(nodes, t, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation);
+        }
+
+        public Config with(Mutation m) {
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, m, shellMutation);
+        }
+
+        public Config with(ShellMutation m) {
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, m);
+        }
+    }
+
+    public static final String ELECTION_SAFETY = "ElectionSafety";
+    public static final String LOG_MATCHING = "LogMatching";
+    public static final String LEADER_COMPLETENESS = "LeaderCompleteness";
+    public static final String STATE_MACHINE_SAFETY = "StateMachineSafety";
+    public static final String LEADER_APPEND_ONLY = "LeaderAppendOnly";
+    /** Not a spec invariant: the core threw (its own consistency checks fired, as etcd's raft panics). */
+    public static final String NO_PANIC = "NoPanic";
+
+    private static final byte[] VALUE = "v".getBytes(StandardCharsets.UTF_8);
+
+    private final Config config;
+
+    public RaftModel(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "raft";
+    }
+
+    @Override
+    public String describeBounds() {
+        return config.nodes() + " nodes (PreVote, CheckQuorum, electionTick " + config.electionTick()
+                + "), timer events <= " + config.maxTicks() + ", terms <= " + config.maxTerm() + ", log index <= " + config.maxLogIndex()
+                + ", messages in flight <= " + config.maxMessages() + ", restarts <= " + config.maxRestarts()
+                + ", drops <= " + config.maxDrops() + ", duplicates <= " + config.maxDuplicates()
+                + ", proposals <= " + config.maxProposals() + ", reads <= " + config.maxReads()
+                + (config.mutation() != Mutation.NONE ? ", MUTATION " + config.mutation() : "")
+                + (config.shellMutation() != ShellMutation.NONE ? ", MUTATION " + config.shellMutation() : "");
+    }
+
+    RaftConfig raftConfig(long id) {
+        return RaftConfig.builder(id).electionTick(config.electionTick()).heartbeatTick(1)
+                .preVote(true).checkQuorum(true).mutation(config.mutation()).build();
+    }
+
+    @Override
+    public List<RaftWorld> initialStates() {
+        int n = config.nodes();
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = i + 1;
+        }
+        RaftNode[] nodes = new RaftNode[n];
+        MemoryStorage[] disks = config.shellMutation() == ShellMutation.ACK_BEFORE_PERSIST ? new MemoryStorage[n] : null;
+        for (int i = 0; i < n; i++) {
+            MemoryStorage storage = MemoryStorage.bootstrap(ConfState.ofVoters(ids));
+            if (disks != null) {
+                disks[i] = storage.copy();
+            }
+            nodes[i] = RaftNode.create(raftConfig(i + 1), storage, 1000 + i);
+        }
+        return List.of(new RaftWorld(nodes, disks, List.of(), 0, 0, 0, 0, 0, 0, new long[0], List.of(), null));
+    }
+
+    /** A successor under construction: copies what it changes. */
+    private final class Next {
+        final RaftWorld from;
+        final RaftNode[] nodes;
+        final MemoryStorage[] disks;
+        final List<Message> network;
+        final boolean[] copied;
+        int ticks;
+        int restarts;
+        int drops;
+        int duplicates;
+        int proposals;
+        int reads;
+
+        Next(RaftWorld w) {
+            from = w;
+            nodes = w.nodes().clone();
+            disks = w.disks() == null ? null : w.disks().clone();
+            network = new ArrayList<>(w.network());
+            copied = new boolean[nodes.length];
+            ticks = w.ticks();
+            restarts = w.restarts();
+            drops = w.drops();
+            duplicates = w.duplicates();
+            proposals = w.proposals();
+            reads = w.reads();
+        }
+
+        RaftNode node(int i) {
+            if (!copied[i]) {
+                nodes[i] = nodes[i].copy();
+                copied[i] = true;
+            }
+            return nodes[i];
+        }
+
+        /** The shell: persist, send, apply, advance, until the core has nothing more to do. */
+        void drain(int i) {
+            RaftNode n = node(i);
+            while (n.hasReady()) {
+                Ready rd = n.ready();
+                MemoryStorage live = (MemoryStorage) n.storage();
+                persist(live, rd);
+                // Correct shell (disks == null): the live storage IS the disk, persisted before sending.
+                // Buggy shell: the disk lags; only Fsync(i) brings it up to date with the live storage.
+                network.addAll(rd.messages());
+                n.advance(rd);
+            }
+        }
+
+        RaftWorld build() {
+            // History: leaders and commits observed in the new state.
+            long[] elected = from.elected();
+            Set<Long> el = null;
+            List<RaftWorld.CommittedEntry> committed = from.committed();
+            List<RaftWorld.CommittedEntry> com = null;
+            for (int i = 0; i < nodes.length; i++) {
+                if (!copied[i]) {
+                    continue;
+                }
+                RaftNode n = nodes[i];
+                if (n.role() == StateType.LEADER) {
+                    long key = n.term() * 64 + n.id();
+                    if (Arrays.binarySearch(elected, key) < 0 && (el == null || !el.contains(key))) {
+                        if (el == null) {
+                            el = new HashSet<>();
+                        }
+                        el.add(key);
+                    }
+                }
+                for (long idx = 2; idx <= n.commitIndex(); idx++) {
+                    if (!knownCommitted(com == null ? committed : com, idx)) {
+                        if (com == null) {
+                            com = new ArrayList<>(committed);
+                        }
+                        Entry e = n.entries(idx, idx + 1).get(0);
+                        com.add(new RaftWorld.CommittedEntry(idx, e.term(), Arrays.hashCode(e.data()), n.term()));
+                    }
+                }
+            }
+            if (el != null) {
+                long[] merged = Arrays.copyOf(elected, elected.length + el.size());
+                int k = elected.length;
+                for (long key : el) {
+                    merged[k++] = key;
+                }
+                Arrays.sort(merged);
+                elected = merged;
+            }
+            if (com != null) {
+                com.sort((a, b) -> Long.compare(a.index(), b.index()));
+                committed = List.copyOf(com);
+            }
+            return new RaftWorld(nodes, disks, List.copyOf(network), ticks, restarts, drops, duplicates, proposals, reads, elected, committed, null);
+        }
+    }
+
+    private static boolean knownCommitted(List<RaftWorld.CommittedEntry> c, long idx) {
+        for (RaftWorld.CommittedEntry e : c) {
+            if (e.index() == idx) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void persist(MemoryStorage s, Ready rd) {
+        if (rd.snapshot() != null) {
+            s.applySnapshot(rd.snapshot());
+        }
+        s.append(rd.entries());
+        if (rd.hardState() != null) {
+            s.setHardState(rd.hardState());
+        }
+    }
+
+    static String id(long nodeId) {
+        return "n" + nodeId;
+    }
+
+    @Override
+    public void successors(RaftWorld w, Successors<RaftWorld> out) {
+        if (w.panic() != null) {
+            return;
+        }
+        generate(w, (action, next) -> out.add(action, next), out);
+    }
+
+    /** Runs one action; an exception from the core becomes a state that violates NoPanic. */
+    private void act(RaftWorld w, String action, Successors<RaftWorld> out, java.util.function.Supplier<RaftWorld> step) {
+        RaftWorld next;
+        try {
+            next = step.get();
+        } catch (RuntimeException e) {
+            next = new RaftWorld(w.nodes(), w.disks(), w.network(), w.ticks(), w.restarts(), w.drops(), w.duplicates(),
+                    w.proposals(), w.reads(), w.elected(), w.committed(), e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        out.add(action, next);
+    }
+
+    private void generate(RaftWorld w, Successors<RaftWorld> unused, Successors<RaftWorld> out) {
+        int n = w.size();
+        for (int i = 0; i < n; i++) {
+            RaftNode node = w.nodes()[i];
+            // Tick: run node i's clock to its next timer event.
+            if (w.ticks() < config.maxTicks()) {
+                final int fi = i;
+                act(w, "Tick(" + id(i + 1) + ")", out, () -> {
+                    Next t = new Next(w);
+                    t.ticks++;
+                    RaftNode tn = t.node(fi);
+                    int ticks = 0;
+                    do {
+                        tn.tick();
+                        ticks++;
+                    } while (!tn.hasReady() && ticks < 4 * config.electionTick());
+                    t.drain(fi);
+                    return t.build();
+                });
+            }
+
+            final int fi = i;
+            if (node.role() == StateType.LEADER && w.proposals() < config.maxProposals()) {
+                act(w, "Propose(" + id(i + 1) + ")", out, () -> {
+                    Next p = new Next(w);
+                    p.node(fi).propose(VALUE);
+                    p.proposals++;
+                    p.drain(fi);
+                    return p.build();
+                });
+            }
+            if (node.role() == StateType.LEADER && w.reads() < config.maxReads()) {
+                act(w, "ReadIndex(" + id(i + 1) + ")", out, () -> {
+                    Next r = new Next(w);
+                    r.node(fi).readIndex(new byte[] {(byte) (w.reads() + 1)});
+                    r.reads++;
+                    r.drain(fi);
+                    return r.build();
+                });
+            }
+            if (w.restarts() < config.maxRestarts()) {
+                act(w, "Restart(" + id(i + 1) + ")", out, () -> {
+                    Next c = new Next(w);
+                    MemoryStorage disk = w.disks() == null ? ((MemoryStorage) node.storage()).copy() : w.disks()[fi].copy();
+                    c.nodes[fi] = RaftNode.create(raftConfig(fi + 1), disk, 2000 + 10L * fi + w.restarts());
+                    c.copied[fi] = true;
+                    if (c.disks != null) {
+                        c.disks[fi] = disk.copy();
+                    }
+                    c.restarts++;
+                    c.drain(fi);
+                    return c.build();
+                });
+            }
+            if (w.disks() != null && !sameDisk(w.disks()[i], (MemoryStorage) node.storage())) {
+                Next f = new Next(w);
+                f.disks[i] = ((MemoryStorage) node.storage()).copy();
+                out.add("Fsync(" + id(i + 1) + ")", f.build());
+            }
+        }
+        // Network: deliver, drop or duplicate each distinct in-flight message.
+        List<Message> net = w.network();
+        Set<Long> seen = new HashSet<>();
+        for (int k = 0; k < net.size(); k++) {
+            Message m = net.get(k);
+            if (!seen.add(RaftNode.messageHash(m))) {
+                continue;
+            }
+            final int fk = k;
+            act(w, "Deliver " + m, out, () -> {
+                Next d = new Next(w);
+                d.network.remove(fk);
+                int to = (int) m.to() - 1;
+                d.node(to).step(m);
+                d.drain(to);
+                return d.build();
+            });
+
+            if (w.drops() < config.maxDrops()) {
+                Next x = new Next(w);
+                x.network.remove(k);
+                x.drops++;
+                out.add("Drop " + m, x.build());
+            }
+            if (w.duplicates() < config.maxDuplicates() && net.size() < config.maxMessages()) {
+                Next y = new Next(w);
+                y.network.add(m);
+                y.duplicates++;
+                out.add("Duplicate " + m, y.build());
+            }
+        }
+    }
+
+    private static boolean sameDisk(MemoryStorage a, MemoryStorage b) {
+        return a.hardState().equals(b.hardState()) && a.lastIndex() == b.lastIndex()
+                && a.firstIndex() == b.firstIndex() && a.term(a.lastIndex()) == b.term(b.lastIndex());
+    }
+
+    @Override
+    public long fingerprint(RaftWorld w) {
+        Fingerprint f = new Fingerprint();
+        for (RaftNode node : w.nodes()) {
+            f.add(node.fingerprint());
+        }
+        if (w.disks() != null) {
+            for (MemoryStorage d : w.disks()) {
+                HardState hs = d.hardState();
+                f.add(hs.term()).add(hs.vote()).add(hs.commit()).add(d.lastIndex()).add(d.term(d.lastIndex()));
+            }
+        }
+        long[] msgs = new long[w.network().size()];
+        for (int k = 0; k < msgs.length; k++) {
+            msgs[k] = RaftNode.messageHash(w.network().get(k));
+        }
+        f.add(Fingerprint.ofMultiset(msgs, msgs.length));
+        f.add(w.panic());
+        f.add(w.ticks()).add(w.restarts()).add(w.drops()).add(w.duplicates()).add(w.proposals()).add(w.reads());
+        for (long e : w.elected()) {
+            f.add(e);
+        }
+        for (RaftWorld.CommittedEntry c : w.committed()) {
+            f.add(c.index()).add(c.entryTerm()).add(c.dataHash()).add(c.commitTerm());
+        }
+        return f.get();
+    }
+
+    @Override
+    public boolean withinBounds(RaftWorld w) {
+        if (w.network().size() > config.maxMessages()) {
+            return false;
+        }
+        for (RaftNode n : w.nodes()) {
+            if (n.term() > config.maxTerm() || n.lastIndex() > config.maxLogIndex()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public List<Invariant<RaftWorld>> invariants() {
+        return List.of(
+                new Invariant<>(NO_PANIC, w -> w.panic() == null),
+                new Invariant<>(ELECTION_SAFETY, RaftModel::electionSafety),
+                new Invariant<>(LOG_MATCHING, RaftModel::logMatching),
+                new Invariant<>(LEADER_COMPLETENESS, RaftModel::leaderCompleteness),
+                new Invariant<>(STATE_MACHINE_SAFETY, RaftModel::stateMachineSafety));
+    }
+
+    @Override
+    public List<ActionProperty<RaftWorld>> actionProperties() {
+        return List.of(new ActionProperty<>(LEADER_APPEND_ONLY, RaftModel::leaderAppendOnly));
+    }
+
+    /** At most one leader per term, over the whole history. */
+    static boolean electionSafety(RaftWorld w) {
+        long[] e = w.elected();
+        for (int a = 0; a < e.length; a++) {
+            for (int b = a + 1; b < e.length; b++) {
+                if (e[a] / 64 == e[b] / 64) {
+                    return false;
+                }
+            }
+        }
+        // The current state too (a leader not yet folded into history is impossible, but cheap to check).
+        for (RaftNode x : w.nodes()) {
+            for (RaftNode y : w.nodes()) {
+                if (x != y && x.role() == StateType.LEADER && y.role() == StateType.LEADER && x.term() == y.term()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static boolean sameEntry(RaftNode a, RaftNode b, long idx) {
+        Entry x = a.entries(idx, idx + 1).get(0);
+        Entry y = b.entries(idx, idx + 1).get(0);
+        return x.term() == y.term() && Arrays.equals(x.data(), y.data()) && x.type() == y.type();
+    }
+
+    /** Two logs with an entry of the same index and term agree on every entry up to it. */
+    static boolean logMatching(RaftWorld w) {
+        RaftNode[] ns = w.nodes();
+        for (int i = 0; i < ns.length; i++) {
+            for (int j = i + 1; j < ns.length; j++) {
+                long top = Math.min(ns[i].lastIndex(), ns[j].lastIndex());
+                long lo = Math.max(ns[i].firstIndex(), ns[j].firstIndex());
+                for (long idx = top; idx >= lo; idx--) {
+                    if (ns[i].termAt(idx) == ns[j].termAt(idx)) {
+                        for (long k = lo; k <= idx; k++) {
+                            if (!sameEntry(ns[i], ns[j], k)) {
+                                return false;
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Every entry committed in a term is in the log of every leader of a later term. */
+    static boolean leaderCompleteness(RaftWorld w) {
+        for (RaftNode n : w.nodes()) {
+            if (n.role() != StateType.LEADER) {
+                continue;
+            }
+            for (RaftWorld.CommittedEntry c : w.committed()) {
+                if (c.commitTerm() < n.term()) {
+                    if (n.lastIndex() < c.index() || n.termAt(c.index()) != c.entryTerm()
+                            || Arrays.hashCode(n.entries(c.index(), c.index() + 1).get(0).data()) != c.dataHash()) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** No two nodes have committed different entries at the same index. */
+    static boolean stateMachineSafety(RaftWorld w) {
+        RaftNode[] ns = w.nodes();
+        for (int i = 0; i < ns.length; i++) {
+            for (int j = i + 1; j < ns.length; j++) {
+                long top = Math.min(ns[i].commitIndex(), ns[j].commitIndex());
+                long lo = Math.max(ns[i].firstIndex(), ns[j].firstIndex());
+                for (long idx = lo; idx <= top; idx++) {
+                    if (!sameEntry(ns[i], ns[j], idx)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A leader never rewrites or drops its own entries during its term. */
+    static boolean leaderAppendOnly(RaftWorld before, RaftWorld after) {
+        for (int i = 0; i < before.size(); i++) {
+            RaftNode a = before.nodes()[i];
+            RaftNode b = after.nodes()[i];
+            if (a == b || a.role() != StateType.LEADER || b.role() != StateType.LEADER || a.term() != b.term()) {
+                continue;
+            }
+            if (b.lastIndex() < a.lastIndex()) {
+                return false;
+            }
+            for (long idx = Math.max(a.firstIndex(), b.firstIndex()); idx <= a.lastIndex(); idx++) {
+                if (!sameEntry(a, b, idx)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String describe(RaftWorld w) {
+        StringBuilder b = new StringBuilder();
+        if (w.panic() != null) {
+            b.append("THE CORE THREW: ").append(w.panic()).append('\n');
+        }
+        for (RaftNode n : w.nodes()) {
+            b.append(id(n.id())).append(": ").append(n.role()).append(" term=").append(n.term())
+                    .append(" vote=").append(n.vote() == 0 ? "-" : id(n.vote()))
+                    .append(" commit=").append(n.commitIndex()).append(" log=[");
+            for (long idx = n.firstIndex(); idx <= n.lastIndex(); idx++) {
+                Entry e = n.entries(idx, idx + 1).get(0);
+                b.append(idx == n.firstIndex() ? "" : " ").append(idx).append(":t").append(e.term())
+                        .append(e.data().length == 0 ? "" : "=" + new String(e.data(), StandardCharsets.UTF_8));
+            }
+            b.append(']');
+            if (w.disks() != null) {
+                MemoryStorage d = w.disks()[n.id() > 0 ? (int) n.id() - 1 : 0];
+                b.append(" disk{term=").append(d.hardState().term()).append(" vote=").append(d.hardState().vote())
+                        .append(" last=").append(d.lastIndex()).append('}');
+            }
+            b.append('\n');
+        }
+        b.append("network: ").append(w.network().isEmpty() ? "(empty)" : "");
+        for (Message m : w.network()) {
+            b.append("\n  ").append(m);
+        }
+        return b.toString();
+    }
+}

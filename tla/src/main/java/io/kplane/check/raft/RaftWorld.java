@@ -1,0 +1,40 @@
+package io.kplane.check.raft;
+
+import io.kplane.raft.Message;
+import io.kplane.raft.MemoryStorage;
+import io.kplane.raft.RaftNode;
+import java.util.List;
+
+/**
+ * One state of the Raft world: the nodes (real {@link RaftNode}s with their {@link MemoryStorage}),
+ * the network as a multiset of in-flight messages, fault budgets used so far, and history used
+ * only by invariants. Immutable from the explorer's point of view: a successor copies the node it
+ * changes and shares the others.
+ *
+ * @param nodes     nodes[i] has id i + 1 (a crash restarts the node at once from its disk)
+ * @param disks     what each node has made durable, when the shell persists lazily (mutation
+ *                  ACK_BEFORE_PERSIST); null in the correct shell, where persisting is synchronous
+ * @param network   in-flight messages (order irrelevant: any can be delivered next)
+ * @param ticks     timer events (Tick actions) so far
+ * @param restarts  crash/restarts performed
+ * @param drops     messages dropped
+ * @param duplicates messages duplicated
+ * @param proposals client proposals accepted by a leader
+ * @param reads     client read-index requests issued
+ * @param elected   history: term * 64 + id of every leader observed (for ElectionSafety)
+ * @param panic     the exception the core threw on the last step (an internal assertion such as
+ *                  "commit out of range" — etcd's raft panics there too), or null
+ * @param committed history: entries known committed, with the smallest term in which a node
+ *                  was seen committing them (for LeaderCompleteness)
+ */
+public record RaftWorld(RaftNode[] nodes, MemoryStorage[] disks, List<Message> network, int ticks, int restarts, int drops, int duplicates,
+                        int proposals, int reads, long[] elected, List<CommittedEntry> committed,
+                        String panic) {
+
+    /** An entry known to be committed. */
+    public record CommittedEntry(long index, long entryTerm, int dataHash, long commitTerm) {}
+
+    public int size() {
+        return nodes.length;
+    }
+}
