@@ -110,7 +110,7 @@ final class SuiteCommand implements Callable<Integer> {
         }
         if (wanted(JmhStep.AREA)) {
             System.err.printf("%n[%d/%d] jmh%n", ++step, steps);
-            results.add(quick ? JmhStep.smoke(dir, areas, 180, System.err)
+            results.add(quick ? JmhStep.smoke(dir, areas, 120, System.err)
                     : JmhStep.run(dir, "all", List.of(), JmhSettings.full(), List.of(), System.err));
         }
         RunSummary s = RunOutput.finish(dir, "suite", "kplane suite" + (quick ? " --quick" : ""), started, quick,

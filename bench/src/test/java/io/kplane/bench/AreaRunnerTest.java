@@ -76,7 +76,7 @@ class AreaRunnerTest {
         assertThat(back).isEqualTo(s);
         String table = SummaryTable.text(back);
         assertThat(table).contains("check", "SKIPPED", "not built yet")
-                .contains("1,700 ops/s", "etcd writes, 1000 clients: 44,341 ops/s", "0.04x", "below anchor");
+                .contains("1,700 ops/s", "etcd writes, 1000 clients: 44,341 ops/s", "0.04x", "worse than anchor");
     }
 
     @Test

@@ -39,7 +39,7 @@ final class HtmlReport {
                     .append(esc(r.status())).append("</td><td>").append(esc(r.metric())).append("</td><td class=\"num\">")
                     .append(esc(r.value())).append("</td><td>").append(esc(r.anchor())).append("</td><td class=\"num\">")
                     .append(esc(r.ratio())).append("</td><td class=\"")
-                    .append(r.verdict().startsWith("beats") ? "good" : r.verdict().isEmpty() ? "" : "bad").append("\">")
+                    .append(r.verdict().startsWith("better") ? "good" : r.verdict().isEmpty() ? "" : "bad").append("\">")
                     .append(esc(r.verdict())).append("</td></tr>\n");
         }
         b.append("</table>\n<p class=\"note\">ratio = value / anchor. Anchors are published figures (DESIGN.md &sect;5)"

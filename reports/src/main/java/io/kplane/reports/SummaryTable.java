@@ -28,7 +28,7 @@ public final class SummaryTable {
                         + h.anchor().unit();
                 String ratio = h.ratio() == null ? "" : String.format("%.2fx", h.ratio());
                 Boolean beats = h.beatsAnchor();
-                String verdict = beats == null ? "" : beats ? "beats anchor" : "below anchor";
+                String verdict = beats == null ? "" : beats ? "better than anchor" : "worse than anchor";
                 rows.add(new Row(a.area(), status, h.metric(), number(h.value()) + " " + h.unit(), anchor, ratio, verdict));
             }
         }
