@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The interop scripts over real clusters: a 3-member real etcd 3.4 against a 3-member kplane store
- * (Raft over TCP on loopback, WAL with fsync), with the gRPC script sent to member 2 and the etcdctl
+ * (Raft over TCP on loopback, WAL with fsync, etcd's default 100 ms tick so a loaded CI box does not flap), with the gRPC script sent to member 2 and the etcdctl
  * script to member 3 (followers or leader, whichever they are: both must behave the same).
  */
 class ClusterInteropTest {
@@ -39,7 +39,7 @@ class ClusterInteropTest {
         }
         List<String> kplaneGrpc;
         EtcdctlInteropTest.Session kplaneCtl;
-        try (KvCluster cluster = KvCluster.start(3, dir, Duration.ofMillis(20), true)) {
+        try (KvCluster cluster = KvCluster.start(3, dir, Duration.ofMillis(100), true)) {
             EtcdTranscript t = new EtcdTranscript(cluster.server(1).port());
             t.runKvAndLeaseScript();
             t.close();

@@ -229,7 +229,10 @@ final class EtcdTranscript {
     /** TTL counts down in real time: keep the granted TTL and keys, and only whether TTL is plausible. */
     private static LeaseTimeToLiveResponse ttlShape(LeaseTimeToLiveResponse r) {
         boolean plausible = r.getTTL() >= r.getGrantedTTL() - 3 && r.getTTL() <= r.getGrantedTTL();
-        return r.toBuilder().setTTL(plausible ? 1 : -999).build();
+        // etcd lists a lease's keys in map order: compare them sorted
+        List<ByteString> keys = new ArrayList<>(r.getKeysList());
+        keys.sort(ByteString.unsignedLexicographicalComparator());
+        return r.toBuilder().setTTL(plausible ? 1 : -999).clearKeys().addAllKeys(keys).build();
     }
 
     private LeaseKeepAliveResponse keepAlive(long id) {

@@ -173,6 +173,10 @@ class EtcdctlInteropTest {
         prevKv.stop(14);
 
         String grant = s.run(null, "lease", "grant", "100");
+        if (!grant.startsWith("lease ")) {
+            throw new AssertionError("etcdctl lease grant failed on " + s.endpoint + ": "
+                    + s.lines.subList(Math.max(0, s.lines.size() - 4), s.lines.size()));
+        }
         String lease = grant.split(" ")[1];
         s.run(null, "put", "leased", "v", "--lease=" + lease);
         s.run(null, "put", "leased2", "w", "--lease=" + lease);

@@ -37,7 +37,7 @@ class ProcessClusterTest {
 
     @Test
     void threeProcessesServeEtcdClientsAndSurviveTheLeadersDeath() throws Exception {
-        try (KvClusterProcesses cluster = KvClusterProcesses.start(3, dir, List.of("-Xmx256m"), "--tick-ms", "20")) {
+        try (KvClusterProcesses cluster = KvClusterProcesses.start(3, dir, List.of("-Xmx256m"))) {
             List<ManagedChannel> channels = new ArrayList<>();
             for (String e : cluster.clientEndpoints()) {
                 channels.add(NettyChannelBuilder.forTarget(e).usePlaintext().build());
