@@ -32,6 +32,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class ProxyWorkload {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Every partial sync gets endpoints never used before, so each one is a real change. */
+    private static final java.util.concurrent.atomic.AtomicInteger GENERATION = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Figures of one full render. */
     public record FullRender(String backend, int services, int endpointsPerService, double wallMsMedian,
@@ -123,8 +125,11 @@ public final class ProxyWorkload {
         for (int i = 0; i < syncs; i++) {
             int victim = (i * 7717) % services;
             String name = "svc-" + victim;
-            t.upsertEndpointSlice(slice(name, victim * endpoints, endpoints, i + 1), -1);
+            t.upsertEndpointSlice(slice(name, victim * endpoints, endpoints, GENERATION.incrementAndGet()), -1);
             Set<NamespacedName> changed = t.applyPending().services();
+            if (changed.isEmpty()) {
+                throw new IllegalStateException("partial sync workload produced no change");
+            }
             long c0 = THREADS.getCurrentThreadCpuTime();
             long w0 = System.nanoTime();
             int len = ipt != null ? ipt.render(t, changed, false).text().length() : nft.render(t, changed, false).text().length();
