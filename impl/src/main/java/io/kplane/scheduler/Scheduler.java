@@ -8,7 +8,6 @@ import io.kplane.scheduler.framework.Plugin;
 import io.kplane.scheduler.framework.Status;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -152,8 +151,7 @@ public final class Scheduler {
             if (b.milliCpu() < a.milliCpu() || b.memory() < a.memory()) mask |= ClusterEvent.UPDATE_POD_SCALE_DOWN;
             if (mask == 0) mask = ClusterEvent.UPDATE_OTHER;
         }
-        queue.onEvent(new ClusterEvent(wasAssigned ? ClusterEvent.Resource.ASSIGNED_POD : ClusterEvent.Resource.ASSIGNED_POD, mask),
-                oldPod, pod, now);
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.ASSIGNED_POD, mask), oldPod, pod, now);
     }
 
     public void onPodDelete(PodInfo pod) {

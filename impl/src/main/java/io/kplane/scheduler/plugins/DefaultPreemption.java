@@ -210,9 +210,16 @@ public final class DefaultPreemption implements Plugin.PostFilter {
             return null;
         }
         potential.sort(MORE_IMPORTANT);
-        List<PodInfo> violatingPods = new ArrayList<>();
-        List<PodInfo> nonViolatingPods = new ArrayList<>();
-        splitByPdb(potential, pdbs, violatingPods, nonViolatingPods);
+        List<PodInfo> violatingPods;
+        List<PodInfo> nonViolatingPods;
+        if (pdbs.isEmpty()) {
+            violatingPods = List.of();
+            nonViolatingPods = potential;
+        } else {
+            violatingPods = new ArrayList<>();
+            nonViolatingPods = new ArrayList<>();
+            splitByPdb(potential, pdbs, violatingPods, nonViolatingPods);
+        }
         List<PodInfo> victims = new ArrayList<>();
         int violations = 0;
         for (int pass = 0; pass < 2; pass++) {

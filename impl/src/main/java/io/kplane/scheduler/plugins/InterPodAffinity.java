@@ -38,7 +38,6 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
     private final long hardPodAffinityWeight;
     private final Supplier<Snapshot> snapshot;
     private int slot;
-    private int scoreSlot;
 
     public InterPodAffinity(Supplier<Snapshot> snapshot) {
         this(snapshot, 1);
@@ -57,7 +56,7 @@ public final class InterPodAffinity implements Plugin.PreFilter, Plugin.Filter, 
         this.slot = slot;
     }
 
-    /** Score state lives in a second slot index space: we reuse the same slot with a wrapper. */
+    /** Filter counts and the score map of one cycle, in the plugin's one state slot. */
     private static final class State implements CycleState.Data {
         TopologyCounts existingAnti = new TopologyCounts();
         TopologyCounts affinity = new TopologyCounts();
