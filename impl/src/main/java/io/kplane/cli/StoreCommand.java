@@ -64,7 +64,7 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--election-ticks", defaultValue = "10", description = "Ticks before an election (default: ${DEFAULT-VALUE}).")
     int electionTicks;
 
-    @Option(names = "--snapshot-count", defaultValue = "10000", description = "Applied entries between snapshots (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--snapshot-count", defaultValue = "100000", description = "Applied entries between snapshots (default: ${DEFAULT-VALUE}).")
     long snapshotCount;
 
     @Option(names = "--snapshot-catchup-entries", defaultValue = "5000",

@@ -25,9 +25,10 @@ public record StoreConfig(String name, ClusterSpec cluster, Path dataDir, Durati
                           int heartbeatTicks, long snapshotCount, long catchUpEntries, Duration requestTimeout,
                           WalSyncMode syncMode, long walSegmentBytes, long seed) {
 
-    /** Defaults close to etcd's: 100 ms ticks, election after 10, snapshots every 10,000 entries. */
+    /** Defaults close to etcd's: 100 ms ticks, election after 10, snapshots every 100,000 entries (etcd's --snapshot-count
+     * default: a snapshot serializes the whole state machine on the agent thread, so it must be rare). */
     public static StoreConfig defaults(String name, ClusterSpec cluster, Path dataDir) {
-        return new StoreConfig(name, cluster, dataDir, Duration.ofMillis(100), 10, 1, 10_000, 5_000,
+        return new StoreConfig(name, cluster, dataDir, Duration.ofMillis(100), 10, 1, 100_000, 5_000,
                 Duration.ofSeconds(7), WalSyncMode.FSYNC, WriteAheadLog.DEFAULT_SEGMENT_BYTES,
                 cluster.member(name).id() ^ System.nanoTime());
     }
