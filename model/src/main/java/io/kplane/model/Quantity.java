@@ -377,8 +377,13 @@ public final class Quantity implements Comparable<Quantity> {
     return r.longValue();
   }
 
-  /** Accepts strings and, as Kubernetes does, bare JSON/YAML numbers. */
+  /** Accepts strings and, as Kubernetes does, bare JSON/YAML numbers; null reads as zero (as apimachinery). */
   static final class Deserializer extends JsonDeserializer<Quantity> {
+    @Override
+    public Quantity getNullValue(DeserializationContext ctxt) {
+      return ZERO;
+    }
+
     @Override
     public Quantity deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       JsonToken t = p.currentToken();

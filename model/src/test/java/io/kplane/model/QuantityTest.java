@@ -146,6 +146,7 @@ class QuantityTest {
     assertThat(r.requests().get("memory").toString()).isEqualTo("1e3");
     assertThat(r.requests().get("pods").toString()).isEqualTo("-1");
     assertThat(Json.write(r)).isEqualTo("{\"requests\":{\"cpu\":\"1\",\"memory\":\"1e3\",\"pods\":\"-1\"}}");
+    assertThat(Json.read("{\"limits\":{\"cpu\":null}}", ResourceRequirements.class).limits().get("cpu")).isEqualTo(Quantity.ZERO);
   }
 
   @Provide
