@@ -73,7 +73,7 @@ public final class IptablesRenderer {
     private final String ifLocal;
     private final Map<NamespacedName, List<Fragment>> renderedByService = new HashMap<>();
     /** Service chains installed by the last sync (what a partial sync must not forget to delete). */
-    private final Set<String> installedChains = new HashSet<>();
+    private Set<String> installedChains = new HashSet<>();
     private final List<String> probabilities = new ArrayList<>();
     private final StringBuilder scratch = new StringBuilder(1 << 12);
     private final StringBuilder chainScratch = new StringBuilder(1 << 12);
@@ -128,11 +128,20 @@ public final class IptablesRenderer {
         largeClusterMode = large;
 
         // Chains the changed (or, in a full sync, all) services had before this sync.
-        Set<String> previous = new HashSet<>();
+        Set<String> previous;
         if (doFull) {
-            previous.addAll(installedChains);
+            // Everything installed so far is "previous"; the new set is filled by this sync.
+            previous = installedChains;
+            installedChains = new HashSet<>(Math.max(16, previous.size() * 4 / 3));
             renderedByService.clear();
+            // Size the builders once instead of doubling through tens of megabytes.
+            long estimate = 256L * tracker.ports().size() + 300L * tracker.totalEndpoints();
+            int cap = (int) Math.min(Integer.MAX_VALUE - 64, estimate);
+            natRulesOut.ensureCapacity(cap);
+            out.ensureCapacity(cap + (cap >> 3));
+            natChainsOut.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 64, 40L * (tracker.ports().size() + tracker.totalEndpoints())));
         } else {
+            previous = new HashSet<>();
             for (NamespacedName svc : changed) {
                 List<Fragment> old = renderedByService.remove(svc);
                 if (old != null) {
@@ -142,7 +151,7 @@ public final class IptablesRenderer {
                 }
             }
         }
-        Set<String> current = new HashSet<>();
+        Set<String> current = doFull ? installedChains : new HashSet<>();
 
         out.setLength(0);
         natChainsOut.setLength(0);
@@ -239,7 +248,9 @@ public final class IptablesRenderer {
             nodePortsTail(out, c);
             out.append("COMMIT\n");
         }
-        installedChains.addAll(current);
+        if (!doFull) {
+            installedChains.addAll(current);
+        }
         needFullSync = false;
         return new IptablesRuleset(out.toString(), doFull, c[0], c[1], c[2], c[3], List.copyOf(deleted), written);
     }

@@ -78,6 +78,8 @@ public final class NftablesRenderer {
         Set<String> previousSets = new HashSet<>();
         Map<String, Elem> previousElems = new LinkedHashMap<>();
         if (doFull) {
+            out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 64,
+                    700L * tracker.ports().size() + 450L * tracker.totalEndpoints()));
             setup(counts);
             previousChains.addAll(installedChains);
             previousSets.addAll(installedAffinitySets);
