@@ -75,7 +75,7 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Inject a known bug to see the checker catch it, e.g. RENEW_AFTER_DEADLINE, SKIP_RESOURCE_VERSION_CHECK")
     String mutation;
 
-    @Option(names = "--trace-out", paramLabel = "FILE", description = "Write NDJSON trace events (Raft.tla vocabulary) of the simulation to FILE")
+    @Option(names = "--trace-out", paramLabel = "FILE", description = "raft --simulate: write every event as NDJSON (Raft.tla vocabulary) to FILE")
     Path traceOut;
 
     @Option(names = "--tlc", description = "Run TLC on the TLA+ specs (requires TLA2TOOLS_JAR)")
@@ -118,7 +118,7 @@ public final class CheckCommand implements Callable<Integer> {
         return switch (t) {
             case "election" -> explore(new ElectionModel(electionConfig()), depth == null ? 500 : depth);
             case "watch" -> explore(new io.kplane.check.watch.WatchModel(watchConfig()), depth == null ? 200 : depth);
-            case "raft" -> explore(new io.kplane.check.raft.RaftModel(raftConfig()), depth == null ? 100 : depth);
+            case "raft" -> simulate ? simulateRaft() : explore(new io.kplane.check.raft.RaftModel(raftConfig()), depth == null ? 100 : depth);
             default -> CheckTargets.run(t, this);
         };
     }
@@ -197,6 +197,14 @@ public final class CheckCommand implements Callable<Integer> {
             c = c.with(io.kplane.check.watch.WatchModel.Mutation.valueOf(mutation));
         }
         return c;
+    }
+
+    @Option(names = "--steps", paramLabel = "N", description = "raft --simulate: steps per seed (default 5000)")
+    int steps = 5000;
+
+    private int simulateRaft() throws Exception {
+        new ResultPrinter(out).header("raft --simulate", "seeded randomized simulation of the real core");
+        return new io.kplane.check.raft.SimulationRunner(out).run(nodes == null ? 3 : nodes, seeds, steps, traceOut);
     }
 
     /** Runs one search with progress and prints its result. Returns 0 if every invariant holds. */

@@ -1,0 +1,59 @@
+package io.kplane.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CheckCommandTest {
+
+    record Run(int exit, String out) {}
+
+    static Run check(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = new CommandLine(new CheckCommand(new PrintStream(bytes, true, StandardCharsets.UTF_8))).execute(args);
+        return new Run(exit, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void printsTheFiguresAndOneLinePerInvariant() {
+        Run r = check("election", "--quiet");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("== election:", "states generated", "distinct states", "max depth", "states/s",
+                "elapsed", "exhaustive").containsPattern("AtMostOneLeader\\s+holds");
+    }
+
+    @Test
+    void aViolationExitsOneWithANumberedTrace() {
+        Run r = check("election", "--quiet", "--skew", "2");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("VIOLATED", "Counterexample: AtMostOneLeader", "  1. Init", "  2. ");
+    }
+
+    @Test
+    void watchAndMutationsFromTheCommandLine() {
+        assertThat(check("watch", "--quiet").exit()).isZero();
+        Run bug = check("watch", "--quiet", "--mutation", "COMPACTED_AT_BOUNDARY");
+        assertThat(bug.exit()).isEqualTo(1);
+        assertThat(bug.out()).contains("CompactedOnlyWhenGone        VIOLATED");
+    }
+
+    @Test
+    void theSimulationExportsAnNdjsonTrace(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("trace.ndjson");
+        Run r = check("raft", "--simulate", "--seeds", "3", "--steps", "400", "--trace-out", trace.toString());
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("every safety property held");
+        List<String> lines = Files.readAllLines(trace);
+        assertThat(lines).hasSizeGreaterThan(100);
+        assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{\"seed\":").endsWith("}"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"event\":\"Receive\"", "\"post\":{\"term\":"));
+    }
+}
