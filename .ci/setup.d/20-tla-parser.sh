@@ -5,6 +5,10 @@
 # wasm build needs none of that.
 set -euo pipefail
 cd "$(dirname "$0")/../../tla"
+if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+  echo "20-tla-parser: installing nodejs + npm (Debian packages)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || true
+fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "20-tla-parser: npm not found; the TLA+ parse test will be skipped (install nodejs + npm)" >&2
   exit 0
