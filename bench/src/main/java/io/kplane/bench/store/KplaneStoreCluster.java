@@ -10,6 +10,12 @@ import java.util.List;
 /** kplane's store as the benchmark's peer: N {@code kplane store --listen-client} processes on loopback. */
 public final class KplaneStoreCluster implements StoreCluster {
 
+    /**
+     * The MVCC history lives on the heap and the benchmark never compacts (neither does its etcd
+     * peer), so a full run holds millions of revisions: 2 GiB ran out in the txn phase.
+     */
+    static final String MEMBER_HEAP = "-Xmx5g";
+
     private final KvClusterProcesses processes;
     private final Path dir;
 
@@ -25,7 +31,8 @@ public final class KplaneStoreCluster implements StoreCluster {
         if (noFsync) {
             args.add("--unsafe-no-fsync");
         }
-        KvClusterProcesses p = KvClusterProcesses.start(size, dir, List.of("-Xmx2g"), args.toArray(String[]::new));
+        KvClusterProcesses p = KvClusterProcesses.start(size, dir, List.of(MEMBER_HEAP, "-XX:+ExitOnOutOfMemoryError"),
+                args.toArray(String[]::new));
         return new KplaneStoreCluster(p, dir);
     }
 

@@ -116,6 +116,12 @@ public final class StoreArea implements BenchArea {
                     double cpu0 = ProcessCpu.seconds(cluster.pids());
                     WorkloadResult r = ctx.load(spec(workload(op, c), system, c, warmup, duration, durability, keys, members),
                             op(client, op));
+                    for (long pid : cluster.pids()) {
+                        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false) {
+                            throw new IllegalStateException(system + " member (pid " + pid + ") exited during "
+                                    + r.workload() + " (out of memory or a crash); results after this point would be meaningless");
+                        }
+                    }
                     double serverCpu = ProcessCpu.seconds(cluster.pids()) - cpu0;
                     log.printf("    %s: servers used %.1f CPU-s (%.0f%% of 2 cores over the run)%n", r.workload(),
                             serverCpu, 100 * serverCpu / ((warmup.toMillis() + duration.toMillis()) / 1000.0
