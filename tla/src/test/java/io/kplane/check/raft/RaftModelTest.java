@@ -52,6 +52,16 @@ class RaftModelTest {
     }
 
     @Test
+    void acceptingAppendsFromAnOlderTermBreaksLeaderAppendOnly() {
+        // A leader that processes a deposed leader's append (no term check) overwrites its own log.
+        ExplorationResult r = run(bounds(3, 3, 2, 4, 0, 1, 0, 2).with(Mutation.ACCEPT_STALE_TERM_APPEND),
+                RaftModel.LEADER_APPEND_ONLY);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.counterexample().invariant()).isEqualTo("LeaderAppendOnly");
+        assertThat(r.counterexample().render()).contains("APP");
+    }
+
+    @Test
     void acknowledgingBeforePersistingIsCaughtAfterACrash() {
         ExplorationResult r = run(bounds(2, 2, 2, 5, 1, 0, 0, 0).with(RaftModel.ShellMutation.ACK_BEFORE_PERSIST), null);
         assertThat(r.passed()).isFalse();
