@@ -57,39 +57,9 @@ public final class IptablesTracer {
         return this;
     }
 
-    private static final class State {
-        final String src;
-        final int srcAddr;
-        int dst;
-        int dport;
-        final String proto;
-        int mark;
-        boolean dnat;
-        boolean masq;
-
-        State(Packet p) {
-            src = p.src();
-            srcAddr = Cidr.parseIPv4(p.src());
-            dst = Cidr.parseIPv4(p.dst());
-            dport = p.dport();
-            proto = p.protocol();
-        }
-
-        State(State o) {
-            src = o.src;
-            srcAddr = o.srcAddr;
-            dst = o.dst;
-            dport = o.dport;
-            proto = o.proto;
-            mark = o.mark;
-            dnat = o.dnat;
-            masq = o.masq;
-        }
-    }
-
     private enum Kind { FALLTHROUGH, ACCEPT, DROP, REJECT }
 
-    private record Res(State state, double p, Kind kind) {
+    private record Res(TracedPacket state, double p, Kind kind) {
     }
 
     /**
@@ -108,7 +78,7 @@ public final class IptablesTracer {
     public Trace trace(Packet packet, VirtualServices ipvs) {
         List<Trace.Outcome> outcomes = new ArrayList<>();
         String natEntry = packet.fromHost() ? "OUTPUT" : "PREROUTING";
-        for (Res nat : runBuiltin("nat", natEntry, new State(packet), 1.0)) {
+        for (Res nat : runBuiltin("nat", natEntry, new TracedPacket(packet), 1.0)) {
             if (nat.kind == Kind.DROP || nat.kind == Kind.REJECT) {
                 outcomes.add(outcome(nat, nat.kind == Kind.DROP ? Trace.Verdict.DROP : Trace.Verdict.REJECT));
                 continue;
@@ -129,7 +99,7 @@ public final class IptablesTracer {
                     }
                     delivered = new ArrayList<>();
                     for (Map.Entry<String, Double> r : reals.entrySet()) {
-                        State s = new State(filter.state);
+                        TracedPacket s = new TracedPacket(filter.state);
                         int colon = r.getKey().lastIndexOf(':');
                         s.dst = Cidr.parseIPv4(r.getKey().substring(0, colon));
                         s.dport = Integer.parseInt(r.getKey().substring(colon + 1));
@@ -152,7 +122,7 @@ public final class IptablesTracer {
         return new Trace.Outcome(r.p, ep, r.state.masq, v);
     }
 
-    private List<Res> runBuiltin(String table, String chain, State s, double p) {
+    private List<Res> runBuiltin(String table, String chain, TracedPacket s, double p) {
         List<IptablesRules.Rule> list = rules.chain(table, chain);
         if (list == null) {
             return List.of(new Res(s, p, Kind.FALLTHROUGH));
@@ -160,7 +130,7 @@ public final class IptablesTracer {
         return evalFrom(table, list, 0, s, p, 0);
     }
 
-    private List<Res> evalFrom(String table, List<IptablesRules.Rule> list, int from, State s, double p, int depth) {
+    private List<Res> evalFrom(String table, List<IptablesRules.Rule> list, int from, TracedPacket s, double p, int depth) {
         if (depth > 64) {
             throw new IllegalStateException("jump depth exceeded (loop in rules?)");
         }
@@ -172,8 +142,8 @@ public final class IptablesTracer {
             if (r.probability() != null) {
                 List<Res> out = new ArrayList<>();
                 double prob = r.probability();
-                out.addAll(evalTarget(table, list, j, r, new State(s), p * prob, depth));
-                out.addAll(evalFrom(table, list, j + 1, new State(s), p * (1 - prob), depth));
+                out.addAll(evalTarget(table, list, j, r, new TracedPacket(s), p * prob, depth));
+                out.addAll(evalFrom(table, list, j + 1, new TracedPacket(s), p * (1 - prob), depth));
                 return out;
             }
             return evalTarget(table, list, j, r, s, p, depth);
@@ -181,7 +151,7 @@ public final class IptablesTracer {
         return List.of(new Res(s, p, Kind.FALLTHROUGH));
     }
 
-    private List<Res> evalTarget(String table, List<IptablesRules.Rule> list, int j, IptablesRules.Rule r, State s,
+    private List<Res> evalTarget(String table, List<IptablesRules.Rule> list, int j, IptablesRules.Rule r, TracedPacket s,
                                  double p, int depth) {
         if (r.recentSet()) {
             recentAdd(r.recentName(), s.src);
@@ -242,7 +212,7 @@ public final class IptablesTracer {
         recent.computeIfAbsent(name, k -> new HashSet<>()).add(src);
     }
 
-    private boolean matches(IptablesRules.Rule r, State s) {
+    private boolean matches(IptablesRules.Rule r, TracedPacket s) {
         if (r.proto() != null && !r.proto().equals(s.proto)) {
             return false;
         }

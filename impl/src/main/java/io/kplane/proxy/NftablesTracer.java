@@ -98,44 +98,14 @@ public final class NftablesTracer {
         return maps.getOrDefault(name, Map.of());
     }
 
-    private static final class State {
-        final String src;
-        final int srcAddr;
-        int dst;
-        int dport;
-        final String proto;
-        int mark;
-        boolean dnat;
-        boolean masq;
-
-        State(Packet p) {
-            src = p.src();
-            srcAddr = Cidr.parseIPv4(p.src());
-            dst = Cidr.parseIPv4(p.dst());
-            dport = p.dport();
-            proto = p.protocol();
-        }
-
-        State(State o) {
-            src = o.src;
-            srcAddr = o.srcAddr;
-            dst = o.dst;
-            dport = o.dport;
-            proto = o.proto;
-            mark = o.mark;
-            dnat = o.dnat;
-            masq = o.masq;
-        }
-    }
-
     private enum Kind { CONTINUE, ACCEPT, DROP, REJECT }
 
-    private record Res(State s, double p, Kind kind) {
+    private record Res(TracedPacket s, double p, Kind kind) {
     }
 
     public Trace trace(Packet packet) {
         List<String> hooks = packet.fromHost() ? List.of("output") : List.of("prerouting");
-        List<Res> cur = List.of(new Res(new State(packet), 1.0, Kind.CONTINUE));
+        List<Res> cur = List.of(new Res(new TracedPacket(packet), 1.0, Kind.CONTINUE));
         cur = runHook("output".equals(hooks.get(0)) ? "output" : "prerouting", cur);
         List<Res> next = new ArrayList<>();
         List<Trace.Outcome> outcomes = new ArrayList<>();
@@ -186,7 +156,7 @@ public final class NftablesTracer {
                     next.add(r);
                     continue;
                 }
-                for (Res o : evalChain(b.name, new State(r.s), r.p, 0)) {
+                for (Res o : evalChain(b.name, new TracedPacket(r.s), r.p, 0)) {
                     next.add(new Res(o.s, o.p, o.kind == Kind.ACCEPT ? Kind.CONTINUE : o.kind));
                 }
             }
@@ -195,7 +165,7 @@ public final class NftablesTracer {
         return cur;
     }
 
-    private List<Res> evalChain(String chain, State s, double p, int depth) {
+    private List<Res> evalChain(String chain, TracedPacket s, double p, int depth) {
         List<String> rules = chains.get(chain);
         if (rules == null) {
             throw new IllegalStateException("reference to missing chain " + chain);
@@ -206,7 +176,7 @@ public final class NftablesTracer {
         return evalFrom(rules, 0, s, p, depth);
     }
 
-    private List<Res> evalFrom(List<String> rules, int from, State s, double p, int depth) {
+    private List<Res> evalFrom(List<String> rules, int from, TracedPacket s, double p, int depth) {
         for (int i = from; i < rules.size(); i++) {
             String rule = rules.get(i);
             int c = rule.indexOf(" comment \"");
@@ -222,7 +192,7 @@ public final class NftablesTracer {
     }
 
     /** Returns null when the rule did not match (or was non-terminal): evaluation goes on with the next rule. */
-    private List<Res> evalRule(String[] t, State s, double p, int depth, List<String> rules, int idx) {
+    private List<Res> evalRule(String[] t, TracedPacket s, double p, int depth, List<String> rules, int idx) {
         int i = 0;
         while (i < t.length) {
             String w = t[i];
@@ -306,7 +276,7 @@ public final class NftablesTracer {
                     for (int e = 0; e < n; e++) {
                         String verdict = t[k + 2];
                         String target = t[k + 3];
-                        out.addAll(verdict(verdict, target, new State(s), p / n, depth, rules, idx));
+                        out.addAll(verdict(verdict, target, new TracedPacket(s), p / n, depth, rules, idx));
                         k += 5;
                     }
                     return out;
@@ -337,7 +307,7 @@ public final class NftablesTracer {
         return null;
     }
 
-    private List<Res> vmap(String map, String key, State s, double p, int depth, List<String> rules, int idx) {
+    private List<Res> vmap(String map, String key, TracedPacket s, double p, int depth, List<String> rules, int idx) {
         String v = maps.getOrDefault(map, Map.of()).get(key);
         if (v == null) {
             return null;
@@ -347,7 +317,7 @@ public final class NftablesTracer {
     }
 
     /** A verdict reached inside rule {@code idx} of {@code rules}: jump returns there, goto does not. */
-    private List<Res> verdict(String verdict, String target, State s, double p, int depth, List<String> rules, int idx) {
+    private List<Res> verdict(String verdict, String target, TracedPacket s, double p, int depth, List<String> rules, int idx) {
         switch (verdict) {
             case "drop": return List.of(new Res(s, p, Kind.DROP));
             case "accept": return List.of(new Res(s, p, Kind.ACCEPT));
