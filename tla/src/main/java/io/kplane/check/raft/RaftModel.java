@@ -142,13 +142,16 @@ public final class RaftModel implements Model<RaftWorld> {
             }
             nodes[i] = RaftNode.create(raftConfig(i + 1), storage, 1000 + i);
         }
-        return List.of(new RaftWorld(nodes, disks, List.of(), 0, 0, 0, 0, 0, 0, new long[0], List.of(), null));
+        RaftWorld.AppliedLog[] applied = new RaftWorld.AppliedLog[n];
+        Arrays.fill(applied, RaftWorld.AppliedLog.EMPTY);
+        return List.of(new RaftWorld(nodes, applied, disks, List.of(), 0, 0, 0, 0, 0, 0, new long[0], List.of(), null));
     }
 
     /** A successor under construction: copies what it changes. */
     private final class Next {
         final RaftWorld from;
         final RaftNode[] nodes;
+        final RaftWorld.AppliedLog[] applied;
         final MemoryStorage[] disks;
         final List<Message> network;
         final boolean[] copied;
@@ -162,6 +165,7 @@ public final class RaftModel implements Model<RaftWorld> {
         Next(RaftWorld w) {
             from = w;
             nodes = w.nodes().clone();
+            applied = w.applied().clone();
             disks = w.disks() == null ? null : w.disks().clone();
             network = new ArrayList<>(w.network());
             copied = new boolean[nodes.length];
@@ -191,8 +195,32 @@ public final class RaftModel implements Model<RaftWorld> {
                 // Correct shell (disks == null): the live storage IS the disk, persisted before sending.
                 // Buggy shell: the disk lags; only Fsync(i) brings it up to date with the live storage.
                 network.addAll(rd.messages());
+                apply(i, rd);
                 n.advance(rd);
             }
+        }
+
+        /** The state machine: records what it applies (a snapshot replaces everything before it). */
+        void apply(int i, Ready rd) {
+            RaftWorld.AppliedLog log = applied[i];
+            if (rd.snapshot() != null) {
+                log = new RaftWorld.AppliedLog(rd.snapshot().metadata().index() + 1, new long[0]);
+            }
+            List<Entry> ents = rd.committedEntries();
+            if (ents.isEmpty()) {
+                applied[i] = log;
+                return;
+            }
+            if (log.ids().length == 0) {
+                log = new RaftWorld.AppliedLog(ents.get(0).index(), log.ids());
+            } else if (ents.get(0).index() != log.last() + 1) {
+                throw new IllegalStateException("applied " + ents.get(0).index() + " after " + log.last());
+            }
+            long[] ids = Arrays.copyOf(log.ids(), log.ids().length + ents.size());
+            for (int k = 0; k < ents.size(); k++) {
+                ids[log.ids().length + k] = RaftWorld.entryId(ents.get(k));
+            }
+            applied[i] = new RaftWorld.AppliedLog(log.first(), ids);
         }
 
         RaftWorld build() {
@@ -238,7 +266,7 @@ public final class RaftModel implements Model<RaftWorld> {
                 com.sort((a, b) -> Long.compare(a.index(), b.index()));
                 committed = List.copyOf(com);
             }
-            return new RaftWorld(nodes, disks, List.copyOf(network), ticks, restarts, drops, duplicates, proposals, reads, elected, committed, null);
+            return new RaftWorld(nodes, applied, disks, List.copyOf(network), ticks, restarts, drops, duplicates, proposals, reads, elected, committed, null);
         }
     }
 
@@ -279,7 +307,7 @@ public final class RaftModel implements Model<RaftWorld> {
         try {
             next = step.get();
         } catch (RuntimeException e) {
-            next = new RaftWorld(w.nodes(), w.disks(), w.network(), w.ticks(), w.restarts(), w.drops(), w.duplicates(),
+            next = new RaftWorld(w.nodes(), w.applied(), w.disks(), w.network(), w.ticks(), w.restarts(), w.drops(), w.duplicates(),
                     w.proposals(), w.reads(), w.elected(), w.committed(), e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         out.add(action, next);
@@ -331,6 +359,7 @@ public final class RaftModel implements Model<RaftWorld> {
                     MemoryStorage disk = w.disks() == null ? ((MemoryStorage) node.storage()).copy() : w.disks()[fi].copy();
                     c.nodes[fi] = RaftNode.create(raftConfig(fi + 1), disk, 2000 + 10L * fi + w.restarts());
                     c.copied[fi] = true;
+                    c.applied[fi] = RaftWorld.AppliedLog.EMPTY;  // the state machine is rebuilt from the log
                     if (c.disks != null) {
                         c.disks[fi] = disk.copy();
                     }
@@ -393,6 +422,12 @@ public final class RaftModel implements Model<RaftWorld> {
             for (MemoryStorage d : w.disks()) {
                 HardState hs = d.hardState();
                 f.add(hs.term()).add(hs.vote()).add(hs.commit()).add(d.lastIndex()).add(d.term(d.lastIndex()));
+            }
+        }
+        for (RaftWorld.AppliedLog a : w.applied()) {
+            f.add(a.first());
+            for (long id : a.ids()) {
+                f.add(id);
             }
         }
         long[] msgs = new long[w.network().size()];
@@ -506,8 +541,23 @@ public final class RaftModel implements Model<RaftWorld> {
         return true;
     }
 
-    /** No two nodes have committed different entries at the same index. */
+    /**
+     * No two nodes apply different entries at the same index, and no two nodes' committed
+     * prefixes differ (the spec's form: in Raft.tla what is committed is what is applied).
+     */
     static boolean stateMachineSafety(RaftWorld w) {
+        RaftWorld.AppliedLog[] as = w.applied();
+        for (int i = 0; i < as.length; i++) {
+            for (int j = i + 1; j < as.length; j++) {
+                long lo = Math.max(as[i].first(), as[j].first());
+                long top = Math.min(as[i].last(), as[j].last());
+                for (long idx = lo; idx <= top; idx++) {
+                    if (as[i].at(idx) != as[j].at(idx)) {
+                        return false;
+                    }
+                }
+            }
+        }
         RaftNode[] ns = w.nodes();
         for (int i = 0; i < ns.length; i++) {
             for (int j = i + 1; j < ns.length; j++) {
@@ -559,6 +609,14 @@ public final class RaftModel implements Model<RaftWorld> {
                         .append(e.data().length == 0 ? "" : "=" + new String(e.data(), StandardCharsets.UTF_8));
             }
             b.append(']');
+            RaftWorld.AppliedLog a = w.applied()[(int) n.id() - 1];
+            if (a.ids().length > 0) {
+                b.append(" applied=[");
+                for (long idx = a.first(); idx <= a.last(); idx++) {
+                    b.append(idx == a.first() ? "" : " ").append(idx).append(":t").append(a.at(idx) >>> 32);
+                }
+                b.append(']');
+            }
             if (w.disks() != null) {
                 MemoryStorage d = w.disks()[n.id() > 0 ? (int) n.id() - 1 : 0];
                 b.append(" disk{term=").append(d.hardState().term()).append(" vote=").append(d.hardState().vote())

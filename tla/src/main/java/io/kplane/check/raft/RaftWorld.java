@@ -12,6 +12,8 @@ import java.util.List;
  * changes and shares the others.
  *
  * @param nodes     nodes[i] has id i + 1 (a crash restarts the node at once from its disk)
+ * @param applied   what each node's state machine has applied since it last started (a crash
+ *                  loses it; the restarted node applies again from its log), for StateMachineSafety
  * @param disks     what each node has made durable, when the shell persists lazily (mutation
  *                  ACK_BEFORE_PERSIST); null in the correct shell, where persisting is synchronous
  * @param network   in-flight messages (order irrelevant: any can be delivered next)
@@ -27,12 +29,33 @@ import java.util.List;
  * @param committed history: entries known committed, with the smallest term in which a node
  *                  was seen committing them (for LeaderCompleteness)
  */
-public record RaftWorld(RaftNode[] nodes, MemoryStorage[] disks, List<Message> network, int ticks, int restarts, int drops, int duplicates,
+public record RaftWorld(RaftNode[] nodes, AppliedLog[] applied, MemoryStorage[] disks, List<Message> network, int ticks, int restarts, int drops, int duplicates,
                         int proposals, int reads, long[] elected, List<CommittedEntry> committed,
                         String panic) {
 
     /** An entry known to be committed. */
     public record CommittedEntry(long index, long entryTerm, int dataHash, long commitTerm) {}
+
+    /**
+     * The entries a state machine applied, in order: {@code ids[k]} is the entry at index
+     * {@code first + k}, identified by {@link #entryId}.
+     */
+    public record AppliedLog(long first, long[] ids) {
+        static final AppliedLog EMPTY = new AppliedLog(1, new long[0]);
+
+        long last() {
+            return first + ids.length - 1;
+        }
+
+        long at(long index) {
+            return ids[(int) (index - first)];
+        }
+    }
+
+    /** An entry's identity for comparisons across nodes: its term and a hash of its type and data. */
+    public static long entryId(io.kplane.raft.Entry e) {
+        return e.term() << 32 | ((e.type().ordinal() * 31L + java.util.Arrays.hashCode(e.data())) & 0xffff_ffffL);
+    }
 
     public int size() {
         return nodes.length;
