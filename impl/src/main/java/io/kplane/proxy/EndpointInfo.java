@@ -16,6 +16,7 @@ public final class EndpointInfo {
     private final String chain;
     private final ServicePortName spn;
     private String nftBase;
+    private String nftChain;
 
     public EndpointInfo(ServicePortName spn, EndpointSpec e, boolean local) {
         this.ip = e.ip();
@@ -49,6 +50,14 @@ public final class EndpointInfo {
             nftBase = ChainNames.nftEndpointBase(spn, ip, port);
         }
         return nftBase;
+    }
+
+    /** {@code endpoint-BASE}, kept so that its hash is computed once, not at every full render. */
+    public String nftChain() {
+        if (nftChain == null) {
+            nftChain = "endpoint-" + nftBase();
+        }
+        return nftChain;
     }
 
     /** Same address and conditions: the derived names can be reused. */

@@ -132,7 +132,10 @@ public final class IptablesRenderer {
         if (doFull) {
             // Everything installed so far is "previous"; the new set is filled by this sync.
             previous = installedChains;
-            installedChains = new HashSet<>(Math.max(16, previous.size() * 4 / 3));
+            // Sized for this sync's chains (a service chain per port, one per endpoint, a few more):
+            // growing a set of ~110k names by rehashing was a tenth of a 10k-service render.
+            int expected = Math.max(previous.size(), 2 * tracker.ports().size() + tracker.totalEndpoints());
+            installedChains = new HashSet<>(Math.max(16, (int) (expected / 0.75f) + 1));
             renderedByService.clear();
             // Size the builders once instead of doubling through tens of megabytes.
             long estimate = 256L * tracker.ports().size() + 300L * tracker.totalEndpoints();

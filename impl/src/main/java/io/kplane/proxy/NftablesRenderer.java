@@ -40,7 +40,7 @@ public final class NftablesRenderer {
     private final ProxyConfig config;
     private final String mark;
     private final Map<NamespacedName, List<Fragment>> renderedByService = new HashMap<>();
-    private final Set<String> installedChains = new HashSet<>();
+    private Set<String> installedChains = new HashSet<>();
     private final Set<String> installedAffinitySets = new HashSet<>();
     private final List<String> pendingChainDeletes = new ArrayList<>();
     private final StringBuilder out = new StringBuilder(1 << 16);
@@ -78,8 +78,7 @@ public final class NftablesRenderer {
         Set<String> previousSets = new HashSet<>();
         Map<String, Elem> previousElems = new LinkedHashMap<>();
         if (doFull) {
-            out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 64,
-                    700L * tracker.ports().size() + 450L * tracker.totalEndpoints()));
+            out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 64, estimateFullSize(tracker)));
             setup(counts);
             previousChains.addAll(installedChains);
             previousSets.addAll(installedAffinitySets);
@@ -98,7 +97,11 @@ public final class NftablesRenderer {
                 }
             }
         }
-        Set<String> currentChains = new HashSet<>();
+        // Sized up front: a full sync of 10k services adds ~110k chain names, and rehashing them
+        // while the set grows showed up as a fifth of the render time.
+        Set<String> currentChains = doFull
+                ? new HashSet<>((int) ((tracker.ports().size() + tracker.totalEndpoints()) / 0.75f) + 16)
+                : new HashSet<>();
         Set<String> currentSets = new HashSet<>();
         int written = 0;
         List<ServicePortEntry> toWrite = new ArrayList<>();
@@ -165,10 +168,31 @@ public final class NftablesRenderer {
             out.append("delete set ").append(T).append(s).append('\n');
             installedAffinitySets.remove(s);
         }
-        installedChains.addAll(currentChains);
+        if (installedChains.isEmpty()) {
+            installedChains = currentChains;  // the first full sync: no need to copy 100k names
+        } else {
+            installedChains.addAll(currentChains);
+        }
         installedAffinitySets.addAll(currentSets);
         needFullSync = false;
         return new NftablesRuleset(out.toString(), doFull, counts[0], counts[1], counts[2], List.copyOf(stale), written);
+    }
+
+    /**
+     * Bytes a full sync will write, a little over: growing a 50 MB builder by doubling would copy
+     * it and leave half of the new array unused. Per endpoint the text holds its chain name five
+     * times (add, flush, the service's vmap, two rules) and its address twice.
+     */
+    private static long estimateFullSize(ServiceTracker tracker) {
+        long bytes = 16_384;
+        for (ServicePortEntry entry : tracker.ports().values()) {
+            ServicePortInfo svc = entry.info();
+            bytes += 800 + 8L * svc.nftServiceChain().length() + 64L * (svc.spec().externalIPs().size() + svc.spec().loadBalancerIPs().size());
+            for (EndpointInfo ep : entry.endpoints()) {
+                bytes += 200 + 5L * ep.nftChain().length() + 2L * ep.address().length();
+            }
+        }
+        return bytes + bytes / 32;
     }
 
     private static void addElement(StringBuilder sb, Elem e) {
@@ -292,12 +316,12 @@ public final class NftablesRenderer {
         List<String> affinitySets = new ArrayList<>();
 
         for (EndpointInfo ep : cat.reachable()) {
-            chains.add("endpoint-" + ep.nftBase());
+            chains.add(ep.nftChain());
             if (spec.clientIPAffinity()) {
                 affinitySets.add("affinity-" + ep.nftBase());
             }
         }
-        String clusterPolicyChain = "service-" + base;
+        String clusterPolicyChain = svc.nftServiceChain();
         boolean usesClusterPolicyChain = !cat.cluster().isEmpty() && svc.usesClusterEndpoints();
         if (usesClusterPolicyChain) {
             chains.add(clusterPolicyChain);
@@ -452,12 +476,15 @@ public final class NftablesRenderer {
             n += writeServiceToEndpointRules(r, spec, localPolicyChain, cat.local());
         }
         for (EndpointInfo ep : cat.reachable()) {
-            String chain = "endpoint-" + ep.nftBase();
-            n += rule(r, chain, "ip saddr " + ep.ip() + " jump mark-for-masquerade");
+            // The bulk of a full sync: written straight into the sink, no intermediate strings.
+            String chain = ep.nftChain();
+            r.append("add rule ").append(T).append(chain).append(" ip saddr ").append(ep.ip()).append(" jump mark-for-masquerade\n");
+            n++;
             if (spec.clientIPAffinity()) {
                 n += rule(r, chain, "update @affinity-" + ep.nftBase() + " { ip saddr }");
             }
-            n += rule(r, chain, "meta l4proto " + proto + " dnat to " + ep.address());
+            r.append("add rule ").append(T).append(chain).append(" meta l4proto ").append(proto).append(" dnat to ").append(ep.address()).append('\n');
+            n++;
         }
 
         Fragment f = new Fragment();
@@ -472,12 +499,12 @@ public final class NftablesRenderer {
         int n = 0;
         if (spec.clientIPAffinity()) {
             for (EndpointInfo ep : eps) {
-                n += rule(r, svcChain, "ip saddr @affinity-" + ep.nftBase() + " goto endpoint-" + ep.nftBase());
+                n += rule(r, svcChain, "ip saddr @affinity-" + ep.nftBase() + " goto " + ep.nftChain());
             }
         }
         r.append("add rule ").append(T).append(svcChain).append(" numgen random mod ").append(eps.size()).append(" vmap {");
         for (int i = 0; i < eps.size(); i++) {
-            r.append(' ').append(i).append(" : goto endpoint-").append(eps.get(i).nftBase());
+            r.append(' ').append(i).append(" : goto ").append(eps.get(i).nftChain());
             if (i != eps.size() - 1) {
                 r.append(" ,");
             }

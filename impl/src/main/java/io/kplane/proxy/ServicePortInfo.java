@@ -16,6 +16,7 @@ public final class ServicePortInfo {
     private final String firewallChain;
     private final NamespacedName service;
     private String nftBase;
+    private String nftServiceChain;
 
     public ServicePortInfo(ServicePortSpec spec) {
         this.spec = spec;
@@ -50,6 +51,14 @@ public final class ServicePortInfo {
             nftBase = ChainNames.nftServiceBase(spec.name());
         }
         return nftBase;
+    }
+
+    /** {@code service-BASE}, the cluster policy chain, kept like {@link EndpointInfo#nftChain()}. */
+    public String nftServiceChain() {
+        if (nftServiceChain == null) {
+            nftServiceChain = "service-" + nftBase();
+        }
+        return nftServiceChain;
     }
 
     public boolean internalPolicyLocal() { return spec.internalPolicyLocal(); }
