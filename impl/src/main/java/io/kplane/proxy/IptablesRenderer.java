@@ -332,31 +332,18 @@ public final class IptablesRenderer {
         String proto = svc.protocol();
         String name = svc.nameString();
         EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
-        boolean hasEndpoints = cat.hasAny();
-
+        TrafficPolicy policy = TrafficPolicy.of(svc, cat);
+        boolean hasEndpoints = policy.hasEndpoints();
         String clusterPolicyChain = svc.clusterChain();
-        boolean usesClusterPolicyChain = !cat.cluster().isEmpty() && svc.usesClusterEndpoints();
+        boolean usesClusterPolicyChain = policy.usesClusterPolicyChain();
         String localPolicyChain = svc.localChain();
-        boolean usesLocalPolicyChain = !cat.local().isEmpty() && svc.usesLocalEndpoints();
-
-        String internalTrafficChain = clusterPolicyChain;
-        boolean hasInternalEndpoints = hasEndpoints;
-        if (svc.internalPolicyLocal()) {
-            internalTrafficChain = localPolicyChain;
-            if (cat.local().isEmpty()) {
-                hasInternalEndpoints = false;
-            }
-        }
-        String externalPolicyChain = clusterPolicyChain;
-        boolean hasExternalEndpoints = hasEndpoints;
-        if (svc.externalPolicyLocal()) {
-            externalPolicyChain = localPolicyChain;
-            if (cat.local().isEmpty()) {
-                hasExternalEndpoints = false;
-            }
-        }
+        boolean usesLocalPolicyChain = policy.usesLocalPolicyChain();
+        String internalTrafficChain = policy.internalChain(clusterPolicyChain, localPolicyChain);
+        boolean hasInternalEndpoints = policy.hasInternalEndpoints();
+        String externalPolicyChain = policy.externalChain(clusterPolicyChain, localPolicyChain);
+        boolean hasExternalEndpoints = policy.hasExternalEndpoints();
         String externalTrafficChain = svc.externalChain();
-        boolean usesExternalTrafficChain = hasEndpoints && svc.externallyAccessible();
+        boolean usesExternalTrafficChain = policy.usesExternalTrafficChain();
         String loadBalancerTrafficChain = externalTrafficChain;
         String fwChain = svc.firewallChain();
         boolean usesFWChain = hasEndpoints && !spec.loadBalancerIPs().isEmpty()

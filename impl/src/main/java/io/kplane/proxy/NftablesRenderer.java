@@ -310,7 +310,8 @@ public final class NftablesRenderer {
         String name = svc.nameString();
         String base = svc.nftBase();
         EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
-        boolean hasEndpoints = cat.hasAny();
+        TrafficPolicy policy = TrafficPolicy.of(svc, cat);
+        boolean hasEndpoints = policy.hasEndpoints();
         List<String> chains = new ArrayList<>();
         List<Elem> elems = new ArrayList<>();
         List<String> affinitySets = new ArrayList<>();
@@ -322,33 +323,21 @@ public final class NftablesRenderer {
             }
         }
         String clusterPolicyChain = svc.nftServiceChain();
-        boolean usesClusterPolicyChain = !cat.cluster().isEmpty() && svc.usesClusterEndpoints();
+        boolean usesClusterPolicyChain = policy.usesClusterPolicyChain();
         if (usesClusterPolicyChain) {
             chains.add(clusterPolicyChain);
         }
         String localPolicyChain = "local-" + base;
-        boolean usesLocalPolicyChain = !cat.local().isEmpty() && svc.usesLocalEndpoints();
+        boolean usesLocalPolicyChain = policy.usesLocalPolicyChain();
         if (usesLocalPolicyChain) {
             chains.add(localPolicyChain);
         }
-        String internalTrafficChain = clusterPolicyChain;
-        boolean hasInternalEndpoints = hasEndpoints;
-        if (svc.internalPolicyLocal()) {
-            internalTrafficChain = localPolicyChain;
-            if (cat.local().isEmpty()) {
-                hasInternalEndpoints = false;
-            }
-        }
-        String externalPolicyChain = clusterPolicyChain;
-        boolean hasExternalEndpoints = hasEndpoints;
-        if (svc.externalPolicyLocal()) {
-            externalPolicyChain = localPolicyChain;
-            if (cat.local().isEmpty()) {
-                hasExternalEndpoints = false;
-            }
-        }
+        String internalTrafficChain = policy.internalChain(clusterPolicyChain, localPolicyChain);
+        boolean hasInternalEndpoints = policy.hasInternalEndpoints();
+        String externalPolicyChain = policy.externalChain(clusterPolicyChain, localPolicyChain);
+        boolean hasExternalEndpoints = policy.hasExternalEndpoints();
         String externalTrafficChain = "external-" + base;
-        boolean usesExternalTrafficChain = hasEndpoints && svc.externallyAccessible();
+        boolean usesExternalTrafficChain = policy.usesExternalTrafficChain();
         if (usesExternalTrafficChain) {
             chains.add(externalTrafficChain);
         }
