@@ -66,6 +66,8 @@ public final class RaftNode {
     private SoftState prevSoft;
     private HardState prevHard;
     private Ready outstanding;
+    /** Observer of spec-level steps (trace export); null = none. Not copied by {@link #copy()}. */
+    private RaftTracer tracer;
 
     /**
      * Starts (or restarts) a node from its storage: hard state, the snapshot's configuration and the log. Conf
@@ -212,6 +214,70 @@ public final class RaftNode {
         return List.copyOf(msgs);
     }
 
+    // ------------------------------------------------------------------ tracing
+
+    /**
+     * Installs (or removes, with null) the observer of spec-level steps. Installing one emits
+     * {@link RaftTraceEvent.Kind#RESTART} with the state the node started from (term, vote, commit, the terms of
+     * its log), so call it right after construction. The tracer never influences the node.
+     */
+    public void setTracer(RaftTracer t) {
+        tracer = t;
+        if (t != null) trace(RaftTraceEvent.Kind.RESTART, null, 0, false);
+    }
+
+    private void trace(RaftTraceEvent.Kind kind, Message m) {
+        trace(kind, m, 0, false);
+    }
+
+    private void trace(RaftTraceEvent.Kind kind, Message m, int count, boolean transfer) {
+        List<Long> voters = switch (kind) {
+            case RESTART, TIMEOUT, START_ELECTION, BECOME_LEADER, ADVANCE_COMMIT_INDEX -> voterIds();
+            default -> List.of();
+        };
+        long[] runs = NO_RUNS;
+        long snapIndex = 0;
+        long snapTerm = 0;
+        if (kind == RaftTraceEvent.Kind.RESTART) {
+            snapIndex = log.firstIndex() - 1;
+            snapTerm = log.term(snapIndex);
+            runs = logRuns();
+        }
+        tracer.onEvent(new RaftTraceEvent(kind, id, m, term, state, log.committed, log.lastIndex(), vote, voters,
+                count, runs, snapIndex, snapTerm, transfer));
+    }
+
+    private static final long[] NO_RUNS = new long[0];
+
+    private List<Long> voterIds() {
+        List<Long> out = new ArrayList<>(prs.size());
+        for (Map.Entry<Long, Progress> e : prs.entrySet()) if (!e.getValue().isLearner) out.add(e.getKey());
+        return out;
+    }
+
+    /** Terms of entries firstIndex..lastIndex as (term, count) pairs. */
+    private long[] logRuns() {
+        long first = log.firstIndex();
+        long last = log.lastIndex();
+        long[] out = new long[8];
+        int n = 0;
+        for (long i = first; i <= last; i++) {
+            long t = log.term(i);
+            if (n > 0 && out[n - 2] == t) {
+                out[n - 1]++;
+                continue;
+            }
+            if (n == out.length) out = Arrays.copyOf(out, n * 2);
+            out[n++] = t;
+            out[n++] = 1;
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private void traceCommitFrom(long before) {
+        if (tracer != null && log.committed > before) trace(RaftTraceEvent.Kind.ADVANCE_COMMIT_INDEX, null);
+    }
+
     // ------------------------------------------------------------------ inputs
 
     /** Advances logical time by one tick: election timeout for followers/candidates, heartbeats for leaders. */
@@ -277,6 +343,7 @@ public final class RaftNode {
      */
     public void step(Message m) {
         if (m.type().isLocal()) throw new IllegalArgumentException("local message type " + m.type() + " cannot be stepped from the network");
+        if (tracer != null) trace(RaftTraceEvent.Kind.RECEIVE, m);
         if (m.type().isResponse() && !prs.containsKey(m.from()) && m.type() != MessageType.READ_INDEX_RESP) {
             return; // response from a peer that is not (or no longer) a member
         }
@@ -394,6 +461,7 @@ public final class RaftNode {
         reset(t);
         lead = leader;
         state = StateType.FOLLOWER;
+        if (tracer != null) trace(RaftTraceEvent.Kind.BECOME_FOLLOWER, null);
     }
 
     private void becomeCandidate() {
@@ -420,7 +488,9 @@ public final class RaftNode {
         self.becomeReplicate();
         self.recentActive = true;
         pendingConfIndex = log.lastIndex();
-        appendEntry(List.of(Entry.normal(0, 0, null)));
+        appendToLog(List.of(Entry.normal(0, 0, null)));
+        if (tracer != null) trace(RaftTraceEvent.Kind.BECOME_LEADER, null);
+        maybeCommit();
     }
 
     private boolean promotable() {
@@ -439,6 +509,7 @@ public final class RaftNode {
             case PROP, READ_INDEX -> { } // forwarded requests carry no term
             default -> m = m.withTerm(term);
         }
+        if (tracer != null) trace(RaftTraceEvent.Kind.SEND, m);
         msgs.add(m);
     }
 
@@ -525,6 +596,7 @@ public final class RaftNode {
     private void campaign(boolean pre, boolean transfer) {
         long voteTerm;
         MessageType type;
+        StateType before = state;
         if (pre) {
             becomePreCandidate();
             type = MessageType.PRE_VOTE;
@@ -533,6 +605,10 @@ public final class RaftNode {
             becomeCandidate();
             type = MessageType.VOTE;
             voteTerm = term;
+        }
+        if (tracer != null) {
+            trace(!pre && !transfer && before == StateType.PRE_CANDIDATE ? RaftTraceEvent.Kind.START_ELECTION
+                    : RaftTraceEvent.Kind.TIMEOUT, null, 0, transfer);
         }
         if (poll(id, true) == VoteResult.WON) {
             // single-voter cluster
@@ -645,6 +721,7 @@ public final class RaftNode {
                 return;
             }
             case CHECK_QUORUM -> {
+                if (tracer != null) trace(RaftTraceEvent.Kind.CHECK_QUORUM, null);
                 if (!quorumActive()) becomeFollower(term, 0);
                 for (Map.Entry<Long, Progress> e : prs.entrySet()) {
                     if (e.getKey() != id) e.getValue().recentActive = false;
@@ -739,7 +816,9 @@ public final class RaftNode {
                 pendingConfIndex = log.lastIndex() + i + 1;
             }
         }
-        appendEntry(es);
+        appendToLog(es);
+        if (tracer != null) trace(RaftTraceEvent.Kind.CLIENT_REQUEST, null, es.size(), false);
+        maybeCommit();
         bcastAppend();
     }
 
@@ -758,13 +837,13 @@ public final class RaftNode {
         return null;
     }
 
-    private void appendEntry(List<Entry> es) {
+    /** Appends entries of the current term to the leader's log (the caller then tries to commit). */
+    private void appendToLog(List<Entry> es) {
         long li = log.lastIndex();
         List<Entry> stamped = new ArrayList<>(es.size());
         for (int i = 0; i < es.size(); i++) stamped.add(es.get(i).at(term, li + 1 + i));
         log.append(stamped);
         prs.get(id).maybeUpdate(log.lastIndex());
-        maybeCommit();
     }
 
     private void handleAppendResponse(Message m, Progress pr) {
@@ -808,7 +887,9 @@ public final class RaftNode {
             send(Message.of(MessageType.APP_RESP, id, m.from()).withIndex(log.committed));
             return;
         }
+        long before = log.committed;
         long last = log.maybeAppend(m.index(), m.logTerm(), m.commit(), m.entries(), mutation);
+        traceCommitFrom(before);
         if (last >= 0) {
             send(Message.of(MessageType.APP_RESP, id, m.from()).withIndex(last));
         } else {
@@ -819,13 +900,18 @@ public final class RaftNode {
     }
 
     private void handleHeartbeat(Message m) {
+        long before = log.committed;
         log.commitTo(m.commit());
+        traceCommitFrom(before);
         send(Message.of(MessageType.HEARTBEAT_RESP, id, m.from()).withContext(m.context()));
     }
 
     private void handleSnapshot(Message m) {
         Snapshot s = m.snapshot();
-        if (s != null && restore(s)) {
+        long before = log.committed;
+        boolean restored = s != null && restore(s);
+        traceCommitFrom(before);
+        if (restored) {
             send(Message.of(MessageType.APP_RESP, id, m.from()).withIndex(log.lastIndex()));
         } else {
             send(Message.of(MessageType.APP_RESP, id, m.from()).withIndex(log.committed));
@@ -948,7 +1034,10 @@ public final class RaftNode {
         }
         Arrays.sort(matches);
         long mci = matches[n - (n / 2 + 1)];
-        return log.maybeCommit(mci, term, mutation);
+        long before = log.committed;
+        boolean advanced = log.maybeCommit(mci, term, mutation);
+        traceCommitFrom(before);
+        return advanced;
     }
 
     private int votersCount() {

@@ -22,12 +22,18 @@ import picocli.CommandLine.Parameters;
             "Raft core, Lease elector and watch fan-out, checking the invariants of the TLA+ specs in tla/.",
             "Prints states explored, distinct states, max depth, states/s, elapsed time and one line per",
             "invariant; a violation prints a numbered counterexample trace. Exit 0: all hold; 1: violation.",
-            "With --tlc, runs TLC on tla/*.tla instead (needs TLA2TOOLS_JAR; exit 3 if it is not set)."})
+            "With --tlc, runs TLC on tla/*.tla instead (needs TLA2TOOLS_JAR; exit 3 if it is not set).",
+            "'check trace FILE...' validates NDJSON Raft traces (--trace-out of 'check raft --simulate' or of",
+            "'store') against Raft.tla's rules and reports the first line no rule explains (exit 1)."})
 public final class CheckCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", defaultValue = "all", paramLabel = "TARGET",
-            description = "raft | election | watch | all (default), or with --tlc: a TLC model name or all")
+            description = "raft | election | watch | all (default) | trace FILE..., or with --tlc: a TLC model name or all")
     String target;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILE",
+            description = "trace: NDJSON trace file(s); several (one per store member) are merged by their ts stamps")
+    List<Path> traceFiles = new ArrayList<>();
 
     @Option(names = "--depth", paramLabel = "N", description = "Depth bound of the search (default: per model; see --help of each)")
     Integer depth;
@@ -104,6 +110,12 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (tlc) {
             return new TlcRunner(tlaDir(), System.getenv(), out).run(target);
+        }
+        if (target.equals("trace")) {
+            return new io.kplane.check.trace.TraceCommand(out).run(traceFiles);
+        }
+        if (!traceFiles.isEmpty()) {
+            throw new IllegalArgumentException("only 'check trace' takes files; got " + traceFiles);
         }
         List<String> targets = target.equals("all") ? CheckTargets.ALL : List.of(target);
         int exit = 0;
@@ -204,7 +216,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     private int simulateRaft() throws Exception {
         new ResultPrinter(out).header("raft --simulate", "seeded randomized simulation of the real core");
-        return new io.kplane.check.raft.SimulationRunner(out).run(nodes == null ? 3 : nodes, seeds, steps, traceOut);
+        io.kplane.check.raft.SimulationRunner runner = new io.kplane.check.raft.SimulationRunner(out);
+        if (mutation != null) {
+            runner.withMutation(io.kplane.raft.Mutation.valueOf(mutation));
+        }
+        return runner.run(nodes == null ? 3 : nodes, seeds, steps, traceOut);
     }
 
     /** Runs one search with progress and prints its result. Returns 0 if every invariant holds. */

@@ -9,6 +9,6 @@ final class CheckTargets {
     private CheckTargets() {}
 
     static int run(String target, CheckCommand cmd) {
-        throw new IllegalArgumentException("unknown target '" + target + "'; known: raft, election, watch, all");
+        throw new IllegalArgumentException("unknown target '" + target + "'; known: raft, election, watch, all, trace");
     }
 }

@@ -54,6 +54,24 @@ class CheckCommandTest {
         List<String> lines = Files.readAllLines(trace);
         assertThat(lines).hasSizeGreaterThan(100);
         assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{\"seed\":").endsWith("}"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"event\":\"Receive\"", "\"post\":{\"term\":"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"event\":\"Receive\"", "\"msg\":{\"type\":", "\"post\":{\"term\":"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"event\":\"BecomeLeader\"", "\"voters\":["));
+
+        // ... which 'check trace' validates; a corrupted copy is rejected with its line number
+        Run ok = check("trace", trace.toString());
+        assertThat(ok.exit()).as(ok.out()).isZero();
+        assertThat(ok.out()).contains("== trace:", "lines/s", "result           : OK");
+        int k = 0;
+        while (!lines.get(k).contains("\"event\":\"Receive\"")) {
+            k++;
+        }
+        lines.set(k, lines.get(k).replace("\"term\":", "\"term\":4"));
+        Path bad = dir.resolve("bad.ndjson");
+        Files.write(bad, lines);
+        Run no = check("trace", bad.toString());
+        assertThat(no.exit()).isEqualTo(1);
+        assertThat(no.out()).contains("VIOLATION at line " + (k + 1) + " (" + bad + ":" + (k + 1) + "): [ReceiveWasSent]");
+        assertThat(check("trace").exit()).isEqualTo(2);
+        assertThat(check("trace", dir.resolve("missing.ndjson").toString()).exit()).isEqualTo(2);
     }
 }

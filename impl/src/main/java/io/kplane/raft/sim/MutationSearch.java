@@ -11,6 +11,6 @@ public final class MutationSearch {
     }
 
     public static SimulationConfig config(long seed, Mutation mutation) {
-        return new SimulationConfig(seed, 3, 3000, null, null, 0.1, 0.05, true, true, true, mutation, null);
+        return new SimulationConfig(seed, 3, 3000, null, null, 0.1, 0.05, true, true, true, mutation, null, null);
     }
 }

@@ -9,6 +9,7 @@ import io.kplane.raft.MessageType;
 import io.kplane.raft.ProposalDroppedException;
 import io.kplane.raft.RaftConfig;
 import io.kplane.raft.RaftNode;
+import io.kplane.raft.RaftTraceEvent;
 import io.kplane.raft.Ready;
 import io.kplane.raft.Snapshot;
 import io.kplane.raft.SplitMix64;
@@ -111,6 +112,7 @@ public final class Simulation {
 
     private void start(int id) {
         nodes[id] = new RaftNode(nodeConfig(id), disks[id], new SplitMix64(rng.nextLong()));
+        if (cfg.tracer() != null) nodes[id].setTracer(cfg.tracer());
         // the state machine restarts from the snapshot on disk
         Snapshot s = disks[id].snapshot();
         smIndex[id] = s.index();
@@ -263,6 +265,7 @@ public final class Simulation {
         boolean lost = p < cfg.dropRate() || nodes[to] == null || group[to] != group[(int) m.from()];
         if (!lost && rng.nextDouble() < cfg.duplicateRate()) {
             duplicated++; // keep it in the network for a second delivery later
+            if (cfg.tracer() != null) cfg.tracer().onEvent(RaftTraceEvent.network(RaftTraceEvent.Kind.DUPLICATE, m));
         } else {
             network.set(k, network.get(network.size() - 1));
             network.remove(network.size() - 1);
@@ -270,6 +273,7 @@ public final class Simulation {
         RaftNode sender = nodes[(int) m.from()];
         if (lost) {
             dropped++;
+            if (cfg.tracer() != null) cfg.tracer().onEvent(RaftTraceEvent.network(RaftTraceEvent.Kind.DROP, m));
             if (sender != null && m.type() == MessageType.SNAP) sender.reportSnapshot(to, true);
             else if (sender != null && m.type() == MessageType.APP && rng.nextInt(4) == 0) sender.reportUnreachable(to);
             emit((int) m.from(), "drop", m.toString());

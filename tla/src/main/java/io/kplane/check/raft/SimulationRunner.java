@@ -1,10 +1,10 @@
 package io.kplane.check.raft;
 
-import io.kplane.raft.StateType;
+import io.kplane.raft.Mutation;
 import io.kplane.raft.sim.Simulation;
 import io.kplane.raft.sim.SimulationConfig;
-import io.kplane.raft.sim.SimulationEvent;
 import io.kplane.raft.sim.SimulationResult;
+import io.kplane.server.NdjsonTraceWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,35 +12,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code kplane check raft --simulate}: runs the seeded randomized simulation of the Raft core
  * ({@link Simulation}: drops, duplicates, reordering, crashes, partitions, compaction) over many
- * seeds, and optionally exports every event as NDJSON in the vocabulary of {@code tla/Raft.tla}
- * for {@code tla/TraceRaft.tla}.
- *
- * <p>The simulation's events are coarser than the spec's actions (one "ready" persists, sends and
- * applies; one "tick" may fire a timeout and send requests), so the mapping names the spec action
- * that the event starts and always records the node's post-state; replaying such a trace in TLC
- * needs TraceRaft's step to allow several spec actions per line. That replay has not been run here
- * (TLC is not available on these machines).
+ * seeds, and optionally exports a trace in the vocabulary of {@code tla/TraceRaft.tla}: every node's
+ * spec-level steps as the core reports them ({@link io.kplane.raft.RaftTracer}: Timeout, StartElection,
+ * BecomeLeader, sends, receives, commits, ...) plus the simulated network's drops and duplicates, one NDJSON
+ * line each, tagged with the seed. {@code kplane check trace FILE} validates such a file.
  */
 public final class SimulationRunner {
 
-    private static final Map<String, String> SPEC_EVENT = Map.of(
-            "tick", "Tick", "receive", "Receive", "propose", "ClientRequest", "crash", "Restart",
-            "restart", "Restart", "drop", "Drop", "ready", "Ready", "partition", "Partition", "heal", "Heal");
-
     private final PrintStream out;
+    private Mutation mutation = Mutation.NONE;
 
     public SimulationRunner(PrintStream out) {
         this.out = out;
     }
 
+    /** <b>Test/demo only</b>: run the simulation with an injected bug. */
+    public SimulationRunner withMutation(Mutation m) {
+        this.mutation = m;
+        return this;
+    }
+
     /** Runs {@code seeds} seeds of {@code steps} steps; returns 0 if no property was violated. */
     public int run(int nodes, int seeds, int steps, Path traceOut) throws IOException {
-        BufferedWriter trace = traceOut == null ? null : Files.newBufferedWriter(traceOut, StandardCharsets.UTF_8);
+        BufferedWriter file = traceOut == null ? null
+                : new BufferedWriter(Files.newBufferedWriter(traceOut, StandardCharsets.UTF_8), 1 << 16);
+        NdjsonTraceWriter trace = file == null ? null : new NdjsonTraceWriter(file, null, false);
         long start = System.nanoTime();
         long totalSteps = 0;
         long leaders = 0;
@@ -48,10 +48,10 @@ public final class SimulationRunner {
         long lastProgress = start;
         try {
             for (int seed = 1; seed <= seeds; seed++) {
-                SimulationConfig cfg = SimulationConfig.defaults(seed, nodes, steps);
+                SimulationConfig cfg = SimulationConfig.defaults(seed, nodes, steps).withMutation(mutation);
                 if (trace != null) {
-                    final int s = seed;
-                    cfg = cfg.withListener(e -> write(trace, s, e));
+                    trace.setFields("\"seed\":" + seed);
+                    cfg = cfg.withTracer(trace);
                 }
                 SimulationResult r = Simulation.run(cfg);
                 totalSteps += r.steps();
@@ -60,6 +60,9 @@ public final class SimulationRunner {
                 if (!r.ok()) {
                     out.println("  seed " + seed + ": VIOLATED " + r.violation());
                     out.println("  reproduce: ./kplane check raft --simulate --seeds " + seed);
+                    if (traceOut != null) {
+                        out.println("  trace            : " + traceOut + " (" + trace.lines() + " lines, up to the violation)");
+                    }
                     return 1;
                 }
                 long now = System.nanoTime();
@@ -82,67 +85,9 @@ public final class SimulationRunner {
         out.printf(Locale.ROOT, "  elapsed          : %.2f s%n", secs);
         out.println("  result           : every safety property held after every step of every seed");
         if (traceOut != null) {
-            out.println("  trace            : " + traceOut + " (NDJSON, Raft.tla vocabulary)");
+            out.printf(Locale.ROOT, "  trace            : %s (%,d NDJSON lines, %,d bytes, TraceRaft.tla vocabulary; "
+                    + "validate with ./kplane check trace %s)%n", traceOut, trace.lines(), trace.bytes(), traceOut);
         }
         return 0;
-    }
-
-    static String role(StateType t) {
-        if (t == null) {
-            return "Crashed";
-        }
-        return switch (t) {
-            case FOLLOWER -> "Follower";
-            case PRE_CANDIDATE -> "PreCandidate";
-            case CANDIDATE -> "Candidate";
-            case LEADER -> "Leader";
-        };
-    }
-
-    /** One NDJSON line: {"seed","seq","event","node","detail","post":{term,state,commitIndex,logLength,leader}}. */
-    static String line(int seed, SimulationEvent e) {
-        StringBuilder b = new StringBuilder(160);
-        b.append("{\"seed\":").append(seed).append(",\"seq\":").append(e.step())
-                .append(",\"event\":\"").append(SPEC_EVENT.getOrDefault(e.action(), e.action())).append('"')
-                .append(",\"impl\":\"").append(json(e.action())).append('"')
-                .append(",\"node\":").append(e.node() == 0 ? "null" : "\"s" + e.node() + "\"")
-                .append(",\"detail\":\"").append(json(e.detail())).append('"');
-        if (e.node() != 0) {
-            b.append(",\"post\":{\"term\":").append(e.term()).append(",\"state\":\"").append(role(e.role()))
-                    .append("\",\"commitIndex\":").append(e.commit()).append(",\"logLength\":").append(e.lastIndex())
-                    .append(",\"leader\":").append(e.leader() == 0 ? "null" : "\"s" + e.leader() + "\"").append('}');
-        }
-        return b.append('}').toString();
-    }
-
-    private static void write(BufferedWriter w, int seed, SimulationEvent e) {
-        try {
-            w.write(line(seed, e));
-            w.newLine();
-        } catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-        }
-    }
-
-    static String json(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
     }
 }
