@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * The proxy's metrics under kube-proxy's names (subsystem {@code kubeproxy}), with its histogram
  * buckets (exponential from 1 ms, factor 2, 15 buckets), rendered in the Prometheus text format.
- * Written by the sync thread only; read by anyone (values are published with volatile writes).
+ * Written by the sync thread only; read by anyone: each gauge and counter is one volatile value, and
+ * each histogram publishes an immutable, consistent state per observation.
  */
 public final class ProxyMetrics {
     private static final double[] BUCKETS = new double[15];
@@ -16,46 +17,70 @@ public final class ProxyMetrics {
         }
     }
 
-    /** A Prometheus histogram in seconds. */
+    /**
+     * A Prometheus histogram in seconds. The sync thread observes; a scrape on any thread reads one
+     * consistent state: the cumulative buckets, count and sum of the same observations.
+     *
+     * <p>Each observation publishes a new immutable {@link State} with one volatile write. The
+     * first version kept a plain {@code long[]} of bucket counts beside volatile {@code count} and
+     * {@code sum}; a concurrent scrape could then see a bucket above {@code _count}, a {@code +Inf}
+     * bucket different from {@code _count}, or half of an observation's buckets (found by
+     * {@code ProxyMetricsLincheckTest}). Copying 15 longs per observation is cheap at the rate the
+     * proxy syncs.
+     */
     public static final class Histogram {
+        /** One consistent state; never modified after it is published (final fields: safe to share). */
+        private static final class State {
+            final long[] cumulative;
+            final long count;
+            final double sum;
+
+            State(long[] cumulative, long count, double sum) {
+                this.cumulative = cumulative;
+                this.count = count;
+                this.sum = sum;
+            }
+        }
+
         private final String name;
         private final String help;
-        private final long[] counts = new long[BUCKETS.length];
-        private volatile long count;
-        private volatile double sum;
+        private volatile State state = new State(new long[BUCKETS.length], 0, 0);
 
         Histogram(String name, String help) {
             this.name = name;
             this.help = help;
         }
 
+        /** Only the single writer (the sync thread) may call this. */
         public void observe(double seconds) {
+            State s = state;
+            long[] cumulative = s.cumulative.clone();
             for (int i = 0; i < BUCKETS.length; i++) {
                 if (seconds <= BUCKETS[i]) {
-                    counts[i]++;
+                    cumulative[i]++;
                 }
             }
-            sum += seconds;
-            count++;
+            state = new State(cumulative, s.count + 1, s.sum + seconds);
         }
 
         public long count() {
-            return count;
+            return state.count;
         }
 
         public double sum() {
-            return sum;
+            return state.sum;
         }
 
         void write(StringBuilder sb) {
+            State s = state; // one read: everything below belongs to the same observations
             sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
             sb.append("# TYPE ").append(name).append(" histogram\n");
             for (int i = 0; i < BUCKETS.length; i++) {
-                sb.append(name).append("_bucket{le=\"").append(fmt(BUCKETS[i])).append("\"} ").append(counts[i]).append('\n');
+                sb.append(name).append("_bucket{le=\"").append(fmt(BUCKETS[i])).append("\"} ").append(s.cumulative[i]).append('\n');
             }
-            sb.append(name).append("_bucket{le=\"+Inf\"} ").append(count).append('\n');
-            sb.append(name).append("_sum ").append(fmt(sum)).append('\n');
-            sb.append(name).append("_count ").append(count).append('\n');
+            sb.append(name).append("_bucket{le=\"+Inf\"} ").append(s.count).append('\n');
+            sb.append(name).append("_sum ").append(fmt(s.sum)).append('\n');
+            sb.append(name).append("_count ").append(s.count).append('\n');
         }
     }
 
