@@ -71,6 +71,11 @@ public final class StoreCommand implements Callable<Integer> {
             description = "Entries kept after a snapshot for slow followers (default: ${DEFAULT-VALUE}).")
     long catchUpEntries;
 
+    @Option(names = "--trace-out", paramLabel = "FILE", description = "Append this member's Raft steps as NDJSON "
+            + "(TraceRaft.tla vocabulary, with ts and member) to FILE; merge and validate the members' files with "
+            + "'kplane check trace'. Buffered: written before each batch of Raft messages is sent and every 200 ms.")
+    Path traceOut;
+
     @Option(names = "--unsafe-no-fsync", description = "Do not fsync the WAL. Loses acknowledged writes on a machine crash; for benchmarks only.")
     boolean noFsync;
 
@@ -128,7 +133,8 @@ public final class StoreCommand implements Callable<Integer> {
                 .withTick(Duration.ofMillis(tickMs))
                 .withSnapshotCount(snapshotCount, catchUpEntries)
                 .withSyncMode(noFsync ? WalSyncMode.NO_FSYNC : WalSyncMode.FSYNC)
-                .withElectionTicks(electionTicks);
+                .withElectionTicks(electionTicks)
+                .withTraceOut(traceOut);
         if (noFsync) {
             err.println("kplane store: WARNING --unsafe-no-fsync: acknowledged writes can be lost on a machine crash");
         }

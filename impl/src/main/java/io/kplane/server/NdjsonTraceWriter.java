@@ -9,7 +9,6 @@ import io.kplane.raft.StateType;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +52,7 @@ public final class NdjsonTraceWriter implements RaftTracer, Closeable {
     private long bytes;
     private Thread flusher;
     private volatile boolean closed;
+    private IOException error;
 
     /**
      * @param out    destination (buffered by the caller or not; this class adds no buffering of its own)
@@ -67,15 +67,27 @@ public final class NdjsonTraceWriter implements RaftTracer, Closeable {
 
     /**
      * A writer appending to {@code file} (created if absent: a restarted member continues its own file) with
-     * wall-clock stamps and the member name, flushed every 200 ms by a daemon thread.
+     * wall-clock stamps and the member name, flushed every 200 ms by a daemon thread. If the previous writer was
+     * killed in the middle of a line, that line is ended first (the reader skips it as torn).
      */
     public static NdjsonTraceWriter open(Path file, String member) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        boolean tornTail = false;
+        if (Files.exists(file) && Files.size(file) > 0) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+                java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+                ch.read(last, ch.size() - 1);
+                tornTail = last.get(0) != '\n';
+            }
+        }
         BufferedWriter w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), 1 << 16);
+        if (tornTail) {
+            w.write('\n'); // the previous incarnation was killed mid-line: end that line, keep ours whole
+        }
         NdjsonTraceWriter t = new NdjsonTraceWriter(w, member, true);
         t.flusher = new Thread(() -> {
             while (!t.closed) {
@@ -119,7 +131,10 @@ public final class NdjsonTraceWriter implements RaftTracer, Closeable {
         try {
             out.append(line);
         } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write the Raft trace", ex);
+            // Never throw into the Raft core (it would abort a step half-way): stop tracing and remember why.
+            error = ex;
+            closed = true;
+            return;
         }
         lines++;
         bytes += line.length();
@@ -132,9 +147,16 @@ public final class NdjsonTraceWriter implements RaftTracer, Closeable {
         }
         try {
             out.flush();
-        } catch (IOException ignored) {
-            // the trace is diagnostic output; the store keeps running
+        } catch (IOException ex) {
+            // the trace is diagnostic output: the store keeps running, the trace stops here
+            error = ex;
+            closed = true;
         }
+    }
+
+    /** The write error that stopped this trace, or null. */
+    public synchronized IOException error() {
+        return error;
     }
 
     public synchronized long lines() {
@@ -150,6 +172,14 @@ public final class NdjsonTraceWriter implements RaftTracer, Closeable {
     public void close() throws IOException {
         synchronized (this) {
             if (closed) {
+                if (error != null) {
+                    try {
+                        out.close();
+                    } catch (IOException ignored) {
+                        // already failed; report the first error
+                    }
+                    throw error;
+                }
                 return;
             }
             out.flush();

@@ -98,6 +98,8 @@ final class RaftAgent implements Agent {
     private final WriteAheadLog wal;
     private final MemoryStorage storage;
     private final RaftNode raft;
+    /** The Raft trace ({@code --trace-out}), or null: flushed before each batch of messages goes to the transport. */
+    private final NdjsonTraceWriter trace;
     final ManyToOneConcurrentArrayQueue<Message> peerInbox = new ManyToOneConcurrentArrayQueue<>(65536);
     final ManyToOneConcurrentArrayQueue<Request> requests = new ManyToOneConcurrentArrayQueue<>(65536);
     private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
@@ -184,8 +186,25 @@ final class RaftAgent implements Agent {
                 .checkQuorum(true)
                 .build();
         this.raft = RaftNode.create(rc, storage, config.seed());
+        this.trace = openTrace(config);
+        if (trace != null) {
+            raft.setTracer(trace);
+        }
         this.term = raft.term();
         publishStatus();
+    }
+
+    private static NdjsonTraceWriter openTrace(StoreConfig config) {
+        if (config.traceOut() == null) {
+            return null;
+        }
+        try {
+            NdjsonTraceWriter t = NdjsonTraceWriter.open(config.traceOut(), config.name());
+            LOG.info("member {} writes its Raft trace to {}", config.name(), config.traceOut());
+            return t;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the Raft trace file " + config.traceOut(), e);
+        }
     }
 
     @Override
@@ -431,6 +450,10 @@ final class RaftAgent implements Agent {
         if (messages.isEmpty()) {
             return List.of();
         }
+        if (trace != null) {
+            // every message a peer can receive has its Send line written out first, even if we are killed next
+            trace.flush();
+        }
         TreeMap<Long, List<Message>> byPeer = new TreeMap<>();
         List<Long> snapshots = List.of();
         for (Message m : messages) {
@@ -647,6 +670,13 @@ final class RaftAgent implements Agent {
             wal.close();
         } catch (RuntimeException e) {
             LOG.warn("closing WAL: {}", e.toString());
+        }
+        if (trace != null) {
+            try {
+                trace.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("closing the Raft trace: {}", e.toString());
+            }
         }
     }
 }

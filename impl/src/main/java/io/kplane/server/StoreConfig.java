@@ -20,52 +20,59 @@ import java.time.Duration;
  * @param syncMode          WAL durability; {@link WalSyncMode#NO_FSYNC} only for benchmarks that say so
  * @param walSegmentBytes   WAL segment size
  * @param seed              seed of the Raft core's random election timeouts
+ * @param traceOut          NDJSON file to append the Raft core's spec-level steps to ({@link NdjsonTraceWriter}),
+ *                          or null for none
  */
 public record StoreConfig(String name, ClusterSpec cluster, Path dataDir, Duration tick, int electionTicks,
                           int heartbeatTicks, long snapshotCount, long catchUpEntries, Duration requestTimeout,
-                          WalSyncMode syncMode, long walSegmentBytes, long seed) {
+                          WalSyncMode syncMode, long walSegmentBytes, long seed, Path traceOut) {
 
     /** Defaults close to etcd's: 100 ms ticks, election after 10, snapshots every 100,000 entries (etcd's --snapshot-count
      * default: a snapshot serializes the whole state machine on the agent thread, so it must be rare). */
     public static StoreConfig defaults(String name, ClusterSpec cluster, Path dataDir) {
         return new StoreConfig(name, cluster, dataDir, Duration.ofMillis(100), 10, 1, 100_000, 5_000,
                 Duration.ofSeconds(7), WalSyncMode.FSYNC, WriteAheadLog.DEFAULT_SEGMENT_BYTES,
-                cluster.member(name).id() ^ System.nanoTime());
+                cluster.member(name).id() ^ System.nanoTime(), null);
     }
 
     public StoreConfig withTick(Duration v) {
         return new StoreConfig(name, cluster, dataDir, v, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, seed);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut);
     }
 
     public StoreConfig withElectionTicks(int v) {
         return new StoreConfig(name, cluster, dataDir, tick, v, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, seed);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut);
     }
 
     public StoreConfig withSnapshotCount(long count, long catchUp) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, count, catchUp,
-                requestTimeout, syncMode, walSegmentBytes, seed);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut);
     }
 
     public StoreConfig withSyncMode(WalSyncMode v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, v, walSegmentBytes, seed);
+                requestTimeout, v, walSegmentBytes, seed, traceOut);
     }
 
     public StoreConfig withWalSegmentBytes(long v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, v, seed);
+                requestTimeout, syncMode, v, seed, traceOut);
     }
 
     public StoreConfig withRequestTimeout(Duration v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                v, syncMode, walSegmentBytes, seed);
+                v, syncMode, walSegmentBytes, seed, traceOut);
     }
 
     public StoreConfig withSeed(long v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, v);
+                requestTimeout, syncMode, walSegmentBytes, v, traceOut);
+    }
+
+    public StoreConfig withTraceOut(Path v) {
+        return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
+                requestTimeout, syncMode, walSegmentBytes, seed, v);
     }
 
     /** This member's id. */

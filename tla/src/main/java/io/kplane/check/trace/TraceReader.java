@@ -89,9 +89,13 @@ public final class TraceReader {
 
         void advance() {
             try {
+                TraceLine torn = null;
                 while (true) {
                     String s = in.readLine();
                     if (s == null) {
+                        if (torn != null) {
+                            tornLines++; // the file's last line, cut short: the writer was killed mid-line
+                        }
                         head = null;
                         return;
                     }
@@ -100,21 +104,29 @@ public final class TraceReader {
                     if (t.isEmpty() || t.startsWith("#")) {
                         continue;
                     }
-                    JsonNode n;
+                    JsonNode n = null;
+                    String error = null;
                     try {
                         n = JSON.readTree(t);
                     } catch (IOException e) {
-                        if (!in.ready()) {
-                            // the last line of the file, cut short: the writer was killed mid-line
-                            tornLines++;
-                            head = null;
-                            return;
-                        }
-                        throw new TraceFormatException(new TraceLine(0, file.toString(), lineNo, -1, null, s),
-                                "not a JSON object: " + e.getMessage().lines().findFirst().orElse(""));
+                        error = e.getMessage().lines().findFirst().orElse("");
                     }
                     if (n == null || !n.isObject()) {
-                        throw new TraceFormatException(new TraceLine(0, file.toString(), lineNo, -1, null, s), "not a JSON object");
+                        if (torn != null) {
+                            throw new TraceFormatException(torn, "not a JSON object");
+                        }
+                        torn = new TraceLine(0, file.toString(), lineNo, -1, null, s);
+                        if (error == null) {
+                            throw new TraceFormatException(torn, "not a JSON object");
+                        }
+                        continue;
+                    }
+                    if (torn != null) {
+                        // A bad line is a writer killed mid-line only if the process restarted right after it.
+                        if (!"Restart".equals(n.path("event").asText())) {
+                            throw new TraceFormatException(torn, "not a JSON object");
+                        }
+                        tornLines++;
                     }
                     long ts = n.has("ts") ? n.get("ts").asLong() : -1;
                     head = new TraceLine(0, file.toString(), lineNo, ts, n, s);

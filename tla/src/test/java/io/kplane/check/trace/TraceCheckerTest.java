@@ -247,6 +247,38 @@ class TraceCheckerTest {
         assertThat(r.violation().line().lineNo()).isEqualTo(4);
     }
 
+    @Test
+    void aWriterKilledMidLineLosesOnlyThatLine() throws IOException {
+        List<String> lines = smallRun();
+        // killed while writing line 20: the file ends in the middle of it
+        Path f = dir.resolve("torn.ndjson");
+        String partial = lines.get(19).substring(0, lines.get(19).length() / 2);
+        Files.writeString(f, String.join("\n", lines.subList(0, 19)) + "\n" + partial);
+        TraceResult r = TraceChecker.check(List.of(f));
+        assertThat(r.violation()).isNull();
+        assertThat(r.tornLines()).isEqualTo(1);
+        assertThat(r.lines()).isEqualTo(19);
+        // the restarted member appends to the same file: the torn line is ended first and skipped when reading
+        ConfState cs = ConfState.ofVoters(new long[] {1, 2, 3});
+        try (NdjsonTraceWriter w = NdjsonTraceWriter.open(f, "n1")) {
+            MemoryStorage disk = MemoryStorage.bootstrap(cs);
+            disk.setHardState(new io.kplane.raft.HardState(2, 1, 1)); // what s1 had persisted: term 2, its own vote
+            RaftNode.create(RaftConfig.defaults(1), disk, 1).setTracer(w);
+        }
+        List<String> now = Files.readAllLines(f);
+        assertThat(now).hasSize(21);
+        assertThat(now.get(19)).isEqualTo(partial);
+        assertThat(now.get(20)).contains("\"member\":\"n1\"", "\"event\":\"Restart\"");
+        r = TraceChecker.check(List.of(f));
+        assertThat(r.violation()).isNull();
+        assertThat(r.tornLines()).isEqualTo(1);
+        // a bad line that is not followed by a restart is not a torn write: it is reported
+        lines.set(19, partial);
+        r = check(lines);
+        assertThat(r.violation().rule()).isEqualTo("TraceFormat");
+        assertThat(r.violation().line().lineNo()).isEqualTo(20);
+    }
+
     // ------------------------------------------------------------------ mutations
 
     /** Runs seeds of a mutated core until the checker rejects a trace; the correct core passes the same seeds. */
