@@ -44,7 +44,6 @@ final class WatchHub implements AutoCloseable {
     private final Replica replica;
     private final Headers headers;
     private final MvccStore store;
-    private final EventLog<RevisionEvents> log;
     private final long progressIntervalNanos;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Stream> streams = new ArrayList<>(); // dispatcher thread only
@@ -64,7 +63,6 @@ final class WatchHub implements AutoCloseable {
             return kv;
         }).join();
         this.store = sm.store();
-        this.log = store.eventLog();
         this.thread = new Thread(this::run, "etcd-watch-dispatcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -113,8 +111,12 @@ final class WatchHub implements AutoCloseable {
         Stream s = new Stream(out);
         out.setOnReadyHandler(this::signal);
         submit(() -> {
-            s.cursor = log.newCursor();
-            s.lastSeenRev = store.publishedRevision();
+            // Cursor and revision from one subscription: the published revision alone can lag the
+            // log's end by one revision, and a watcher created at it would then miss that revision
+            // until the next write (MvccStore.subscribe).
+            MvccStore.Subscription sub = store.subscribe();
+            s.cursor = sub.cursor();
+            s.lastSeenRev = sub.lastRevision();
             streams.add(s);
         });
         return s;
@@ -247,8 +249,9 @@ final class WatchHub implements AutoCloseable {
             } catch (OverrunException lapped) {
                 // The log lapped this stream: its watchers fall back to history (etcd: unsynced).
                 overruns.incrementAndGet();
-                s.cursor.seek(log.tail());
-                s.lastSeenRev = Math.max(s.lastSeenRev, store.publishedRevision());
+                MvccStore.Subscription sub = store.subscribe(); // see open(): no revision between the two
+                s.cursor = sub.cursor();
+                s.lastSeenRev = Math.max(s.lastSeenRev, sub.lastRevision());
                 n++;
                 continue;
             }

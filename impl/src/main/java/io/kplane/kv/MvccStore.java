@@ -18,6 +18,7 @@ import io.etcd.jetcd.api.ResponseOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
 import io.kplane.fanout.EventLog;
+import io.kplane.fanout.OverrunException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -96,6 +97,48 @@ public final class MvccStore {
      */
     public long publishedRevision() {
         return publishedRev;
+    }
+
+    /**
+     * Where a reader of the fan-out log starts: a cursor at the log's end and the revision just
+     * before it. Every revision up to {@code lastRevision} is behind the cursor (or only in history);
+     * the cursor polls what comes after it (and possibly, in a race, a revision it already counts,
+     * which a reader skips as seen).
+     */
+    public record Subscription(EventLog.Cursor<RevisionEvents> cursor, long lastRevision) {
+    }
+
+    /**
+     * A cursor at the end of the fan-out log and the revision it follows, from any thread.
+     *
+     * <p>Not simply {@code newCursor()} and {@link #publishedRevision()}: the writer appends a
+     * revision's events before it publishes the revision, so the log can hold revision r + 1 while
+     * the published revision is still r. A reader that took r as "seen" with a cursor already past
+     * r + 1 would wait for r + 1 until some later write (found by {@code MvccStoreLincheckTest}; see
+     * {@code jcstress.SubscribeStress}). So the revision is taken from the element just before the
+     * cursor, or the published one when that is newer (after a snapshot restore the log is not
+     * replayed). Over-counting in a race is safe (the reader skips the element), under-counting is not.
+     */
+    public Subscription subscribe() {
+        if (events == null) {
+            throw new IllegalStateException("this store has no event log");
+        }
+        EventLog.Cursor<RevisionEvents> cursor = events.newCursor();
+        long last = publishedRev; // read after the tail: never older than what the tail covers, except the racing append
+        long before = cursor.position() - 1;
+        if (before >= 0) {
+            try {
+                RevisionEvents e = events.newCursor(before).poll();
+                if (e != null) {
+                    last = Math.max(last, e.revision());
+                }
+            } catch (OverrunException lapped) {
+                // The writer has since started the element `capacity` past it, so it has published
+                // the one before that, whose revision is at least that element's.
+                last = Math.max(last, publishedRev);
+            }
+        }
+        return new Subscription(cursor, last);
     }
 
     /** The last compaction's revision, or -1 if never compacted. */

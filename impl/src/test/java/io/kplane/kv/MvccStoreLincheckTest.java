@@ -43,7 +43,10 @@ import org.junit.jupiter.api.Test;
  * revision that {@code publishedRevision()} does not report yet; a reader that compared the two
  * would see a history no sequential order explains (Lincheck finds it at once). Readers must treat
  * {@code publishedRevision()} as a lower bound of the log's contents; the jcstress test
- * {@code jcstress.PublishedRevisionStress} pins both directions.
+ * {@code jcstress.PublishedRevisionStress} pins both directions. That finding exposed a real gap in
+ * the watch hub, which took a new cursor and {@code publishedRevision()} side by side: a stream
+ * opened in that moment could hold a watcher waiting for a revision its cursor had already passed.
+ * Readers now start from {@link MvccStore#subscribe()} ({@code jcstress.SubscribeStress}).
  *
  * <p>The store's index (TreeMap) is not shared: range reads run on the owner thread
  * ({@code Replica.query}), so they are not operations here.

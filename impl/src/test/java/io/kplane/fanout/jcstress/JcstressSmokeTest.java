@@ -24,6 +24,7 @@ class JcstressSmokeTest {
             "io.kplane.fanout.jcstress.EventLogOverwriteStress",
             "io.kplane.kv.jcstress.PublishedRevisionStress",
             "io.kplane.kv.jcstress.RevisionEventsSharingStress",
+            "io.kplane.kv.jcstress.SubscribeStress",
             "io.kplane.proxy.jcstress.HistogramSnapshotStress");
 
     @Test
