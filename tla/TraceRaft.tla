@@ -44,8 +44,11 @@
 (* AdvanceCommitIndex) are stuttering steps whose role and term must       *)
 (* already be the spec's. Appends are checked against the leader's log     *)
 (* (not against the spec's nextIndex, which the implementation replaces   *)
-(* with probing and reject hints). One extension of Next: GiveUp, a        *)
-(* (pre)candidate that lost its election returns to Follower.              *)
+(* with probing and reject hints). Trace-level actions beyond Raft.tla's   *)
+(* Next: GiveUp (a (pre)candidate that lost its election returns to      *)
+(* Follower), TraceRestart (the commit index comes back from the durable   *)
+(* hard state, and a log suffix that was never persisted is lost), and     *)
+(* heartbeats (commit from the leader; responses count for CheckQuorum).   *)
 (*                                                                         *)
 (* Limits, so that a failing replay is read correctly:                     *)
 (* - Raft.tla appends at most one entry per AppendEntries: a trace with    *)
@@ -53,8 +56,10 @@
 (*   seeds send one entry per message (maxSizePerMsg = 1).                 *)
 (* - Snapshots, compaction, membership changes and read-index are not in  *)
 (*   Raft.tla: traces containing snapshot installs do not replay.         *)
-(* - A crash loses the unpersisted log suffix; Raft.tla's Restart keeps    *)
-(*   the whole log, so logLength is not compared on Restart lines.         *)
+(* - A leadership transfer's election skips PreVote (Timeout with          *)
+(*   "transfer":true lands in Candidate): Raft.tla has no transfer.        *)
+(* - A Restart line's vote is not read: a trace must start from nodes      *)
+(*   that have not voted (a new cluster), TraceInit sets votedFor = Nil.   *)
 (* - Entries carry no values in the trace: every value is Nil ("none").   *)
 (* TLC cannot be run on this project's machines: this module has been     *)
 (* parsed (tree-sitter) but never model-checked. `kplane check trace`      *)
@@ -140,6 +145,30 @@ GiveUp(i) ==
     /\ UNCHANGED <<persistentVars, commitIndex, votesGranted, nextIndex, matchIndex,
                    recentlyActive, leaderContact, messages, historyVars>>
 
+\* Restart as the implementation does it: the commit index is the one in the durable hard state (at
+\* most what the node had), and entries that were never persisted are gone.
+TraceRestart(i, e) ==
+    /\ e.post.commitIndex <= commitIndex[i]
+    /\ e.post.logLength <= Len(log[i])
+    /\ e.post.commitIndex <= e.post.logLength
+    /\ log'            = [log EXCEPT ![i] = SubSeq(@, 1, e.post.logLength)]
+    /\ state'          = [state EXCEPT ![i] = Follower]
+    /\ commitIndex'    = [commitIndex EXCEPT ![i] = e.post.commitIndex]
+    /\ votesGranted'   = [votesGranted EXCEPT ![i] = {}]
+    /\ nextIndex'      = [nextIndex EXCEPT ![i] = [j \in Server |-> 1]]
+    /\ matchIndex'     = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
+    /\ recentlyActive' = [recentlyActive EXCEPT ![i] = {}]
+    /\ leaderContact'  = [leaderContact EXCEPT ![i] = FALSE]
+    /\ UNCHANGED <<currentTerm, votedFor, messages, historyVars>>
+
+\* A heartbeat response (not in Raft.tla) tells the leader its follower is alive.
+ReceiveHeartbeatResponse(i, e) ==
+    /\ IF state[i] = Leader /\ e.msg.term = currentTerm[i]
+       THEN recentlyActive' = [recentlyActive EXCEPT ![i] = @ \cup {e.msg.source}]
+       ELSE UNCHANGED recentlyActive
+    /\ UNCHANGED <<persistentVars, state, commitIndex, votesGranted, nextIndex, matchIndex,
+                   leaderContact, messages, historyVars>>
+
 \* A heartbeat (not in Raft.tla): newer term adopted, follower, commit from the leader.
 ReceiveHeartbeat(i, e) ==
     /\ e.msg.term >= currentTerm[i]
@@ -154,7 +183,7 @@ ReceiveHeartbeat(i, e) ==
 (* One line = one step.                                                   *)
 Step(e) ==
     LET i == e.node IN
-    \/ e.event = "Restart"            /\ Restart(i)
+    \/ e.event = "Restart"            /\ TraceRestart(i, e)
     \/ e.event = "Timeout"            /\ Timeout(i)
     \/ e.event = "StartElection"      /\ StartElection(i)
     \/ e.event = "BecomeLeader"       /\ BecomeLeader(i)
@@ -174,6 +203,8 @@ Step(e) ==
                                          THEN \E m \in DOMAIN messages : MatchesMsg(m, e) /\ Receive(m)
                                          ELSE IF e.msg.type = "Heartbeat"
                                          THEN ReceiveHeartbeat(i, e)
+                                         ELSE IF e.msg.type = "HeartbeatResponse"
+                                         THEN ReceiveHeartbeatResponse(i, e)
                                          ELSE UNCHANGED vars
     \/ e.event = "Drop"               /\ IF SpecType(e)
                                          THEN \E m \in DOMAIN messages : MatchesMsg(m, e) /\ DropMessage(m)
@@ -189,7 +220,7 @@ PostStateMatches(e) ==
     ELSE IF e.event = "Receive"
     THEN /\ currentTerm[i] = e.post.term
          /\ state[i] = e.post.state
-    ELSE IF e.event \in {"BecomeFollower", "Reply", "Restart"}
+    ELSE IF e.event \in {"BecomeFollower", "Reply"}
             \/ (e.event = "AdvanceCommitIndex" /\ e.post.state /= Leader)
     THEN /\ currentTerm'[i] = e.post.term
          /\ state'[i] = e.post.state

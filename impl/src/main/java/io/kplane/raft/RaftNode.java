@@ -25,6 +25,11 @@ import java.util.random.RandomGenerator;
  * <h2>Single writer</h2>
  * Not thread-safe: exactly one thread (the node's agent) calls every method.
  *
+ * <h2>Tracing</h2>
+ * {@link #setTracer(RaftTracer)} installs an observer that is told every step at the granularity of
+ * {@code tla/Raft.tla}'s actions (see {@link RaftTraceEvent}); without one each hook is a null check. The
+ * tracer only observes: the node behaves identically with or without it.
+ *
  * <h2>For the model checker</h2>
  * {@link #copy()} deep-copies all state (log, progress, pending messages, storage if it is a
  * {@link MemoryStorage}, and the random source if it is a {@link SplitMix64}); {@link #fingerprint()} hashes the

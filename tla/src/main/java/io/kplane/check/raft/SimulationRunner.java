@@ -59,7 +59,8 @@ public final class SimulationRunner {
                 committed += r.maxCommitted();
                 if (!r.ok()) {
                     out.println("  seed " + seed + ": VIOLATED " + r.violation());
-                    out.println("  reproduce: ./kplane check raft --simulate --seeds " + seed);
+                    out.println("  reproduce: ./kplane check raft --simulate --seeds " + seed
+                            + (mutation == Mutation.NONE ? "" : " --mutation " + mutation));
                     if (traceOut != null) {
                         out.println("  trace            : " + traceOut + " (" + trace.lines() + " lines, up to the violation)");
                     }

@@ -201,7 +201,7 @@ public final class TraceChecker {
         require(event != null, "TraceFormat", "missing \"event\"");
         events.merge(event, 1L, Long::sum);
         JsonNode msg = j.get("msg");
-        String key = msg == null ? null : msg.toString();
+        String key = msg == null ? null : messageKey(l.text(), msg);
         switch (event) {
             case "Drop" -> {
                 require(msg != null, "TraceFormat", "Drop without msg");
@@ -379,6 +379,37 @@ public final class TraceChecker {
         }
         require(yes * 2 > voters.size(), rule, n.name + " has " + yes + " of " + voters.size() + " " + what
                 + " (granted by " + grants + " and itself; voters " + voters + ")");
+    }
+
+    /**
+     * The identity of a message in flight: its JSON as written. The writer's text is already canonical (fixed
+     * field order, no spaces), so it is cut out of the line instead of re-serializing the parsed node (which
+     * gives the same string, and is used for hand-written lines with spaces).
+     */
+    static String messageKey(String line, JsonNode msg) {
+        int start = line.indexOf("\"msg\":{");
+        if (start >= 0) {
+            start += 6;
+            int depth = 0;
+            for (int k = start; k < line.length(); k++) {
+                char c = line.charAt(k);
+                if (c == '"') {
+                    k = line.indexOf('"', k + 1); // no escapes inside the writer's strings
+                    if (k < 0) {
+                        break;
+                    }
+                } else if (c == '{') {
+                    depth++;
+                } else if (c == '}' && --depth == 0) {
+                    String raw = line.substring(start, k + 1);
+                    if (raw.indexOf(' ') < 0 && raw.indexOf('\\') < 0) {
+                        return raw;
+                    }
+                    break;
+                }
+            }
+        }
+        return msg.toString();
     }
 
     private void take(String key, String what) {

@@ -30,7 +30,7 @@ public final class TraceCommand {
         }
         out.println("== trace: " + files + (files.size() > 1 ? " (merged by ts)" : ""));
         TraceResult r = TraceChecker.check(files);
-        out.printf(Locale.ROOT, "  lines            : %,d in %d run(s), %d node(s), %,d elections, max commit index %,d%n",
+        out.printf(Locale.ROOT, "  lines            : %,d in %d run(s), %d node(s) over all runs, %,d elections, max commit index %,d%n",
                 r.lines(), r.runs(), r.nodes(), r.leaders(), r.maxCommit());
         StringBuilder ev = new StringBuilder();
         for (Map.Entry<String, Long> e : r.events().entrySet()) {
