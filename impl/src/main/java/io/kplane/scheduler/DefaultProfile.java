@@ -36,7 +36,8 @@ public final class DefaultProfile {
         m.put(new NodeResourcesFit(), 1);
         m.put(new PodTopologySpread(s::snapshot), 2);
         m.put(new InterPodAffinity(s::snapshot), 2);
-        m.put(new DefaultPreemption(s::framework, s::snapshot, s.queue(), s.actions(), s.random()), 0);
+        m.put(new DefaultPreemption(s::framework, s::snapshot, s.queue(), s.actions(), s.random(),
+                s.config().fastPaths()), 0);
         m.put(new BalancedAllocation(), 1);
         m.put(new ImageLocality(s::snapshot), 1);
         m.put(new DefaultBinder(binder), 0);

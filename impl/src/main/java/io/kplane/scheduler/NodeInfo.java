@@ -38,6 +38,8 @@ public final class NodeInfo {
     private final ArrayList<PodInfo> podsWithAffinity;
     private final ArrayList<PodInfo> podsWithRequiredAntiAffinity;
     private final ArrayList<HostPort> usedPorts;
+    /** Built on first use, dropped on every change of the pods (copies share it: same pods, same order). */
+    private VictimIndex victimIndex;
     long generation;
 
     public NodeInfo(NodeSpec node) {
@@ -63,6 +65,7 @@ public final class NodeInfo {
                 : new ArrayList<>(o.podsWithRequiredAntiAffinity);
         this.usedPorts = o.usedPorts.isEmpty() ? new ArrayList<>(0) : new ArrayList<>(o.usedPorts);
         this.generation = o.generation;
+        this.victimIndex = o.victimIndex;
     }
 
     /** A deep-enough copy: the copy's aggregates and lists are independent of this one. */
@@ -90,12 +93,22 @@ public final class NodeInfo {
     public List<HostPort> usedPorts() { return usedPorts; }
     public long generation() { return generation; }
 
+    /** The pods ordered for preemption, with suffix sums of their requests. */
+    public VictimIndex victimIndex() {
+        VictimIndex v = victimIndex;
+        if (v == null) {
+            v = victimIndex = VictimIndex.of(pods);
+        }
+        return v;
+    }
+
     void setNode(NodeSpec spec) {
         this.node = spec;
     }
 
     /** Adds a pod's requests and ports to the aggregates. */
     public void addPod(PodInfo pod) {
+        victimIndex = null;
         pods.add(pod);
         if (pod.hasAffinity()) {
             podsWithAffinity.add(pod);
@@ -127,6 +140,7 @@ public final class NodeInfo {
             return false;
         }
         PodInfo stored = pods.get(idx);
+        victimIndex = null;
         swapRemove(pods, idx);
         if (!podsWithAffinity.isEmpty()) {
             int i = indexOf(podsWithAffinity, uid);

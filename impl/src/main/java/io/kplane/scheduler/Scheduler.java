@@ -6,6 +6,7 @@ import io.kplane.scheduler.framework.Framework;
 import io.kplane.scheduler.framework.NodeStatuses;
 import io.kplane.scheduler.framework.Plugin;
 import io.kplane.scheduler.framework.Status;
+import io.kplane.scheduler.plugins.NodeResourcesFit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,9 +24,17 @@ import java.util.random.RandomGenerator;
  */
 public final class Scheduler {
 
-    /** Scheduler-wide settings. {@code percentageOfNodesToScore == 0} selects the adaptive default. */
-    public record Config(int percentageOfNodesToScore, boolean popFromBackoffQ) {
-        public static final Config DEFAULT = new Config(0, true);
+    /**
+     * Scheduler-wide settings. {@code percentageOfNodesToScore == 0} selects the adaptive default.
+     * {@code fastPaths} enables evaluations on sums and indexes that give the same results as the
+     * straightforward plugin runs (off only to compare the two in tests).
+     */
+    public record Config(int percentageOfNodesToScore, boolean popFromBackoffQ, boolean fastPaths) {
+        public static final Config DEFAULT = new Config(0, true, true);
+
+        public Config(int percentageOfNodesToScore, boolean popFromBackoffQ) {
+            this(percentageOfNodesToScore, popFromBackoffQ, true);
+        }
     }
 
     /** Outcome of one scheduling attempt. */
@@ -95,6 +104,7 @@ public final class Scheduler {
     public ClusterActions actions() { return actions; }
     public RandomGenerator random() { return random; }
     public Clock clock() { return clock; }
+    public Config config() { return config; }
 
     // ---- cluster events ----
 
@@ -454,16 +464,32 @@ public final class Scheduler {
         int toFind = numFeasibleNodesToFind(all);
         int start = restrict == null ? nextStartNodeIndex % all : 0;
         int processed = 0;
+        // When every other active filter accepts all nodes, NodeResourcesFit alone decides, on sums.
+        boolean resourcesOnly = config.fastPaths() && restrict == null && pod.requests().scalars().isEmpty()
+                && framework.soleNodeDependentFilter(state, pod, snapshot) instanceof NodeResourcesFit;
         for (int i = 0; i < all; i++) {
             int idx = (start + i) % all;
             NodeInfo n = nodes.get(idx);
             processed++;
-            // The pass without nominated pods runs first; only nodes it accepts need the lookup.
-            Status s = framework.runFilters(state, pod, n);
-            if (s.isSuccess() && nominations) {
-                List<PodInfo> nominatedHere = queue.nominatedPods(n.name());
-                if (!nominatedHere.isEmpty()) {
-                    s = framework.runFiltersWithNominated(state, pod, n, nominatedHere);
+            Status s;
+            if (resourcesOnly) {
+                s = NodeResourcesFit.fits(pod, n.allocatable(), n.podCount(), n.requestedMilliCpu(),
+                        n.requestedMemory(), n.requestedEphemeral());
+                if (s == Status.SUCCESS && nominations) {
+                    List<PodInfo> nominatedHere = queue.nominatedPods(n.name());
+                    if (!nominatedHere.isEmpty()) {
+                        s = NodeResourcesFit.fitsWithNominated(pod, n.allocatable(), n.podCount(),
+                                n.requestedMilliCpu(), n.requestedMemory(), n.requestedEphemeral(), nominatedHere);
+                    }
+                }
+            } else {
+                // The pass without nominated pods runs first; only nodes it accepts need the lookup.
+                s = framework.runFilters(state, pod, n);
+                if (s.isSuccess() && nominations) {
+                    List<PodInfo> nominatedHere = queue.nominatedPods(n.name());
+                    if (!nominatedHere.isEmpty()) {
+                        s = framework.runFiltersWithNominated(state, pod, n, nominatedHere);
+                    }
                 }
             }
             if (s.isSuccess()) {

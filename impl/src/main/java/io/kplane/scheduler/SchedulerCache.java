@@ -242,6 +242,8 @@ public final class SchedulerCache {
                 Integer idx = snap.position.get(name);
                 if (idx != null) {
                     snap.list.set(idx, copy);
+                    snap.count(old.node(), -1);
+                    snap.count(copy.node(), 1);
                 }
             }
         }
@@ -255,6 +257,11 @@ public final class SchedulerCache {
             snap.changes.clear();
             rebuildOrder(snap);
             rebuildImages(snap);
+            snap.unschedulableNodes = 0;
+            snap.hardTaintedNodes = 0;
+            for (NodeInfo n : snap.list) {
+                snap.count(n.node(), 1);
+            }
             nodeSetChanged = false;
             affinityChanged = true;
         }

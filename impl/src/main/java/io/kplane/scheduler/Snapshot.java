@@ -27,6 +27,8 @@ public final class Snapshot {
     long epoch;
     /** Names of nodes replaced since the epoch began, in order (consumers keep a read position). */
     final ArrayList<String> changes = new ArrayList<>();
+    int unschedulableNodes;
+    int hardTaintedNodes;
 
     /** All nodes, in evaluation order. */
     public List<NodeInfo> nodes() {
@@ -45,6 +47,29 @@ public final class Snapshot {
 
     public int size() {
         return list.size();
+    }
+
+    /** Nodes with {@code spec.unschedulable} set. */
+    public int unschedulableNodeCount() {
+        return unschedulableNodes;
+    }
+
+    /** Nodes with at least one NoSchedule or NoExecute taint. */
+    public int hardTaintedNodeCount() {
+        return hardTaintedNodes;
+    }
+
+    /** Adds ({@code sign} 1) or removes (-1) a node spec from the counts above. */
+    void count(NodeInfo.NodeSpec spec, int sign) {
+        if (spec.unschedulable()) {
+            unschedulableNodes += sign;
+        }
+        for (Taint t : spec.taints()) {
+            if (t.effect() != Taint.Effect.PREFER_NO_SCHEDULE) {
+                hardTaintedNodes += sign;
+                break;
+            }
+        }
     }
 
     public long epoch() {

@@ -152,6 +152,28 @@ public final class Framework {
     }
 
     /**
+     * The one filter active in this cycle whose verdict can differ between the snapshot's nodes
+     * (every other active filter {@linkplain Plugin.Filter#acceptsAllNodes accepts all nodes}), or
+     * null when there are several or none. Lets the scheduler evaluate just that filter per node.
+     */
+    public Plugin.Filter soleNodeDependentFilter(CycleState state, PodInfo pod, Snapshot snapshot) {
+        Plugin.Filter sole = null;
+        for (int i = 0; i < filterSlots.length; i++) {
+            if (state.skipFilter(filterSlots[i])) {
+                continue;
+            }
+            Plugin.Filter f = filter.get(i);
+            if (!f.acceptsAllNodes(state, pod, snapshot)) {
+                if (sole != null) {
+                    return null;
+                }
+                sole = f;
+            }
+        }
+        return sole;
+    }
+
+    /**
      * Upstream {@code RunFilterPluginsWithNominatedPods}: if pods of equal or higher priority are
      * nominated to the node, the pod must fit with them added too (and also without them, for
      * inter-pod affinity that the nominated pods might satisfy).

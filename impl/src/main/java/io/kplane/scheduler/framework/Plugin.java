@@ -53,6 +53,15 @@ public interface Plugin {
     /** Per-node feasibility. */
     interface Filter extends Plugin {
         Status filter(CycleState state, PodInfo pod, NodeInfo node);
+
+        /**
+         * True when, in this cycle, {@link #filter} would accept every node of {@code snapshot} and
+         * every what-if variant of them (pods added or removed), so the scheduler may leave it out
+         * of a per-node loop without changing any result. Conservative: false unless known.
+         */
+        default boolean acceptsAllNodes(CycleState state, PodInfo pod, Snapshot snapshot) {
+            return false;
+        }
     }
 
     /** Result of PostFilter: a nominated node name or null. */

@@ -7,6 +7,7 @@ import io.kplane.scheduler.PodInfo;
 import io.kplane.scheduler.Resources;
 import io.kplane.scheduler.SchedulingQueue;
 import io.kplane.scheduler.Snapshot;
+import io.kplane.scheduler.VictimIndex;
 import io.kplane.scheduler.framework.CycleState;
 import io.kplane.scheduler.framework.Framework;
 import io.kplane.scheduler.framework.NodeStatuses;
@@ -31,22 +32,35 @@ public final class DefaultPreemption implements Plugin.PostFilter {
     static final int MIN_CANDIDATE_NODES_ABSOLUTE = 100;
 
     /** Upstream {@code MoreImportantPod}: higher priority, then earlier start. */
-    static final Comparator<PodInfo> MORE_IMPORTANT = Comparator.comparingInt((PodInfo p) -> -p.priority())
-            .thenComparingLong(PodInfo::startNanos);
+    static final Comparator<PodInfo> MORE_IMPORTANT = VictimIndex.MORE_IMPORTANT;
 
     private final Supplier<Framework> framework;
     private final Supplier<Snapshot> snapshot;
     private final SchedulingQueue queue;
     private final ClusterActions actions;
     private final RandomGenerator random;
+    private final boolean fastPaths;
+    /** Victims of the node being dry-run (fast path), reused between nodes. */
+    private final ArrayList<PodInfo> scratch = new ArrayList<>();
 
     public DefaultPreemption(Supplier<Framework> framework, Supplier<Snapshot> snapshot, SchedulingQueue queue,
             ClusterActions actions, RandomGenerator random) {
+        this(framework, snapshot, queue, actions, random, true);
+    }
+
+    /**
+     * @param fastPaths dry-run nodes on the {@link VictimIndex} where only resources matter and keep
+     *     just the best candidate; false runs the filter plugins on node copies and keeps every
+     *     candidate (the straightforward form, for comparison in tests). Both choose the same.
+     */
+    public DefaultPreemption(Supplier<Framework> framework, Supplier<Snapshot> snapshot, SchedulingQueue queue,
+            ClusterActions actions, RandomGenerator random, boolean fastPaths) {
         this.framework = framework;
         this.snapshot = snapshot;
         this.queue = queue;
         this.actions = actions;
         this.random = random;
+        this.fastPaths = fastPaths;
     }
 
     @Override
@@ -61,11 +75,16 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         if (reason != null) {
             return new PostFilterResult(Status.unresolvable(NAME, reason), null);
         }
-        List<Candidate> candidates = findCandidates(state, pod, statuses);
-        if (candidates.isEmpty()) {
+        Candidate best;
+        if (fastPaths) {
+            best = findBestCandidate(state, pod, statuses);
+        } else {
+            List<Candidate> candidates = findCandidates(state, pod, statuses);
+            best = candidates.isEmpty() ? null : select(candidates);
+        }
+        if (best == null) {
             return new PostFilterResult(Status.unschedulable(NAME, "preemption: no preemption victims found"), null);
         }
-        Candidate best = select(candidates);
         for (PodInfo v : best.victims()) {
             actions.deletePod(v);
         }
@@ -100,38 +119,41 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         return null;
     }
 
+    /** Upstream {@code calculateNumCandidates}. */
+    static int numCandidates(int potentialNodes) {
+        int n = potentialNodes * MIN_CANDIDATE_NODES_PERCENTAGE / 100;
+        if (n < MIN_CANDIDATE_NODES_ABSOLUTE) {
+            n = MIN_CANDIDATE_NODES_ABSOLUTE;
+        }
+        return Math.min(n, potentialNodes);
+    }
+
+    /**
+     * Upstream {@code FindCandidates}/{@code DryRunPreemption}, straightforwardly: every node not
+     * rejected as unresolvable, from a random offset, dry-run on a copy with the filter plugins,
+     * until enough candidates (at least one without PDB violations) are found.
+     */
     List<Candidate> findCandidates(CycleState state, PodInfo pod, NodeStatuses statuses) {
         Snapshot snap = snapshot.get();
         List<NodeInfo> potential = new ArrayList<>();
-        List<Status> potentialStatus = new ArrayList<>();
         List<NodeInfo> nodes = snap.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             Status s = statuses.at(i);
             if (s == null || s.code() != Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
                 potential.add(nodes.get(i));
-                potentialStatus.add(s);
             }
         }
         if (potential.isEmpty()) {
             return List.of();
         }
-        int numCandidates = potential.size() * MIN_CANDIDATE_NODES_PERCENTAGE / 100;
-        if (numCandidates < MIN_CANDIDATE_NODES_ABSOLUTE) {
-            numCandidates = MIN_CANDIDATE_NODES_ABSOLUTE;
-        }
-        numCandidates = Math.min(numCandidates, potential.size());
+        int numCandidates = numCandidates(potential.size());
         int offset = random.nextInt(potential.size());
         List<Candidate> nonViolating = new ArrayList<>();
         List<Candidate> violating = new ArrayList<>();
         List<Disruption> pdbs = snap.disruptions();
-        boolean arithmetic = resourcesOnly(state, pod);
         for (int i = 0; i < potential.size(); i++) {
-            int k = (offset + i) % potential.size();
-            NodeInfo n = potential.get(k);
-            Status st = potentialStatus.get(k);
-            Candidate c = arithmetic && st != null && NodeResourcesFit.NAME.equals(st.plugin())
-                    ? selectVictimsByResources(pod, n, pdbs)
-                    : selectVictimsOnNode(framework.get().copyForWhatIf(state), pod, n.copy(), pdbs);
+            NodeInfo n = potential.get((offset + i) % potential.size());
+            Candidate c = selectVictimsOnNode(framework.get().copyForWhatIf(state), pod, n.copy(), pdbs);
             if (c == null) {
                 continue;
             }
@@ -143,6 +165,106 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         List<Candidate> all = new ArrayList<>(nonViolating);
         all.addAll(violating);
         return all;
+    }
+
+    /**
+     * {@link #findCandidates} followed by {@link #select}, in one pass: the same nodes are visited
+     * in the same order with the same stopping rule, but nodes where only resources matter are
+     * dry-run on sums ({@link #dryRunByResources}), and only the best candidate so far is kept.
+     * {@link #select} keeps the first (non-violating before violating, then in visit order) of the
+     * candidates that are best by its criteria; since PDB violations are its first criterion, that
+     * is the first in visit order, which is what a strict improvement test keeps.
+     */
+    Candidate findBestCandidate(CycleState state, PodInfo pod, NodeStatuses statuses) {
+        Snapshot snap = snapshot.get();
+        List<NodeInfo> nodes = snap.nodes();
+        int total = nodes.size();
+        int count = 0;
+        for (int i = 0; i < total; i++) {
+            Status s = statuses.at(i);
+            if (s == null || s.code() != Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+                count++;
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        int[] positions = null;
+        if (count < total) {
+            positions = new int[count];
+            for (int i = 0, j = 0; i < total; i++) {
+                Status s = statuses.at(i);
+                if (s == null || s.code() != Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+                    positions[j++] = i;
+                }
+            }
+        }
+        int numCandidates = numCandidates(count);
+        int offset = random.nextInt(count);
+        List<Disruption> pdbs = snap.disruptions();
+        boolean arithmetic = resourcesOnly(state, pod);
+        int nonViolating = 0;
+        int violating = 0;
+        Candidate best = null;
+        CandidateKey bestKey = null;
+        for (int i = 0; i < count; i++) {
+            int k = (offset + i) % count;
+            int pos = positions == null ? k : positions[k];
+            NodeInfo n = nodes.get(pos);
+            Status st = statuses.at(pos);
+            int violations;
+            List<PodInfo> victims;
+            if (arithmetic && st != null && NodeResourcesFit.NAME.equals(st.plugin())) {
+                violations = dryRunByResources(pod, n, pdbs, scratch);
+                victims = scratch;
+            } else {
+                Candidate c = selectVictimsOnNode(framework.get().copyForWhatIf(state), pod, n.copy(), pdbs);
+                violations = c == null ? -1 : c.pdbViolations();
+                victims = c == null ? null : c.victims();
+            }
+            if (violations < 0) {
+                continue;
+            }
+            if (violations == 0) {
+                nonViolating++;
+            } else {
+                violating++;
+            }
+            CandidateKey key = CandidateKey.of(violations, victims);
+            if (bestKey == null || key.betterThan(bestKey)) {
+                bestKey = key;
+                best = new Candidate(n.name(), List.copyOf(victims), violations);
+            }
+            if (nonViolating > 0 && nonViolating + violating >= numCandidates) {
+                break;
+            }
+        }
+        return best;
+    }
+
+    /** {@link #select}'s criteria for one candidate, in order; smaller is better except the last. */
+    record CandidateKey(int pdbViolations, int highestPriority, long prioritySum, int victims, long earliestStart) {
+        static CandidateKey of(int pdbViolations, List<PodInfo> victims) {
+            int top = victims.get(0).priority();
+            long sum = 0;
+            long earliest = Long.MAX_VALUE;
+            for (int i = 0; i < victims.size(); i++) {
+                PodInfo v = victims.get(i);
+                sum += (long) v.priority() + (long) Integer.MAX_VALUE + 1;
+                if (v.priority() == top) {
+                    earliest = Math.min(earliest, v.startNanos());
+                }
+            }
+            return new CandidateKey(pdbViolations, top, sum, victims.size(), earliest);
+        }
+
+        boolean betterThan(CandidateKey o) {
+            if (pdbViolations != o.pdbViolations) return pdbViolations < o.pdbViolations;
+            if (highestPriority != o.highestPriority) return highestPriority < o.highestPriority;
+            if (prioritySum != o.prioritySum) return prioritySum < o.prioritySum;
+            if (victims != o.victims) return victims < o.victims;
+            return earliestStart > o.earliestStart;
+        }
     }
 
     /**
@@ -169,12 +291,12 @@ public final class DefaultPreemption implements Plugin.PostFilter {
 
     /** Both filter passes of {@code RunFilterPluginsWithNominatedPods}, on sums. */
     private static boolean fitsWithNominated(PodInfo pod, Resources alloc, int count, long cpu, long mem, long eph,
-            long[] nominated) {
+            int nominatedCount, long nominatedCpu, long nominatedMem, long nominatedEph) {
         if (NodeResourcesFit.fits(pod, alloc, count, cpu, mem, eph) != Status.SUCCESS) {
             return false;
         }
-        return nominated[0] == 0 || NodeResourcesFit.fits(pod, alloc, count + (int) nominated[0], cpu + nominated[1],
-                mem + nominated[2], eph + nominated[3]) == Status.SUCCESS;
+        return nominatedCount == 0 || NodeResourcesFit.fits(pod, alloc, count + nominatedCount, cpu + nominatedCpu,
+                mem + nominatedMem, eph + nominatedEph) == Status.SUCCESS;
     }
 
     /**
@@ -182,51 +304,71 @@ public final class DefaultPreemption implements Plugin.PostFilter {
      * copies of the node: the same victims, reprieves and PDB counts, without allocating a node.
      */
     public Candidate selectVictimsByResources(PodInfo pod, NodeInfo node, List<Disruption> pdbs) {
-        long cpu = node.requestedMilliCpu();
-        long mem = node.requestedMemory();
-        long eph = node.requestedEphemeral();
-        int count = node.podCount();
-        List<PodInfo> potential = new ArrayList<>();
-        for (PodInfo p : node.pods()) {
-            if (p.priority() < pod.priority()) {
-                potential.add(p);
-                cpu -= p.requests().milliCpu();
-                mem -= p.requests().memory();
-                eph -= p.requests().ephemeralStorage();
-                count--;
-            }
+        ArrayList<PodInfo> victims = new ArrayList<>();
+        int violations = dryRunByResources(pod, node, pdbs, victims);
+        return violations < 0 ? null : new Candidate(node.name(), List.copyOf(victims), violations);
+    }
+
+    /**
+     * The dry run of {@link #selectVictimsByResources} on the node's {@link VictimIndex}: fills
+     * {@code victims} (most important first) and returns the PDB violations, or -1 when the node is
+     * no candidate. Pods below the preemptor's priority are a suffix of the index, so whether
+     * removing them all makes room is decided from suffix sums before touching any pod; the reprieve
+     * then walks that suffix, which is already in upstream's order.
+     */
+    int dryRunByResources(PodInfo pod, NodeInfo node, List<Disruption> pdbs, ArrayList<PodInfo> victims) {
+        VictimIndex index = node.victimIndex();
+        int n = index.size();
+        int from = index.firstBelow(pod.priority());
+        if (from == n) {
+            return -1;
+        }
+        Resources alloc = node.allocatable();
+        int count = node.podCount() - (n - from);
+        long cpu = node.requestedMilliCpu() - index.milliCpuFrom(from);
+        long mem = node.requestedMemory() - index.memoryFrom(from);
+        long eph = node.requestedEphemeral() - index.ephemeralFrom(from);
+        if (NodeResourcesFit.fits(pod, alloc, count, cpu, mem, eph) != Status.SUCCESS) {
+            return -1;
         }
         // Pods nominated here with at least our priority count as if they were running (second pass).
-        long[] nominated = new long[4];
-        for (PodInfo np : queue.nominatedPods(node.name())) {
+        int nCount = 0;
+        long nCpu = 0;
+        long nMem = 0;
+        long nEph = 0;
+        List<PodInfo> nominated = queue.nominatedPods(node.name());
+        for (int i = 0; i < nominated.size(); i++) {
+            PodInfo np = nominated.get(i);
             if (np.priority() >= pod.priority() && !np.uid().equals(pod.uid())) {
-                nominated[0]++;
-                nominated[1] += np.requests().milliCpu();
-                nominated[2] += np.requests().memory();
-                nominated[3] += np.requests().ephemeralStorage();
+                Resources r = np.requests();
+                nCount++;
+                nCpu += r.milliCpu();
+                nMem += r.memory();
+                nEph += r.ephemeralStorage();
             }
         }
-        if (potential.isEmpty() || !fitsWithNominated(pod, node.allocatable(), count, cpu, mem, eph, nominated)) {
-            return null;
+        if (nCount > 0 && !fitsWithNominated(pod, alloc, count, cpu, mem, eph, nCount, nCpu, nMem, nEph)) {
+            return -1;
         }
-        potential.sort(MORE_IMPORTANT);
+        victims.clear();
+        int violations = 0;
         List<PodInfo> violatingPods;
-        List<PodInfo> nonViolatingPods;
+        List<PodInfo> nonViolatingPods = index.from(from);
         if (pdbs.isEmpty()) {
             violatingPods = List.of();
-            nonViolatingPods = potential;
         } else {
             violatingPods = new ArrayList<>();
-            nonViolatingPods = new ArrayList<>();
-            splitByPdb(potential, pdbs, violatingPods, nonViolatingPods);
+            List<PodInfo> rest = new ArrayList<>();
+            splitByPdb(nonViolatingPods, pdbs, violatingPods, rest);
+            nonViolatingPods = rest;
         }
-        List<PodInfo> victims = new ArrayList<>();
-        int violations = 0;
         for (int pass = 0; pass < 2; pass++) {
-            for (PodInfo p : pass == 0 ? violatingPods : nonViolatingPods) {
+            List<PodInfo> pods = pass == 0 ? violatingPods : nonViolatingPods;
+            for (int i = 0; i < pods.size(); i++) {
+                PodInfo p = pods.get(i);
                 Resources r = p.requests();
-                if (fitsWithNominated(pod, node.allocatable(), count + 1, cpu + r.milliCpu(), mem + r.memory(),
-                        eph + r.ephemeralStorage(), nominated)) {
+                if (fitsWithNominated(pod, alloc, count + 1, cpu + r.milliCpu(), mem + r.memory(),
+                        eph + r.ephemeralStorage(), nCount, nCpu, nMem, nEph)) {
                     count++;
                     cpu += r.milliCpu();
                     mem += r.memory();
@@ -240,10 +382,13 @@ public final class DefaultPreemption implements Plugin.PostFilter {
             }
         }
         if (victims.isEmpty()) {
-            return null;
+            return -1;
         }
-        victims.sort(MORE_IMPORTANT);
-        return new Candidate(node.name(), List.copyOf(victims), violations);
+        if (!violatingPods.isEmpty()) {
+            // Violating victims came first; upstream sorts the victims by importance at the end.
+            victims.sort(MORE_IMPORTANT);
+        }
+        return violations;
     }
 
     /** Upstream {@code SelectVictimsOnNode}; null when the node is no candidate. */

@@ -2,6 +2,7 @@ package io.kplane.scheduler.plugins;
 
 import io.kplane.scheduler.NodeInfo;
 import io.kplane.scheduler.PodInfo;
+import io.kplane.scheduler.Snapshot;
 import io.kplane.scheduler.framework.ClusterEvent;
 import io.kplane.scheduler.framework.CycleState;
 import io.kplane.scheduler.framework.EventRegistration;
@@ -24,6 +25,11 @@ public final class NodeName implements Plugin.Filter {
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
         String wanted = pod.nodeName();
         return wanted == null || wanted.equals(node.name()) ? Status.SUCCESS : REJECT;
+    }
+
+    @Override
+    public boolean acceptsAllNodes(CycleState state, PodInfo pod, Snapshot snapshot) {
+        return pod.nodeName() == null;
     }
 
     @Override

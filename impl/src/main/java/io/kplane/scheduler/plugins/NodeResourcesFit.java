@@ -100,6 +100,31 @@ public final class NodeResourcesFit implements Plugin.Filter, Plugin.Score {
         return Status.SUCCESS;
     }
 
+    /**
+     * The second pass of {@code RunFilterPluginsWithNominatedPods} on sums, for a node on which
+     * {@link #fits} already accepted the pod: pods nominated to the node with at least the pod's
+     * priority (other than the pod itself) count as if they were running there.
+     */
+    public static Status fitsWithNominated(PodInfo pod, Resources alloc, int pods, long requestedMilliCpu,
+            long requestedMemory, long requestedEphemeral, List<PodInfo> nominated) {
+        int n = 0;
+        long cpu = 0;
+        long mem = 0;
+        long eph = 0;
+        for (int i = 0; i < nominated.size(); i++) {
+            PodInfo np = nominated.get(i);
+            if (np.priority() >= pod.priority() && !np.uid().equals(pod.uid())) {
+                Resources r = np.requests();
+                n++;
+                cpu += r.milliCpu();
+                mem += r.memory();
+                eph += r.ephemeralStorage();
+            }
+        }
+        return n == 0 ? Status.SUCCESS
+                : fits(pod, alloc, pods + n, requestedMilliCpu + cpu, requestedMemory + mem, requestedEphemeral + eph);
+    }
+
     /** Does the pod fit an empty node of this shape at all? (queueing hint for node events) */
     static boolean fitsEmpty(PodInfo pod, NodeInfo.NodeSpec node) {
         Resources a = node.allocatable();

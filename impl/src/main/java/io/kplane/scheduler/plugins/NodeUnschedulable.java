@@ -3,6 +3,7 @@ package io.kplane.scheduler.plugins;
 import io.kplane.scheduler.Labels;
 import io.kplane.scheduler.NodeInfo;
 import io.kplane.scheduler.PodInfo;
+import io.kplane.scheduler.Snapshot;
 import io.kplane.scheduler.Taint;
 import io.kplane.scheduler.Toleration;
 import io.kplane.scheduler.framework.ClusterEvent;
@@ -28,6 +29,11 @@ public final class NodeUnschedulable implements Plugin.Filter {
             return Status.SUCCESS;
         }
         return Toleration.anyTolerates(pod.tolerations(), UNSCHEDULABLE) ? Status.SUCCESS : REJECT;
+    }
+
+    @Override
+    public boolean acceptsAllNodes(CycleState state, PodInfo pod, Snapshot snapshot) {
+        return snapshot.unschedulableNodeCount() == 0;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kplane.scheduler.plugins;
 
 import io.kplane.scheduler.NodeInfo;
 import io.kplane.scheduler.PodInfo;
+import io.kplane.scheduler.Snapshot;
 import io.kplane.scheduler.Taint;
 import io.kplane.scheduler.Toleration;
 import io.kplane.scheduler.framework.ClusterEvent;
@@ -36,6 +37,12 @@ public final class TaintToleration implements Plugin.Filter, Plugin.Score {
             }
         }
         return Status.SUCCESS;
+    }
+
+    /** Only NoSchedule/NoExecute taints can reject; with none in the snapshot every node passes. */
+    @Override
+    public boolean acceptsAllNodes(CycleState state, PodInfo pod, Snapshot snapshot) {
+        return snapshot.hardTaintedNodeCount() == 0;
     }
 
     @Override
