@@ -65,6 +65,7 @@ public final class Scheduler {
     private final HashMap<String, Binding> binding = new HashMap<>();
     private final HashMap<String, Binding> waiting = new HashMap<>();
     private final ArrayList<NodeInfo> feasible = new ArrayList<>();
+    private final NominatedIndex nominatedIndex = new NominatedIndex();
 
     /** A pod between assume and its binding result (or waiting at Permit). */
     private record Binding(QueuedPodInfo queued, CycleState state, PodInfo assumed, long deadline) {}
@@ -467,22 +468,34 @@ public final class Scheduler {
         // When every other active filter accepts all nodes, NodeResourcesFit alone decides, on sums.
         boolean resourcesOnly = config.fastPaths() && restrict == null && pod.requests().scalars().isEmpty()
                 && framework.soleNodeDependentFilter(state, pod, snapshot) instanceof NodeResourcesFit;
-        for (int i = 0; i < all; i++) {
-            int idx = (start + i) % all;
-            NodeInfo n = nodes.get(idx);
+        int ownPosition = -1;
+        if (resourcesOnly && nominations) {
+            nominatedIndex.refresh(snapshot, queue);
+            ownPosition = nominated == null ? -1 : snapshot.indexOf(nominated);
+        }
+        Snapshot snap = snapshot;
+        for (int i = 0, idx = start; i < all; i++, idx = idx + 1 == all ? 0 : idx + 1) {
             processed++;
             Status s;
             if (resourcesOnly) {
-                s = NodeResourcesFit.fits(pod, n.allocatable(), n.podCount(), n.requestedMilliCpu(),
-                        n.requestedMemory(), n.requestedEphemeral());
-                if (s == Status.SUCCESS && nominations) {
-                    List<PodInfo> nominatedHere = queue.nominatedPods(n.name());
-                    if (!nominatedHere.isEmpty()) {
-                        s = NodeResourcesFit.fitsWithNominated(pod, n.allocatable(), n.podCount(),
-                                n.requestedMilliCpu(), n.requestedMemory(), n.requestedEphemeral(), nominatedHere);
-                    }
+                // The snapshot's position arrays: no NodeInfo is touched for a node that does not fit.
+                Resources alloc = snap.allocatableAt(idx);
+                int count = snap.podCountAt(idx);
+                long cpu = snap.requestedMilliCpuAt(idx);
+                long mem = snap.requestedMemoryAt(idx);
+                long eph = snap.requestedEphemeralAt(idx);
+                s = NodeResourcesFit.fits(pod, alloc, count, cpu, mem, eph);
+                int c = s == Status.SUCCESS && nominations ? nominatedIndex.count(idx) : 0;
+                if (c > 0 && idx != ownPosition && nominatedIndex.allCount(idx, pod.priority())) {
+                    // Every pod nominated here counts: the second pass on the index's sums.
+                    s = NodeResourcesFit.fits(pod, alloc, count + c, cpu + nominatedIndex.milliCpu(idx),
+                            mem + nominatedIndex.memory(idx), eph + nominatedIndex.ephemeral(idx));
+                } else if (c > 0) {
+                    s = NodeResourcesFit.fitsWithNominated(pod, alloc, count, cpu, mem, eph,
+                            queue.nominatedPods(nodes.get(idx).name()));
                 }
             } else {
+                NodeInfo n = nodes.get(idx);
                 // The pass without nominated pods runs first; only nodes it accepts need the lookup.
                 s = framework.runFilters(state, pod, n);
                 if (s.isSuccess() && nominations) {
@@ -493,14 +506,14 @@ public final class Scheduler {
                 }
             }
             if (s.isSuccess()) {
-                feasible.add(n);
+                feasible.add(nodes.get(idx));
                 if (feasible.size() >= toFind) {
                     break;
                 }
             } else if (restrict == null) {
                 statuses.put(idx, s);
             } else {
-                statuses.put(n.name(), s);
+                statuses.put(nodes.get(idx).name(), s);
             }
         }
         if (restrict == null) {

@@ -242,13 +242,23 @@ public final class SchedulerCache {
                 Integer idx = snap.position.get(name);
                 if (idx != null) {
                     snap.list.set(idx, copy);
+                    snap.record(idx, copy);
                     snap.count(old.node(), -1);
                     snap.count(copy.node(), 1);
                 }
             }
         }
         boolean rebuildAll = nodeSetChanged;
-        dirty.clear();
+        // clear() wipes the whole table, which keeps the size of the largest burst (e.g. 5000 nodes
+        // at start-up); a few entries per cycle are cheaper to unlink one by one.
+        if (dirty.size() <= 64) {
+            for (java.util.Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
+                it.next();
+                it.remove();
+            }
+        } else {
+            dirty.clear();
+        }
         if (snap.changes.size() > 1_000_000) {
             rebuildAll = true;
         }
@@ -257,6 +267,7 @@ public final class SchedulerCache {
             snap.changes.clear();
             rebuildOrder(snap);
             rebuildImages(snap);
+            snap.recordAll();
             snap.unschedulableNodes = 0;
             snap.hardTaintedNodes = 0;
             for (NodeInfo n : snap.list) {

@@ -44,6 +44,10 @@ public final class SchedulingQueue {
     private final boolean popFromBackoffQ;
     private final HashMap<String, ArrayList<PodInfo>> nominatedByNode = new HashMap<>();
     private final HashMap<String, String> nominatedNodeOf = new HashMap<>();
+    /** Nodes whose nominations changed, in order, for incremental readers ({@link NominatedIndex}). */
+    private final ArrayList<String> nominationLog = new ArrayList<>();
+    /** Bumped when the log is cut short; readers then start over. */
+    private long nominationLogEpoch;
     private long schedulingCycle;
 
     /**
@@ -303,6 +307,15 @@ public final class SchedulingQueue {
         deleteNominated(pod.uid());
         nominatedNodeOf.put(pod.uid(), node);
         nominatedByNode.computeIfAbsent(node, k -> new ArrayList<>()).add(pod);
+        logNomination(node);
+    }
+
+    private void logNomination(String node) {
+        if (nominationLog.size() >= 1_000_000) {
+            nominationLog.clear();
+            nominationLogEpoch++;
+        }
+        nominationLog.add(node);
     }
 
     public void deleteNominated(String uid) {
@@ -315,6 +328,26 @@ public final class SchedulingQueue {
         if (l.isEmpty()) {
             nominatedByNode.remove(node);
         }
+        logNomination(node);
+    }
+
+    /** Nodes that have nominated pods. */
+    public java.util.Set<String> nominatedNodes() {
+        return nominatedByNode.keySet();
+    }
+
+    /** Changes the nomination log since it was last cut short; see {@link #nominationLogEntry}. */
+    public long nominationLogEpoch() {
+        return nominationLogEpoch;
+    }
+
+    public int nominationLogSize() {
+        return nominationLog.size();
+    }
+
+    /** The node whose nominations changed at log position {@code i}. */
+    public String nominationLogEntry(int i) {
+        return nominationLog.get(i);
     }
 
     /** Pods nominated to run on {@code node} (possibly empty). */

@@ -29,6 +29,12 @@ public final class Snapshot {
     final ArrayList<String> changes = new ArrayList<>();
     int unschedulableNodes;
     int hardTaintedNodes;
+    /** What NodeResourcesFit reads of each node, by position, for scans that touch no NodeInfo. */
+    Resources[] allocatable = new Resources[0];
+    int[] podCounts = new int[0];
+    long[] requestedMilliCpu = new long[0];
+    long[] requestedMemory = new long[0];
+    long[] requestedEphemeral = new long[0];
 
     /** All nodes, in evaluation order. */
     public List<NodeInfo> nodes() {
@@ -57,6 +63,55 @@ public final class Snapshot {
     /** Nodes with at least one NoSchedule or NoExecute taint. */
     public int hardTaintedNodeCount() {
         return hardTaintedNodes;
+    }
+
+    /** Allocatable of the node at {@code position} (same as {@code nodes().get(position).allocatable()}). */
+    public Resources allocatableAt(int position) {
+        return allocatable[position];
+    }
+
+    /** Pod count of the node at {@code position}. */
+    public int podCountAt(int position) {
+        return podCounts[position];
+    }
+
+    /** Summed CPU requests (millicores) of the pods on the node at {@code position}. */
+    public long requestedMilliCpuAt(int position) {
+        return requestedMilliCpu[position];
+    }
+
+    /** Summed memory requests of the pods on the node at {@code position}. */
+    public long requestedMemoryAt(int position) {
+        return requestedMemory[position];
+    }
+
+    /** Summed ephemeral-storage requests of the pods on the node at {@code position}. */
+    public long requestedEphemeralAt(int position) {
+        return requestedEphemeral[position];
+    }
+
+    /** Copies what the position arrays hold of the node now at {@code position}. */
+    void record(int position, NodeInfo n) {
+        allocatable[position] = n.allocatable();
+        podCounts[position] = n.podCount();
+        requestedMilliCpu[position] = n.requestedMilliCpu();
+        requestedMemory[position] = n.requestedMemory();
+        requestedEphemeral[position] = n.requestedEphemeral();
+    }
+
+    /** Rebuilds the position arrays after the node order changed. */
+    void recordAll() {
+        int n = list.size();
+        if (podCounts.length != n) {
+            allocatable = new Resources[n];
+            podCounts = new int[n];
+            requestedMilliCpu = new long[n];
+            requestedMemory = new long[n];
+            requestedEphemeral = new long[n];
+        }
+        for (int i = 0; i < n; i++) {
+            record(i, list.get(i));
+        }
     }
 
     /** Adds ({@code sign} 1) or removes (-1) a node spec from the counts above. */

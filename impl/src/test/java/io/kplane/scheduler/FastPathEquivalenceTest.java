@@ -62,13 +62,20 @@ class FastPathEquivalenceTest {
         }
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < 160; i++) {
-            c.place(PodInfo.builder("default", "low-" + i).requests(900, 500 * MI).priority(0), "n" + (i % 40));
+            c.place(PodInfo.builder("default", "low-" + i).requests(900, 500 * MI).priority(0)
+                    .labels(Map.of("app", i % 3 == 0 ? "db" : "web")), "n" + (i % 40));
         }
         for (int i = 0; i < 40; i++) {
             c.add(PodInfo.builder("default", "high-" + i).requests(3000, 500 * MI).priority(10));
         }
         for (int step = 0; step < 400; step++) {
             int op = r.nextInt(10);
+            if (step % 50 == 25) {
+                // PDBs change between preemptors of the same shape: earlier dry runs no longer hold.
+                int allowed = r.nextInt(3);
+                c.scheduler.onDisruptionBudget("default/db", allowed == 2 ? null
+                        : new Disruption("default", Selector.labels(Map.of("app", "db")), allowed));
+            }
             if (op < 6) {
                 c.scheduler.scheduleOne();
             } else if (op < 9) {

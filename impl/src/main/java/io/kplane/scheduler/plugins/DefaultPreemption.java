@@ -3,6 +3,7 @@ package io.kplane.scheduler.plugins;
 import io.kplane.scheduler.ClusterActions;
 import io.kplane.scheduler.Disruption;
 import io.kplane.scheduler.NodeInfo;
+import io.kplane.scheduler.NominatedIndex;
 import io.kplane.scheduler.PodInfo;
 import io.kplane.scheduler.Resources;
 import io.kplane.scheduler.SchedulingQueue;
@@ -42,6 +43,8 @@ public final class DefaultPreemption implements Plugin.PostFilter {
     private final boolean fastPaths;
     /** Victims of the node being dry-run (fast path), reused between nodes. */
     private final ArrayList<PodInfo> scratch = new ArrayList<>();
+    private final NominatedIndex nominatedIndex = new NominatedIndex();
+    private final DryRunMemo memo = new DryRunMemo();
 
     public DefaultPreemption(Supplier<Framework> framework, Supplier<Snapshot> snapshot, SchedulingQueue queue,
             ClusterActions actions, RandomGenerator random) {
@@ -203,20 +206,42 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         int offset = random.nextInt(count);
         List<Disruption> pdbs = snap.disruptions();
         boolean arithmetic = resourcesOnly(state, pod);
+        int ownPosition = -1;
+        if (arithmetic) {
+            nominatedIndex.refresh(snap, queue);
+            memo.size(total);
+            String own = queue.nominatedNode(pod.uid());
+            ownPosition = own == null ? -1 : snap.indexOf(own);
+        }
         int nonViolating = 0;
         int violating = 0;
         Candidate best = null;
         CandidateKey bestKey = null;
-        for (int i = 0; i < count; i++) {
-            int k = (offset + i) % count;
+        for (int i = 0, k = offset; i < count; i++, k = k + 1 == count ? 0 : k + 1) {
             int pos = positions == null ? k : positions[k];
             NodeInfo n = nodes.get(pos);
             Status st = statuses.at(pos);
             int violations;
-            List<PodInfo> victims;
+            List<PodInfo> victims = null;
+            boolean memoized = false;
             if (arithmetic && st != null && NodeResourcesFit.NAME.equals(st.plugin())) {
-                violations = dryRunByResources(pod, n, pdbs, scratch);
-                victims = scratch;
+                // The memo applies where the nominated pods' sums come from the index (the pod is
+                // not nominated here itself, and all of them count), or there are none.
+                int nCount = nominatedIndex.count(pos);
+                if (nCount == 0 || (pos != ownPosition && nominatedIndex.allCount(pos, pod.priority()))) {
+                    long nCpu = nCount == 0 ? 0 : nominatedIndex.milliCpu(pos);
+                    long nMem = nCount == 0 ? 0 : nominatedIndex.memory(pos);
+                    long nEph = nCount == 0 ? 0 : nominatedIndex.ephemeral(pos);
+                    if (!memo.has(pos, n, pod, nCount, nCpu, nMem, nEph, pdbs)) {
+                        int v = dryRunByResources(pod, n, pos, ownPosition, pdbs, scratch);
+                        memo.put(pos, n, pod, nCount, nCpu, nMem, nEph, pdbs, v, scratch);
+                    }
+                    violations = memo.violations(pos);
+                    memoized = true;
+                } else {
+                    violations = dryRunByResources(pod, n, pos, ownPosition, pdbs, scratch);
+                    victims = scratch;
+                }
             } else {
                 Candidate c = selectVictimsOnNode(framework.get().copyForWhatIf(state), pod, n.copy(), pdbs);
                 violations = c == null ? -1 : c.pdbViolations();
@@ -230,10 +255,17 @@ public final class DefaultPreemption implements Plugin.PostFilter {
             } else {
                 violating++;
             }
-            CandidateKey key = CandidateKey.of(violations, victims);
-            if (bestKey == null || key.betterThan(bestKey)) {
-                bestKey = key;
-                best = new Candidate(n.name(), List.copyOf(victims), violations);
+            if (memoized) {
+                if (bestKey == null || memo.betterThan(pos, bestKey)) {
+                    bestKey = memo.key(pos);
+                    best = new Candidate(n.name(), memo.victims(pos), violations);
+                }
+            } else {
+                CandidateKey key = CandidateKey.of(violations, victims);
+                if (bestKey == null || key.betterThan(bestKey)) {
+                    bestKey = key;
+                    best = new Candidate(n.name(), List.copyOf(victims), violations);
+                }
             }
             if (nonViolating > 0 && nonViolating + violating >= numCandidates) {
                 break;
@@ -305,7 +337,7 @@ public final class DefaultPreemption implements Plugin.PostFilter {
      */
     public Candidate selectVictimsByResources(PodInfo pod, NodeInfo node, List<Disruption> pdbs) {
         ArrayList<PodInfo> victims = new ArrayList<>();
-        int violations = dryRunByResources(pod, node, pdbs, victims);
+        int violations = dryRunByResources(pod, node, -1, -1, pdbs, victims);
         return violations < 0 ? null : new Candidate(node.name(), List.copyOf(victims), violations);
     }
 
@@ -314,9 +346,12 @@ public final class DefaultPreemption implements Plugin.PostFilter {
      * {@code victims} (most important first) and returns the PDB violations, or -1 when the node is
      * no candidate. Pods below the preemptor's priority are a suffix of the index, so whether
      * removing them all makes room is decided from suffix sums before touching any pod; the reprieve
-     * then walks that suffix, which is already in upstream's order.
+     * then walks that suffix, which is already in upstream's order. With the node's snapshot
+     * {@code position} (else -1), the nominated pods' sums come from the {@link NominatedIndex}
+     * where all of them count ({@code ownPosition}: where the pod itself is nominated, or -1).
      */
-    int dryRunByResources(PodInfo pod, NodeInfo node, List<Disruption> pdbs, ArrayList<PodInfo> victims) {
+    int dryRunByResources(PodInfo pod, NodeInfo node, int position, int ownPosition, List<Disruption> pdbs,
+            ArrayList<PodInfo> victims) {
         VictimIndex index = node.victimIndex();
         int n = index.size();
         int from = index.firstBelow(pod.priority());
@@ -336,15 +371,24 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         long nCpu = 0;
         long nMem = 0;
         long nEph = 0;
-        List<PodInfo> nominated = queue.nominatedPods(node.name());
-        for (int i = 0; i < nominated.size(); i++) {
-            PodInfo np = nominated.get(i);
-            if (np.priority() >= pod.priority() && !np.uid().equals(pod.uid())) {
-                Resources r = np.requests();
-                nCount++;
-                nCpu += r.milliCpu();
-                nMem += r.memory();
-                nEph += r.ephemeralStorage();
+        if (position >= 0 && position != ownPosition && nominatedIndex.allCount(position, pod.priority())) {
+            nCount = nominatedIndex.count(position);
+            if (nCount > 0) {
+                nCpu = nominatedIndex.milliCpu(position);
+                nMem = nominatedIndex.memory(position);
+                nEph = nominatedIndex.ephemeral(position);
+            }
+        } else if (position < 0 || nominatedIndex.count(position) > 0) {
+            List<PodInfo> nominated = queue.nominatedPods(node.name());
+            for (int i = 0; i < nominated.size(); i++) {
+                PodInfo np = nominated.get(i);
+                if (np.priority() >= pod.priority() && !np.uid().equals(pod.uid())) {
+                    Resources r = np.requests();
+                    nCount++;
+                    nCpu += r.milliCpu();
+                    nMem += r.memory();
+                    nEph += r.ephemeralStorage();
+                }
             }
         }
         if (nCount > 0 && !fitsWithNominated(pod, alloc, count, cpu, mem, eph, nCount, nCpu, nMem, nEph)) {
