@@ -54,6 +54,10 @@ public final class EtcdServer implements AutoCloseable {
                 options.leaseCheckMillis());
         ClusterService cluster = new ClusterService(kv, replica, headers);
         Server server = NettyServerBuilder.forAddress(listen)
+                // Every handler only validates, encodes and hands the request to the member's queue
+                // (or completes from a future): none blocks, so they run on the transport's event
+                // loop instead of hopping to a thread pool and back for every call.
+                .directExecutor()
                 .maxInboundMessageSize(options.maxRequestBytes() + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS) // etcd's --grpc-keepalive-min-time
                 .permitKeepAliveWithoutCalls(true)

@@ -24,14 +24,23 @@ public final class KplaneStoreCluster implements StoreCluster {
         this.dir = dir;
     }
 
-    /** Starts {@code size} members with fsync on (unless {@code noFsync}, which results then say). */
+    /**
+     * Starts {@code size} members with fsync on (unless {@code noFsync}, which results then say).
+     * Extra member JVM options (e.g. for profiling) may come from the environment variable
+     * {@code KPLANE_STORE_MEMBER_JVM_OPTS}, separated by spaces.
+     */
     public static KplaneStoreCluster start(int size, Path dir, boolean noFsync) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         List<String> args = new ArrayList<>();
         if (noFsync) {
             args.add("--unsafe-no-fsync");
         }
-        KvClusterProcesses p = KvClusterProcesses.start(size, dir, List.of(MEMBER_HEAP, "-XX:+ExitOnOutOfMemoryError"),
+        List<String> jvm = new ArrayList<>(List.of(MEMBER_HEAP, "-XX:+ExitOnOutOfMemoryError"));
+        String extra = System.getenv("KPLANE_STORE_MEMBER_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        KvClusterProcesses p = KvClusterProcesses.start(size, dir, jvm,
                 args.toArray(String[]::new));
         return new KplaneStoreCluster(p, dir);
     }

@@ -12,6 +12,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,9 @@ import java.util.Map;
  * under load; watch delivery (N watchers, latency from put acknowledgment to event). The load
  * client's own ceiling is measured against {@link InstantKvServer}. Parameters: {@code -p
  * compare=etcd|none}, {@code -p members=3}, {@code -p keys=100000}, {@code -p rate=N},
- * {@code -p duration=20s}, {@code -p watchers=N}, {@code -p fsync=false} (benchmark-only mode, said so).
+ * {@code -p duration=20s}, {@code -p watchers=N}, {@code -p fsync=false} (benchmark-only mode, said so),
+ * {@code -p ops=put,txn} (only these closed-loop workloads, without the open-loop put, watch and
+ * client-ceiling phases: for iterating on one workload), {@code -p clients=16,256}.
  */
 public final class StoreArea implements BenchArea {
 
@@ -62,7 +66,11 @@ public final class StoreArea implements BenchArea {
         String durability = fsync ? "fsync before acknowledging (both systems)" : "no fsync (benchmark-only mode)";
         Duration warmup = ctx.param("warmup", ctx.quickOr(Duration.ofSeconds(4), Duration.ofSeconds(5)));
         Duration duration = ctx.param("duration", ctx.quickOr(Duration.ofSeconds(4), Duration.ofSeconds(20)));
-        List<Integer> clients = ctx.quick() ? List.of(256) : List.of(1, 16, 256);
+        List<Integer> clients = ctx.param("clients", "").isBlank()
+                ? (ctx.quick() ? List.of(256) : List.of(1, 16, 256))
+                : Arrays.stream(ctx.param("clients", "").split(",")).map(String::trim).map(Integer::valueOf).toList();
+        List<StoreClient.Op> ops = selectedOps(ctx.param("ops", ""));
+        boolean allOps = ops.size() == StoreClient.Op.values().length;
         int watchers = ctx.param("watchers", ctx.quickOr(100, 1000));
 
         // 1. Both systems, one after the other, same client and workloads.
@@ -73,14 +81,20 @@ public final class StoreArea implements BenchArea {
             // a load etcd sustains, so that the p99 comparison is at a rate fair to the peer.
             double rate = ctx.param("rate", Double.NaN);
             if (compare && etcdHere) {
-                bySystem.put("etcd", runSystem(ctx, "etcd", tmp, members, keys, clients, warmup, duration, watchers,
+                bySystem.put("etcd", runSystem(ctx, "etcd", tmp, members, keys, clients, ops, warmup, duration, watchers,
                         durability, fsync, rate));
-                rate = bySystem.get("etcd").get("open-rate").targetRate();
+                if (allOps) {
+                    rate = bySystem.get("etcd").get("open-rate").targetRate();
+                }
             }
-            bySystem.put("kplane", runSystem(ctx, "kplane", tmp, members, keys, clients, warmup, duration, watchers,
+            bySystem.put("kplane", runSystem(ctx, "kplane", tmp, members, keys, clients, ops, warmup, duration, watchers,
                     durability, fsync, rate));
         } finally {
             EtcdCluster.deleteTree(tmp);
+        }
+        if (!allOps) {
+            partialSummary(ctx, bySystem);
+            return;
         }
         // 2. The client's own ceiling: a server that answers at once. Measured last, with the
         // client's JIT as warm as it was for the systems (measured first, a cold client reads low).
@@ -96,7 +110,8 @@ public final class StoreArea implements BenchArea {
     }
 
     private Map<String, WorkloadResult> runSystem(RunContext ctx, String system, Path tmp, int members, int keys,
-                                                  List<Integer> clients, Duration warmup, Duration duration,
+                                                  List<Integer> clients, List<StoreClient.Op> ops,
+                                                  Duration warmup, Duration duration,
                                                   int watchers, String durability, boolean fsync, double fixedRate)
             throws Exception {
         PrintStream log = ctx.log();
@@ -111,7 +126,7 @@ public final class StoreArea implements BenchArea {
             }
             log.printf("  preloading %,d keys%n", keys);
             client.preload(256);
-            for (StoreClient.Op op : StoreClient.Op.values()) {
+            for (StoreClient.Op op : ops) {
                 for (int c : clients) {
                     double cpu0 = ProcessCpu.seconds(cluster.pids());
                     WorkloadResult r = ctx.load(spec(workload(op, c), system, c, warmup, duration, durability, keys, members),
@@ -123,11 +138,17 @@ public final class StoreArea implements BenchArea {
                         }
                     }
                     double serverCpu = ProcessCpu.seconds(cluster.pids()) - cpu0;
-                    log.printf("    %s: servers used %.1f CPU-s (%.0f%% of 2 cores over the run)%n", r.workload(),
-                            serverCpu, 100 * serverCpu / ((warmup.toMillis() + duration.toMillis()) / 1000.0
-                                    * Runtime.getRuntime().availableProcessors()));
+                    double seconds = (warmup.toMillis() + duration.toMillis()) / 1000.0;
+                    // per op over warm-up and measurement at the measured rate (the same bias for both systems)
+                    log.printf("    %s: servers used %.1f CPU-s (%.0f%% of 2 cores over the run), ~%.3f CPU-s per 1k ops%n",
+                            r.workload(), serverCpu,
+                            100 * serverCpu / (seconds * Runtime.getRuntime().availableProcessors()),
+                            1000 * serverCpu / (r.throughput() * seconds));
                     results.put(workload(op, c), r);
                 }
+            }
+            if (ops.size() != StoreClient.Op.values().length) {
+                return results; // a partial run (-p ops=...): closed-loop workloads only
             }
             double peak = results.get(workload(StoreClient.Op.PUT, clients.get(clients.size() - 1))).throughput();
             double rate = Double.isNaN(fixedRate) ? Math.max(50, Math.floor(peak / 2 / 50) * 50) : fixedRate;
@@ -160,6 +181,41 @@ public final class StoreArea implements BenchArea {
             }
         }
         return results;
+    }
+
+    /** {@code -p ops=put,txn}: the closed-loop workloads to run, in the usual order (all if blank). */
+    static List<StoreClient.Op> selectedOps(String param) {
+        if (param.isBlank()) {
+            return List.of(StoreClient.Op.values());
+        }
+        List<String> names = Arrays.stream(param.split(",")).map(String::trim).toList();
+        List<StoreClient.Op> ops = new ArrayList<>();
+        for (StoreClient.Op op : StoreClient.Op.values()) {
+            if (names.contains(workload(op, 0).replace("-c0", ""))) {
+                ops.add(op);
+            }
+        }
+        if (ops.size() != names.size()) {
+            throw new IllegalArgumentException("-p ops=" + param + ": known workloads are put, get-linearizable, "
+                    + "get-serializable, txn");
+        }
+        return ops;
+    }
+
+    /** The ratio table of a partial run (no headlines: those need every workload). */
+    private static void partialSummary(RunContext ctx, Map<String, Map<String, WorkloadResult>> bySystem) {
+        Map<String, WorkloadResult> k = bySystem.get("kplane");
+        Map<String, WorkloadResult> e = bySystem.getOrDefault("etcd", Map.of());
+        ctx.log().println();
+        ctx.log().printf("  %-26s %14s %14s %8s   %10s %10s%n", "workload", "kplane ops/s", "etcd ops/s", "ratio",
+                "kplane p99", "etcd p99");
+        for (String key : k.keySet()) {
+            WorkloadResult a = k.get(key);
+            WorkloadResult b = e.get(key);
+            ctx.log().printf("  %-26s %,14.0f %,14.0f %7.2fx   %8.2fms %8.2fms%n", a.workload(), a.throughput(),
+                    b == null ? Double.NaN : b.throughput(), b == null ? Double.NaN : a.throughput() / b.throughput(),
+                    a.latency().p99Us() / 1e3, b == null ? Double.NaN : b.latency().p99Us() / 1e3);
+        }
     }
 
     private static String workload(StoreClient.Op op, int clients) {
