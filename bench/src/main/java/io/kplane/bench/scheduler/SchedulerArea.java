@@ -74,9 +74,15 @@ public final class SchedulerArea implements BenchArea {
         int repeat = ctx.param("repeat", 1);
         long churnNanos = ctx.param("churnIntervalMs", 1000) * 1_000_000L;
         PrintStream log = ctx.log();
-        log.printf("  %d workload(s), %s; warming up the JIT with a small SchedulingBasic%n", selected.size(),
-                ctx.quick() ? "quick: 500 nodes, a tenth of the pods" : "full: 5000 nodes");
-        SchedulerBenchmark.run(Workload.all(50).get(0), seed, m -> {});
+        int warmScale = ctx.quick() ? 50 : 10;
+        log.printf("  %d workload(s), %s; warming up the JIT with each of them at 1/%d scale%n", selected.size(),
+                ctx.quick() ? "quick: 500 nodes, a tenth of the pods" : "full: 5000 nodes", warmScale);
+        // Each workload exercises its own paths (preemption, affinity, spreading): warm those, as a
+        // long-running scheduler would be, so the measured run does not include their compilation.
+        for (Workload w : SchedulerBenchmark.select(Workload.all(warmScale),
+                names.isEmpty() ? List.of() : Arrays.asList(names.split(",")))) {
+            SchedulerBenchmark.run(w, seed, m -> {});
+        }
         List<SchedulerBenchmark.Result> results = new ArrayList<>();
         List<String> violated = new ArrayList<>();
         for (Workload w : selected) {

@@ -18,6 +18,7 @@ public final class NodeStatuses {
     private final Status[] byIndex;
     private final Map<String, Status> byName = new HashMap<>();
     private Status absentStatus;
+    private int unresolvableByIndex;
 
     public NodeStatuses() {
         this(null);
@@ -34,7 +35,26 @@ public final class NodeStatuses {
 
     /** Records the status of the snapshot's node at {@code index}. */
     public void put(int index, Status status) {
+        Status old = byIndex[index];
+        if (old != null && old.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+            unresolvableByIndex--;
+        }
+        if (status != null && status.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+            unresolvableByIndex++;
+        }
         byIndex[index] = status;
+    }
+
+    /**
+     * How many snapshot nodes do not have an UnschedulableAndUnresolvable status (those preemption
+     * may try), or -1 when that takes a pass over {@link #at} (statuses by name or an absent status,
+     * or {@code nodes} is not the snapshot size these statuses were made for).
+     */
+    public int resolvableCountOrMinusOne(int nodes) {
+        if (byIndex == null || byIndex.length != nodes || !byName.isEmpty() || absentStatus != null) {
+            return -1;
+        }
+        return byIndex.length - unresolvableByIndex;
     }
 
     /** Status for nodes not evaluated at all (e.g. excluded by a PreFilter result). */

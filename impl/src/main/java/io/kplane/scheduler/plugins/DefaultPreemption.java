@@ -182,11 +182,14 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         Snapshot snap = snapshot.get();
         List<NodeInfo> nodes = snap.nodes();
         int total = nodes.size();
-        int count = 0;
-        for (int i = 0; i < total; i++) {
-            Status s = statuses.at(i);
-            if (s == null || s.code() != Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
-                count++;
+        int count = statuses.resolvableCountOrMinusOne(total);
+        if (count < 0) {
+            count = 0;
+            for (int i = 0; i < total; i++) {
+                Status s = statuses.at(i);
+                if (s == null || s.code() != Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+                    count++;
+                }
             }
         }
         if (count == 0) {
