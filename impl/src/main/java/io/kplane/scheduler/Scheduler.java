@@ -66,6 +66,7 @@ public final class Scheduler {
     private final HashMap<String, Binding> waiting = new HashMap<>();
     private final ArrayList<NodeInfo> feasible = new ArrayList<>();
     private final NominatedIndex nominatedIndex = new NominatedIndex();
+    private final FailedFitScan lastFailedScan = new FailedFitScan();
 
     /** A pod between assume and its binding result (or waiting at Permit). */
     private record Binding(QueuedPodInfo queued, CycleState state, PodInfo assumed, long deadline) {}
@@ -469,31 +470,20 @@ public final class Scheduler {
         boolean resourcesOnly = config.fastPaths() && restrict == null && pod.requests().scalars().isEmpty()
                 && framework.soleNodeDependentFilter(state, pod, snapshot) instanceof NodeResourcesFit;
         int ownPosition = -1;
-        if (resourcesOnly && nominations) {
+        if (resourcesOnly) {
             nominatedIndex.refresh(snapshot, queue);
             ownPosition = nominated == null ? -1 : snapshot.indexOf(nominated);
+            // A pod like the previous one, when no node fitted that one either: only the nodes and
+            // nominations that changed since are evaluated again (and if one of them fits now, all).
+            if (nominated == null && lastFailedScan.reuse(this, pod, statuses)) {
+                return;
+            }
         }
-        Snapshot snap = snapshot;
         for (int i = 0, idx = start; i < all; i++, idx = idx + 1 == all ? 0 : idx + 1) {
             processed++;
             Status s;
             if (resourcesOnly) {
-                // The snapshot's position arrays: no NodeInfo is touched for a node that does not fit.
-                Resources alloc = snap.allocatableAt(idx);
-                int count = snap.podCountAt(idx);
-                long cpu = snap.requestedMilliCpuAt(idx);
-                long mem = snap.requestedMemoryAt(idx);
-                long eph = snap.requestedEphemeralAt(idx);
-                s = NodeResourcesFit.fits(pod, alloc, count, cpu, mem, eph);
-                int c = s == Status.SUCCESS && nominations ? nominatedIndex.count(idx) : 0;
-                if (c > 0 && idx != ownPosition && nominatedIndex.allCount(idx, pod.priority())) {
-                    // Every pod nominated here counts: the second pass on the index's sums.
-                    s = NodeResourcesFit.fits(pod, alloc, count + c, cpu + nominatedIndex.milliCpu(idx),
-                            mem + nominatedIndex.memory(idx), eph + nominatedIndex.ephemeral(idx));
-                } else if (c > 0) {
-                    s = NodeResourcesFit.fitsWithNominated(pod, alloc, count, cpu, mem, eph,
-                            queue.nominatedPods(nodes.get(idx).name()));
-                }
+                s = fitStatus(pod, idx, ownPosition);
             } else {
                 NodeInfo n = nodes.get(idx);
                 // The pass without nominated pods runs first; only nodes it accepts need the lookup.
@@ -519,6 +509,42 @@ public final class Scheduler {
         if (restrict == null) {
             nextStartNodeIndex = (start + processed) % all;
         }
+        if (resourcesOnly && nominated == null && feasible.isEmpty()) {
+            lastFailedScan.remember(this, pod, statuses);
+        } else {
+            lastFailedScan.forget();
+        }
+    }
+
+    /**
+     * NodeResourcesFit's verdict at a snapshot position, with both passes of {@code
+     * RunFilterPluginsWithNominatedPods}, from the snapshot's position arrays and the nominated
+     * index: no NodeInfo is touched for a node that does not fit. Needs a fresh {@link #nominatedIndex}.
+     */
+    Status fitStatus(PodInfo pod, int idx, int ownPosition) {
+        Snapshot snap = snapshot;
+        Resources alloc = snap.allocatableAt(idx);
+        int count = snap.podCountAt(idx);
+        long cpu = snap.requestedMilliCpuAt(idx);
+        long mem = snap.requestedMemoryAt(idx);
+        long eph = snap.requestedEphemeralAt(idx);
+        Status s = NodeResourcesFit.fits(pod, alloc, count, cpu, mem, eph);
+        int c = s == Status.SUCCESS ? nominatedIndex.count(idx) : 0;
+        if (c > 0 && idx != ownPosition && nominatedIndex.allCount(idx, pod.priority())) {
+            // Every pod nominated here counts: the second pass on the index's sums.
+            return NodeResourcesFit.fits(pod, alloc, count + c, cpu + nominatedIndex.milliCpu(idx),
+                    mem + nominatedIndex.memory(idx), eph + nominatedIndex.ephemeral(idx));
+        }
+        if (c > 0) {
+            return NodeResourcesFit.fitsWithNominated(pod, alloc, count, cpu, mem, eph,
+                    queue.nominatedPods(snap.nodes().get(idx).name()));
+        }
+        return s;
+    }
+
+    /** The nominated index, brought up to date by the last resource-only scan. */
+    NominatedIndex nominatedIndex() {
+        return nominatedIndex;
     }
 
     /** Pods currently assumed and waiting for their binding result. */

@@ -45,6 +45,24 @@ public final class NodeStatuses {
         byIndex[index] = status;
     }
 
+    /** The statuses by position (for a later cycle to start from; see {@link #putAll}). */
+    public Status[] byPosition() {
+        return byIndex;
+    }
+
+    /** Sets the statuses of all positions at once, from an array of the snapshot's size. */
+    public void putAll(Status[] statuses) {
+        int unresolvable = 0;
+        for (int i = 0; i < statuses.length; i++) {
+            Status s = statuses[i];
+            byIndex[i] = s;
+            if (s != null && s.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+                unresolvable++;
+            }
+        }
+        unresolvableByIndex = unresolvable;
+    }
+
     /**
      * How many snapshot nodes do not have an UnschedulableAndUnresolvable status (those preemption
      * may try), or -1 when that takes a pass over {@link #at} (statuses by name or an absent status,
