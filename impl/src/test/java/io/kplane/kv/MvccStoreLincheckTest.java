@@ -239,13 +239,13 @@ class MvccStoreLincheckTest {
 
     @Test
     void linearizableUnderStress() {
-        new StressOptions().iterations(20).invocationsPerIteration(1_000).threads(3).actorsPerThread(2)
+        new StressOptions().iterations(20).invocationsPerIteration(1_000).threads(3).actorsPerThread(2).minimizeFailedScenario(false)
                 .sequentialSpecification(Model.class).check(Store.class);
     }
 
     @Test
     void linearizableUnderModelChecking() {
-        new ModelCheckingOptions().iterations(4).invocationsPerIteration(50).threads(3).actorsPerThread(2)
+        new ModelCheckingOptions().iterations(4).invocationsPerIteration(50).threads(3).actorsPerThread(2).minimizeFailedScenario(false)
                 .sequentialSpecification(Model.class).check(Store.class);
     }
 }
