@@ -39,6 +39,22 @@ public final class KvReplicatedStateMachine implements StateMachine {
     }
 
     @Override
+    public Capture capture() {
+        KvStateMachine.Capture c = kv.capture();
+        return new Capture() {
+            @Override
+            public byte[] serialize() {
+                return c.serialize();
+            }
+
+            @Override
+            public boolean stillValid() {
+                return c.stillValid();
+            }
+        };
+    }
+
+    @Override
     public void restore(byte[] snapshot) {
         kv.restore(snapshot);
     }

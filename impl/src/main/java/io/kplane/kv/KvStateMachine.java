@@ -111,8 +111,37 @@ public final class KvStateMachine {
     }
 
     public byte[] snapshot() {
-        byte[] kv = store.snapshot();
-        return ByteBuffer.allocate(8 + kv.length).putLong(appliedIndex).put(kv).array();
+        return capture().serialize();
+    }
+
+    /**
+     * The state as it is now, to be serialized (into {@link #snapshot()}'s bytes of this moment) on
+     * another thread while this one goes on applying; see {@link MvccStore#capture()}.
+     */
+    public Capture capture() {
+        return new Capture(appliedIndex, store.capture());
+    }
+
+    /** A {@link #capture()}: serialize on any thread, check {@link #stillValid()} on the owner thread. */
+    public static final class Capture {
+        private final long index;
+        private final MvccStore.SnapshotCapture store;
+
+        private Capture(long index, MvccStore.SnapshotCapture store) {
+            this.index = index;
+            this.store = store;
+        }
+
+        public byte[] serialize() {
+            byte[] bytes = store.serialize(8);
+            ByteBuffer.wrap(bytes).putLong(index);
+            return bytes;
+        }
+
+        /** Owner thread only: false if a compaction or restore since the capture spoiled it. */
+        public boolean stillValid() {
+            return store.stillValid();
+        }
     }
 
     public void restore(byte[] snapshot) {

@@ -20,9 +20,8 @@ import io.etcd.jetcd.api.TxnResponse;
 import io.kplane.fanout.EventLog;
 import io.kplane.fanout.OverrunException;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -64,6 +63,11 @@ public final class MvccStore {
     private long revLogBase = 2;
     private long currentRev = 1;
     private long compactRev = -1;
+    /**
+     * Compactions and restores so far: the only operations that change existing revision objects
+     * (compaction cuts {@link KeyRevision#older}) or the set of heads a {@link SnapshotCapture} took.
+     */
+    private long historyRewrites;
     /** The revision whose events are the last ones in the fan-out log; written after each append. */
     private volatile long publishedRev = 1;
     private final Long2ObjectHashMap<Lease> leases = new Long2ObjectHashMap<>();
@@ -576,6 +580,7 @@ public final class MvccStore {
             revLogBase += drop;
         }
         compactRev = rev;
+        historyRewrites++;
         // etcd drops a tombstone at exactly the compaction revision: its event is gone from history too.
         if (rev >= revLogBase && rev < revLogBase + revLog.size()) {
             int i = (int) (rev - revLogBase);
@@ -751,43 +756,115 @@ public final class MvccStore {
 
     /** Serializes the whole store: revisions, compaction point, every retained key revision, leases. */
     public byte[] snapshot() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(SNAPSHOT_MAGIC);
-            out.writeLong(currentRev);
-            out.writeLong(compactRev);
-            out.writeInt(index.size());
-            for (Map.Entry<byte[], KeyRevision> e : index.entrySet()) {
-                writeBytes(out, e.getKey());
+        return capture().serialize();
+    }
+
+    /**
+     * The store as it is now, taken on the owner thread in one pass over the index (the heads in key
+     * order, the leases), to be serialized later — on any thread — into exactly the bytes
+     * {@link #snapshot()} gives now. Writes after the capture do not disturb it: a write makes a
+     * new head and never changes an existing revision. Only compaction (which cuts old history off
+     * existing revisions) and {@link #restore} do; {@link SnapshotCapture#stillValid()} tells the
+     * owner whether one ran since the capture, in which case the serialized bytes must be dropped.
+     */
+    public SnapshotCapture capture() {
+        KeyRevision[] heads = index.values().toArray(new KeyRevision[0]);
+        long[] ids = leaseIds();
+        long[] ttls = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            ttls[i] = leases.get(ids[i]).ttl;
+        }
+        return new SnapshotCapture(currentRev, compactRev, heads, ids, ttls, historyRewrites);
+    }
+
+    /** A {@link #capture()}: serialize on any thread, check {@link #stillValid()} on the owner thread. */
+    public final class SnapshotCapture {
+        private final long rev;
+        private final long compactedAt;
+        private final KeyRevision[] heads;
+        private final long[] leaseIds;
+        private final long[] leaseTtls;
+        private final long rewritesAtCapture;
+
+        private SnapshotCapture(long rev, long compactedAt, KeyRevision[] heads, long[] leaseIds, long[] leaseTtls,
+                                long rewritesAtCapture) {
+            this.rev = rev;
+            this.compactedAt = compactedAt;
+            this.heads = heads;
+            this.leaseIds = leaseIds;
+            this.leaseTtls = leaseTtls;
+            this.rewritesAtCapture = rewritesAtCapture;
+        }
+
+        /** The store revision captured. */
+        public long revision() {
+            return rev;
+        }
+
+        /**
+         * Owner thread only, after {@link #serialize()} returned: true if no compaction or restore ran
+         * since the capture, so the serialized bytes are the store as captured.
+         */
+        public boolean stillValid() {
+            return historyRewrites == rewritesAtCapture;
+        }
+
+        /** The snapshot bytes (the format {@link #restore} reads), from any thread. */
+        public byte[] serialize() {
+            return serialize(0);
+        }
+
+        /**
+         * The snapshot bytes after {@code prefixBytes} bytes left free for the caller, in one array
+         * of exactly that size (a big history is hundreds of MB: no growing buffer, no extra copy).
+         */
+        public byte[] serialize(int prefixBytes) {
+            long size = 4 + 8 + 8 + 4;
+            for (KeyRevision head : heads) {
+                size += 4 + head.key.length + 4;
+                for (KeyRevision r = head; r != null; r = r.older) {
+                    size += 8 + 4 + 8 + 8 + 8 + 4 + (r.value == null ? 0 : r.value.length);
+                }
+            }
+            size += 4 + 16L * leaseIds.length;
+            if (prefixBytes + size > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("store of " + size + " bytes too big for one snapshot; compact it");
+            }
+            byte[] bytes = new byte[(int) (prefixBytes + size)];
+            ByteBuffer out = ByteBuffer.wrap(bytes).position(prefixBytes);
+            out.putInt(SNAPSHOT_MAGIC);
+            out.putLong(rev);
+            out.putLong(compactedAt);
+            out.putInt(heads.length);
+            for (KeyRevision head : heads) {
+                out.putInt(head.key.length).put(head.key);
                 int n = 0;
-                for (KeyRevision r = e.getValue(); r != null; r = r.older) {
+                for (KeyRevision r = head; r != null; r = r.older) {
                     n++;
                 }
-                out.writeInt(n);
-                for (KeyRevision r = e.getValue(); r != null; r = r.older) {
-                    out.writeLong(r.mod);
-                    out.writeInt(r.sub);
-                    out.writeLong(r.create);
-                    out.writeLong(r.version);
-                    out.writeLong(r.lease);
+                out.putInt(n);
+                for (KeyRevision r = head; r != null; r = r.older) {
+                    out.putLong(r.mod);
+                    out.putInt(r.sub);
+                    out.putLong(r.create);
+                    out.putLong(r.version);
+                    out.putLong(r.lease);
                     if (r.value == null) {
-                        out.writeInt(-1);
+                        out.putInt(-1);
                     } else {
-                        writeBytes(out, r.value);
+                        out.putInt(r.value.length).put(r.value);
                     }
                 }
             }
-            long[] ids = leaseIds();
-            out.writeInt(ids.length);
-            for (long id : ids) {
-                out.writeLong(id);
-                out.writeLong(leases.get(id).ttl);
+            out.putInt(leaseIds.length);
+            for (int i = 0; i < leaseIds.length; i++) {
+                out.putLong(leaseIds[i]);
+                out.putLong(leaseTtls[i]);
             }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (out.hasRemaining()) {
+                throw new IllegalStateException("snapshot size miscounted: " + out.remaining() + " bytes left");
+            }
+            return bytes;
         }
     }
 
@@ -801,6 +878,7 @@ public final class MvccStore {
             for (long id : leaseIds()) {
                 leaseObserver.removed(id);
             }
+            historyRewrites++;
             index.clear();
             revLog.clear();
             leases.clear();
@@ -861,11 +939,6 @@ public final class MvccStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
     }
 
     private static byte[] readBytes(DataInputStream in) throws IOException {

@@ -33,6 +33,8 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.agrona.concurrent.Agent;
@@ -91,6 +93,11 @@ final class RaftAgent implements Agent {
     private record PendingRead(List<CompletableFuture<Void>> futures, long deadlineNs, long index) {
     }
 
+    /** A snapshot captured at {@code index} whose serialization and file write run on the snapshot thread. */
+    private record PendingSnapshot(long index, long term, ConfState confState, StateMachine.Capture capture,
+                                   CompletableFuture<byte[]> file, long startNs) {
+    }
+
     private final StoreConfig config;
     private final long selfId;
     private final StateMachine stateMachine;
@@ -118,6 +125,8 @@ final class RaftAgent implements Agent {
     /** Peers that had messages while not connected: reported to the core after advance(). */
     private final ArrayDeque<Long> raftUnreachable = new ArrayDeque<>();
 
+    private PendingSnapshot snapshotInFlight;
+    private final ExecutorService snapshotWriter;
     private long lastTickNs;
     private long lastExpiryCheckNs;
     private long lastSizeCheckNs;
@@ -142,6 +151,11 @@ final class RaftAgent implements Agent {
         this.tickNs = config.tick().toNanos();
         this.timeoutNs = config.requestTimeout().toNanos();
         this.wal = WriteAheadLog.open(config.dataDir(), config.syncMode(), config.walSegmentBytes());
+        this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "snapshot-" + config.name());
+            t.setDaemon(true);
+            return t;
+        });
         RecoveredLog recovered = wal.recovered();
         if (recovered.isEmpty()) {
             // A new member of a new cluster: everyone starts from the same bootstrap snapshot
@@ -570,22 +584,60 @@ final class RaftAgent implements Agent {
         }
     }
 
+    /**
+     * Every {@code snapshot-count} applied entries: capture the state machine here (cheap), then
+     * serialize it and write its file on the snapshot thread while this one goes on (a state of
+     * hundreds of MB took seconds to serialize and write, during which the member answered
+     * nothing); when that is done, record it in the WAL, hand it to the Raft storage and compact
+     * the log — as before, only then.
+     */
     private void maybeSnapshot() {
+        if (snapshotInFlight != null) {
+            if (snapshotInFlight.file().isDone()) {
+                PendingSnapshot done = snapshotInFlight;
+                snapshotInFlight = null;
+                finishSnapshot(done);
+            }
+            return;
+        }
         if (appliedIndex - snapshotIndex < config.snapshotCount()) {
             return;
         }
-        byte[] data = stateMachine.snapshot();
-        Snapshot snap = storage.createSnapshot(appliedIndex, raft.confState(), data);
-        wal.saveSnapshot(new SnapshotFile(snap.index(), snap.term(),
-                MessageCodec.encodeConfState(snap.metadata().confState()), data));
-        snapshotIndex = appliedIndex;
-        long compactTo = appliedIndex - config.catchUpEntries();
+        long index = appliedIndex;
+        long snapTerm = storage.term(index);
+        ConfState confState = raft.confState();
+        byte[] meta = MessageCodec.encodeConfState(confState);
+        long startNs = System.nanoTime();
+        StateMachine.Capture capture = stateMachine.capture();
+        CompletableFuture<byte[]> file = CompletableFuture.supplyAsync(() -> {
+            byte[] data = capture.serialize();
+            wal.writeSnapshotFile(new SnapshotFile(index, snapTerm, meta, data));
+            return data;
+        }, snapshotWriter);
+        snapshotInFlight = new PendingSnapshot(index, snapTerm, confState, capture, file, startNs);
+    }
+
+    private void finishSnapshot(PendingSnapshot p) {
+        byte[] data = p.file().join(); // a failed serialization or file write is fatal, as a failed WAL write
+        if (p.index() <= snapshotIndex || p.index() <= storage.snapshot().index()) {
+            return; // a newer snapshot was installed from the leader meanwhile; the file goes with releaseTo
+        }
+        if (!p.capture().stillValid()) {
+            LOG.info("member {} drops its snapshot at index {}: compacted while it was written; taking a new one",
+                    config.name(), p.index());
+            return;
+        }
+        wal.recordSnapshot(p.index(), p.term());
+        storage.createSnapshot(p.index(), p.confState(), data);
+        snapshotIndex = p.index();
+        long compactTo = snapshotIndex - config.catchUpEntries();
         if (compactTo > storage.firstIndex()) {
             storage.compact(compactTo);
         }
         wal.releaseTo(snapshotIndex);
-        LOG.info("member {} took snapshot at index {} ({} bytes), log compacted to {}", config.name(), snapshotIndex,
-                data.length, storage.firstIndex());
+        LOG.info("member {} took snapshot at index {} ({} bytes, {} ms in the background), log compacted to {}",
+                config.name(), snapshotIndex, data.length, (System.nanoTime() - p.startNs()) / 1_000_000,
+                storage.firstIndex());
     }
 
     private void expire(long now) {
@@ -665,6 +717,12 @@ final class RaftAgent implements Agent {
         }
         if (handOver != null) {
             handOver.complete(0L);
+        }
+        snapshotWriter.shutdown();
+        if (snapshotInFlight != null) {
+            // Its file must not be written into a closed WAL's directory behind a new incarnation's back.
+            snapshotInFlight.file().handle((data, error) -> null).join();
+            snapshotInFlight = null;
         }
         try {
             wal.close();

@@ -20,6 +20,38 @@ public interface StateMachine {
     /** The full state (including {@link #appliedIndex()}), for Raft snapshots. */
     byte[] snapshot();
 
+    /**
+     * The state as it is now, for a snapshot serialized on another thread while the owner thread
+     * goes on applying (a big state then does not stall the member). The default serializes at
+     * once, on the owner thread.
+     */
+    default Capture capture() {
+        byte[] bytes = snapshot();
+        return new Capture() {
+            @Override
+            public byte[] serialize() {
+                return bytes;
+            }
+
+            @Override
+            public boolean stillValid() {
+                return true;
+            }
+        };
+    }
+
+    /** A state taken by {@link #capture()}. */
+    interface Capture {
+        /** The {@link #snapshot()} bytes of the captured moment; may run on any thread, once. */
+        byte[] serialize();
+
+        /**
+         * Called on the owner thread after {@link #serialize()} returned: false if a change since
+         * the capture may have disturbed the serialization, so that its bytes must not be used.
+         */
+        boolean stillValid();
+    }
+
     /** Replaces the whole state with one produced by {@link #snapshot()} on some member. */
     void restore(byte[] snapshot);
 

@@ -50,21 +50,29 @@ public final class SnapshotStore {
 
     /** Writes {@code snapshot} durably (unless {@link WalSyncMode#NO_FSYNC}). */
     public void save(SnapshotFile snapshot) {
-        int size = 8 + 8 + 8 + 4 + snapshot.meta().length + 4 + snapshot.data().length + 4;
-        ByteBuffer b = ByteBuffer.allocate(size);
-        b.putLong(MAGIC).putLong(snapshot.index()).putLong(snapshot.term());
-        b.putInt(snapshot.meta().length).put(snapshot.meta());
-        b.putInt(snapshot.data().length).put(snapshot.data());
+        // Header, the data in place (no copy of a state that may be hundreds of MB), the checksum.
+        ByteBuffer head = ByteBuffer.allocate(8 + 8 + 8 + 4 + snapshot.meta().length + 4);
+        head.putLong(MAGIC).putLong(snapshot.index()).putLong(snapshot.term());
+        head.putInt(snapshot.meta().length).put(snapshot.meta());
+        head.putInt(snapshot.data().length);
         CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, b.position());
-        b.putInt((int) crc.getValue());
-        b.flip();
+        crc.update(head.array(), 0, head.position());
+        crc.update(snapshot.data());
+        head.flip();
+        ByteBuffer tail = ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip();
+        ByteBuffer[] b = {head, ByteBuffer.wrap(snapshot.data()), tail};
         Path target = dir.resolve(name(snapshot.term(), snapshot.index()));
         Path tmp = dir.resolve(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (b.hasRemaining()) {
-                ch.write(b);
+            for (ByteBuffer part : b) {
+                // At most 1 MiB per write: the JDK copies a heap buffer into a temporary direct one
+                // of the size written, which for a whole state would be hundreds of MB off-heap.
+                while (part.hasRemaining()) {
+                    ByteBuffer chunk = part.slice().limit(Math.min(part.remaining(), 1 << 20));
+                    int n = ch.write(chunk);
+                    part.position(part.position() + n);
+                }
             }
             if (syncMode == WalSyncMode.FSYNC) {
                 ch.force(true);

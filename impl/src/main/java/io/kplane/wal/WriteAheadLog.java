@@ -151,8 +151,30 @@ public final class WriteAheadLog implements AutoCloseable {
             throw new IllegalArgumentException("snapshot " + snapshot.index() + " older than " + snapshotIndex);
         }
         snapshots.save(snapshot);
-        snapshotIndex = snapshot.index();
-        snapshotTerm = snapshot.term();
+        recordSnapshot(snapshot.index(), snapshot.term());
+    }
+
+    /**
+     * The first half of {@link #saveSnapshot}, the one that takes long for a big state: writes the
+     * snapshot file durably. The one exception to the single writer: it may run on another thread,
+     * concurrently with the writer's appends and syncs (it touches only its own file). The file
+     * counts for nothing until the writer calls {@link #recordSnapshot} for it; if that never
+     * happens (a crash, a newer snapshot installed first), {@link #releaseTo} deletes it later.
+     */
+    public void writeSnapshotFile(SnapshotFile snapshot) {
+        snapshots.save(snapshot);
+    }
+
+    /**
+     * The second half of {@link #saveSnapshot}, on the writer thread: records the snapshot whose
+     * file {@link #writeSnapshotFile} wrote in the log, then syncs.
+     */
+    public void recordSnapshot(long index, long term) {
+        if (index < snapshotIndex) {
+            throw new IllegalArgumentException("snapshot " + index + " older than " + snapshotIndex);
+        }
+        snapshotIndex = index;
+        snapshotTerm = term;
         writeSnapshotMarker();
         sync();
     }

@@ -271,4 +271,44 @@ class MvccStoreTest {
         assertThat(copy.leaseKeys(7)).isEqualTo(store.leaseKeys(7));
         assertThat(copy.snapshot()).isEqualTo(store.snapshot());
     }
+
+    @Test
+    void aCaptureSerializesTheStoreAsItWasWhileWritesGoOnOnAnotherThread() throws Exception {
+        store.leaseGrant(7, 30);
+        for (int i = 0; i < 500; i++) {
+            store.put(PutRequest.newBuilder().setKey(b("k" + i % 60)).setValue(b("v" + i)).setLease(i % 9 == 0 ? 7 : 0).build());
+        }
+        store.deleteRange(DeleteRangeRequest.newBuilder().setKey(b("k1")).setRangeEnd(b("k2")).build());
+        byte[] then = store.snapshot();
+        MvccStore.SnapshotCapture capture = store.capture();
+        java.util.concurrent.CompletableFuture<byte[]> serialized =
+                java.util.concurrent.CompletableFuture.supplyAsync(capture::serialize);
+        for (int i = 0; i < 2000; i++) { // new heads, deletes, new keys, a lease revoke: none disturbs the capture
+            store.put(PutRequest.newBuilder().setKey(b("k" + i % 80)).setValue(b("w" + i)).build());
+            if (i % 100 == 0) {
+                store.deleteRange(DeleteRangeRequest.newBuilder().setKey(b("k3")).setRangeEnd(b("k4")).build());
+            }
+        }
+        store.leaseRevoke(7);
+        assertThat(serialized.get()).isEqualTo(then);
+        assertThat(capture.stillValid()).isTrue();
+        assertThat(capture.serialize()).isEqualTo(then);
+    }
+
+    @Test
+    void aCompactionOrRestoreAfterTheCaptureInvalidatesIt() {
+        for (int i = 0; i < 100; i++) {
+            put("k" + i % 10, "v" + i);
+        }
+        MvccStore.SnapshotCapture beforeCompaction = store.capture();
+        put("k1", "x");
+        assertThat(beforeCompaction.stillValid()).isTrue();
+        store.compact(CompactionRequest.newBuilder().setRevision(50).build());
+        assertThat(beforeCompaction.stillValid()).isFalse();
+        assertThat(store.capture().stillValid()).isTrue();
+
+        MvccStore.SnapshotCapture beforeRestore = store.capture();
+        store.restore(new MvccStore(null, 2).snapshot());
+        assertThat(beforeRestore.stillValid()).isFalse();
+    }
 }
