@@ -46,8 +46,9 @@ public interface StateMachine {
         byte[] serialize();
 
         /**
-         * Called on the owner thread after {@link #serialize()} returned: false if a change since
-         * the capture may have disturbed the serialization, so that its bytes must not be used.
+         * Called on the owner thread after {@link #serialize()} returned or failed: false if a change
+         * since the capture may have disturbed the serialization, so that its bytes must not be used
+         * (and a failure of it is that disturbance, not a fault of the member).
          */
         boolean stillValid();
     }

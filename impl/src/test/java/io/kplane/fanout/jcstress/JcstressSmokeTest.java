@@ -25,6 +25,8 @@ class JcstressSmokeTest {
             "io.kplane.kv.jcstress.PublishedRevisionStress",
             "io.kplane.kv.jcstress.RevisionEventsSharingStress",
             "io.kplane.kv.jcstress.SubscribeStress",
+            "io.kplane.kv.jcstress.SnapshotCaptureStress.Writes",
+            "io.kplane.kv.jcstress.SnapshotCaptureStress.Compaction",
             "io.kplane.proxy.jcstress.HistogramSnapshotStress");
 
     @Test
@@ -34,8 +36,8 @@ class JcstressSmokeTest {
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "org.openjdk.jcstress.Main", "-t", "io\\.kplane\\..*\\.jcstress\\..*",
                 // One JVM configuration (no flag probing, no split compilation), one fork, one
-                // 1-second iteration per test: millions of samples each, in about 15 s in total.
-                "-jvmArgs", "-Xmx256m", "-sc", "false", "-f", "1", "-iters", "1", "-time", "1000",
+                // half-second iteration per test: hundreds of thousands of samples each.
+                "-jvmArgs", "-Xmx256m", "-sc", "false", "-f", "1", "-iters", "1", "-time", "500",
                 "-v", "-r", results.toString()));
         Process p = new ProcessBuilder(cmd).directory(results.toFile()).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
