@@ -121,7 +121,8 @@ public final class WatchModel implements Model<WatchWorld> {
 
     /** A new stream watching from {@code from}: cursor at the log's tail, catching up first (as the hub does). */
     private Watcher open(MvccStore s, long startRev, long from, List<Long> delivered) {
-        return new Watcher(Status.CATCHING_UP, startRev, from, s.eventLog().tail(), s.publishedRevision(), delivered);
+        MvccStore.Subscription sub = s.subscribe();
+        return new Watcher(Status.CATCHING_UP, startRev, from, sub.cursor().position(), sub.lastRevision(), delivered);
     }
 
     @Override
@@ -172,9 +173,10 @@ public final class WatchModel implements Model<WatchWorld> {
         try {
             e = c.poll();
         } catch (OverrunException lapped) {
-            long seen = Math.max(x.lastSeenRev(), s.publishedRevision());
+            MvccStore.Subscription sub = s.subscribe();
+            long seen = Math.max(x.lastSeenRev(), sub.lastRevision());
             out.add(who + ": lapped by the log (lost sequence " + lapped.lostFrom() + ") -> catch up",
-                    with(w, i, new Watcher(Status.CATCHING_UP, x.startRev(), x.nextRev(), s.eventLog().tail(), seen, x.delivered())));
+                    with(w, i, new Watcher(Status.CATCHING_UP, x.startRev(), x.nextRev(), sub.cursor().position(), seen, x.delivered())));
             return;
         }
         if (e == null) {
