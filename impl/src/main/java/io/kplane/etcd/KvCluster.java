@@ -1,12 +1,12 @@
 package io.kplane.etcd;
 
+import io.kplane.server.ChildJvm;
 import io.kplane.server.ClusterSpec;
 import io.kplane.server.StoreConfig;
 import io.kplane.server.StoreNode;
 import io.kplane.wal.WalSyncMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public final class KvCluster implements AutoCloseable {
     public static KvCluster start(int size, Path dataRoot, Duration tick, boolean fsync) throws IOException {
         StringBuilder spec = new StringBuilder();
         for (int i = 1; i <= size; i++) {
-            spec.append(i > 1 ? "," : "").append("n").append(i).append("=127.0.0.1:").append(freePort());
+            spec.append(i > 1 ? "," : "").append("n").append(i).append("=127.0.0.1:").append(ChildJvm.freePort());
         }
         ClusterSpec cluster = ClusterSpec.parse(spec.toString(), "kplane-kv-cluster");
         KvCluster c = new KvCluster();
@@ -57,11 +57,6 @@ public final class KvCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Waits until some member is leader and every member knows it; returns the leader's index. */
     public int awaitLeader(Duration timeout) {

@@ -4,10 +4,8 @@ import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.RangeRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.kplane.server.ChildJvm;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,20 +34,17 @@ public final class KvClusterProcesses implements AutoCloseable {
             List<Integer> peerPorts = new ArrayList<>();
             StringBuilder initial = new StringBuilder();
             for (int i = 1; i <= size; i++) {
-                peerPorts.add(freePort());
-                c.clientPorts.add(freePort());
+                peerPorts.add(ChildJvm.freePort());
+                c.clientPorts.add(ChildJvm.freePort());
                 initial.append(i > 1 ? "," : "").append("n").append(i).append("=127.0.0.1:").append(peerPorts.get(i - 1));
             }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             for (int i = 1; i <= size; i++) {
-                List<String> cmd = new ArrayList<>(List.of(java));
-                cmd.addAll(jvmFlags());
-                cmd.addAll(jvmOptions);
-                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kplane.cli.Main", "store",
+                List<String> args = new ArrayList<>(List.of("store",
                         "--name", "n" + i, "--data-dir", dataRoot.resolve("n" + i).toString(),
                         "--initial-cluster", initial.toString(),
                         "--listen-client", "127.0.0.1:" + c.clientPorts.get(i - 1)));
-                cmd.addAll(Arrays.asList(extraArgs));
+                args.addAll(Arrays.asList(extraArgs));
+                List<String> cmd = ChildJvm.kplaneCommand(jvmOptions, args);
                 c.processes.add(new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(dataRoot.resolve("n" + i + ".log").toFile()).start());
             }
@@ -60,23 +55,6 @@ public final class KvClusterProcesses implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             c.close();
             throw e;
-        }
-    }
-
-    /** The project's JVM flags (DESIGN §6), as the build filtered them into the class path. */
-    static List<String> jvmFlags() throws IOException {
-        try (InputStream in = KvClusterProcesses.class.getResourceAsStream("/io/kplane/cli/jvm.flags")) {
-            if (in == null) {
-                return List.of();
-            }
-            String flags = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

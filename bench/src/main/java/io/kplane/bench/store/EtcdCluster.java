@@ -1,7 +1,7 @@
 package io.kplane.bench.store;
 
+import io.kplane.server.ChildJvm;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,7 @@ public final class EtcdCluster implements StoreCluster {
         EtcdCluster cluster = new EtcdCluster(baseDir);
         List<int[]> ports = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            ports.add(new int[] {freePort(), freePort()});
+            ports.add(new int[] {ChildJvm.freePort(), ChildJvm.freePort()});
         }
         String initialCluster = java.util.stream.IntStream.range(0, size)
                 .mapToObj(i -> "e" + (i + 1) + "=http://127.0.0.1:" + ports.get(i)[1])
@@ -76,11 +76,6 @@ public final class EtcdCluster implements StoreCluster {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public String system() {

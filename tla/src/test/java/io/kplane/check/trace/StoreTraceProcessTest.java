@@ -3,17 +3,12 @@ package io.kplane.check.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kplane.server.AdminClient;
+import io.kplane.server.LogStoreProcesses;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,129 +27,54 @@ class StoreTraceProcessTest {
     @TempDir
     Path dir;
 
-    private final Map<String, Process> processes = new HashMap<>();
-    private final Map<String, Integer> ports = new HashMap<>();
-    private String clusterSpec;
+    private LogStoreProcesses cluster;
 
     @AfterEach
     void killAll() {
-        processes.values().forEach(Process::destroyForcibly);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
-    private static List<String> jvmFlags() throws IOException {
-        try (InputStream in = StoreTraceProcessTest.class.getResourceAsStream("/io/kplane/cli/jvm.flags")) {
-            if (in == null) {
-                return List.of();
-            }
-            String flags = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            return flags.isEmpty() ? List.of() : List.of(flags.split("\\s+"));
-        }
-    }
-
+    /** Every member writes its own trace file (a restarted member continues it). */
     private void start(String name) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmFlags());
-        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kplane.cli.Main", "store",
-                "--name", name, "--data-dir", dir.resolve(name).toString(),
-                "--listen-peer", "127.0.0.1:" + ports.get(name), "--initial-cluster", clusterSpec,
-                "--state-machine", "log", "--tick-ms", "50", "--election-ticks", "10",
-                "--snapshot-count", "100", "--snapshot-catchup-entries", "20",
-                "--trace-out", dir.resolve(name + ".ndjson").toString()));
-        processes.put(name, new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start());
-    }
-
-    private AdminClient.Status status(String name) {
-        try (AdminClient c = new AdminClient(new InetSocketAddress("127.0.0.1", ports.get(name)), 1000)) {
-            return c.status();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private String awaitLeader(List<String> among) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            for (String n : among) {
-                AdminClient.Status s = status(n);
-                if (s != null && s.isLeader()) {
-                    return n;
-                }
-            }
-            Thread.sleep(20);
-        }
-        return null;
-    }
-
-    private void propose(String name, String prefix, int count) throws Exception {
-        try (AdminClient c = new AdminClient(new InetSocketAddress("127.0.0.1", ports.get(name)), 10_000)) {
-            for (int i = 0; i < count; i++) {
-                for (int attempt = 0; ; attempt++) {
-                    try {
-                        c.propose((prefix + i).getBytes(StandardCharsets.UTF_8));
-                        break;
-                    } catch (AdminClient.AdminException e) {
-                        if (attempt > 100) {
-                            throw e;
-                        }
-                        Thread.sleep(50);
-                    }
-                }
-            }
-        }
+        cluster.start(name, "--trace-out", dir.resolve(name + ".ndjson").toString());
     }
 
     @Test
     void aThreeProcessRunWithALeaderKillProducesMemberTracesThatMergeAndValidate() throws Exception {
         List<String> names = List.of("n1", "n2", "n3");
-        List<String> parts = new ArrayList<>();
-        for (String n : names) {
-            ports.put(n, freePort());
-            parts.add(n + "=127.0.0.1:" + ports.get(n));
-        }
-        clusterSpec = String.join(",", parts);
+        cluster = new LogStoreProcesses(dir, names, List.of("--tick-ms", "50", "--election-ticks", "10",
+                "--snapshot-count", "100", "--snapshot-catchup-entries", "20"));
         for (String n : names) {
             start(n);
         }
-        String leader = awaitLeader(names);
+        String leader = cluster.awaitLeader(names, Duration.ofSeconds(30));
         assertThat(leader).as("a leader is elected").isNotNull();
+        for (String n : names) { // a leader needs one follower's vote: the third may still be starting
+            assertThat(cluster.awaitAnswer(n, Duration.ofSeconds(30))).as(n + " answers").isNotNull();
+        }
         String follower = names.stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
-        propose(follower, "a", 20);
-        propose(leader, "b", 20);
+        cluster.propose(follower, "a", 20);
+        cluster.propose(leader, "b", 20);
 
-        processes.get(leader).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        cluster.kill(leader);
         List<String> survivors = names.stream().filter(n -> !n.equals(leader)).toList();
-        String newLeader = awaitLeader(survivors);
+        String newLeader = cluster.awaitLeader(survivors, Duration.ofSeconds(30));
         assertThat(newLeader).as("a new leader after kill -9 of " + leader).isNotNull();
-        propose(newLeader, "c", 150); // beyond --snapshot-count: the restarted member catches up by snapshot
+        cluster.propose(newLeader, "c", 150); // beyond --snapshot-count: the restarted member catches up by snapshot
 
         start(leader);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        AdminClient.Status ls = status(newLeader);
-        AdminClient.Status s = null;
-        while (System.nanoTime() < deadline) {
-            s = status(leader);
-            if (s != null && s.appliedIndex() >= ls.commitIndex()) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        AdminClient.Status ls = cluster.status(newLeader);
+        AdminClient.Status s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(30));
         assertThat(s).isNotNull();
         assertThat(s.appliedIndex()).as("the restarted member caught up").isGreaterThanOrEqualTo(ls.commitIndex());
-        propose(leader, "d", 5);
+        cluster.propose(leader, "d", 5);
         for (String n : names) {
-            processes.get(n).destroy();
+            cluster.process(n).destroy();
         }
         for (String n : names) {
-            assertThat(processes.get(n).waitFor(15, TimeUnit.SECONDS)).as(n + " exits on SIGTERM").isTrue();
+            assertThat(cluster.process(n).waitFor(15, TimeUnit.SECONDS)).as(n + " exits on SIGTERM").isTrue();
         }
 
         List<Path> files = names.stream().map(n -> dir.resolve(n + ".ndjson")).toList();
