@@ -206,16 +206,7 @@ public final class StoreArea implements BenchArea {
     private static void partialSummary(RunContext ctx, Map<String, Map<String, WorkloadResult>> bySystem) {
         Map<String, WorkloadResult> k = bySystem.get("kplane");
         Map<String, WorkloadResult> e = bySystem.getOrDefault("etcd", Map.of());
-        ctx.log().println();
-        ctx.log().printf("  %-26s %14s %14s %8s   %10s %10s%n", "workload", "kplane ops/s", "etcd ops/s", "ratio",
-                "kplane p99", "etcd p99");
-        for (String key : k.keySet()) {
-            WorkloadResult a = k.get(key);
-            WorkloadResult b = e.get(key);
-            ctx.log().printf("  %-26s %,14.0f %,14.0f %7.2fx   %8.2fms %8.2fms%n", a.workload(), a.throughput(),
-                    b == null ? Double.NaN : b.throughput(), b == null ? Double.NaN : a.throughput() / b.throughput(),
-                    a.latency().p99Us() / 1e3, b == null ? Double.NaN : b.latency().p99Us() / 1e3);
-        }
+        ratioTable(ctx, k, e);
     }
 
     private static String workload(StoreClient.Op op, int clients) {
@@ -277,19 +268,21 @@ public final class StoreArea implements BenchArea {
         }
         ctx.headline(w);
         if (e != null) {
-            ctx.log().println();
-            ctx.log().printf("  %-26s %14s %14s %8s   %10s %10s%n", "workload", "kplane ops/s", "etcd ops/s", "ratio",
-                    "kplane p99", "etcd p99");
-            for (String key : k.keySet()) {
-                WorkloadResult a = k.get(key);
-                WorkloadResult b = e.get(key);
-                if (b == null) {
-                    continue;
-                }
-                ctx.log().printf("  %-26s %,14.0f %,14.0f %7.2fx   %8.2fms %8.2fms%n", a.workload(), a.throughput(),
-                        b.throughput(), a.throughput() / b.throughput(), a.latency().p99Us() / 1e3,
-                        b.latency().p99Us() / 1e3);
-            }
+            ratioTable(ctx, k, e);
+        }
+    }
+
+    /** kplane beside etcd per workload: ops/s, their ratio and p99 (workloads etcd did not run show NaN). */
+    private static void ratioTable(RunContext ctx, Map<String, WorkloadResult> k, Map<String, WorkloadResult> e) {
+        ctx.log().println();
+        ctx.log().printf("  %-26s %14s %14s %8s   %10s %10s%n", "workload", "kplane ops/s", "etcd ops/s", "ratio",
+                "kplane p99", "etcd p99");
+        for (String key : k.keySet()) {
+            WorkloadResult a = k.get(key);
+            WorkloadResult b = e.get(key);
+            ctx.log().printf("  %-26s %,14.0f %,14.0f %7.2fx   %8.2fms %8.2fms%n", a.workload(), a.throughput(),
+                    b == null ? Double.NaN : b.throughput(), b == null ? Double.NaN : a.throughput() / b.throughput(),
+                    a.latency().p99Us() / 1e3, b == null ? Double.NaN : b.latency().p99Us() / 1e3);
         }
     }
 }

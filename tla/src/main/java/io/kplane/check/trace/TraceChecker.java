@@ -363,7 +363,8 @@ public final class TraceChecker {
         nodes.put(name, n);
     }
 
-    private void quorum(JsonNode j, Node n, Set<String> grants, String rule, String what) {
+    /** The voters a line reports (its node's configuration), or every node seen so far if it reports none. */
+    private List<String> voters(JsonNode j) {
         List<String> voters = new ArrayList<>();
         JsonNode v = j.get("voters");
         if (v != null && v.isArray()) {
@@ -371,6 +372,11 @@ public final class TraceChecker {
         } else {
             voters.addAll(nodes.keySet());
         }
+        return voters;
+    }
+
+    private void quorum(JsonNode j, Node n, Set<String> grants, String rule, String what) {
+        List<String> voters = voters(j);
         int yes = 0;
         for (String voter : voters) {
             if (voter.equals(n.name) || grants.contains(voter)) {
@@ -626,13 +632,7 @@ public final class TraceChecker {
             long t = n.termAt(newCommit);
             require(t == UNKNOWN || t == n.term, "LeaderCommitRule", n.name + " (leader of term " + n.term
                     + ") commits index " + newCommit + " of term " + t + ": only entries of its own term are committed by counting");
-            List<String> voters = new ArrayList<>();
-            JsonNode v = j.get("voters");
-            if (v != null && v.isArray()) {
-                v.forEach(x -> voters.add(x.asText()));
-            } else {
-                voters.addAll(nodes.keySet());
-            }
+            List<String> voters = voters(j);
             int yes = 0;
             List<String> acks = new ArrayList<>();
             for (String voter : voters) {
