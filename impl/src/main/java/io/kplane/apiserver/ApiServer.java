@@ -1,0 +1,179 @@
+package io.kplane.apiserver;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * The Kubernetes API server: Netty HTTP/1.1 (TLS optional) in front of a {@link Registry} over a
+ * {@link Storage}, with watch events from a {@link WatchSource}.
+ *
+ * <p>Threads: Netty event loops decode requests and write responses; a pool of workers runs the
+ * handlers (storage calls block); watch events are written from the watch source's threads.
+ */
+public final class ApiServer implements AutoCloseable {
+
+  /**
+   * Server settings.
+   *
+   * @param listen              address to bind (port 0: any free port)
+   * @param ssl                 TLS context, or null for plain HTTP
+   * @param authenticator       who may call
+   * @param maxReadOnlyInFlight max concurrent non-watch reads before 429 (upstream default 400)
+   * @param maxMutatingInFlight max concurrent writes before 429 (upstream default 200)
+   * @param bookmarkInterval    how often watches with allowWatchBookmarks get a BOOKMARK
+   * @param compactionInterval  how often history is compacted (to the revision seen one interval earlier), zero: never
+   * @param watchSource         builds the source of watch events from the storage and registry; null: {@link StoreWatchSource}
+   */
+  public record Config(InetSocketAddress listen, SslContext ssl, Authenticator authenticator, int maxReadOnlyInFlight,
+                       int maxMutatingInFlight, Duration bookmarkInterval, Duration compactionInterval,
+                       BiFunction<Storage, Registry, WatchSource> watchSource) {
+    public static Config plain(InetSocketAddress listen, Authenticator authenticator) {
+      return new Config(listen, null, authenticator, 400, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), null);
+    }
+
+    public Config withSsl(SslContext ssl) {
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource);
+    }
+
+    public Config withInFlight(int readOnly, int mutating) {
+      return new Config(listen, ssl, authenticator, readOnly, mutating, bookmarkInterval, compactionInterval, watchSource);
+    }
+
+    public Config withBookmarkInterval(Duration d) {
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, d, compactionInterval, watchSource);
+    }
+
+    public Config withCompactionInterval(Duration d) {
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, d, watchSource);
+    }
+
+    public Config withWatchSource(BiFunction<Storage, Registry, WatchSource> w) {
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, w);
+    }
+  }
+
+  private final Config config;
+  private final Storage storage;
+  private final Registry registry;
+  private final Metrics metrics = new Metrics();
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final ExecutorService workers;
+  private final ScheduledExecutorService timers;
+  private Channel channel;
+
+  public ApiServer(Config config, Storage storage) {
+    this.config = config;
+    this.storage = storage;
+    this.registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC());
+    AtomicInteger n = new AtomicInteger();
+    this.workers = Executors.newFixedThreadPool(16, r -> {
+      Thread t = new Thread(r, "apiserver-worker-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "apiserver-timers");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Binds, creates the system namespaces if missing, and starts compaction; returns the bound address. */
+  public InetSocketAddress start() throws InterruptedException {
+    ensureNamespaces();
+    WatchSource source = config.watchSource() == null ? new StoreWatchSource(storage, registry)
+        : config.watchSource().apply(storage, registry);
+    HttpApi api = new HttpApi(config, registry, source, metrics, workers, timers);
+    ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ChannelPipeline p = ch.pipeline();
+            if (config.ssl() != null) {
+              p.addLast(config.ssl().newHandler(ch.alloc()));
+            }
+            p.addLast(new HttpServerCodec());
+            p.addLast(new HttpObjectAggregator(8 * 1024 * 1024));
+            p.addLast(new ChunkedWriteHandler());
+            p.addLast(api.newHandler());
+          }
+        });
+    channel = b.bind(config.listen()).sync().channel();
+    api.setAddress((InetSocketAddress) channel.localAddress());
+    if (!config.compactionInterval().isZero()) {
+      long[] seen = {0};
+      long period = config.compactionInterval().toMillis();
+      timers.scheduleWithFixedDelay(() -> {
+        try {
+          if (seen[0] > 0) {
+            storage.compact(seen[0]);
+          }
+          seen[0] = storage.currentRevision();
+        } catch (RuntimeException e) {
+          // the store may be unavailable for a while; try again next interval
+        }
+      }, period, period, TimeUnit.MILLISECONDS);
+    }
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  private void ensureNamespaces() {
+    ResourceType ns = registry.resources().find("", "v1", "namespaces");
+    for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+      if (storage.get(ns.storageKey(null, name)) == null) {
+        try {
+          com.fasterxml.jackson.databind.node.ObjectNode o = Registry.JSON.createObjectNode();
+          o.putObject("metadata").put("name", name);
+          registry.create(ns, null, o, false);
+        } catch (ApiException e) {
+          if (e.code() != 409) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    }
+    timers.shutdownNow();
+    workers.shutdownNow();
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,51 @@
+package io.kplane.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kplane.model.Status;
+
+/**
+ * Where watch events come from. The HTTP layer asks for the changes of one resource (in one
+ * namespace or all) after a revision, filtered by selectors, and writes what the sink receives.
+ * {@link StoreWatchSource} opens one store watch per request; a watch cache (one store watch per
+ * resource, an event window, fan-out to every watcher, each event serialized once) implements the
+ * same interface and slots in through {@link ApiServer.Config}.
+ *
+ * <p>Contract: for each open watch the sink receives, exactly once and in revision order, every
+ * change after {@code afterRevision} to an object matching the filter — an object that starts
+ * matching arrives as ADDED, one that stops matching as DELETED (upstream's filtered-watch rule) —
+ * then continues live until closed or until {@link Sink#error} ends it. Sink methods are called
+ * from the source's threads, one at a time per watch, and must not block.
+ */
+public interface WatchSource {
+
+  /**
+   * What to watch. {@code filter} carries the label and field selectors (limit, continue and
+   * resourceVersion in it are ignored here).
+   */
+  record Request(ResourceType type, String namespace, long afterRevision, Registry.ListOptions filter) {
+  }
+
+  /**
+   * One event for one watcher. {@code json} is the complete encoded watch event,
+   * {@code {"type":"ADDED","object":{...}}}, which a source may share between watchers.
+   */
+  record Frame(String type, long revision, ObjectNode object, byte[] json) {
+  }
+
+  interface Sink {
+    void event(Frame frame);
+
+    /** Everything up to {@code revision} has been delivered (for BOOKMARK events). */
+    void progress(long revision);
+
+    /** The watch ended with this status (410 Expired when the start revision is too old). */
+    void error(Status status);
+  }
+
+  /**
+   * Opens a watch.
+   *
+   * @throws ApiException 410 when {@code afterRevision} is older than the retained history
+   */
+  Storage.Watch open(Request request, Sink sink);
+}

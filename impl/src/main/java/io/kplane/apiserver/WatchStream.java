@@ -1,0 +1,254 @@
+package io.kplane.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kplane.model.Status;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One watch request over HTTP/1.1: a chunked {@code application/json} response carrying one watch
+ * event per line.
+ *
+ * <p>resourceVersion semantics, as upstream: unset or "0" first sends the current objects as ADDED
+ * (unless {@code sendInitialEvents=false}); an exact version sends the changes after it (410
+ * Expired as an ERROR event when it was compacted); {@code sendInitialEvents=true} sends the
+ * current state, then, with {@code allowWatchBookmarks}, a BOOKMARK annotated
+ * {@code k8s.io/initial-events-end}. Bookmarks follow every {@code bookmarkInterval}. The stream
+ * ends after {@code timeoutSeconds} (default: 30-60 min, randomized as upstream) or when the client
+ * goes away. A watcher whose unsent output exceeds {@link #MAX_PENDING_BYTES} is ended rather than
+ * buffered without bound; the client re-watches from its last resourceVersion.
+ *
+ * <p>Everything written goes through one lock, so that the initial events, live events (from the
+ * source's thread) and bookmarks (from the timer) reach the socket in order.
+ */
+final class WatchStream implements WatchSource.Sink {
+  static final long MAX_PENDING_BYTES = 64L << 20;
+
+  private final HttpApi.Call call;
+  private final Registry registry;
+  private final WatchSource source;
+  private final Metrics metrics;
+  private final ScheduledExecutorService timers;
+  private final Duration bookmarkInterval;
+  private final Clock clock;
+  private final Channel channel;
+  private final boolean table;
+  private final boolean bookmarks;
+  private final Object lock = new Object();
+  private boolean initializing = true;
+  private final List<Runnable> pending = new ArrayList<>();
+  private boolean closed;
+  private long lastRevision;
+  private Storage.Watch watch;
+  private final List<ScheduledFuture<?>> timersStarted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  WatchStream(HttpApi.Call call, Registry registry, WatchSource source, Metrics metrics, ScheduledExecutorService timers,
+              Duration bookmarkInterval, Clock clock) {
+    this.call = call;
+    this.registry = registry;
+    this.source = source;
+    this.metrics = metrics;
+    this.timers = timers;
+    this.bookmarkInterval = bookmarkInterval;
+    this.clock = clock;
+    this.channel = call.ctx.channel();
+    this.table = call.wantsTable();
+    this.bookmarks = "true".equals(call.query.get("allowWatchBookmarks"));
+  }
+
+  void start() {
+    ResourceType t = call.type;
+    Registry.ListOptions opts = Registry.ListOptions.of(t, call.query);
+    String rv = call.query.getOrDefault("resourceVersion", "");
+    String sie = call.query.get("sendInitialEvents");
+    boolean sendInitial = sie == null ? rv.isEmpty() || rv.equals("0") : sie.equals("true");
+    if ("true".equals(sie) && !"NotOlderThan".equals(call.query.get("resourceVersionMatch"))) {
+      throw new ApiException(Status.failure(422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: "
+          + "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan", null));
+    }
+    long timeout;
+    if (call.query.containsKey("timeoutSeconds")) {
+      try {
+        timeout = Long.parseLong(call.query.get("timeoutSeconds"));
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("invalid timeoutSeconds: " + call.query.get("timeoutSeconds"));
+      }
+    } else {
+      timeout = 1800 + ThreadLocalRandom.current().nextLong(1800);
+    }
+    List<ObjectNode> initial = List.of();
+    long after;
+    if (sendInitial) {
+      Registry.ListResult lr = registry.list(t, call.namespace, new Registry.ListOptions(opts.labels(), opts.fields(), 0, "",
+          rv.equals("0") ? "" : rv, "NotOlderThan"));
+      initial = lr.items();
+      after = lr.revision();
+    } else if (rv.isEmpty() || rv.equals("0")) {
+      after = registry.storage().currentRevision();
+    } else {
+      after = Registry.parseRv(rv);
+    }
+    lastRevision = after;
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    head.headers().set("Cache-Control", "no-cache, private");
+    channel.writeAndFlush(head);
+    metrics.watchers(t, 1);
+    channel.closeFuture().addListener(f -> close(false));
+    try {
+      watch = source.open(new WatchSource.Request(t, call.namespace, after, opts), this);
+    } catch (ApiException e) {
+      synchronized (lock) {
+        initializing = false;
+      }
+      error(e.status());
+      return;
+    }
+    synchronized (lock) {
+      if (closed) {
+        watch.close();
+        return;
+      }
+      for (ObjectNode o : initial) {
+        send("ADDED", o, StoreWatchSource.encode("ADDED", o));
+      }
+      if (sendInitial && "true".equals(sie) && bookmarks) {
+        sendBookmark(after, true);
+      }
+      initializing = false;
+      pending.forEach(Runnable::run);
+      pending.clear();
+      channel.flush();
+    }
+    timersStarted.add(timers.schedule(() -> close(true), timeout, TimeUnit.SECONDS));
+    if (bookmarks && !bookmarkInterval.isZero()) {
+      long ms = bookmarkInterval.toMillis();
+      timersStarted.add(timers.scheduleWithFixedDelay(() -> {
+        synchronized (lock) {
+          if (!closed && !initializing) {
+            sendBookmark(lastRevision, false);
+            channel.flush();
+          }
+        }
+      }, ms, ms, TimeUnit.MILLISECONDS));
+    }
+    synchronized (lock) {
+      if (closed) {
+        timersStarted.forEach(f -> f.cancel(false));
+      }
+    }
+  }
+
+  /** Writes one event line (under the lock). */
+  private void send(String type, ObjectNode object, byte[] json) {
+    if (closed) {
+      return;
+    }
+    if (table) {
+      ObjectNode t = Tables.table(call.type, List.of(object), object.path("metadata").path("resourceVersion").asText(null), null,
+          call.query.get("includeObject"), clock.instant());
+      json = StoreWatchSource.encode(type, t);
+    }
+    var out = channel.unsafe().outboundBuffer();
+    if (out != null && out.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
+      close(true);
+      return;
+    }
+    channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(json)));
+  }
+
+  private void sendBookmark(long revision, boolean initialEventsEnd) {
+    ObjectNode o = Registry.JSON.createObjectNode();
+    o.put("kind", call.type.kind());
+    o.put("apiVersion", call.type.apiVersion());
+    ObjectNode meta = o.putObject("metadata");
+    meta.put("resourceVersion", Long.toString(revision));
+    meta.put("creationTimestamp", (String) null);
+    if (initialEventsEnd) {
+      meta.putObject("annotations").put("k8s.io/initial-events-end", "true");
+    }
+    // Bookmarks are never tables: clients read only their resourceVersion.
+    if (!closed) {
+      channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(StoreWatchSource.encode("BOOKMARK", o))));
+    }
+  }
+
+  @Override
+  public void event(WatchSource.Frame frame) {
+    synchronized (lock) {
+      if (initializing) {
+        pending.add(() -> event(frame));
+        return;
+      }
+      lastRevision = Math.max(lastRevision, frame.revision());
+      send(frame.type(), frame.object(), frame.json());
+      channel.flush();
+    }
+  }
+
+  @Override
+  public void progress(long revision) {
+    synchronized (lock) {
+      if (initializing) {
+        pending.add(() -> progress(revision));
+        return;
+      }
+      lastRevision = Math.max(lastRevision, revision);
+    }
+  }
+
+  @Override
+  public void error(Status status) {
+    synchronized (lock) {
+      if (initializing) {
+        pending.add(() -> error(status));
+        return;
+      }
+      if (!closed) {
+        ObjectNode st = Registry.JSON.valueToTree(status);
+        channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(StoreWatchSource.encode("ERROR", st))));
+      }
+    }
+    close(true);
+  }
+
+  private void close(boolean endResponse) {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    timersStarted.forEach(f -> f.cancel(false));
+    Storage.Watch w;
+    synchronized (lock) {
+      w = watch;
+    }
+    if (w != null) {
+      w.close();
+    }
+    metrics.watchers(call.type, -1);
+    metrics.request("WATCH", call.type, null, call.scope(), 200, 0);
+    if (endResponse && channel.isActive()) {
+      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
