@@ -56,6 +56,7 @@ public final class Informer<T extends KubeObject> implements AutoCloseable {
     private volatile boolean running;
     private volatile WatchStream<T> currentWatch;
     private volatile String lastResourceVersion;
+    private volatile int watchTimeoutSeconds = 300;
 
     /**
      * An informer on {@code resource} in {@code namespace} (null: all namespaces), restricted by
@@ -108,6 +109,19 @@ public final class Informer<T extends KubeObject> implements AutoCloseable {
                 dispatch.scheduleWithFixedDelay(this::resync, ms, ms, TimeUnit.MILLISECONDS);
             }
         }
+        return this;
+    }
+
+    /**
+     * The server ends each watch after a random time between {@code seconds} and twice that
+     * (default 300, as client-go's reflector: 5–10 minutes), and the informer watches again from
+     * the last resourceVersion it saw. Call before {@link #start()}.
+     */
+    public Informer<T> watchTimeout(int seconds) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("watch timeout must be at least 1 s");
+        }
+        this.watchTimeoutSeconds = seconds;
         return this;
     }
 
@@ -212,7 +226,7 @@ public final class Informer<T extends KubeObject> implements AutoCloseable {
 
     /** One watch until the server ends it; false when the informer must relist (410). */
     private boolean watchOnce() throws IOException {
-        int timeout = 300 + ThreadLocalRandom.current().nextInt(300);
+        int timeout = watchTimeoutSeconds + ThreadLocalRandom.current().nextInt(watchTimeoutSeconds);
         WatchStream<T> w;
         try {
             w = client.watch(resource, namespace, options.withResourceVersion(lastResourceVersion)
