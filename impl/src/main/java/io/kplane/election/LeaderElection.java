@@ -226,9 +226,10 @@ public final class LeaderElection implements AutoCloseable {
             try {
                 Lease released = last.withSpec(last.spec().withHolderIdentity("").withLeaseDurationSeconds(1)
                         .withRenewTime(Instant.now()));
-                client.update(ApiResource.LEASES, released);
+                // Not bounded by retryPeriod like the campaign's requests: nothing races this one.
+                client.with(config.renewDeadline(), "kplane-leader-election/" + config.identity()).update(ApiResource.LEASES, released);
             } catch (RuntimeException e) {
-                LOG.debug("{}: releasing lease: {}", config.identity(), e.toString());
+                LOG.info("{}: could not release lease: {}", config.identity(), e.toString());
             }
         }
     }
