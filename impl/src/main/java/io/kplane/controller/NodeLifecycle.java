@@ -94,8 +94,9 @@ public final class NodeLifecycle {
                     actions.add(new Action.UpdateStatus<>(ApiResource.NODES, markUnknown(node, now)));
                     continue;   // taints follow on the next pass, against the updated node
                 }
-            } else if (nextAt == null || silentUntil.isBefore(nextAt)) {
-                nextAt = silentUntil.plusMillis(1);
+            } else if ((ready == null || !Condition.UNKNOWN.equals(ready.status()))
+                    && (nextAt == null || silentUntil.isBefore(nextAt))) {
+                nextAt = silentUntil.plusMillis(1);   // when it would turn Unknown
             }
             List<Taint> wanted = taints(node, now);
             if (!sameTaints(node.spec() == null ? List.of() : node.spec().taints(), wanted)) {
