@@ -51,7 +51,7 @@ public final class KubeClient implements AutoCloseable {
         this.userAgent = userAgent == null ? "kplane" : userAgent;
         HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5));
+                .connectTimeout(Duration.ofSeconds(15));   // includes the TLS handshake; slow on a loaded machine
         if (config.tls()) {
             try {
                 b.sslContext(config.sslContext());
