@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *       conditioned on the resourceVersion read (a 409 means someone else won) once it has not
  *       changed for leaseDuration by this process's own clock;</li>
  *   <li>as leader, renew the same way every retryPeriod; if no renewal succeeds within
- *       renewDeadline, stop leading ({@link LeaderCallbacks#stoppedLeading()}) — even while a
- *       request hangs, since every request times out after retryPeriod;</li>
+ *       renewDeadline, stop leading ({@link LeaderCallbacks#stoppedLeading()}); every request
+ *       times out after max(retryPeriod, renewDeadline / 2), so the callback comes at most that
+ *       late while a request hangs — {@link #isLeader()} itself is never late;</li>
  *   <li>{@link #isLeader()} is exact at the moment it is called: leader-only code checks it
  *       before each write, so a leader that lost its Lease stops acting within renewDeadline +
  *       retryPeriod of its last renewal, before any other candidate may take over (leaseDuration
@@ -82,7 +83,12 @@ public final class LeaderElection implements AutoCloseable {
 
     public LeaderElection(KubeClient client, Config config, LeaderCallbacks callbacks) {
         this.config = Objects.requireNonNull(config, "config");
-        this.client = client.with(config.retryPeriod(), "kplane-leader-election/" + config.identity());
+        // Each request may take up to half the renew deadline (at least retryPeriod): long enough for a
+        // loaded machine, short enough that a hung request cannot hide a passed deadline for long.
+        // isLeader() is exact regardless; only the stoppedLeading callback can come that much late.
+        Duration timeout = config.renewDeadline().dividedBy(2);
+        this.client = client.with(timeout.compareTo(config.retryPeriod()) > 0 ? timeout : config.retryPeriod(),
+                "kplane-leader-election/" + config.identity());
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
         this.clock = System::nanoTime;
         long now = clock.getAsLong();
