@@ -24,7 +24,7 @@ public record EndpointSliceSpec(String namespace, String name, String serviceNam
 
     /**
      * An endpoint: kube-proxy uses the first address only. Null conditions take the API defaults
-     * (ready=true, serving=ready, terminating=false).
+     * as kube-proxy's EndpointSliceCache reads them: ready=true, serving=true, terminating=false.
      */
     public record Endpoint(String ip, Boolean ready, Boolean serving, Boolean terminating, String nodeName) {
         public static Endpoint ready(String ip, String nodeName) {
@@ -32,7 +32,7 @@ public record EndpointSliceSpec(String namespace, String name, String serviceNam
         }
 
         boolean isReady() { return ready == null || ready; }
-        boolean isServing() { return serving == null ? isReady() : serving; }
+        boolean isServing() { return serving == null || serving; }
         boolean isTerminating() { return terminating != null && terminating; }
     }
 

@@ -4,7 +4,7 @@ package io.kplane.proxy;
  * One endpoint address of an EndpointSlice for one port, with its conditions.
  *
  * <p>Conditions follow the API defaults as kube-proxy reads them: {@code ready} unset means
- * ready, {@code serving} unset means the value of ready, {@code terminating} unset means false.
+ * ready, {@code serving} unset means serving, {@code terminating} unset means false.
  */
 public record EndpointSpec(String ip, int port, boolean ready, boolean serving, boolean terminating, String nodeName) {
 

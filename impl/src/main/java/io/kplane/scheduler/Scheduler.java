@@ -336,11 +336,23 @@ public final class Scheduler {
         q.unschedulablePlugins.addAll(d.rejectors);
         if (framework.hasPostFilter()) {
             Plugin.PostFilterResult r = framework.runPostFilter(state, pod, d.statuses);
-            if (r.status().isSuccess() && r.nominatedNode() != null) {
-                PodInfo nominated = pod.withNominatedNodeName(r.nominatedNode());
+            if (r.overridesNomination()) {
+                String node = r.nominatedNode().isEmpty() ? null : r.nominatedNode();
+                String before = queue.nominatedNode(pod.uid());
+                if (before == null) {
+                    before = pod.nominatedNodeName();
+                }
+                PodInfo nominated = pod.withNominatedNodeName(node);
                 q.pod = nominated;
-                queue.addNominated(nominated, r.nominatedNode());
-                actions.setNominatedNode(pod, r.nominatedNode());
+                if (node == null) {
+                    // Upstream clears a stale nomination when preemption cannot help anywhere.
+                    queue.deleteNominated(pod.uid());
+                } else {
+                    queue.addNominated(nominated, node);
+                }
+                if (!Objects.equals(before, node)) {
+                    actions.setNominatedNode(pod, node);
+                }
             }
         }
         queue.addUnschedulable(q, false, clock.nanos());
