@@ -241,6 +241,30 @@ public final class FromModel {
                 unschedulable, images);
     }
 
+    /**
+     * A PodDisruptionBudget ({@code policy/v1}, which the model keeps as a {@link
+     * io.kplane.model.GenericObject}): namespace, selector (nil selects nothing), {@code
+     * status.disruptionsAllowed} and the names in {@code status.disruptedPods}.
+     */
+    public static Disruption disruption(io.kplane.model.GenericObject pdb) {
+        var meta = pdb.metadata();
+        String ns = meta.namespace() == null ? "default" : meta.namespace();
+        Map<String, Object> spec = pdb.extra().get("spec") instanceof Map<?, ?> m ? cast(m) : Map.of();
+        Map<String, Object> status = pdb.extra().get("status") instanceof Map<?, ?> m ? cast(m) : Map.of();
+        Object sel = spec.get("selector");
+        Selector selector = sel == null ? Selector.NOTHING
+                : selector(io.kplane.model.Json.convert(sel, io.kplane.model.LabelSelector.class));
+        int allowed = status.get("disruptionsAllowed") instanceof Number n ? n.intValue() : 0;
+        Set<String> disrupted = status.get("disruptedPods") instanceof Map<?, ?> d
+                ? new HashSet<>(cast(d).keySet()) : Set.of();
+        return new Disruption(ns, selector, allowed, disrupted);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
     /** A label selector; null (in affinity terms) selects nothing, empty selects everything. */
     public static Selector selector(io.kplane.model.LabelSelector s) {
         if (s == null) {
