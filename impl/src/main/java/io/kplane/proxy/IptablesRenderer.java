@@ -301,6 +301,20 @@ public final class IptablesRenderer {
         c[0] += 3;
     }
 
+    /**
+     * Chains found in the kernel ({@link ExistingChains#fromIptablesSave}) before a full sync,
+     * e.g. left by an earlier process: they count as installed, so the full sync deletes those no
+     * service uses now (upstream reads {@code iptables-save} for the same reason).
+     */
+    public void adoptExistingChains(java.util.Collection<String> chains) {
+        for (String c : chains) {
+            if (ExistingChains.isIptablesServiceChain(c)) {
+                installedChains.add(c);
+            }
+        }
+        needFullSync = true;
+    }
+
     /** The service chains the rules installed so far define (for tests and for cleanup). */
     public Set<String> installedChains() {
         return java.util.Collections.unmodifiableSet(installedChains);

@@ -60,6 +60,23 @@ public final class NftablesRenderer {
         return needFullSync;
     }
 
+    /**
+     * Chains found in the kernel ({@link ExistingChains#fromNftList}) before a full sync, e.g.
+     * left by an earlier process: they count as installed, so the full sync flushes those no
+     * service uses now and the next sync deletes them, as for chains this process dropped.
+     */
+    public void adoptExistingChains(java.util.Collection<String> chains) {
+        if (installedChains.isEmpty()) {
+            installedChains = new HashSet<>();
+        }
+        for (String c : chains) {
+            if (c.indexOf('/') >= 0) {
+                installedChains.add(c);
+            }
+        }
+        needFullSync = true;
+    }
+
     public Set<String> installedChains() {
         return java.util.Collections.unmodifiableSet(installedChains);
     }
