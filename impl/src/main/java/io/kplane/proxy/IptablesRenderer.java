@@ -345,7 +345,7 @@ public final class IptablesRenderer {
         ServicePortSpec spec = svc.spec();
         String proto = svc.protocol();
         String name = svc.nameString();
-        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
+        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc, config.nodeName(), config.nodeZone());
         TrafficPolicy policy = TrafficPolicy.of(svc, cat);
         boolean hasEndpoints = policy.hasEndpoints();
         String clusterPolicyChain = svc.clusterChain();

@@ -337,7 +337,7 @@ public final class NftablesRenderer {
         String proto = svc.protocol();
         String name = svc.nameString();
         String base = svc.nftBase();
-        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
+        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc, config.nodeName(), config.nodeZone());
         TrafficPolicy policy = TrafficPolicy.of(svc, cat);
         boolean hasEndpoints = policy.hasEndpoints();
         List<String> chains = new ArrayList<>();
