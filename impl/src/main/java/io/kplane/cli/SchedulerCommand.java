@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 /** {@code kplane scheduler}: the scheduler core, offline. */
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
         description = "The kube-scheduler core (default profile) on a cluster described in YAML.",
-        subcommands = SchedulerCommand.Simulate.class)
+        subcommands = {SchedulerCommand.Simulate.class, SchedulerRunCommand.class})
 public final class SchedulerCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
