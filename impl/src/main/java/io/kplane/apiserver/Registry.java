@@ -364,7 +364,7 @@ public final class Registry {
         merged.remove("status");
       }
       next = merged;
-    } else if (t.hasStatus()) {
+    } else if (t.hasStatus() && !"binding".equals(subresource)) {
       if (old.has("status")) {
         next.set("status", old.get("status"));
       } else {
@@ -390,7 +390,13 @@ public final class Registry {
     if (t.kind().equals("Service")) {
       allocator.keep(next, old);
     }
-    Validation.validate(t, next, old);
+    ObjectNode against = old;
+    if ("binding".equals(subresource)) {
+      // pods/binding is the one write that may set spec.nodeName (and the PodScheduled condition)
+      against = old.deepCopy();
+      Defaults.obj(against, "spec").set("nodeName", next.path("spec").path("nodeName"));
+    }
+    Validation.validate(t, next, against);
     return next;
   }
 

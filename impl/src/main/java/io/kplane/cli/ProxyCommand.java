@@ -62,6 +62,12 @@ public final class ProxyCommand implements Runnable {
         @Option(names = "--node-ip", description = "This node's IP (LoadBalancerSourceRanges; IPVS NodePort virtual servers).")
         String nodeIP;
 
+        @Option(names = "--node-zone", description = "This node's topology.kubernetes.io/zone (endpoints' zone hints, trafficDistribution: PreferClose).")
+        String nodeZone;
+
+        @Option(names = "--nodeport-addresses-all", description = "nftables: accept NodePorts on every local address, not only --node-ip (upstream's --nodeport-addresses=0.0.0.0/0).")
+        boolean nodePortsOnAll;
+
         @Option(names = "--cluster-cidr", description = "Pod CIDR: traffic from outside it to cluster IPs is masqueraded.")
         String clusterCIDR;
 
@@ -117,7 +123,8 @@ public final class ProxyCommand implements Runnable {
                 return 1;
             }
             String nodeName = node != null ? node : InetAddress.getLocalHost().getHostName();
-            ProxyConfig config = ProxyConfig.defaults(nodeName).withClusterCIDR(clusterCIDR).withNodeIP(nodeIP)
+            ProxyConfig config = ProxyConfig.defaults(nodeName).withClusterCIDR(clusterCIDR).withNodeIP(nodeIP).withNodeZone(nodeZone)
+                    .withNodePortsOnAllAddresses(nodePortsOnAll)
                     .withMasqueradeAll(masqueradeAll).withIpvsScheduler(ipvsScheduler);
             ServiceTracker tracker = new ServiceTracker(nodeName);
             try {

@@ -13,6 +13,8 @@ public final class EndpointInfo {
     private final boolean terminating;
     private final boolean local;
     private final String nodeName;
+    private final java.util.Set<String> zoneHints;
+    private final java.util.Set<String> nodeHints;
     private final String chain;
     private final ServicePortName spn;
     private String nftBase;
@@ -26,6 +28,8 @@ public final class EndpointInfo {
         this.serving = e.serving();
         this.terminating = e.terminating();
         this.nodeName = e.nodeName();
+        this.zoneHints = e.zoneHints();
+        this.nodeHints = e.nodeHints();
         this.local = local;
         this.chain = ChainNames.endpointChain(spn.toString(), spn.protocol().lower(), address);
         this.spn = spn;
@@ -41,6 +45,10 @@ public final class EndpointInfo {
     /** On this node. */
     public boolean local() { return local; }
     public String nodeName() { return nodeName; }
+    /** Zones this endpoint is hinted for ({@code hints.forZones}); empty without hints. */
+    public java.util.Set<String> zoneHints() { return zoneHints; }
+    /** Nodes this endpoint is hinted for ({@code hints.forNodes}); empty without hints. */
+    public java.util.Set<String> nodeHints() { return nodeHints; }
     /** {@code KUBE-SEP-...}. */
     public String chain() { return chain; }
     /** nftables base name; chains are {@code endpoint-BASE}, affinity sets {@code affinity-BASE}. */
@@ -64,7 +72,8 @@ public final class EndpointInfo {
     boolean sameAs(EndpointSpec e, boolean isLocal) {
         return ip.equals(e.ip()) && port == e.port() && ready == e.ready() && serving == e.serving()
                 && terminating == e.terminating() && local == isLocal
-                && java.util.Objects.equals(nodeName, e.nodeName());
+                && java.util.Objects.equals(nodeName, e.nodeName()) && zoneHints.equals(e.zoneHints())
+                && nodeHints.equals(e.nodeHints());
     }
 
     @Override

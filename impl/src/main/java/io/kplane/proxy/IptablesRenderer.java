@@ -301,6 +301,20 @@ public final class IptablesRenderer {
         c[0] += 3;
     }
 
+    /**
+     * Chains found in the kernel ({@link ExistingChains#fromIptablesSave}) before a full sync,
+     * e.g. left by an earlier process: they count as installed, so the full sync deletes those no
+     * service uses now (upstream reads {@code iptables-save} for the same reason).
+     */
+    public void adoptExistingChains(java.util.Collection<String> chains) {
+        for (String c : chains) {
+            if (ExistingChains.isIptablesServiceChain(c)) {
+                installedChains.add(c);
+            }
+        }
+        needFullSync = true;
+    }
+
     /** The service chains the rules installed so far define (for tests and for cleanup). */
     public Set<String> installedChains() {
         return java.util.Collections.unmodifiableSet(installedChains);
@@ -326,237 +340,91 @@ public final class IptablesRenderer {
      * the service's chain rules; without it (partial sync) the chain rules are kept in
      * {@link Fragment#pendingChainRules} for the pass that writes every service's top-level rules.
      */
+    /** What one service port's rules are made of, computed once and read by the per-chain writers. */
+    private static final class ServiceRules {
+        ServicePortInfo svc;
+        ServicePortSpec spec;
+        String proto;
+        String name;
+        EndpointCategories cat;
+        boolean hasEndpoints;
+        String clusterPolicyChain;
+        String localPolicyChain;
+        String internalTrafficChain;
+        boolean hasInternalEndpoints;
+        String externalPolicyChain;
+        boolean hasExternalEndpoints;
+        String externalTrafficChain;
+        String loadBalancerTrafficChain;
+        String fwChain;
+        boolean usesFWChain;
+        String internalFilterTarget;
+        String internalFilterComment;
+        String externalFilterTarget;
+        String externalFilterComment;
+    }
+
     private Fragment renderService(ServicePortEntry entry, StringBuilder chainLines, StringBuilder rulesSink) {
-        ServicePortInfo svc = entry.info();
-        ServicePortSpec spec = svc.spec();
-        String proto = svc.protocol();
-        String name = svc.nameString();
-        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
-        TrafficPolicy policy = TrafficPolicy.of(svc, cat);
-        boolean hasEndpoints = policy.hasEndpoints();
-        String clusterPolicyChain = svc.clusterChain();
-        boolean usesClusterPolicyChain = policy.usesClusterPolicyChain();
-        String localPolicyChain = svc.localChain();
-        boolean usesLocalPolicyChain = policy.usesLocalPolicyChain();
-        String internalTrafficChain = policy.internalChain(clusterPolicyChain, localPolicyChain);
-        boolean hasInternalEndpoints = policy.hasInternalEndpoints();
-        String externalPolicyChain = policy.externalChain(clusterPolicyChain, localPolicyChain);
-        boolean hasExternalEndpoints = policy.hasExternalEndpoints();
-        String externalTrafficChain = svc.externalChain();
-        boolean usesExternalTrafficChain = policy.usesExternalTrafficChain();
-        String loadBalancerTrafficChain = externalTrafficChain;
-        String fwChain = svc.firewallChain();
-        boolean usesFWChain = hasEndpoints && !spec.loadBalancerIPs().isEmpty()
-                && !spec.loadBalancerSourceRanges().isEmpty();
-        if (usesFWChain) {
-            loadBalancerTrafficChain = fwChain;
-        }
+        ServiceRules r = new ServiceRules();
+        r.svc = entry.info();
+        r.spec = r.svc.spec();
+        r.proto = r.svc.protocol();
+        r.name = r.svc.nameString();
+        r.cat = EndpointCategories.of(entry.endpoints(), r.svc, config.nodeName(), config.nodeZone());
+        TrafficPolicy policy = TrafficPolicy.of(r.svc, r.cat);
+        r.hasEndpoints = policy.hasEndpoints();
+        r.clusterPolicyChain = r.svc.clusterChain();
+        r.localPolicyChain = r.svc.localChain();
+        r.internalTrafficChain = policy.internalChain(r.clusterPolicyChain, r.localPolicyChain);
+        r.hasInternalEndpoints = policy.hasInternalEndpoints();
+        r.externalPolicyChain = policy.externalChain(r.clusterPolicyChain, r.localPolicyChain);
+        r.hasExternalEndpoints = policy.hasExternalEndpoints();
+        r.externalTrafficChain = r.svc.externalChain();
+        r.fwChain = r.svc.firewallChain();
+        r.usesFWChain = r.hasEndpoints && !r.spec.loadBalancerIPs().isEmpty() && !r.spec.loadBalancerSourceRanges().isEmpty();
+        r.loadBalancerTrafficChain = r.usesFWChain ? r.fwChain : r.externalTrafficChain;
 
         Fragment f = new Fragment();
-        String internalFilterTarget = null;
-        String internalFilterComment = null;
-        String externalFilterTarget = null;
-        String externalFilterComment = null;
-        if (!hasEndpoints) {
-            internalFilterTarget = "REJECT";
-            internalFilterComment = "\"" + name + " has no endpoints\"";
-            externalFilterTarget = "REJECT";
-            externalFilterComment = internalFilterComment;
-        } else {
-            if (!hasInternalEndpoints) {
-                internalFilterTarget = "DROP";
-                internalFilterComment = "\"" + name + " has no local endpoints\"";
-                f.noLocalInternal = 1;
-            }
-            if (!hasExternalEndpoints) {
-                externalFilterTarget = "DROP";
-                externalFilterComment = "\"" + name + " has no local endpoints\"";
-                f.noLocalExternal = 1;
-            }
-        }
-
+        filterVerdicts(r, f);
         StringBuilder sb = scratch;
-        // ---- filter table lines
         sb.setLength(0);
-        int filterCount = 0;
-        if (!hasInternalEndpoints) {
-            sb.append("-A KUBE-SERVICES -m comment --comment ").append(internalFilterComment);
-            protoDst(sb, proto, spec.clusterIP(), svc.portString());
-            sb.append(" -j ").append(internalFilterTarget).append('\n');
-            filterCount++;
-        }
-        if (!hasExternalEndpoints) {
-            for (String ip : spec.externalIPs()) {
-                sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(externalFilterComment);
-                protoDst(sb, proto, ip, svc.portString());
-                sb.append(" -j ").append(externalFilterTarget).append('\n');
-                filterCount++;
-            }
-        }
-        for (String lb : spec.loadBalancerIPs()) {
-            if (usesFWChain) {
-                sb.append("-A KUBE-PROXY-FIREWALL -m comment --comment \"").append(name)
-                        .append(" traffic not accepted by ").append(fwChain).append('"');
-                protoDst(sb, proto, lb, svc.portString());
-                sb.append(" -j DROP\n");
-                filterCount++;
-            }
-        }
-        if (!hasExternalEndpoints) {
-            for (String lb : spec.loadBalancerIPs()) {
-                sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(externalFilterComment);
-                protoDst(sb, proto, lb, svc.portString());
-                sb.append(" -j ").append(externalFilterTarget).append('\n');
-                filterCount++;
-            }
-        }
-        if (spec.nodePort() != 0 && !hasExternalEndpoints) {
-            sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(externalFilterComment)
-                    .append(" -m addrtype --dst-type LOCAL -m ").append(proto).append(" -p ").append(proto)
-                    .append(" --dport ").append(svc.nodePortString()).append(" -j ").append(externalFilterTarget).append('\n');
-            filterCount++;
-        }
-        if (spec.healthCheckNodePort() != 0) {
-            sb.append("-A KUBE-NODEPORTS -m comment --comment \"").append(name)
-                    .append(" health check node port\" -m tcp -p tcp --dport ").append(spec.healthCheckNodePort())
-                    .append(" -j ACCEPT\n");
-            filterCount++;
-        }
+        f.filterRuleCount = filterRules(r, sb);
         f.filterRules = sb.toString();
-        f.filterRuleCount = filterCount;
 
-        // ---- nat: KUBE-SERVICES / KUBE-NODEPORTS lines (written on every sync)
+        // KUBE-SERVICES / KUBE-NODEPORTS lines (written on every sync)
         sb.setLength(0);
-        int topCount = 0;
-        if (hasInternalEndpoints) {
-            sb.append("-A KUBE-SERVICES -m comment --comment \"").append(name).append(" cluster IP\"");
-            protoDst(sb, proto, spec.clusterIP(), svc.portString());
-            sb.append(" -j ").append(internalTrafficChain).append('\n');
-            topCount++;
-        }
-        if (hasEndpoints) {
-            for (String ip : spec.externalIPs()) {
-                sb.append("-A KUBE-SERVICES -m comment --comment \"").append(name).append(" external IP\"");
-                protoDst(sb, proto, ip, svc.portString());
-                sb.append(" -j ").append(externalTrafficChain).append('\n');
-                topCount++;
-            }
-            for (String lb : spec.loadBalancerIPs()) {
-                sb.append("-A KUBE-SERVICES -m comment --comment \"").append(name).append(" loadbalancer IP\"");
-                protoDst(sb, proto, lb, svc.portString());
-                sb.append(" -j ").append(loadBalancerTrafficChain).append('\n');
-                topCount++;
-            }
-            if (spec.nodePort() != 0) {
-                // localhost NodePorts get a separate nfacct-counted rule only when the nfacct
-                // counter exists; kplane does not create nfacct objects, so that rule is omitted.
-                sb.append("-A KUBE-NODEPORTS -m comment --comment ").append(name)
-                        .append(" -m ").append(proto).append(" -p ").append(proto)
-                        .append(" --dport ").append(svc.nodePortString())
-                        .append(" -j ").append(externalTrafficChain).append('\n');
-                topCount++;
-            }
-        }
+        f.natTopRuleCount = natTopRules(r, sb);
         f.natTopRules = sb.toString();
-        f.natTopRuleCount = topCount;
         if (rulesSink != null) {
             rulesSink.append(f.natTopRules);
         }
 
-        // ---- nat: the service's own chains (written only when the service changed)
-        List<String> chains = new ArrayList<>(2 + cat.reachable().size());
+        // The service's own chains (written only when the service changed)
+        List<String> chains = new ArrayList<>(2 + r.cat.reachable().size());
         StringBuilder rules = rulesSink != null ? rulesSink : chainScratch;
         if (rulesSink == null) {
             chainScratch.setLength(0);
         }
-        int ruleCount = 0;
-        if (hasInternalEndpoints) {
-            if (config.masqueradeAll() || ifNotLocal != null) {
-                rules.append("-A ").append(internalTrafficChain).append(" -m comment --comment \"").append(name)
-                        .append(" cluster IP\"");
-                protoDst(rules, proto, spec.clusterIP(), svc.portString());
-                if (!config.masqueradeAll()) {
-                    rules.append(' ').append(ifNotLocal);
-                }
-                rules.append(" -j KUBE-MARK-MASQ\n");
-                ruleCount++;
-            }
+        int ruleCount = clusterIPMasqueradeRules(r, rules);
+        if (policy.usesExternalTrafficChain()) {
+            chains.add(r.externalTrafficChain);
+            ruleCount += externalTrafficChainRules(r, rules);
         }
-        if (usesExternalTrafficChain) {
-            chains.add(externalTrafficChain);
-            if (!svc.externalPolicyLocal()) {
-                rules.append("-A ").append(externalTrafficChain)
-                        .append(" -m comment --comment \"masquerade traffic for ").append(name)
-                        .append(" external destinations\" -j KUBE-MARK-MASQ\n");
-                ruleCount++;
-            } else {
-                if (ifLocal != null) {
-                    rules.append("-A ").append(externalTrafficChain).append(" -m comment --comment \"pod traffic for ")
-                            .append(name).append(" external destinations\" ").append(ifLocal)
-                            .append(" -j ").append(clusterPolicyChain).append('\n');
-                    ruleCount++;
-                }
-                rules.append("-A ").append(externalTrafficChain)
-                        .append(" -m comment --comment \"masquerade LOCAL traffic for ").append(name)
-                        .append(" external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n");
-                rules.append("-A ").append(externalTrafficChain)
-                        .append(" -m comment --comment \"route LOCAL traffic for ").append(name)
-                        .append(" external destinations\" -m addrtype --src-type LOCAL -j ")
-                        .append(clusterPolicyChain).append('\n');
-                ruleCount += 2;
-            }
-            if (hasExternalEndpoints) {
-                rules.append("-A ").append(externalTrafficChain).append(" -j ").append(externalPolicyChain).append('\n');
-                ruleCount++;
-            }
+        if (r.usesFWChain) {
+            chains.add(r.fwChain);
+            ruleCount += firewallChainRules(r, rules);
         }
-        if (usesFWChain) {
-            chains.add(fwChain);
-            String prefix = "-A " + fwChain + " -m comment --comment \"" + name + " loadbalancer IP\"";
-            boolean allowFromNode = false;
-            for (String cidr : spec.loadBalancerSourceRanges()) {
-                rules.append(prefix).append(" -s ").append(cidr).append(" -j ").append(externalTrafficChain).append('\n');
-                ruleCount++;
-                if (config.nodeIP() != null && Cidr.parse(cidr).contains(config.nodeIP())) {
-                    allowFromNode = true;
-                }
-            }
-            if (allowFromNode) {
-                for (String lb : spec.loadBalancerIPs()) {
-                    rules.append(prefix).append(" -s ").append(lb).append(" -j ").append(externalTrafficChain).append('\n');
-                    ruleCount++;
-                }
-            }
-            rules.append("-A ").append(fwChain).append(" -m comment --comment \"other traffic to ").append(name)
-                    .append(" will be dropped by KUBE-PROXY-FIREWALL\"\n");
-            ruleCount++;
+        if (policy.usesClusterPolicyChain()) {
+            chains.add(r.clusterPolicyChain);
+            ruleCount += writeServiceToEndpointRules(rules, r.name, r.spec, r.clusterPolicyChain, r.cat.cluster());
         }
-        if (usesClusterPolicyChain) {
-            chains.add(clusterPolicyChain);
-            ruleCount += writeServiceToEndpointRules(rules, name, spec, clusterPolicyChain, cat.cluster());
+        if (policy.usesLocalPolicyChain()) {
+            chains.add(r.localPolicyChain);
+            ruleCount += writeServiceToEndpointRules(rules, r.name, r.spec, r.localPolicyChain, r.cat.local());
         }
-        if (usesLocalPolicyChain) {
-            chains.add(localPolicyChain);
-            ruleCount += writeServiceToEndpointRules(rules, name, spec, localPolicyChain, cat.local());
-        }
-        for (EndpointInfo ep : cat.reachable()) {
-            String sep = ep.chain();
-            chains.add(sep);
-            rules.append("-A ").append(sep);
-            if (!largeClusterMode) {
-                rules.append(" -m comment --comment ").append(name);
-            }
-            rules.append(" -s ").append(ep.ip()).append(" -j KUBE-MARK-MASQ\n");
-            rules.append("-A ").append(sep);
-            if (!largeClusterMode) {
-                rules.append(" -m comment --comment ").append(name);
-            }
-            if (spec.clientIPAffinity()) {
-                rules.append(" -m recent --name ").append(sep).append(" --set");
-            }
-            rules.append(" -m ").append(proto).append(" -p ").append(proto).append(" -j DNAT --to-destination ")
-                    .append(ep.address()).append('\n');
-            ruleCount += 2;
+        for (EndpointInfo ep : r.cat.reachable()) {
+            chains.add(ep.chain());
+            ruleCount += endpointChainRules(r, ep, rules);
         }
         if (rulesSink == null) {
             f.pendingChainRules = rules.toString();
@@ -567,6 +435,201 @@ public final class IptablesRenderer {
         }
         f.chains = chains;
         return f;
+    }
+
+    /** REJECT without endpoints at all, DROP without the endpoints a traffic policy needs. */
+    private static void filterVerdicts(ServiceRules r, Fragment f) {
+        if (!r.hasEndpoints) {
+            r.internalFilterTarget = "REJECT";
+            r.internalFilterComment = "\"" + r.name + " has no endpoints\"";
+            r.externalFilterTarget = "REJECT";
+            r.externalFilterComment = r.internalFilterComment;
+            return;
+        }
+        if (!r.hasInternalEndpoints) {
+            r.internalFilterTarget = "DROP";
+            r.internalFilterComment = "\"" + r.name + " has no local endpoints\"";
+            f.noLocalInternal = 1;
+        }
+        if (!r.hasExternalEndpoints) {
+            r.externalFilterTarget = "DROP";
+            r.externalFilterComment = "\"" + r.name + " has no local endpoints\"";
+            f.noLocalExternal = 1;
+        }
+    }
+
+    /** The filter table: KUBE-SERVICES, KUBE-EXTERNAL-SERVICES, KUBE-PROXY-FIREWALL, KUBE-NODEPORTS lines. */
+    private static int filterRules(ServiceRules r, StringBuilder sb) {
+        ServicePortSpec spec = r.spec;
+        int n = 0;
+        if (!r.hasInternalEndpoints) {
+            sb.append("-A KUBE-SERVICES -m comment --comment ").append(r.internalFilterComment);
+            protoDst(sb, r.proto, spec.clusterIP(), r.svc.portString());
+            sb.append(" -j ").append(r.internalFilterTarget).append('\n');
+            n++;
+        }
+        if (!r.hasExternalEndpoints) {
+            for (String ip : spec.externalIPs()) {
+                sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(r.externalFilterComment);
+                protoDst(sb, r.proto, ip, r.svc.portString());
+                sb.append(" -j ").append(r.externalFilterTarget).append('\n');
+                n++;
+            }
+        }
+        if (r.usesFWChain) {
+            for (String lb : spec.loadBalancerIPs()) {
+                sb.append("-A KUBE-PROXY-FIREWALL -m comment --comment \"").append(r.name)
+                        .append(" traffic not accepted by ").append(r.fwChain).append('"');
+                protoDst(sb, r.proto, lb, r.svc.portString());
+                sb.append(" -j DROP\n");
+                n++;
+            }
+        }
+        if (!r.hasExternalEndpoints) {
+            for (String lb : spec.loadBalancerIPs()) {
+                sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(r.externalFilterComment);
+                protoDst(sb, r.proto, lb, r.svc.portString());
+                sb.append(" -j ").append(r.externalFilterTarget).append('\n');
+                n++;
+            }
+        }
+        if (spec.nodePort() != 0 && !r.hasExternalEndpoints) {
+            sb.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment ").append(r.externalFilterComment)
+                    .append(" -m addrtype --dst-type LOCAL -m ").append(r.proto).append(" -p ").append(r.proto)
+                    .append(" --dport ").append(r.svc.nodePortString()).append(" -j ").append(r.externalFilterTarget).append('\n');
+            n++;
+        }
+        if (spec.healthCheckNodePort() != 0) {
+            sb.append("-A KUBE-NODEPORTS -m comment --comment \"").append(r.name)
+                    .append(" health check node port\" -m tcp -p tcp --dport ").append(spec.healthCheckNodePort())
+                    .append(" -j ACCEPT\n");
+            n++;
+        }
+        return n;
+    }
+
+    /** The nat table's dispatch: the service's lines in KUBE-SERVICES and KUBE-NODEPORTS. */
+    private static int natTopRules(ServiceRules r, StringBuilder sb) {
+        ServicePortSpec spec = r.spec;
+        int n = 0;
+        if (r.hasInternalEndpoints) {
+            sb.append("-A KUBE-SERVICES -m comment --comment \"").append(r.name).append(" cluster IP\"");
+            protoDst(sb, r.proto, spec.clusterIP(), r.svc.portString());
+            sb.append(" -j ").append(r.internalTrafficChain).append('\n');
+            n++;
+        }
+        if (!r.hasEndpoints) {
+            return n;
+        }
+        for (String ip : spec.externalIPs()) {
+            sb.append("-A KUBE-SERVICES -m comment --comment \"").append(r.name).append(" external IP\"");
+            protoDst(sb, r.proto, ip, r.svc.portString());
+            sb.append(" -j ").append(r.externalTrafficChain).append('\n');
+            n++;
+        }
+        for (String lb : spec.loadBalancerIPs()) {
+            sb.append("-A KUBE-SERVICES -m comment --comment \"").append(r.name).append(" loadbalancer IP\"");
+            protoDst(sb, r.proto, lb, r.svc.portString());
+            sb.append(" -j ").append(r.loadBalancerTrafficChain).append('\n');
+            n++;
+        }
+        if (spec.nodePort() != 0) {
+            // localhost NodePorts get a separate nfacct-counted rule only when the nfacct
+            // counter exists; kplane does not create nfacct objects, so that rule is omitted.
+            sb.append("-A KUBE-NODEPORTS -m comment --comment ").append(r.name)
+                    .append(" -m ").append(r.proto).append(" -p ").append(r.proto)
+                    .append(" --dport ").append(r.svc.nodePortString())
+                    .append(" -j ").append(r.externalTrafficChain).append('\n');
+            n++;
+        }
+        return n;
+    }
+
+    /** The internal traffic chain's masquerade rule for traffic from outside the cluster CIDR. */
+    private int clusterIPMasqueradeRules(ServiceRules r, StringBuilder rules) {
+        if (!r.hasInternalEndpoints || !(config.masqueradeAll() || ifNotLocal != null)) {
+            return 0;
+        }
+        rules.append("-A ").append(r.internalTrafficChain).append(" -m comment --comment \"").append(r.name)
+                .append(" cluster IP\"");
+        protoDst(rules, r.proto, r.spec.clusterIP(), r.svc.portString());
+        if (!config.masqueradeAll()) {
+            rules.append(' ').append(ifNotLocal);
+        }
+        rules.append(" -j KUBE-MARK-MASQ\n");
+        return 1;
+    }
+
+    /** KUBE-EXT-: masquerade (or short-circuit local traffic under Local policy), then the policy chain. */
+    private int externalTrafficChainRules(ServiceRules r, StringBuilder rules) {
+        String ext = r.externalTrafficChain;
+        int n = 0;
+        if (!r.svc.externalPolicyLocal()) {
+            rules.append("-A ").append(ext).append(" -m comment --comment \"masquerade traffic for ").append(r.name)
+                    .append(" external destinations\" -j KUBE-MARK-MASQ\n");
+            n++;
+        } else {
+            if (ifLocal != null) {
+                rules.append("-A ").append(ext).append(" -m comment --comment \"pod traffic for ")
+                        .append(r.name).append(" external destinations\" ").append(ifLocal)
+                        .append(" -j ").append(r.clusterPolicyChain).append('\n');
+                n++;
+            }
+            rules.append("-A ").append(ext).append(" -m comment --comment \"masquerade LOCAL traffic for ").append(r.name)
+                    .append(" external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n");
+            rules.append("-A ").append(ext).append(" -m comment --comment \"route LOCAL traffic for ").append(r.name)
+                    .append(" external destinations\" -m addrtype --src-type LOCAL -j ")
+                    .append(r.clusterPolicyChain).append('\n');
+            n += 2;
+        }
+        if (r.hasExternalEndpoints) {
+            rules.append("-A ").append(ext).append(" -j ").append(r.externalPolicyChain).append('\n');
+            n++;
+        }
+        return n;
+    }
+
+    /** KUBE-FW-: LoadBalancerSourceRanges (and the LB IPs themselves when the node is in a range). */
+    private int firewallChainRules(ServiceRules r, StringBuilder rules) {
+        String prefix = "-A " + r.fwChain + " -m comment --comment \"" + r.name + " loadbalancer IP\"";
+        int n = 0;
+        boolean allowFromNode = false;
+        for (String cidr : r.spec.loadBalancerSourceRanges()) {
+            rules.append(prefix).append(" -s ").append(cidr).append(" -j ").append(r.externalTrafficChain).append('\n');
+            n++;
+            if (config.nodeIP() != null && Cidr.parse(cidr).contains(config.nodeIP())) {
+                allowFromNode = true;
+            }
+        }
+        if (allowFromNode) {
+            for (String lb : r.spec.loadBalancerIPs()) {
+                rules.append(prefix).append(" -s ").append(lb).append(" -j ").append(r.externalTrafficChain).append('\n');
+                n++;
+            }
+        }
+        rules.append("-A ").append(r.fwChain).append(" -m comment --comment \"other traffic to ").append(r.name)
+                .append(" will be dropped by KUBE-PROXY-FIREWALL\"\n");
+        return n + 1;
+    }
+
+    /** KUBE-SEP-: hairpin masquerade and the DNAT (with the affinity recorder). */
+    private int endpointChainRules(ServiceRules r, EndpointInfo ep, StringBuilder rules) {
+        String sep = ep.chain();
+        rules.append("-A ").append(sep);
+        if (!largeClusterMode) {
+            rules.append(" -m comment --comment ").append(r.name);
+        }
+        rules.append(" -s ").append(ep.ip()).append(" -j KUBE-MARK-MASQ\n");
+        rules.append("-A ").append(sep);
+        if (!largeClusterMode) {
+            rules.append(" -m comment --comment ").append(r.name);
+        }
+        if (r.spec.clientIPAffinity()) {
+            rules.append(" -m recent --name ").append(sep).append(" --set");
+        }
+        rules.append(" -m ").append(r.proto).append(" -p ").append(r.proto).append(" -j DNAT --to-destination ")
+                .append(ep.address()).append('\n');
+        return 2;
     }
 
     private int writeServiceToEndpointRules(StringBuilder rules, String name, ServicePortSpec spec, String svcChain,

@@ -59,7 +59,7 @@ public final class IpvsRenderer {
             ServicePortSpec spec = svc.spec();
             String proto = svc.protocol();
             String flag = proto.equals("tcp") ? "-t" : proto.equals("udp") ? "-u" : "--sctp-service";
-            EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
+            EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc, config.nodeName(), config.nodeZone());
             List<EndpointInfo> internal = svc.internalPolicyLocal() ? cat.local() : cat.cluster();
             List<EndpointInfo> external = svc.externalPolicyLocal() ? cat.local() : cat.cluster();
             String persist = spec.clientIPAffinity() ? " -p " + spec.stickySeconds() : "";

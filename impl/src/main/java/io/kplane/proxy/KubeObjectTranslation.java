@@ -134,11 +134,26 @@ public final class KubeObjectTranslation {
                 }
                 EndpointConditions c = e.conditions();
                 eps.add(new EndpointSliceSpec.Endpoint(e.addresses().get(0), c == null ? null : c.ready(),
-                        c == null ? null : c.serving(), c == null ? null : c.terminating(), e.nodeName()));
+                        c == null ? null : c.serving(), c == null ? null : c.terminating(), e.nodeName(),
+                        hintNames(e, "forZones"), hintNames(e, "forNodes")));
             }
         }
         String addressType = es.addressType() == null ? "IPv4" : es.addressType();
         return new EndpointSliceSpec(key.namespace(), key.name(), service, addressType, ports, eps);
+    }
+
+    /** The names in {@code hints.forZones} or {@code hints.forNodes} of an endpoint (the model keeps hints unparsed). */
+    static java.util.Set<String> hintNames(io.kplane.model.Endpoint e, String field) {
+        if (!(e.extra().get("hints") instanceof java.util.Map<?, ?> hints) || !(hints.get(field) instanceof java.util.List<?> list)) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Object o : list) {
+            if (o instanceof java.util.Map<?, ?> m && m.get("name") instanceof String name) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /** The slice's last-change-trigger-time in epoch nanoseconds, or -1. */

@@ -60,6 +60,23 @@ public final class NftablesRenderer {
         return needFullSync;
     }
 
+    /**
+     * Chains found in the kernel ({@link ExistingChains#fromNftList}) before a full sync, e.g.
+     * left by an earlier process: they count as installed, so the full sync flushes those no
+     * service uses now and the next sync deletes them, as for chains this process dropped.
+     */
+    public void adoptExistingChains(java.util.Collection<String> chains) {
+        if (installedChains.isEmpty()) {
+            installedChains = new HashSet<>();
+        }
+        for (String c : chains) {
+            if (c.indexOf('/') >= 0) {
+                installedChains.add(c);
+            }
+        }
+        needFullSync = true;
+    }
+
     public Set<String> installedChains() {
         return java.util.Collections.unmodifiableSet(installedChains);
     }
@@ -275,9 +292,18 @@ public final class NftablesRenderer {
         rule("masquerading", "masquerade fully-random", counts);
         out.append("add set ").append(T).append("cluster-ips { type ipv4_addr ; comment \"Active ClusterIPs\" ; }\n");
         rule("cluster-ips-check", "ip daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\"", counts);
-        // nodePortAddresses matches all: the nodeport-ips set is ensured absent.
+        // NodePorts on the node's primary IPs (upstream's default) fill the nodeport-ips set; when
+        // they are accepted on every address the set is ensured absent (add, then delete).
+        List<String> nodePortIPs = config.nodePortIPs();
         out.append("add set ").append(T).append("nodeport-ips { type ipv4_addr ; comment \"IPs that accept NodePort traffic\" ; }\n");
-        out.append("delete set ").append(T).append("nodeport-ips\n");
+        if (nodePortIPs.isEmpty()) {
+            out.append("delete set ").append(T).append("nodeport-ips\n");
+        } else {
+            out.append("flush set ").append(T).append("nodeport-ips\n");
+            for (String ip : nodePortIPs) {
+                out.append("add element ").append(T).append("nodeport-ips { ").append(ip).append(" }\n");
+            }
+        }
         out.append("add map ").append(T).append("no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to services with no endpoints\" ; }\n");
         out.append("add map ").append(T).append("no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to service nodeports with no endpoints\" ; }\n");
         out.append("add chain ").append(T).append("reject-chain { comment \"helper for @no-endpoint-services / @no-endpoint-nodeports\" ; }\n");
@@ -285,13 +311,15 @@ public final class NftablesRenderer {
         counts[2]++;
         rule("reject-chain", "reject", counts);
         rule("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services", counts);
-        rule("nodeport-endpoints-check", "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports", counts);
+        rule("nodeport-endpoints-check", (nodePortIPs.isEmpty() ? "ip daddr != 127.0.0.0/8" : "ip daddr @nodeport-ips")
+                + " meta l4proto . th dport vmap @no-endpoint-nodeports", counts);
         out.append("add map ").append(T).append("firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"destinations that are subject to LoadBalancerSourceRanges\" ; }\n");
         rule("firewall-check", "ip daddr . meta l4proto . th dport vmap @firewall-ips", counts);
         out.append("add map ").append(T).append("service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"ClusterIP, ExternalIP and LoadBalancer IP traffic\" ; }\n");
         out.append("add map ").append(T).append("service-nodeports { type inet_proto . inet_service : verdict ; comment \"NodePort traffic\" ; }\n");
         rule("services", "ip daddr . meta l4proto . th dport vmap @service-ips", counts);
-        rule("services", "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports", counts);
+        rule("services", (nodePortIPs.isEmpty() ? "fib daddr type local ip daddr != 127.0.0.0/8" : "ip daddr @nodeport-ips")
+                + " meta l4proto . th dport vmap @service-nodeports", counts);
         out.append("flush set ").append(T).append("cluster-ips\n");
         for (String m : new String[] {"service-ips", "firewall-ips", "no-endpoint-services", "no-endpoint-nodeports",
                 "service-nodeports"}) {
@@ -309,7 +337,7 @@ public final class NftablesRenderer {
         String proto = svc.protocol();
         String name = svc.nameString();
         String base = svc.nftBase();
-        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc);
+        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc, config.nodeName(), config.nodeZone());
         TrafficPolicy policy = TrafficPolicy.of(svc, cat);
         boolean hasEndpoints = policy.hasEndpoints();
         List<String> chains = new ArrayList<>();

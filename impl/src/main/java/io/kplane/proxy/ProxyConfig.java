@@ -11,38 +11,67 @@ package io.kplane.proxy;
  * @param localhostNodePorts allow NodePorts on 127.0.0.0/8 (kube-proxy's default: true)
  * @param ipvsScheduler      IPVS scheduler (rr, lc, dh, sh, sed, nq, ...)
  * @param largeClusterThreshold endpoints above which per-endpoint comments are dropped (1000)
+ * @param nodePortsOnAllAddresses accept NodePort traffic on every local address (kube-proxy's
+ *     {@code --nodeport-addresses=0.0.0.0/0}); false is the nftables default "primary": only
+ *     the node's primary IP ({@code nodeIP}), or every local address while it is unknown
+ * @param nodeZone           this node's {@code topology.kubernetes.io/zone} label (topology hints), or null
  */
 public record ProxyConfig(String nodeName, String nodeIP, String clusterCIDR, boolean masqueradeAll,
                           int masqueradeBit, boolean localhostNodePorts, String ipvsScheduler,
-                          int largeClusterThreshold) {
+                          int largeClusterThreshold, boolean nodePortsOnAllAddresses,
+                          String nodeZone) {
 
     public static ProxyConfig defaults(String nodeName) {
-        return new ProxyConfig(nodeName, null, null, false, 14, true, "rr", 1000);
+        return new ProxyConfig(nodeName, null, null, false, 14, true, "rr", 1000, false, null);
+    }
+
+    public ProxyConfig(String nodeName, String nodeIP, String clusterCIDR, boolean masqueradeAll, int masqueradeBit,
+            boolean localhostNodePorts, String ipvsScheduler, int largeClusterThreshold) {
+        this(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts, ipvsScheduler,
+                largeClusterThreshold, false, null);
+    }
+
+    public ProxyConfig withNodePortsOnAllAddresses(boolean all) {
+        return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
+                ipvsScheduler, largeClusterThreshold, all, nodeZone);
+    }
+
+    public ProxyConfig withNodeZone(String zone) {
+        return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, zone);
+    }
+
+    /**
+     * The addresses that accept NodePort traffic in nftables mode (the {@code nodeport-ips} set),
+     * or an empty list for every local address but localhost.
+     */
+    public java.util.List<String> nodePortIPs() {
+        return nodePortsOnAllAddresses || nodeIP == null ? java.util.List.of() : java.util.List.of(nodeIP);
     }
 
     public ProxyConfig withClusterCIDR(String cidr) {
         return new ProxyConfig(nodeName, nodeIP, cidr, masqueradeAll, masqueradeBit, localhostNodePorts,
-                ipvsScheduler, largeClusterThreshold);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
     }
 
     public ProxyConfig withNodeIP(String ip) {
         return new ProxyConfig(nodeName, ip, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
-                ipvsScheduler, largeClusterThreshold);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
     }
 
     public ProxyConfig withMasqueradeAll(boolean all) {
         return new ProxyConfig(nodeName, nodeIP, clusterCIDR, all, masqueradeBit, localhostNodePorts,
-                ipvsScheduler, largeClusterThreshold);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
     }
 
     public ProxyConfig withIpvsScheduler(String scheduler) {
         return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
-                scheduler, largeClusterThreshold);
+                scheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
     }
 
     public ProxyConfig withLocalhostNodePorts(boolean on) {
         return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, on,
-                ipvsScheduler, largeClusterThreshold);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.kplane.proxy;
 
+import java.util.Set;
+
 import io.kplane.model.EndpointSlice;
 import io.kplane.model.Service;
 import java.util.List;
@@ -135,6 +137,9 @@ public final class ProxySyncLoop {
         long natTotal = 0;
         int noLocalInternal = 0;
         int noLocalExternal = 0;
+        if (full || (iptables != null ? iptables.needsFullSync() : nftables.needsFullSync())) {
+            adoptExistingChains();
+        }
         if (backend == Backend.IPTABLES) {
             IptablesRuleset rs = iptables.render(tracker, changes.services(), full);
             full = rs.full();
@@ -196,6 +201,21 @@ public final class ProxySyncLoop {
     /** Syncs run so far. */
     public long syncs() {
         return syncs;
+    }
+
+    /** Before a full sync: chains in the kernel (an earlier process's too) become the renderer's to clean up. */
+    private void adoptExistingChains() {
+        try {
+            Set<String> existing = applier.existingChains();
+            if (iptables != null) {
+                iptables.adoptExistingChains(existing);
+            } else {
+                nftables.adoptExistingChains(existing);
+            }
+        } catch (Exception ex) {
+            // As upstream: stale chains are not deleted this time, the sync itself goes ahead.
+            lastError = "listing existing chains: " + ex.getMessage();
+        }
     }
 
     /** The last problem (a rejected object or a failed apply), or null. */

@@ -172,7 +172,7 @@ public final class ServiceTracker {
                         continue;
                     }
                     EndpointSpec spec = new EndpointSpec(e.ip(), p.port(), e.isReady(), e.isServing(),
-                            e.isTerminating(), e.nodeName());
+                            e.isTerminating(), e.nodeName(), e.zoneHints(), e.nodeHints());
                     boolean local = nodeName != null && nodeName.equals(e.nodeName());
                     String address = spec.address();
                     EndpointInfo existing = byAddress.get(address);

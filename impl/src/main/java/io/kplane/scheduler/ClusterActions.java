@@ -7,7 +7,12 @@ package io.kplane.scheduler;
  */
 public interface ClusterActions {
 
-    /** Delete a preemption victim (the API server sets its deletion timestamp, then removes it). */
+    /**
+     * Delete a preemption victim (the API server sets its deletion timestamp, then removes it).
+     * As upstream, the runtime first adds the condition {@code DisruptionTarget=True} with reason
+     * {@code PreemptionByScheduler} to its status: only pods terminating with it hold a preemptor
+     * back from preempting again ({@link PodInfo#terminatingByPreemption}).
+     */
     void deletePod(PodInfo victim);
 
     /** Record {@code status.nominatedNodeName} (null clears it). */

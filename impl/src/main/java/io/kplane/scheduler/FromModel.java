@@ -47,8 +47,10 @@ public final class FromModel {
         long created = nanos(meta.creationTimestamp());
         b.creationNanos(created);
         var status = pod.status();
-        b.startNanos(status != null && status.startTime() != null ? nanos(status.startTime()) : created);
+        // Upstream GetPodStartTime: a pod that has not started yet counts as starting now.
+        b.startNanos(status != null && status.startTime() != null ? nanos(status.startTime()) : PodInfo.NOT_STARTED);
         b.terminating(meta.deletionTimestamp() != null);
+        b.disruptedByPreemption(status != null && disruptedByPreemption(status.conditions()));
         if (status != null && status.nominatedNodeName() != null && !status.nominatedNodeName().isEmpty()) {
             b.nominatedNodeName(status.nominatedNodeName());
         }
@@ -118,10 +120,14 @@ public final class FromModel {
         b.schedulingGates(gates);
         List<HostPort> ports = new ArrayList<>();
         List<String> images = new ArrayList<>();
-        for (List<Container> group : List.of(nz(spec.initContainers()), nz(spec.containers()))) {
+        List<Container> regular = nz(spec.containers());
+        for (List<Container> group : List.of(nz(spec.initContainers()), regular)) {
             for (Container c : group) {
                 if (c.image() != null) {
                     images.add(normalizedImage(c.image()));
+                }
+                if (group != regular) {
+                    continue; // upstream's NodePorts reads spec.containers only, as does NodeInfo's usedPorts
                 }
                 for (ContainerPort p : nz(c.ports())) {
                     if (p.hostPort() != null && p.hostPort() > 0) {
@@ -235,6 +241,30 @@ public final class FromModel {
                 unschedulable, images);
     }
 
+    /**
+     * A PodDisruptionBudget ({@code policy/v1}, which the model keeps as a {@link
+     * io.kplane.model.GenericObject}): namespace, selector (nil selects nothing), {@code
+     * status.disruptionsAllowed} and the names in {@code status.disruptedPods}.
+     */
+    public static Disruption disruption(io.kplane.model.GenericObject pdb) {
+        var meta = pdb.metadata();
+        String ns = meta.namespace() == null ? "default" : meta.namespace();
+        Map<String, Object> spec = pdb.extra().get("spec") instanceof Map<?, ?> m ? cast(m) : Map.of();
+        Map<String, Object> status = pdb.extra().get("status") instanceof Map<?, ?> m ? cast(m) : Map.of();
+        Object sel = spec.get("selector");
+        Selector selector = sel == null ? Selector.NOTHING
+                : selector(io.kplane.model.Json.convert(sel, io.kplane.model.LabelSelector.class));
+        int allowed = status.get("disruptionsAllowed") instanceof Number n ? n.intValue() : 0;
+        Set<String> disrupted = status.get("disruptedPods") instanceof Map<?, ?> d
+                ? new HashSet<>(cast(d).keySet()) : Set.of();
+        return new Disruption(ns, selector, allowed, disrupted);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
     /** A label selector; null (in affinity terms) selects nothing, empty selects everything. */
     public static Selector selector(io.kplane.model.LabelSelector s) {
         if (s == null) {
@@ -330,6 +360,16 @@ public final class FromModel {
             return image;
         }
         return image + ":latest";
+    }
+
+    /** Upstream {@code podTerminatingByPreemption}'s condition test: the first DisruptionTarget decides. */
+    static boolean disruptedByPreemption(List<io.kplane.model.Condition> conditions) {
+        for (io.kplane.model.Condition c : nz(conditions)) {
+            if ("DisruptionTarget".equals(c.type())) {
+                return "True".equals(c.status()) && "PreemptionByScheduler".equals(c.reason());
+            }
+        }
+        return false;
     }
 
     private static long nanos(Instant t) {

@@ -17,6 +17,13 @@ public final class PodInfo {
     public static final long DEFAULT_MILLI_CPU_REQUEST = 100;
     public static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
 
+    /**
+     * {@link #startNanos} of a pod without {@code status.startTime} (assumed or bound, not started
+     * yet). Upstream's {@code GetPodStartTime} uses "now" for such a pod, which is later than any
+     * recorded start; the largest value orders the same way without reading a clock.
+     */
+    public static final long NOT_STARTED = Long.MAX_VALUE;
+
     private final String uid;
     private final String namespace;
     private final String name;
@@ -44,6 +51,7 @@ public final class PodInfo {
     private final List<String> schedulingGates;
     private final List<String> images;
     private final boolean terminating;
+    private final boolean terminatingByPreemption;
     private final Selector ownerSelector;
 
     private PodInfo(Builder b) {
@@ -78,6 +86,7 @@ public final class PodInfo {
         this.schedulingGates = List.copyOf(b.schedulingGates);
         this.images = List.copyOf(b.images);
         this.terminating = b.terminating;
+        this.terminatingByPreemption = b.terminating && b.disruptedByPreemption;
         this.ownerSelector = b.ownerSelector;
     }
 
@@ -120,6 +129,7 @@ public final class PodInfo {
         b.schedulingGates = schedulingGates;
         b.images = images;
         b.terminating = terminating;
+        b.disruptedByPreemption = terminatingByPreemption;
         b.ownerSelector = ownerSelector;
         return b;
     }
@@ -160,6 +170,12 @@ public final class PodInfo {
     public List<String> schedulingGates() { return schedulingGates; }
     public List<String> images() { return images; }
     public boolean terminating() { return terminating; }
+    /**
+     * Terminating because the scheduler preempted it: a deletion timestamp and the condition
+     * {@code DisruptionTarget=True} with reason {@code PreemptionByScheduler} (upstream
+     * {@code podTerminatingByPreemption}).
+     */
+    public boolean terminatingByPreemption() { return terminatingByPreemption; }
     /** Selector of the pod's controlling workload (ReplicaSet/StatefulSet), or null. */
     public Selector ownerSelector() { return ownerSelector; }
 
@@ -213,6 +229,7 @@ public final class PodInfo {
         private List<String> schedulingGates = List.of();
         private List<String> images = List.of();
         private boolean terminating;
+        private boolean disruptedByPreemption;
         private Selector ownerSelector;
 
         private Builder(String namespace, String name) {
@@ -247,6 +264,8 @@ public final class PodInfo {
         public Builder schedulingGates(List<String> v) { schedulingGates = v; return this; }
         public Builder images(List<String> v) { images = v; return this; }
         public Builder terminating(boolean v) { terminating = v; return this; }
+        /** Carries the DisruptionTarget/PreemptionByScheduler condition (counts once terminating). */
+        public Builder disruptedByPreemption(boolean v) { disruptedByPreemption = v; return this; }
         public Builder ownerSelector(Selector v) { ownerSelector = v; return this; }
 
         public PodInfo build() {

@@ -61,6 +61,7 @@ public final class Scheduler {
     private final Framework framework;
     private final ClusterActions actions;
     private Listener listener = Listener.NONE;
+    private CycleTrace trace = CycleTrace.NONE;
     private int nextStartNodeIndex;
     private final HashMap<String, Binding> binding = new HashMap<>();
     private final HashMap<String, Binding> waiting = new HashMap<>();
@@ -95,6 +96,11 @@ public final class Scheduler {
 
     public void setListener(Listener listener) {
         this.listener = listener;
+    }
+
+    /** Observes the filter verdicts, scores and PostFilter outcome of each cycle. */
+    public void setTrace(CycleTrace trace) {
+        this.trace = Objects.requireNonNull(trace);
     }
 
     // ---- what plugins may use ----
@@ -336,11 +342,24 @@ public final class Scheduler {
         q.unschedulablePlugins.addAll(d.rejectors);
         if (framework.hasPostFilter()) {
             Plugin.PostFilterResult r = framework.runPostFilter(state, pod, d.statuses);
-            if (r.status().isSuccess() && r.nominatedNode() != null) {
-                PodInfo nominated = pod.withNominatedNodeName(r.nominatedNode());
+            trace.postFiltered(pod, r);
+            if (r.overridesNomination()) {
+                String node = r.nominatedNode().isEmpty() ? null : r.nominatedNode();
+                String before = queue.nominatedNode(pod.uid());
+                if (before == null) {
+                    before = pod.nominatedNodeName();
+                }
+                PodInfo nominated = pod.withNominatedNodeName(node);
                 q.pod = nominated;
-                queue.addNominated(nominated, r.nominatedNode());
-                actions.setNominatedNode(pod, r.nominatedNode());
+                if (node == null) {
+                    // Upstream clears a stale nomination when preemption cannot help anywhere.
+                    queue.deleteNominated(pod.uid());
+                } else {
+                    queue.addNominated(nominated, node);
+                }
+                if (!Objects.equals(before, node)) {
+                    actions.setNominatedNode(pod, node);
+                }
             }
         }
         queue.addUnschedulable(q, false, clock.nanos());
@@ -374,10 +393,16 @@ public final class Scheduler {
             }
             statuses.setAbsentStatus(pre.status());
             d.rejectors = pre.rejectors();
+            if (trace != CycleTrace.NONE) {
+                trace.filtered(pod, statuses, List.of());
+            }
             return d;
         }
         findFeasible(state, pod, pre.nodeNames(), statuses);
         d.feasible = feasible.size();
+        if (trace != CycleTrace.NONE) {
+            trace.filtered(pod, statuses, List.copyOf(feasible));
+        }
         if (feasible.isEmpty()) {
             d.rejectors = statuses.rejectors();
             if (pre.nodeNames() != null) {
@@ -395,8 +420,26 @@ public final class Scheduler {
             return d;
         }
         long[] scores = framework.runScore(state, pod, feasible);
+        if (trace != CycleTrace.NONE) {
+            traceScores(state, pod, scores);
+        }
         d.node = feasible.get(selectHost(scores, feasible.size())).name();
         return d;
+    }
+
+    private void traceScores(CycleState state, PodInfo pod, long[] scores) {
+        long[] totals = java.util.Arrays.copyOf(scores, feasible.size());
+        Map<String, Long> weights = framework.scoreWeights();
+        Map<String, long[]> normalized = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : framework.scoreBreakdown(state, pod, feasible).entrySet()) {
+            long w = weights.get(e.getKey());
+            long[] v = e.getValue().clone();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = w == 0 ? 0 : v[i] / w;
+            }
+            normalized.put(e.getKey(), v);
+        }
+        trace.scored(pod, List.copyOf(feasible), normalized, weights, totals);
     }
 
     /** Highest total score; ties broken uniformly at random (reservoir sampling, as upstream). */

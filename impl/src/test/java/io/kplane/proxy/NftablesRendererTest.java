@@ -86,6 +86,30 @@ class NftablesRendererTest {
     }
 
     @Test
+    void nodePortsAnswerOnlyOnTheNodesPrimaryIPByDefault() {
+        // The node also owns 10.9.9.9; upstream's default (--nodeport-addresses=primary) puts only
+        // the node IP in the nodeport-ips set, so a NodePort on 10.9.9.9 is not load-balanced.
+        List<String> local = List.of(ProxyFixture.NODE_IP, "10.9.9.9", "127.0.0.1");
+        String text = full(ProxyFixture.sample()).text();
+        assertThat(text).contains("add element ip kube-proxy nodeport-ips { " + ProxyFixture.NODE_IP + " }\n",
+                "add rule ip kube-proxy services ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports\n")
+                .doesNotContain("delete set ip kube-proxy nodeport-ips");
+        NftablesTracer primary = new NftablesTracer(local).apply(text);
+        // svc5's NodePort 30005 has an endpoint on node2; svc3's 30003 has none (rejected).
+        assertThat(primary.trace(Packet.tcp("10.1.2.3", ProxyFixture.NODE_IP, 30005)).endpoints()).containsOnlyKeys("10.180.0.7:80");
+        assertThat(primary.trace(Packet.tcp("10.1.2.3", "10.9.9.9", 30005)).untouched()).isTrue();
+        assertThat(primary.trace(Packet.tcp("10.1.2.3", ProxyFixture.NODE_IP, 30003)).rejected()).isTrue();
+        assertThat(primary.trace(Packet.tcp("10.1.2.3", "10.9.9.9", 30003)).rejected()).isFalse();
+
+        // --nodeport-addresses=0.0.0.0/0: every local address but localhost, and no set.
+        String all = new NftablesRenderer(ProxyFixture.config().withNodePortsOnAllAddresses(true))
+                .render(ProxyFixture.sample(), Set.of(), true).text();
+        assertThat(all).contains("delete set ip kube-proxy nodeport-ips\n", "fib daddr type local ip daddr != 127.0.0.0/8");
+        assertThat(new NftablesTracer(local).apply(all).trace(Packet.tcp("10.1.2.3", "10.9.9.9", 30005)).endpoints())
+                .containsOnlyKeys("10.180.0.7:80");
+    }
+
+    @Test
     void realNftAcceptsAndAppliesFullAndPartialSyncsInATestNamespace() throws Exception {
         assumeTrue(NetworkNamespace.available("nft") && NetworkNamespace.available("ip"),
                 "nft / ip not installed: skipping real-tool validation (.ci/run installs them)");

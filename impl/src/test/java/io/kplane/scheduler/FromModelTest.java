@@ -161,4 +161,59 @@ class FromModelTest {
         c.run();
         assertThat(c.nodeOf(p)).isEqualTo("n1");
     }
+
+    @Test
+    void hostPortsComeFromRegularContainersOnlyAsUpstreamNodePortsReadsThem() throws Exception {
+        PodInfo info = FromModel.pod(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: default}
+                spec:
+                  initContainers:
+                  - {name: init, image: busybox, ports: [{containerPort: 81, hostPort: 8081}]}
+                  containers:
+                  - {name: main, image: nginx, ports: [{containerPort: 80, hostPort: 8080}]}
+                """), name -> null);
+        assertThat(info.hostPorts()).containsExactly(new HostPort("TCP", "0.0.0.0", 8080));
+        // Images of init containers still count for ImageLocality, as upstream.
+        assertThat(info.images()).containsExactly("busybox:latest", "nginx:latest");
+    }
+
+    @Test
+    void aPodWithoutStartTimeCountsAsStartingNowNotAtItsCreation() throws Exception {
+        PodInfo notStarted = FromModel.pod(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}
+                spec: {nodeName: n, containers: [{name: c, image: nginx}]}
+                """), name -> null);
+        assertThat(notStarted.startNanos()).isEqualTo(PodInfo.NOT_STARTED);
+        PodInfo started = FromModel.pod(pod("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: q, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}
+                spec: {nodeName: n, containers: [{name: c, image: nginx}]}
+                status: {startTime: "2026-01-01T00:00:05Z"}
+                """), name -> null);
+        assertThat(started.startNanos()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:05Z").getEpochSecond() * 1_000_000_000L);
+        assertThat(notStarted.startNanos()).isGreaterThan(started.startNanos());
+    }
+
+    @Test
+    void onlyATerminatingPodWithThePreemptionDisruptionConditionIsTerminatingByPreemption() throws Exception {
+        String base = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: default%s}
+                spec: {nodeName: n, containers: [{name: c, image: nginx}]}
+                status:
+                  conditions:
+                  - {type: DisruptionTarget, status: "True", reason: %s}
+                """;
+        String deleting = ", deletionTimestamp: \"2026-01-01T00:00:00Z\"";
+        assertThat(FromModel.pod(pod(base.formatted(deleting, "PreemptionByScheduler")), n -> null).terminatingByPreemption()).isTrue();
+        assertThat(FromModel.pod(pod(base.formatted(deleting, "EvictionByEvictionAPI")), n -> null).terminatingByPreemption()).isFalse();
+        assertThat(FromModel.pod(pod(base.formatted(deleting, "EvictionByEvictionAPI")), n -> null).terminating()).isTrue();
+        assertThat(FromModel.pod(pod(base.formatted("", "PreemptionByScheduler")), n -> null).terminatingByPreemption()).isFalse();
+    }
 }

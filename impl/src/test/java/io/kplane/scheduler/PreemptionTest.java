@@ -176,4 +176,105 @@ class PreemptionTest {
         }
         assertThat(candidates).as("rounds with a candidate").isBetween(30, 270);
     }
+
+    @Test
+    void aStaleNominationIsClearedWhenPreemptionFindsNoCandidate() {
+        TestCluster c = new TestCluster();
+        c.node("n", 1000, 1 << 30, Map.of());
+        c.place(pod("low", 0, 1000), "n");
+        PodInfo high = c.add(pod("high", 10, 1000));
+        assertThat(c.scheduler.scheduleOne()).isTrue(); // preempts low, nominates n
+        assertThat(c.nominations).containsEntry(high.uid(), "n");
+        c.applyPending();
+        // The room goes to a pod of even higher priority: nothing on n may be preempted for high now.
+        c.place(pod("top", 20, 1000), "n");
+        c.run();
+        assertThat(c.nodeOf(high)).isNull();
+        assertThat(c.nominations).containsEntry(high.uid(), null);
+        assertThat(c.scheduler.queue().nominatedNode(high.uid())).isNull();
+    }
+
+    @Test
+    void aPodTerminatingForAnotherReasonDoesNotHoldBackPreemption() {
+        TestCluster c = new TestCluster();
+        c.node("n", 2000, 1 << 30, Map.of());
+        c.place(pod("leaving", 0, 1000).terminating(true), "n"); // deleted by its owner, not preempted
+        c.place(pod("low", 0, 1000), "n");
+        c.add(pod("high", 10, 1000).nominatedNodeName("n"));
+        assertThat(c.scheduler.scheduleOne()).isTrue();
+        assertThat(c.pendingDeletes).extracting(PodInfo::name).isNotEmpty();
+    }
+
+    @Test
+    void aPodTerminatingBecauseOfPreemptionHoldsBackAnotherPreemption() {
+        TestCluster c = new TestCluster();
+        c.node("n", 2000, 1 << 30, Map.of());
+        c.place(pod("leaving", 0, 1000).terminating(true).disruptedByPreemption(true), "n");
+        c.place(pod("low", 0, 1000), "n");
+        c.add(pod("high", 10, 1000).nominatedNodeName("n"));
+        assertThat(c.scheduler.scheduleOne()).isTrue();
+        assertThat(c.pendingDeletes).isEmpty();
+    }
+
+    @Test
+    void aPodMayPreemptAgainWhenItsNominatedNodeBecameUnresolvable() {
+        TestCluster c = new TestCluster();
+        // n was nominated and still has a victim terminating by preemption, but is now cordoned.
+        c.scheduler.onNodeAdd(new NodeInfo.NodeSpec("n", Map.of(Labels.HOSTNAME, "n"), List.of(),
+                Resources.of(2000, 1 << 30, 110), true, Map.of()));
+        c.place(pod("leaving", 0, 1000).terminating(true).disruptedByPreemption(true), "n");
+        c.node("m", 1000, 1 << 30, Map.of());
+        c.place(pod("low", 0, 1000), "m");
+        PodInfo high = c.add(pod("high", 10, 1000).nominatedNodeName("n"));
+        assertThat(c.scheduler.scheduleOne()).isTrue();
+        assertThat(c.pendingDeletes).extracting(PodInfo::name).containsExactly("low");
+        assertThat(c.nominations).containsEntry(high.uid(), "m");
+    }
+
+    @Test
+    void podsAlreadyListedAsDisruptedDoNotUseUpTheBudget() {
+        TestCluster c = new TestCluster();
+        c.node("a", 1000, 1 << 30, Map.of());
+        c.node("b", 1000, 1 << 30, Map.of());
+        c.place(pod("guarded", 0, 1000).labels(Map.of("app", "db")), "a");
+        c.place(pod("free", 3, 1000), "b");
+        // The budget allows nothing more, but the API server already counted guarded's eviction.
+        c.scheduler.onDisruptionBudget("default/db", new Disruption("default", Selector.labels(Map.of("app", "db")), 0,
+                java.util.Set.of("guarded")));
+        PodInfo p = c.add(pod("p", 10, 1000));
+        c.run();
+        // No violation on either node: the lower highest-victim priority (a) wins.
+        assertThat(c.deleted).containsExactly("default/guarded");
+        assertThat(c.nodeOf(p)).isEqualTo("a");
+    }
+
+    @Test
+    void aPodWithoutLabelsViolatesNoBudgetEvenIfTheSelectorWouldMatchIt() {
+        TestCluster c = new TestCluster();
+        c.node("a", 1000, 1 << 30, Map.of());
+        c.node("b", 1000, 1 << 30, Map.of());
+        c.place(pod("unlabelled", 0, 1000), "a");
+        c.place(pod("web", 3, 1000).labels(Map.of("app", "web")), "b"); // outside the budget's selector
+        // "app notin (web)" matches a pod without labels, but upstream skips such pods.
+        Selector notWeb = Selector.of(Map.of(), List.of(new Requirement("app", Requirement.Op.NOT_IN, List.of("web"))));
+        assertThat(notWeb.matches(Map.of())).isTrue();
+        c.scheduler.onDisruptionBudget("default/not-web", new Disruption("default", notWeb, 0));
+        PodInfo p = c.add(pod("p", 10, 1000));
+        c.run();
+        assertThat(c.deleted).containsExactly("default/unlabelled");
+        assertThat(c.nodeOf(p)).isEqualTo("a");
+    }
+
+    @Test
+    void victimsThatHaveNotStartedCountAsTheLatestStartedWhenChoosingANode() {
+        TestCluster c = new TestCluster();
+        c.node("a", 1000, 1 << 30, Map.of());
+        c.node("b", 1000, 1 << 30, Map.of());
+        c.scheduler.onPodAdd(pod("old", 0, 1000).nodeName("a").startNanos(5).build());
+        c.scheduler.onPodAdd(pod("fresh", 0, 1000).nodeName("b").startNanos(PodInfo.NOT_STARTED).build());
+        c.add(pod("p", 10, 1000));
+        assertThat(c.scheduler.scheduleOne()).isTrue();
+        // Ties on everything else: the node whose victim started last (not yet: "now") is chosen.
+        assertThat(c.pendingDeletes).extracting(PodInfo::name).containsExactly("fresh");
+    }
 }

@@ -156,4 +156,45 @@ class ScoringArithmeticTest {
         assertThat(b.get("NodeResourcesBalancedAllocation")).containsExactly(100, 87);
         assertThat(s.framework().runScore(st, p, nodes)).startsWith(475, 449);
     }
+
+    @Test
+    void extendedResourcesThePodDoesNotRequestAreLeftOutOfTheFitScore() {
+        // cpu (4000-2000)*100/4000 = 50, mem (10000-5000)*100/10000 = 50; the node's idle GPUs
+        // (which would score 100) are not requested, so upstream skips them: 50, not (50+50+100)/3 = 66.
+        NodeResourcesFit fit = new NodeResourcesFit(new ScoringStrategy.LeastAllocated(),
+                List.of(new ResourceWeight("cpu", 1), new ResourceWeight("memory", 1), new ResourceWeight("example.com/gpu", 1)));
+        NodeInfo n = new NodeInfo(new NodeInfo.NodeSpec("n", Map.of(Labels.HOSTNAME, "n"), List.of(),
+                new Resources(4000, 10000, 0, 110, Map.of("example.com/gpu", 4L)), false, Map.of()));
+        n.addPod(pod("e", 1000, 2000).withNodeName("n"));
+        assertThat(fit.score(null, pod("p", 1000, 3000), n)).isEqualTo(50);
+        // A pod that requests one GPU scores it: (50 + 50 + (4-1)*100/4 = 75) / 3 = 58.
+        PodInfo gpu = PodInfo.builder("default", "g").requests(new Resources(1000, 3000, 0, 0, Map.of("example.com/gpu", 1L))).build();
+        assertThat(fit.score(null, gpu, n)).isEqualTo(58);
+    }
+
+    @Test
+    void systemDefaultSpreadingCountsNodesWithoutAZoneAsTheEmptyDomain() {
+        // Nodes a, b in zone z1 and c without a zone; 10 matching pods on a. Upstream's zone
+        // weight counts the "" domain of c: ln(2+2), not ln(1+2); hostname weight ln(3+2).
+        // raw a = 10·ln5 + (3-1) + 10·ln4 + (5-1) = 35.96 -> 36; b = 10·ln4 + 6 = 19.86 -> 20;
+        // c (no zone term) = 0·ln5 + 2 = 2. Normalized 100·(36+2-s)/36: a 5, b 50, c 100; weight 2.
+        // (With ln3 for the zone it would be raw 33/17/2 -> 6/54/100.)
+        Selector web = Selector.labels(Map.of("app", "web"));
+        TestCluster c = new TestCluster();
+        c.node("a", 64000, 1L << 36, Map.of(Labels.ZONE, "z1"));
+        c.node("b", 64000, 1L << 36, Map.of(Labels.ZONE, "z1"));
+        c.node("c", 64000, 1L << 36, Map.of());
+        c.scheduler.onService("default/web", "default", web);
+        for (int i = 0; i < 10; i++) {
+            c.place(PodInfo.builder("default", "old" + i).labels(Map.of("app", "web")), "a");
+        }
+        PodInfo p = PodInfo.builder("default", "new").labels(Map.of("app", "web")).build();
+        Scheduler s = c.scheduler;
+        s.cache().updateSnapshot(s.snapshot());
+        CycleState st = s.framework().newCycleState();
+        assertThat(s.framework().runPreFilter(st, p, s.snapshot()).status().isSuccess()).isTrue();
+        List<NodeInfo> nodes = List.of(s.snapshot().get("a"), s.snapshot().get("b"), s.snapshot().get("c"));
+        s.framework().runPreScore(st, p, nodes);
+        assertThat(s.framework().scoreBreakdown(st, p, nodes).get("PodTopologySpread")).containsExactly(10, 100, 200);
+    }
 }

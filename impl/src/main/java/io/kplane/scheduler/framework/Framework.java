@@ -284,6 +284,15 @@ public final class Framework {
         return totals;
     }
 
+    /** Score plugin name to its weight in this profile. */
+    public Map<String, Long> scoreWeights() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int p = 0; p < score.size(); p++) {
+            out.put(score.get(p).name(), scoreWeights[p]);
+        }
+        return out;
+    }
+
     /** Per-plugin weighted scores for one cycle (diagnostics and tests; allocates). */
     public Map<String, long[]> scoreBreakdown(CycleState state, PodInfo pod, List<NodeInfo> feasible) {
         Map<String, long[]> out = new LinkedHashMap<>();

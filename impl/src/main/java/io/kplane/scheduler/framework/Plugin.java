@@ -64,8 +64,25 @@ public interface Plugin {
         }
     }
 
-    /** Result of PostFilter: a nominated node name or null. */
-    record PostFilterResult(Status status, String nominatedNode) {}
+    /**
+     * Result of PostFilter (upstream {@code PostFilterResult} with its {@code NominatingInfo}):
+     * {@code nominatedNode} null leaves the pod's nomination as it is (upstream's ModeNoop); a
+     * name, or {@link #CLEARED} to remove a stale one, overrides it (ModeOverride).
+     */
+    record PostFilterResult(Status status, String nominatedNode) {
+        /** The nominated node value that clears the pod's nomination. */
+        public static final String CLEARED = "";
+
+        /** A result that clears any nomination of the pod (no preemption candidate). */
+        public static PostFilterResult cleared(Status status) {
+            return new PostFilterResult(status, CLEARED);
+        }
+
+        /** True when this result overrides the pod's nomination (sets or clears it). */
+        public boolean overridesNomination() {
+            return nominatedNode != null;
+        }
+    }
 
     /** Runs when no node fits (preemption). */
     interface PostFilter extends Plugin {

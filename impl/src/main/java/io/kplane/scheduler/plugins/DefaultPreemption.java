@@ -74,7 +74,7 @@ public final class DefaultPreemption implements Plugin.PostFilter {
 
     @Override
     public PostFilterResult postFilter(CycleState state, PodInfo pod, NodeStatuses statuses) {
-        String reason = eligible(pod);
+        String reason = eligible(pod, statuses);
         if (reason != null) {
             return new PostFilterResult(Status.unresolvable(NAME, reason), null);
         }
@@ -86,7 +86,8 @@ public final class DefaultPreemption implements Plugin.PostFilter {
             best = candidates.isEmpty() ? null : select(candidates);
         }
         if (best == null) {
-            return new PostFilterResult(Status.unschedulable(NAME, "preemption: no preemption victims found"), null);
+            // Upstream returns a cleared nomination here: a node nominated earlier is stale.
+            return PostFilterResult.cleared(Status.unschedulable(NAME, "preemption: no preemption victims found"));
         }
         for (PodInfo v : best.victims()) {
             actions.deletePod(v);
@@ -100,8 +101,13 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         return new PostFilterResult(Status.SUCCESS, best.node());
     }
 
-    /** Upstream {@code PodEligibleToPreemptOthers}; returns the reason it is not, or null. */
-    String eligible(PodInfo pod) {
+    /**
+     * Upstream {@code PodEligibleToPreemptOthers}; returns the reason it is not, or null. A pod
+     * that already preempted waits while lower-priority pods on its nominated node are terminating
+     * <em>because of preemption</em> (other terminations do not free room for it on purpose); it
+     * may preempt again at once when its nominated node was rejected as unresolvable.
+     */
+    String eligible(PodInfo pod, NodeStatuses statuses) {
         if (pod.preemptNever()) {
             return "not eligible due to preemptionPolicy=Never.";
         }
@@ -110,10 +116,14 @@ public final class DefaultPreemption implements Plugin.PostFilter {
             nominated = pod.nominatedNodeName();
         }
         if (nominated != null) {
+            Status s = statuses == null ? null : statuses.get(nominated);
+            if (s != null && s.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+                return null;
+            }
             NodeInfo n = snapshot.get().get(nominated);
             if (n != null) {
                 for (PodInfo p : n.pods()) {
-                    if (p.terminating() && p.priority() < pod.priority()) {
+                    if (p.priority() < pod.priority() && p.terminatingByPreemption()) {
                         return "not eligible due to a terminating pod on the nominated node.";
                     }
                 }
@@ -490,7 +500,10 @@ public final class DefaultPreemption implements Plugin.PostFilter {
         return false;
     }
 
-    /** Upstream {@code filterPodsWithPDBViolation}: a pod violates when a covering PDB's budget goes below 0. */
+    /**
+     * Upstream {@code filterPodsWithPDBViolation}: a pod violates when a budget it counts against
+     * ({@link Disruption#counts}) goes below 0.
+     */
     static void splitByPdb(List<PodInfo> pods, List<Disruption> pdbs, List<PodInfo> violating, List<PodInfo> nonViolating) {
         int[] allowed = new int[pdbs.size()];
         for (int i = 0; i < pdbs.size(); i++) {
@@ -500,7 +513,7 @@ public final class DefaultPreemption implements Plugin.PostFilter {
             boolean violates = false;
             for (int i = 0; i < pdbs.size(); i++) {
                 Disruption d = pdbs.get(i);
-                if (d.selector().isEverything() || !d.covers(p)) {
+                if (!d.counts(p)) {
                     continue;
                 }
                 allowed[i]--;

@@ -145,6 +145,12 @@ public final class NodeResourcesFit implements Plugin.Filter, Plugin.Score {
         int n = resources.length;
         for (int i = 0; i < n; i++) {
             ResourceWeight.Resolved r = resources[i];
+            if (r.isScalar() && r.podRequest(pod) == 0) {
+                // Upstream bypasses an extended resource the pod does not request: (0, 0) scores nothing.
+                allocatable[i] = 0;
+                requested[i] = 0;
+                continue;
+            }
             allocatable[i] = r.allocatable(node);
             requested[i] = r.requested(node, pod, true);
         }

@@ -334,8 +334,9 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
                 if (c.topologyKey().equals(Labels.HOSTNAME)) {
                     continue;
                 }
-                String v = n.labels().get(c.topologyKey());
-                if (v != null && !s.counts.get(i).containsKey(v)) {
+                // A node without the key (allowed for the system defaults) forms the "" domain, as upstream.
+                String v = n.labels().getOrDefault(c.topologyKey(), "");
+                if (!s.counts.get(i).containsKey(v)) {
                     s.counts.get(i).put(v, new long[1]);
                     topoSize[i]++;
                 }
@@ -358,8 +359,7 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
                 if (c.topologyKey().equals(Labels.HOSTNAME) || !included(c, pod, n)) {
                     continue;
                 }
-                String v = n.labels().get(c.topologyKey());
-                long[] cnt = v == null ? null : s.counts.get(i).get(v);
+                long[] cnt = s.counts.get(i).get(n.labels().getOrDefault(c.topologyKey(), ""));
                 if (cnt != null) {
                     cnt[0] += countMatching(n.pods(), c.selector(), pod.namespace());
                 }

@@ -1,0 +1,55 @@
+package io.kplane.kubelet;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a hollow kubelet registers and how often it reports. Defaults are the kubelet's: a node
+ * Lease of 40 s renewed every 10 s (a quarter of its duration), node status computed every 10 s and
+ * written when it changed or at least every 5 minutes.
+ *
+ * @param nodeName      the Node's name (also its hostname label and its Lease's name)
+ * @param zone          the {@code topology.kubernetes.io/zone} label
+ * @param cpu           capacity and allocatable CPU, as a quantity ({@code "4"})
+ * @param memory        capacity and allocatable memory ({@code "32Gi"})
+ * @param maxPods       the {@code pods} capacity
+ * @param podCidr       a /24 from which pod IPs are handed out ({@code "10.244.3.0/24"})
+ * @param internalIp    the node's InternalIP address, also each pod's hostIP
+ * @param extraLabels   more labels for the Node
+ */
+public record KubeletConfig(String nodeName, String zone, String cpu, String memory, int maxPods, String podCidr,
+                            String internalIp, Duration leaseDuration, Duration statusUpdatePeriod,
+                            Duration statusReportPeriod, Map<String, String> extraLabels) {
+
+    public KubeletConfig {
+        if (!podCidr.endsWith(".0/24")) {
+            throw new IllegalArgumentException("pod CIDR must be a /24 ending in .0/24: " + podCidr);
+        }
+        extraLabels = Map.copyOf(extraLabels);
+    }
+
+    /** Node number {@code index} of a hollow cluster: {@code <prefix><index>}, pod CIDR 10.244.index.0/24. */
+    public static KubeletConfig hollow(String prefix, int index, String zone) {
+        if (index < 0 || index > 255) {
+            throw new IllegalArgumentException("hollow node index must be 0..255: " + index);
+        }
+        return new KubeletConfig(prefix + index, zone, "4", "32Gi", 110, "10.244." + index + ".0/24",
+                "10.0." + (index / 250) + "." + (index % 250 + 2),
+                Duration.ofSeconds(40), Duration.ofSeconds(10), Duration.ofMinutes(5), Map.of());
+    }
+
+    /** Lease renewals happen every quarter of the lease duration, as the kubelet does. */
+    public Duration leaseRenewInterval() {
+        return leaseDuration.dividedBy(4);
+    }
+
+    public KubeletConfig withLeaseDuration(Duration d) {
+        return new KubeletConfig(nodeName, zone, cpu, memory, maxPods, podCidr, internalIp, d, statusUpdatePeriod,
+                statusReportPeriod, extraLabels);
+    }
+
+    public KubeletConfig withStatusUpdatePeriod(Duration d) {
+        return new KubeletConfig(nodeName, zone, cpu, memory, maxPods, podCidr, internalIp, leaseDuration, d,
+                statusReportPeriod, extraLabels);
+    }
+}
