@@ -331,185 +331,231 @@ public final class NftablesRenderer {
      * Renders one service port into {@code sink}: its chains (add + flush), in a full sync its map
      * elements, and its rules. The elements are also kept so a later partial sync can diff them.
      */
+    /** What one service port's rules are made of, computed once and read by the per-chain writers. */
+    private static final class ServiceRules {
+        ServicePortInfo svc;
+        ServicePortSpec spec;
+        String proto;
+        String port;
+        String name;
+        EndpointCategories cat;
+        TrafficPolicy policy;
+        String clusterPolicyChain;
+        String localPolicyChain;
+        String internalTrafficChain;
+        String externalPolicyChain;
+        String externalTrafficChain;
+        String fwChain;
+        boolean usesFWChain;
+        String internalVerdict;
+        String externalVerdict;
+    }
+
     private Fragment renderService(ServicePortEntry entry, StringBuilder sink, boolean writeElements) {
-        ServicePortInfo svc = entry.info();
-        ServicePortSpec spec = svc.spec();
-        String proto = svc.protocol();
-        String name = svc.nameString();
-        String base = svc.nftBase();
-        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc, config.nodeName(), config.nodeZone());
-        TrafficPolicy policy = TrafficPolicy.of(svc, cat);
-        boolean hasEndpoints = policy.hasEndpoints();
-        List<String> chains = new ArrayList<>();
-        List<Elem> elems = new ArrayList<>();
-        List<String> affinitySets = new ArrayList<>();
-
-        for (EndpointInfo ep : cat.reachable()) {
-            chains.add(ep.nftChain());
-            if (spec.clientIPAffinity()) {
-                affinitySets.add("affinity-" + ep.nftBase());
-            }
-        }
-        String clusterPolicyChain = svc.nftServiceChain();
-        boolean usesClusterPolicyChain = policy.usesClusterPolicyChain();
-        if (usesClusterPolicyChain) {
-            chains.add(clusterPolicyChain);
-        }
-        String localPolicyChain = "local-" + base;
-        boolean usesLocalPolicyChain = policy.usesLocalPolicyChain();
-        if (usesLocalPolicyChain) {
-            chains.add(localPolicyChain);
-        }
-        String internalTrafficChain = policy.internalChain(clusterPolicyChain, localPolicyChain);
-        boolean hasInternalEndpoints = policy.hasInternalEndpoints();
-        String externalPolicyChain = policy.externalChain(clusterPolicyChain, localPolicyChain);
-        boolean hasExternalEndpoints = policy.hasExternalEndpoints();
-        String externalTrafficChain = "external-" + base;
-        boolean usesExternalTrafficChain = policy.usesExternalTrafficChain();
-        if (usesExternalTrafficChain) {
-            chains.add(externalTrafficChain);
-        }
-        String internalVerdict = null;
-        String externalVerdict = null;
-        if (!hasEndpoints) {
-            internalVerdict = "goto reject-chain";
-            externalVerdict = "goto reject-chain";
+        ServiceRules r = new ServiceRules();
+        r.svc = entry.info();
+        r.spec = r.svc.spec();
+        r.proto = r.svc.protocol();
+        r.port = r.svc.portString();
+        r.name = r.svc.nameString();
+        String base = r.svc.nftBase();
+        r.cat = EndpointCategories.of(entry.endpoints(), r.svc, config.nodeName(), config.nodeZone());
+        r.policy = TrafficPolicy.of(r.svc, r.cat);
+        r.clusterPolicyChain = r.svc.nftServiceChain();
+        r.localPolicyChain = "local-" + base;
+        r.internalTrafficChain = r.policy.internalChain(r.clusterPolicyChain, r.localPolicyChain);
+        r.externalPolicyChain = r.policy.externalChain(r.clusterPolicyChain, r.localPolicyChain);
+        r.externalTrafficChain = "external-" + base;
+        r.fwChain = "firewall-" + base;
+        r.usesFWChain = !r.spec.loadBalancerIPs().isEmpty() && !r.spec.loadBalancerSourceRanges().isEmpty();
+        if (!r.policy.hasEndpoints()) {
+            r.internalVerdict = "goto reject-chain";
+            r.externalVerdict = "goto reject-chain";
         } else {
-            if (!hasInternalEndpoints) {
-                internalVerdict = "drop";
-            }
-            if (!hasExternalEndpoints) {
-                externalVerdict = "drop";
-            }
-        }
-        String port = svc.portString();
-        elems.add(new Elem("cluster-ips", spec.clusterIP(), null, null));
-        if (hasInternalEndpoints) {
-            elems.add(new Elem("service-ips", spec.clusterIP() + " . " + proto + " . " + port, "goto " + internalTrafficChain, null));
-        } else {
-            elems.add(new Elem("no-endpoint-services", spec.clusterIP() + " . " + proto + " . " + port, internalVerdict, name));
-        }
-        for (String ip : spec.externalIPs()) {
-            if (hasEndpoints) {
-                elems.add(new Elem("service-ips", ip + " . " + proto + " . " + port, "goto " + externalTrafficChain, null));
-            }
-            if (!hasExternalEndpoints) {
-                elems.add(new Elem("no-endpoint-services", ip + " . " + proto + " . " + port, externalVerdict, name));
-            }
-        }
-        boolean usesFWChain = !spec.loadBalancerIPs().isEmpty() && !spec.loadBalancerSourceRanges().isEmpty();
-        String fwChain = "firewall-" + base;
-        if (usesFWChain) {
-            chains.add(fwChain);
-        }
-        for (String lb : spec.loadBalancerIPs()) {
-            if (hasEndpoints) {
-                elems.add(new Elem("service-ips", lb + " . " + proto + " . " + port, "goto " + externalTrafficChain, null));
-            }
-            if (usesFWChain) {
-                elems.add(new Elem("firewall-ips", lb + " . " + proto + " . " + port, "goto " + fwChain, null));
-            }
-        }
-        if (!hasExternalEndpoints) {
-            for (String lb : spec.loadBalancerIPs()) {
-                elems.add(new Elem("no-endpoint-services", lb + " . " + proto + " . " + port, externalVerdict, name));
-            }
-        }
-        if (spec.nodePort() != 0) {
-            if (hasEndpoints) {
-                elems.add(new Elem("service-nodeports", proto + " . " + spec.nodePort(), "goto " + externalTrafficChain, null));
-            }
-            if (!hasExternalEndpoints) {
-                elems.add(new Elem("no-endpoint-nodeports", proto + " . " + spec.nodePort(), externalVerdict, name));
-            }
+            r.internalVerdict = r.policy.hasInternalEndpoints() ? null : "drop";
+            r.externalVerdict = r.policy.hasExternalEndpoints() ? null : "drop";
         }
 
-        for (String c : chains) {
+        Fragment f = new Fragment();
+        f.chains = chains(r);
+        f.affinitySets = new ArrayList<>();
+        if (r.spec.clientIPAffinity()) {
+            for (EndpointInfo ep : r.cat.reachable()) {
+                f.affinitySets.add("affinity-" + ep.nftBase());
+            }
+        }
+        f.elems = elements(r);
+        for (String c : f.chains) {
             sink.append("add chain ").append(T).append(c).append('\n');
             sink.append("flush chain ").append(T).append(c).append('\n');
         }
         if (writeElements) {
-            for (Elem e : elems) {
+            for (Elem e : f.elems) {
                 addElement(sink, e);
             }
         }
-        StringBuilder r = sink;
-        int n = 0;
-        if (hasInternalEndpoints) {
-            if (config.masqueradeAll()) {
-                n += rule(r, internalTrafficChain, "ip daddr " + spec.clusterIP() + " " + proto + " dport " + port
-                        + " jump mark-for-masquerade");
-            } else if (config.clusterCIDR() != null) {
-                n += rule(r, internalTrafficChain, "ip daddr " + spec.clusterIP() + " " + proto + " dport " + port
-                        + " ip saddr != " + config.clusterCIDR() + " jump mark-for-masquerade");
-            }
+        int n = clusterIPMasqueradeRules(r, sink);
+        if (r.policy.usesExternalTrafficChain()) {
+            n += externalTrafficChainRules(r, sink);
         }
-        if (usesExternalTrafficChain) {
-            if (!svc.externalPolicyLocal()) {
-                n += rule(r, externalTrafficChain, "jump mark-for-masquerade");
-            } else {
-                if (config.clusterCIDR() != null) {
-                    n += rule(r, externalTrafficChain, "ip saddr " + config.clusterCIDR() + " goto " + clusterPolicyChain
-                            + " comment \"short-circuit pod traffic\"");
-                }
-                n += rule(r, externalTrafficChain, "fib saddr type local jump mark-for-masquerade comment \"masquerade local traffic\"");
-                n += rule(r, externalTrafficChain, "fib saddr type local goto " + clusterPolicyChain
-                        + " comment \"short-circuit local traffic\"");
-            }
-            if (hasExternalEndpoints) {
-                n += rule(r, externalTrafficChain, "goto " + externalPolicyChain);
-            }
+        if (r.usesFWChain) {
+            n += firewallChainRules(r, sink);
         }
-        if (usesFWChain) {
-            StringBuilder sources = new StringBuilder();
-            boolean allowFromNode = false;
-            for (String cidr : spec.loadBalancerSourceRanges()) {
-                if (sources.length() > 0) {
-                    sources.append(" , ");
-                }
-                sources.append(cidr);
-                if (config.nodeIP() != null && Cidr.parse(cidr).contains(config.nodeIP())) {
-                    allowFromNode = true;
-                }
-            }
-            if (allowFromNode) {
-                for (String lb : spec.loadBalancerIPs()) {
-                    sources.append(" , ").append(lb);
-                }
-            }
-            n += rule(r, fwChain, "ip saddr != { " + sources + " } drop");
-        }
-        if (spec.clientIPAffinity()) {
-            for (EndpointInfo ep : cat.reachable()) {
-                r.append("add set ").append(T).append("affinity-").append(ep.nftBase())
-                        .append(" { type ipv4_addr ; flags dynamic,timeout ; timeout ").append(spec.stickySeconds())
+        if (r.spec.clientIPAffinity()) {
+            for (EndpointInfo ep : r.cat.reachable()) {
+                sink.append("add set ").append(T).append("affinity-").append(ep.nftBase())
+                        .append(" { type ipv4_addr ; flags dynamic,timeout ; timeout ").append(r.spec.stickySeconds())
                         .append("s ; }\n");
             }
         }
-        if (usesClusterPolicyChain) {
-            n += writeServiceToEndpointRules(r, spec, clusterPolicyChain, cat.cluster());
+        if (r.policy.usesClusterPolicyChain()) {
+            n += writeServiceToEndpointRules(sink, r.spec, r.clusterPolicyChain, r.cat.cluster());
         }
-        if (usesLocalPolicyChain) {
-            n += writeServiceToEndpointRules(r, spec, localPolicyChain, cat.local());
+        if (r.policy.usesLocalPolicyChain()) {
+            n += writeServiceToEndpointRules(sink, r.spec, r.localPolicyChain, r.cat.local());
         }
-        for (EndpointInfo ep : cat.reachable()) {
-            // The bulk of a full sync: written straight into the sink, no intermediate strings.
-            String chain = ep.nftChain();
-            r.append("add rule ").append(T).append(chain).append(" ip saddr ").append(ep.ip()).append(" jump mark-for-masquerade\n");
-            n++;
-            if (spec.clientIPAffinity()) {
-                n += rule(r, chain, "update @affinity-" + ep.nftBase() + " { ip saddr }");
-            }
-            r.append("add rule ").append(T).append(chain).append(" meta l4proto ").append(proto).append(" dnat to ").append(ep.address()).append('\n');
-            n++;
+        for (EndpointInfo ep : r.cat.reachable()) {
+            n += endpointChainRules(r, ep, sink);
         }
-
-        Fragment f = new Fragment();
         f.ruleCount = n;
-        f.elems = elems;
-        f.chains = chains;
-        f.affinitySets = affinitySets;
         return f;
+    }
+
+    /** The service's chains, in the order they are created: endpoints, policy chains, external, firewall. */
+    private static List<String> chains(ServiceRules r) {
+        List<String> chains = new ArrayList<>(r.cat.reachable().size() + 4);
+        for (EndpointInfo ep : r.cat.reachable()) {
+            chains.add(ep.nftChain());
+        }
+        if (r.policy.usesClusterPolicyChain()) {
+            chains.add(r.clusterPolicyChain);
+        }
+        if (r.policy.usesLocalPolicyChain()) {
+            chains.add(r.localPolicyChain);
+        }
+        if (r.policy.usesExternalTrafficChain()) {
+            chains.add(r.externalTrafficChain);
+        }
+        if (r.usesFWChain) {
+            chains.add(r.fwChain);
+        }
+        return chains;
+    }
+
+    /** The service's entries in the shared sets and verdict maps (dispatch, no-endpoint verdicts, firewall). */
+    private static List<Elem> elements(ServiceRules r) {
+        ServicePortSpec spec = r.spec;
+        String proto = r.proto;
+        String port = r.port;
+        boolean hasEndpoints = r.policy.hasEndpoints();
+        boolean hasExternalEndpoints = r.policy.hasExternalEndpoints();
+        List<Elem> elems = new ArrayList<>();
+        elems.add(new Elem("cluster-ips", spec.clusterIP(), null, null));
+        if (r.policy.hasInternalEndpoints()) {
+            elems.add(new Elem("service-ips", spec.clusterIP() + " . " + proto + " . " + port, "goto " + r.internalTrafficChain, null));
+        } else {
+            elems.add(new Elem("no-endpoint-services", spec.clusterIP() + " . " + proto + " . " + port, r.internalVerdict, r.name));
+        }
+        for (String ip : spec.externalIPs()) {
+            if (hasEndpoints) {
+                elems.add(new Elem("service-ips", ip + " . " + proto + " . " + port, "goto " + r.externalTrafficChain, null));
+            }
+            if (!hasExternalEndpoints) {
+                elems.add(new Elem("no-endpoint-services", ip + " . " + proto + " . " + port, r.externalVerdict, r.name));
+            }
+        }
+        for (String lb : spec.loadBalancerIPs()) {
+            if (hasEndpoints) {
+                elems.add(new Elem("service-ips", lb + " . " + proto + " . " + port, "goto " + r.externalTrafficChain, null));
+            }
+            if (r.usesFWChain) {
+                elems.add(new Elem("firewall-ips", lb + " . " + proto + " . " + port, "goto " + r.fwChain, null));
+            }
+        }
+        if (!hasExternalEndpoints) {
+            for (String lb : spec.loadBalancerIPs()) {
+                elems.add(new Elem("no-endpoint-services", lb + " . " + proto + " . " + port, r.externalVerdict, r.name));
+            }
+        }
+        if (spec.nodePort() != 0) {
+            if (hasEndpoints) {
+                elems.add(new Elem("service-nodeports", proto + " . " + spec.nodePort(), "goto " + r.externalTrafficChain, null));
+            }
+            if (!hasExternalEndpoints) {
+                elems.add(new Elem("no-endpoint-nodeports", proto + " . " + spec.nodePort(), r.externalVerdict, r.name));
+            }
+        }
+        return elems;
+    }
+
+    /** The internal traffic chain's masquerade rule for traffic from outside the cluster CIDR. */
+    private int clusterIPMasqueradeRules(ServiceRules r, StringBuilder sink) {
+        if (!r.policy.hasInternalEndpoints()) {
+            return 0;
+        }
+        if (config.masqueradeAll()) {
+            return rule(sink, r.internalTrafficChain, "ip daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
+                    + " jump mark-for-masquerade");
+        }
+        if (config.clusterCIDR() != null) {
+            return rule(sink, r.internalTrafficChain, "ip daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
+                    + " ip saddr != " + config.clusterCIDR() + " jump mark-for-masquerade");
+        }
+        return 0;
+    }
+
+    /** external-: masquerade (or short-circuit pod and local traffic under Local policy), then the policy chain. */
+    private int externalTrafficChainRules(ServiceRules r, StringBuilder sink) {
+        String ext = r.externalTrafficChain;
+        int n = 0;
+        if (!r.svc.externalPolicyLocal()) {
+            n += rule(sink, ext, "jump mark-for-masquerade");
+        } else {
+            if (config.clusterCIDR() != null) {
+                n += rule(sink, ext, "ip saddr " + config.clusterCIDR() + " goto " + r.clusterPolicyChain
+                        + " comment \"short-circuit pod traffic\"");
+            }
+            n += rule(sink, ext, "fib saddr type local jump mark-for-masquerade comment \"masquerade local traffic\"");
+            n += rule(sink, ext, "fib saddr type local goto " + r.clusterPolicyChain + " comment \"short-circuit local traffic\"");
+        }
+        if (r.policy.hasExternalEndpoints()) {
+            n += rule(sink, ext, "goto " + r.externalPolicyChain);
+        }
+        return n;
+    }
+
+    /** firewall-: drop sources outside LoadBalancerSourceRanges (the LB IPs too when the node is in a range). */
+    private int firewallChainRules(ServiceRules r, StringBuilder sink) {
+        StringBuilder sources = new StringBuilder();
+        boolean allowFromNode = false;
+        for (String cidr : r.spec.loadBalancerSourceRanges()) {
+            if (sources.length() > 0) {
+                sources.append(" , ");
+            }
+            sources.append(cidr);
+            if (config.nodeIP() != null && Cidr.parse(cidr).contains(config.nodeIP())) {
+                allowFromNode = true;
+            }
+        }
+        if (allowFromNode) {
+            for (String lb : r.spec.loadBalancerIPs()) {
+                sources.append(" , ").append(lb);
+            }
+        }
+        return rule(sink, r.fwChain, "ip saddr != { " + sources + " } drop");
+    }
+
+    /** endpoint-: hairpin masquerade, the affinity update, the DNAT. The bulk of a full sync: no intermediate strings. */
+    private int endpointChainRules(ServiceRules r, EndpointInfo ep, StringBuilder sink) {
+        String chain = ep.nftChain();
+        int n = 2;
+        sink.append("add rule ").append(T).append(chain).append(" ip saddr ").append(ep.ip()).append(" jump mark-for-masquerade\n");
+        if (r.spec.clientIPAffinity()) {
+            n += rule(sink, chain, "update @affinity-" + ep.nftBase() + " { ip saddr }");
+        }
+        sink.append("add rule ").append(T).append(chain).append(" meta l4proto ").append(r.proto).append(" dnat to ")
+                .append(ep.address()).append('\n');
+        return n;
     }
 
     private int writeServiceToEndpointRules(StringBuilder r, ServicePortSpec spec, String svcChain, List<EndpointInfo> eps) {
