@@ -67,8 +67,13 @@
 (* - Membership changes and read-index are not in Raft.tla; leadership    *)
 (*   transfer's election skips PreVote (Timeout with "transfer":true).     *)
 (* - The implementation's lease (it ignores vote requests while it heard  *)
-(*   from a leader within an election timeout) is judged permissively: a  *)
-(*   vote request is handled either in the lease or out of it.            *)
+(*   from a leader within an election timeout; a leader is in its own     *)
+(*   lease) is judged permissively: with CheckQuorum a vote request is    *)
+(*   handled either in the lease or out of it. A leader's step-down in   *)
+(*   its own term is taken as a check-quorum step-down (the ticks that   *)
+(*   would justify it are not traced).                                     *)
+(* - A run whose nodes leave the initial configuration (a membership      *)
+(*   change) is not replayed: kplane reports it as skipped.               *)
 (* - A Restart line's vote is not read: the first Restart of each node    *)
 (*   must be a new member (votedFor = Nil); entries below a first         *)
 (*   Restart's snapshot are taken to have the snapshot's term.            *)
@@ -113,8 +118,9 @@ MatchesMsg(m, e) ==
           /\ m.mcommitIndex = e.msg.commit
     /\ m.mtype = RequestVoteResponse => m.mvoteGranted = ~e.msg.reject
     /\ m.mtype = AppendEntriesResponse =>
-          /\ m.msuccess = ~e.msg.reject
-          /\ m.msuccess => m.mmatchIndex = e.msg.index
+          \/ /\ m.msuccess = ~e.msg.reject
+             /\ m.msuccess => m.mmatchIndex = e.msg.index
+          \/ m.mmatchIndex = 0 /\ e.msg.index = 0   \* to a stale leader: etcd says no more than its term
 
 SpecType(e) == e.msg.type \in {RequestVoteRequest, RequestVoteResponse,
                                AppendEntriesRequest, AppendEntriesResponse}
@@ -157,6 +163,17 @@ GiveUp(i) ==
     /\ UNCHANGED <<persistentVars, commitIndex, votesGranted, nextIndex, matchIndex,
                    recentlyActive, leaderContact, messages, historyVars>>
 
+\* A leader steps down in its own term: the implementation's check-quorum tick found no quorum.
+\* Its ticks that keep the leader are not traced, so the trace cannot show which followers were
+\* heard from in that timeout: the step-down is taken as CheckQuorum says it may happen.
+LeaderStepDown(i) ==
+    /\ CheckQuorum
+    /\ state[i] = Leader
+    /\ state' = [state EXCEPT ![i] = Follower]
+    /\ recentlyActive' = [recentlyActive EXCEPT ![i] = {}]
+    /\ UNCHANGED <<persistentVars, commitIndex, votesGranted, nextIndex, matchIndex,
+                   leaderContact, messages, historyVars>>
+
 \* Restart as the implementation does it: the commit index is the one in the durable hard state (at
 \* most what the node had), and entries that were never persisted are gone.
 TraceRestart(i, e) ==
@@ -181,10 +198,16 @@ ReceiveHeartbeatResponse(i, e) ==
     /\ UNCHANGED <<persistentVars, state, commitIndex, votesGranted, nextIndex, matchIndex,
                    leaderContact, messages, historyVars>>
 
-\* A heartbeat (not in Raft.tla): newer term adopted, follower, commit from the leader; one of
-\* an older term changes nothing.
+\* From a stale leader (a heartbeat or snapshot of an older term): i only tells its term, in an
+\* AppendEntriesResponse, as etcd does with CheckQuorum.
+TellStaleLeader(i, e) ==
+    /\ Send([mtype |-> AppendEntriesResponse, mterm |-> currentTerm[i], msuccess |-> FALSE,
+             mmatchIndex |-> 0, msource |-> i, mdest |-> e.msg.source])
+    /\ UNCHANGED <<persistentVars, volatileVars, historyVars>>
+
+\* A heartbeat (not in Raft.tla): newer term adopted, follower, commit from the leader.
 ReceiveHeartbeat(i, e) ==
-    IF e.msg.term < currentTerm[i] THEN UNCHANGED vars ELSE
+    IF e.msg.term < currentTerm[i] THEN TellStaleLeader(i, e) ELSE
     /\ e.msg.term >= currentTerm[i]
     /\ currentTerm' = [currentTerm EXCEPT ![i] = e.msg.term]
     /\ votedFor' = IF e.msg.term > currentTerm[i] THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
@@ -204,7 +227,7 @@ ReceiveSnapshot(i, e) ==
         newLog == IF idx <= commitIndex[i] \/ have THEN log[i] ELSE SubSeq(log[src], 1, idx)
         newCommit == Max(commitIndex[i], idx)
         replyIndex == IF idx <= commitIndex[i] \/ have THEN newCommit ELSE idx
-    IN IF e.msg.term < currentTerm[i] THEN UNCHANGED vars ELSE
+    IN IF e.msg.term < currentTerm[i] THEN TellStaleLeader(i, e) ELSE
        /\ idx <= Len(log[src]) /\ log[src][idx].term = e.msg.logTerm
        /\ currentTerm' = [currentTerm EXCEPT ![i] = term]
        /\ votedFor' = IF e.msg.term > currentTerm[i] THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
@@ -216,10 +239,13 @@ ReceiveSnapshot(i, e) ==
                 mmatchIndex |-> replyIndex, msource |-> i, mdest |-> src])
        /\ UNCHANGED <<votesGranted, nextIndex, matchIndex, recentlyActive, historyVars>>
 
-\* Receive(m) of Raft.tla, but a vote request may find the receiver's lease run out.
+\* Receive(m) of Raft.tla, but with CheckQuorum a vote request may find the receiver in a lease
+\* or not: the implementation's lease is a matter of ticks the trace does not show (a follower's
+\* runs out on a fixed timeout before its randomized election timer fires; a leader is in its own
+\* lease and ignores a disruptive candidate, which Raft.tla's leaderContact does not say).
 TraceReceive(m) ==
     IF m.mtype = RequestVoteRequest
-    THEN \E lease \in {InLease(m.mdest), FALSE} : HandleRequestVoteRequestIn(m.mdest, m, lease)
+    THEN \E lease \in (IF CheckQuorum THEN BOOLEAN ELSE {FALSE}) : HandleRequestVoteRequestIn(m.mdest, m, lease)
     ELSE Receive(m)
 
 -----------------------------------------------------------------------------
@@ -232,6 +258,7 @@ Step(e) ==
     \/ e.event = "BecomeLeader"       /\ BecomeLeader(i)
     \/ e.event = "BecomeFollower"     /\ \/ state[i] = Follower /\ UNCHANGED vars
                                          \/ GiveUp(i)
+                                         \/ LeaderStepDown(i)
     \/ e.event = "ClientRequest"      /\ ClientRequests(i, e.entries)
     \/ e.event = "AdvanceCommitIndex" /\ IF state[i] = Leader THEN AdvanceCommitIndex(i)
                                          ELSE UNCHANGED vars   \* done by the Receive step

@@ -27,8 +27,8 @@ public final class TlaTraceModule {
         return lines;
     }
 
-    /** Node names of the trace: every "node", and every message's source and destination. */
-    public TreeSet<String> servers() {
+    /** Every node name the trace mentions: each line's "node" and each message's source and destination. */
+    public TreeSet<String> mentioned() {
         TreeSet<String> s = new TreeSet<>();
         for (TraceLine l : lines) {
             JsonNode j = l.json();
@@ -40,6 +40,29 @@ public final class TlaTraceModule {
         }
         s.remove("");
         return s;
+    }
+
+    /** The servers: the voters the nodes report when they first start (the initial configuration). */
+    public TreeSet<String> servers() {
+        TreeSet<String> s = new TreeSet<>();
+        TreeSet<String> started = new TreeSet<>();
+        for (TraceLine l : lines) {
+            JsonNode j = l.json();
+            if (j.path("event").asText().equals("Restart") && started.add(j.path("node").asText())) {
+                j.path("voters").forEach(v -> s.add(v.asText()));
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Nodes the trace mentions outside the initial configuration: a membership change, which Raft.tla does not
+     * model, so such a run cannot be replayed.
+     */
+    public TreeSet<String> outsiders() {
+        TreeSet<String> o = mentioned();
+        o.removeAll(servers());
+        return o;
     }
 
     /**

@@ -33,9 +33,9 @@ public final class TlcTraceCommand {
     }
 
     /** The outcome of one run's validation. */
-    public record RunResult(String run, int lines, TlcOutcome tlc, TraceLine unexplained) {
+    public record RunResult(String run, int lines, TlcOutcome tlc, TraceLine unexplained, String skipped) {
         public boolean ok() {
-            return tlc.passed() && tlc.depth() == lines + 1;
+            return skipped == null && tlc.passed() && tlc.depth() == lines + 1;
         }
     }
 
@@ -45,8 +45,11 @@ public final class TlcTraceCommand {
             return 2;
         }
         List<RunResult> results = validate(files, io.kplane.check.CheckCommand.tlaDirectory());
-        boolean ok = results.stream().allMatch(RunResult::ok);
-        return ok ? 0 : 1;
+        long validated = results.stream().filter(RunResult::ok).count();
+        long skipped = results.stream().filter(r -> r.skipped() != null).count();
+        out.printf(Locale.ROOT, "  result     : %d run(s) explained, %d failed, %d skipped%n", validated,
+                results.size() - validated - skipped, skipped);
+        return validated > 0 && validated + skipped == results.size() ? 0 : 1;
     }
 
     /** Validates every run in {@code files} with the specs of {@code tlaDir}. */
@@ -60,7 +63,9 @@ public final class TlcTraceCommand {
             RunResult res = validateRun(tlc, tlaDir, r.getKey(), r.getValue());
             results.add(res);
             TlcOutcome o = res.tlc();
-            if (res.ok()) {
+            if (res.skipped() != null) {
+                out.printf(Locale.ROOT, "  %-10s SKIPPED: %s%n", r.getKey(), res.skipped());
+            } else if (res.ok()) {
                 out.printf(Locale.ROOT, "  %-10s OK: %,d lines explained (%s)%n", r.getKey(), res.lines(), o.figures());
             } else {
                 out.printf(Locale.ROOT, "  %-10s NOT EXPLAINED (%s)%n", r.getKey(), o.figures());
@@ -83,6 +88,10 @@ public final class TlcTraceCommand {
 
     static RunResult validateRun(TlcProcess tlc, Path tlaDir, String name, List<TraceLine> lines) throws Exception {
         TlaTraceModule module = new TlaTraceModule(lines);
+        if (!module.outsiders().isEmpty()) {
+            return new RunResult(name, lines.size(), null, null, "nodes " + module.outsiders()
+                    + " outside the initial configuration " + module.servers() + " (a membership change: not in Raft.tla)");
+        }
         Path dir = Files.createTempDirectory("kplane-trace-tlc");
         try {
             Files.copy(tlaDir.resolve("Raft.tla"), dir.resolve("Raft.tla"));
@@ -94,9 +103,13 @@ public final class TlcTraceCommand {
             if (o.passed() && o.depth() >= 1 && o.depth() <= lines.size()) {
                 unexplained = lines.get(o.depth() - 1);
             }
-            return new RunResult(name, lines.size(), o, unexplained);
+            return new RunResult(name, lines.size(), o, unexplained, null);
         } finally {
-            TlcProcess.deleteTree(dir);
+            if (System.getenv("KPLANE_KEEP_TRACE_MODULES") == null) {
+                TlcProcess.deleteTree(dir);
+            } else {
+                System.err.println("kept " + dir + " (KPLANE_KEEP_TRACE_MODULES)");
+            }
         }
     }
 
