@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Three real {@code kplane store} processes on loopback, each with {@code --trace-out}: writes, {@code kill -9}
  * of the leader, a new leader, more writes than the snapshot threshold while the killed member is down, its
  * restart (it continues its own trace file and catches up through a snapshot), SIGTERM. The three member files
- * merge by their stamps into one trace that {@link TraceChecker} accepts.
+ * merge by their stamps into one trace that {@link TraceChecker} accepts and TLC replays with TraceRaft.tla
+ * ({@link TlcTraceCommand}): batched appends, a snapshot install, a restart that lost its unsynced suffix.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class StoreTraceProcessTest {
 
     @TempDir
@@ -93,5 +95,13 @@ class StoreTraceProcessTest {
         assertThat(r.events().get("Restart")).isEqualTo(4);
         System.out.printf("store trace: %d lines, %d bytes in 3 files, %d elections, max commit %d, checked in %.2f s%n",
                 r.lines(), bytes, r.leaders(), r.maxCommit(), r.seconds());
+
+        // TLC is the judge: the merged trace replayed with TraceRaft.tla, every line explained.
+        TlcTraceCommand.RunResult tlc = new TlcTraceCommand(System.out, Map.of(), false)
+                .validate(files, Path.of("").toAbsolutePath()).get(0);
+        assertThat(tlc.skipped()).as("skipped").isNull();
+        assertThat(tlc.unexplained()).as("first unexplained line").isNull();
+        assertThat(tlc.ok()).as(tlc.tlc().text()).isTrue();
+        assertThat(tlc.lines()).isEqualTo((int) r.lines());
     }
 }
