@@ -51,10 +51,10 @@ class StoreTraceProcessTest {
         for (String n : names) {
             start(n);
         }
-        String leader = cluster.awaitLeader(names, Duration.ofSeconds(30));
+        String leader = cluster.awaitLeader(names, Duration.ofSeconds(90));
         assertThat(leader).as("a leader is elected").isNotNull();
         for (String n : names) { // a leader needs one follower's vote: the third may still be starting
-            assertThat(cluster.awaitAnswer(n, Duration.ofSeconds(30))).as(n + " answers").isNotNull();
+            assertThat(cluster.awaitAnswer(n, Duration.ofSeconds(90))).as(n + " answers").isNotNull();
         }
         String follower = names.stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
         cluster.propose(follower, "a", 20);
@@ -62,13 +62,13 @@ class StoreTraceProcessTest {
 
         cluster.kill(leader);
         List<String> survivors = names.stream().filter(n -> !n.equals(leader)).toList();
-        String newLeader = cluster.awaitLeader(survivors, Duration.ofSeconds(30));
+        String newLeader = cluster.awaitLeader(survivors, Duration.ofSeconds(90));
         assertThat(newLeader).as("a new leader after kill -9 of " + leader).isNotNull();
         cluster.propose(newLeader, "c", 150); // beyond --snapshot-count: the restarted member catches up by snapshot
 
         start(leader);
         AdminClient.Status ls = cluster.status(newLeader);
-        AdminClient.Status s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(30));
+        AdminClient.Status s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(90));
         assertThat(s).isNotNull();
         assertThat(s.appliedIndex()).as("the restarted member caught up").isGreaterThanOrEqualTo(ls.commitIndex());
         cluster.propose(leader, "d", 5);
