@@ -83,7 +83,7 @@ EXTENDS Raft, Sequences, Naturals, TLC
 
 \* The trace: a sequence of records, one per line, every record with the same fields:
 \*   [event, node, msg |-> [type, source, dest, term, prevote, index, logTerm, commit, reject,
-\*    entryTerms], post |-> [term, state, commitIndex, logLength], entries, snapIndex, snapTerm,
+\*    entryTerms, snapIndex, snapTerm], post |-> [term, state, commitIndex, logLength], entries, snapIndex, snapTerm,
 \*    logTerms]   (entryTerms/logTerms: one term per entry; absent fields are 0, "" or "none").
 CONSTANT TraceLog
 Trace == TraceLog
@@ -221,14 +221,14 @@ ReceiveHeartbeat(i, e) ==
 \* i's log becomes the sender's up to the snapshot index. The reply says how far i's log goes.
 ReceiveSnapshot(i, e) ==
     LET src == e.msg.source
-        idx == e.msg.index
+        idx == e.msg.snapIndex
         term == Max(currentTerm[i], e.msg.term)
-        have == idx <= Len(log[i]) /\ log[i][idx].term = e.msg.logTerm
+        have == idx <= Len(log[i]) /\ log[i][idx].term = e.msg.snapTerm
         newLog == IF idx <= commitIndex[i] \/ have THEN log[i] ELSE SubSeq(log[src], 1, idx)
         newCommit == Max(commitIndex[i], idx)
         replyIndex == IF idx <= commitIndex[i] \/ have THEN newCommit ELSE idx
     IN IF e.msg.term < currentTerm[i] THEN TellStaleLeader(i, e) ELSE
-       /\ idx <= Len(log[src]) /\ log[src][idx].term = e.msg.logTerm
+       /\ 1 <= idx /\ idx <= Len(log[src]) /\ log[src][idx].term = e.msg.snapTerm
        /\ currentTerm' = [currentTerm EXCEPT ![i] = term]
        /\ votedFor' = IF e.msg.term > currentTerm[i] THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
        /\ state' = [state EXCEPT ![i] = Follower]

@@ -141,7 +141,9 @@ public final class TlaTraceModule {
                 + ", logTerm |-> " + msg.path("logTerm").asLong(0)
                 + ", commit |-> " + msg.path("commit").asLong(0)
                 + ", reject |-> " + bool(msg.path("reject").asBoolean(false))
-                + ", entryTerms |-> " + seq(expand(msg.path("entryTerms"))) + "]"
+                + ", entryTerms |-> " + seq(expand(msg.path("entryTerms")))
+                + ", snapIndex |-> " + msg.path("snapIndex").asLong(0)
+                + ", snapTerm |-> " + msg.path("snapTerm").asLong(0) + "]"
                 + ", post |-> [term |-> " + post.path("term").asLong(0)
                 + ", state |-> " + str(post.path("state").asText("none"))
                 + ", commitIndex |-> " + post.path("commitIndex").asLong(0)
