@@ -32,7 +32,7 @@
 (* token checked by the resource itself (e.g. the Lease's rv or            *)
 (* leaseTransitions carried in every write, checked by the store).         *)
 (***************************************************************************)
-EXTENDS Naturals, FiniteSets
+EXTENDS Integers, FiniteSets
 
 CONSTANTS
     Candidate,       \* set of candidate identities
@@ -140,11 +140,18 @@ ApplyWrite(c) ==
        ELSE /\ UNCHANGED <<lease, observed, observedRv, observedTime, phase, deadline>>
     /\ UNCHANGED <<now, clock>>
 
+(* The bounded model stops at the time horizon (a stutter, not a deadlock: *)
+(* a state before MaxTime where nothing can happen is still reported).   *)
+Done ==
+    /\ now = MaxTime
+    /\ UNCHANGED vars
+
 Next ==
     \/ Tick
     \/ \E c \in Candidate : TryAcquireOrRenew(c)
     \/ \E c \in Candidate : GetFails(c)
     \/ \E c \in Candidate : ApplyWrite(c)
+    \/ Done
 
 Spec == Init /\ [][Next]_vars
 

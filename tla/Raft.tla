@@ -137,7 +137,8 @@ RequestVote(i, j) ==
              mdest         |-> j])
     /\ UNCHANGED <<persistentVars, volatileVars, historyVars>>
 
-(* Leader i sends j an AppendEntries with at most one entry.             *)
+(* Leader i sends j an AppendEntries with at most one entry (a follower  *)
+(* handles any number: trace validation replays batched appends).        *)
 AppendEntries(i, j) ==
     /\ i /= j
     /\ state[i] = Leader
@@ -218,7 +219,10 @@ UpdateTerm(i, t) ==
 \* A follower in contact with a live leader ignores vote requests (CheckQuorum lease).
 InLease(i) == CheckQuorum /\ leaderContact[i]
 
-HandleRequestVoteRequest(i, m) ==
+\* `lease`: whether i is in a leader's lease (InLease(i) in the spec; trace validation also
+\* tries FALSE, as the implementation's lease runs out on a fixed timeout before its randomized
+\* election timer fires).
+HandleRequestVoteRequestIn(i, m, lease) ==
     LET j == m.msource
         logOk == LogOk(i, m.mlastLogTerm, m.mlastLogIndex)
     IN
@@ -226,12 +230,12 @@ HandleRequestVoteRequest(i, m) ==
     THEN \* Pre-vote: never changes i's term or vote.
          LET grant == /\ m.mterm > currentTerm[i]
                       /\ logOk
-                      /\ ~InLease(i)
+                      /\ ~lease
          IN /\ Reply([mtype |-> RequestVoteResponse, mprevote |-> TRUE,
                       mterm |-> IF grant THEN m.mterm ELSE currentTerm[i],
                       mvoteGranted |-> grant, msource |-> i, mdest |-> j], m)
             /\ UNCHANGED <<persistentVars, volatileVars, historyVars>>
-    ELSE IF InLease(i) /\ m.mterm > currentTerm[i]
+    ELSE IF lease /\ m.mterm > currentTerm[i]
     THEN /\ Discard(m)   \* ignored without even adopting the term
          /\ UNCHANGED <<persistentVars, volatileVars, historyVars>>
     ELSE LET term  == Max(currentTerm[i], m.mterm)
@@ -246,6 +250,8 @@ HandleRequestVoteRequest(i, m) ==
                       mterm |-> term, mvoteGranted |-> grant, msource |-> i, mdest |-> j], m)
             /\ UNCHANGED <<log, commitIndex, votesGranted, nextIndex, matchIndex,
                            recentlyActive, leaderContact, historyVars>>
+
+HandleRequestVoteRequest(i, m) == HandleRequestVoteRequestIn(i, m, InLease(i))
 
 HandleRequestVoteResponse(i, m) ==
     LET \* A granted pre-vote carries the term the pre-candidate WOULD use: not a newer term.
@@ -285,19 +291,25 @@ HandleAppendEntriesRequest(i, m) ==
     /\ votedFor' = IF m.mterm > currentTerm[i] THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
     /\ state' = [state EXCEPT ![i] = Follower]
     /\ leaderContact' = [leaderContact EXCEPT ![i] = TRUE]
-    /\ IF ~logOk
-       THEN /\ Reply([mtype |-> AppendEntriesResponse, mterm |-> term, msuccess |-> FALSE,
-                      mmatchIndex |-> 0, msource |-> i, mdest |-> j], m)
+    /\ IF m.mprevLogIndex < commitIndex[i]
+       THEN \* Below i's commit index: nothing to check or append, i tells how far it has committed
+            \* (as etcd does; the entries up to there are committed, hence the leader's).
+            /\ Reply([mtype |-> AppendEntriesResponse, mterm |-> term, msuccess |-> TRUE,
+                      mmatchIndex |-> commitIndex[i], msource |-> i, mdest |-> j], m)
             /\ UNCHANGED <<log, commitIndex>>
-       ELSE LET index == m.mprevLogIndex + 1
-                \* Truncate only on a conflict: a stale, shorter request must not cut the log.
-                conflict == /\ m.mentries /= << >>
-                            /\ Len(log[i]) >= index
-                            /\ log[i][index].term /= m.mentries[1].term
-                newLog == IF m.mentries = << >> THEN log[i]
-                          ELSE IF Len(log[i]) < index THEN Append(log[i], m.mentries[1])
-                          ELSE IF conflict THEN Append(SubSeq(log[i], 1, index - 1), m.mentries[1])
-                          ELSE log[i]
+       ELSE IF ~logOk
+       THEN /\ Reply([mtype |-> AppendEntriesResponse, mterm |-> term, msuccess |-> FALSE,
+                      mmatchIndex |-> m.mprevLogIndex, msource |-> i, mdest |-> j], m)
+            /\ UNCHANGED <<log, commitIndex>>
+       ELSE LET \* Entries i lacks or has with another term (the first such one), then truncate there only:
+                \* a stale, shorter request must not cut the log.
+                Differs(k) == \/ m.mprevLogIndex + k > Len(log[i])
+                              \/ log[i][m.mprevLogIndex + k].term /= m.mentries[k].term
+                diffs == {k \in 1..Len(m.mentries) : Differs(k)}
+                first == CHOOSE k \in diffs : \A k2 \in diffs : k <= k2
+                newLog == IF diffs = {} THEN log[i]
+                          ELSE SubSeq(log[i], 1, m.mprevLogIndex + first - 1)
+                                  \o SubSeq(m.mentries, first, Len(m.mentries))
                 lastNew == m.mprevLogIndex + Len(m.mentries)
             IN /\ log' = [log EXCEPT ![i] = newLog]
                /\ commitIndex' = [commitIndex EXCEPT ![i] = Max(@, Min(m.mcommitIndex, lastNew))]

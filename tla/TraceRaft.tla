@@ -42,37 +42,51 @@
 (* also sends the reply and updates term/role/log/commit. The lines the   *)
 (* handling emits after it (BecomeFollower, Reply, a follower's            *)
 (* AdvanceCommitIndex) are stuttering steps whose role and term must       *)
-(* already be the spec's. Appends are checked against the leader's log     *)
-(* (not against the spec's nextIndex, which the implementation replaces   *)
-(* with probing and reject hints). Trace-level actions beyond Raft.tla's   *)
-(* Next: GiveUp (a (pre)candidate that lost its election returns to      *)
-(* Follower), TraceRestart (the commit index comes back from the durable   *)
-(* hard state, and a log suffix that was never persisted is lost), and     *)
-(* heartbeats (commit from the leader; responses count for CheckQuorum).   *)
+(* already be the spec's; a Reply of Raft.tla's types must match a reply  *)
+(* the spec sent (type, ends, term, success, index). Appends are checked   *)
+(* against the leader's log (not the spec's nextIndex, which the           *)
+(* implementation replaces with probing and reject hints); a follower     *)
+(* handles a batch of entries as etcd does. Trace-level actions beyond    *)
+(* Raft.tla's Next: GiveUp (a (pre)candidate that lost its election        *)
+(* returns to Follower), TraceRestart (the commit index comes back from    *)
+(* the durable hard state, and a log suffix that was never persisted is   *)
+(* lost), heartbeats (commit from the leader; responses count for          *)
+(* CheckQuorum) and snapshot installs (the follower takes the sender's    *)
+(* log up to the snapshot index, which must be in it with the snapshot's  *)
+(* term, or only advances its commit when it has that entry).              *)
+(*                                                                         *)
+(* How kplane runs it: `./kplane check --tlc trace FILE...` converts each *)
+(* run (one seed of a simulation file, or the member files of a cluster   *)
+(* merged by ts) into a module defining TraceLog (TlaTraceModule.java)    *)
+(* and runs TLC with TraceSpec. The trace is explained when TLC reaches   *)
+(* l = Len(TraceLog) + 1, i.e. the depth of its search is Len + 1; a      *)
+(* shallower search means line `depth` has no explanation in any state    *)
+(* TLC reached.                                                            *)
 (*                                                                         *)
 (* Limits, so that a failing replay is read correctly:                     *)
-(* - Raft.tla appends at most one entry per AppendEntries: a trace with    *)
-(*   batched appends (entries > 1) does not replay; half of the simulation *)
-(*   seeds send one entry per message (maxSizePerMsg = 1).                 *)
-(* - Snapshots, compaction, membership changes and read-index are not in  *)
-(*   Raft.tla: traces containing snapshot installs do not replay.         *)
-(* - A leadership transfer's election skips PreVote (Timeout with          *)
-(*   "transfer":true lands in Candidate): Raft.tla has no transfer.        *)
-(* - A Restart line's vote is not read: a trace must start from nodes      *)
-(*   that have not voted (a new cluster), TraceInit sets votedFor = Nil.   *)
+(* - Membership changes and read-index are not in Raft.tla; leadership    *)
+(*   transfer's election skips PreVote (Timeout with "transfer":true).     *)
+(* - The implementation's lease (it ignores vote requests while it heard  *)
+(*   from a leader within an election timeout; a leader is in its own     *)
+(*   lease) is judged permissively: with CheckQuorum a vote request is    *)
+(*   handled either in the lease or out of it. A leader's step-down in   *)
+(*   its own term is taken as a check-quorum step-down (the ticks that   *)
+(*   would justify it are not traced).                                     *)
+(* - A run whose nodes leave the initial configuration (a membership      *)
+(*   change) is not replayed: kplane reports it as skipped.               *)
+(* - A Restart line's vote is not read: the first Restart of each node    *)
+(*   must be a new member (votedFor = Nil); entries below a first         *)
+(*   Restart's snapshot are taken to have the snapshot's term.            *)
 (* - Entries carry no values in the trace: every value is Nil ("none").   *)
-(* TLC cannot be run on this project's machines: this module has been     *)
-(* parsed (tree-sitter) but never model-checked. `kplane check trace`      *)
-(* checks the same traces with the rules of Raft.tla in Java (see          *)
-(* README.md, "Trace validation") and reports the first unexplained line.  *)
 (***************************************************************************)
-EXTENDS Raft, Json, IOUtils, Sequences, Naturals, TLC
+EXTENDS Raft, Sequences, Naturals, TLC
 
-TraceFile == IF "TRACE" \in DOMAIN IOEnv THEN IOEnv.TRACE ELSE "trace.ndjson"
-\* A simulation file holds many seeds: replay the one named by SEED (default 1).
-TraceSeed == IF "SEED" \in DOMAIN IOEnv THEN IOEnv.SEED ELSE "1"
-InRun(e) == "seed" \notin DOMAIN e \/ ToString(e.seed) = TraceSeed
-Trace == SelectSeq(ndJsonDeserialize(TraceFile), InRun)
+\* The trace: a sequence of records, one per line, every record with the same fields:
+\*   [event, node, msg |-> [type, source, dest, term, prevote, index, logTerm, commit, reject,
+\*    entryTerms, snapIndex, snapTerm], post |-> [term, state, commitIndex, logLength], entries, snapIndex, snapTerm,
+\*    logTerms]   (entryTerms/logTerms: one term per entry; absent fields are 0, "" or "none").
+CONSTANT TraceLog
+Trace == TraceLog
 
 VARIABLE l    \* index of the next trace line to explain
 
@@ -86,13 +100,8 @@ FirstRestart(i) == Trace[CHOOSE k \in 1..Len(Trace) : Trace[k].node = i /\ IsFir
 
 NilEntry(t) == [term |-> t, value |-> Nil]
 
-RECURSIVE ExpandRuns(_)
-ExpandRuns(rs) ==
-    IF rs = << >> THEN << >>
-    ELSE [n \in 1..Head(rs)[2] |-> NilEntry(Head(rs)[1])] \o ExpandRuns(Tail(rs))
-
 \* Entries below a snapshot are not in the trace: they are taken to have the snapshot's term.
-LogOf(e) == [n \in 1..e.log.snapIndex |-> NilEntry(e.log.snapTerm)] \o ExpandRuns(e.log.runs)
+LogOf(e) == [n \in 1..e.snapIndex |-> NilEntry(e.snapTerm)] \o [n \in 1..Len(e.logTerms) |-> NilEntry(e.logTerms[n])]
 
 \* The message of a line, matched against the spec's messages by the fields both have.
 MatchesMsg(m, e) ==
@@ -104,7 +113,14 @@ MatchesMsg(m, e) ==
     /\ m.mtype = RequestVoteRequest =>
           m.mlastLogIndex = e.msg.index /\ m.mlastLogTerm = e.msg.logTerm
     /\ m.mtype = AppendEntriesRequest =>
-          m.mprevLogIndex = e.msg.index /\ m.mprevLogTerm = e.msg.logTerm
+          /\ m.mprevLogIndex = e.msg.index /\ m.mprevLogTerm = e.msg.logTerm
+          /\ Len(m.mentries) = Len(e.msg.entryTerms)
+          /\ m.mcommitIndex = e.msg.commit
+    /\ m.mtype = RequestVoteResponse => m.mvoteGranted = ~e.msg.reject
+    /\ m.mtype = AppendEntriesResponse =>
+          \/ /\ m.msuccess = ~e.msg.reject
+             /\ m.msuccess => m.mmatchIndex = e.msg.index
+          \/ m.mmatchIndex = 0 /\ e.msg.index = 0   \* to a stale leader: etcd says no more than its term
 
 SpecType(e) == e.msg.type \in {RequestVoteRequest, RequestVoteResponse,
                                AppendEntriesRequest, AppendEntriesResponse}
@@ -120,14 +136,16 @@ ClientRequests(i, k) ==
     /\ UNCHANGED <<currentTerm, votedFor, state, commitIndex, votesGranted, nextIndex,
                    recentlyActive, leaderContact, messages, historyVars>>
 
-\* The leader sends the append it logged: previous entry and entries from its own log.
+\* The leader sends the append it logged: previous entry and entries from its own log, with the
+\* terms the line reports.
 SendAppendAsLogged(i, e) ==
     LET prev == e.msg.index
-        n    == IF "entries" \in DOMAIN e.msg THEN e.msg.entries ELSE 0
+        n    == Len(e.msg.entryTerms)
     IN /\ state[i] = Leader
        /\ e.msg.term = currentTerm[i]
        /\ prev + n <= Len(log[i])
        /\ prev > 0 => log[i][prev].term = e.msg.logTerm
+       /\ \A k \in 1..n : log[i][prev + k].term = e.msg.entryTerms[k]
        /\ Send([mtype         |-> AppendEntriesRequest,
                 mterm         |-> currentTerm[i],
                 mprevLogIndex |-> prev,
@@ -144,6 +162,17 @@ GiveUp(i) ==
     /\ state' = [state EXCEPT ![i] = Follower]
     /\ UNCHANGED <<persistentVars, commitIndex, votesGranted, nextIndex, matchIndex,
                    recentlyActive, leaderContact, messages, historyVars>>
+
+\* A leader steps down in its own term: the implementation's check-quorum tick found no quorum.
+\* Its ticks that keep the leader are not traced, so the trace cannot show which followers were
+\* heard from in that timeout: the step-down is taken as CheckQuorum says it may happen.
+LeaderStepDown(i) ==
+    /\ CheckQuorum
+    /\ state[i] = Leader
+    /\ state' = [state EXCEPT ![i] = Follower]
+    /\ recentlyActive' = [recentlyActive EXCEPT ![i] = {}]
+    /\ UNCHANGED <<persistentVars, commitIndex, votesGranted, nextIndex, matchIndex,
+                   leaderContact, messages, historyVars>>
 
 \* Restart as the implementation does it: the commit index is the one in the durable hard state (at
 \* most what the node had), and entries that were never persisted are gone.
@@ -169,8 +198,16 @@ ReceiveHeartbeatResponse(i, e) ==
     /\ UNCHANGED <<persistentVars, state, commitIndex, votesGranted, nextIndex, matchIndex,
                    leaderContact, messages, historyVars>>
 
+\* From a stale leader (a heartbeat or snapshot of an older term): i only tells its term, in an
+\* AppendEntriesResponse, as etcd does with CheckQuorum.
+TellStaleLeader(i, e) ==
+    /\ Send([mtype |-> AppendEntriesResponse, mterm |-> currentTerm[i], msuccess |-> FALSE,
+             mmatchIndex |-> 0, msource |-> i, mdest |-> e.msg.source])
+    /\ UNCHANGED <<persistentVars, volatileVars, historyVars>>
+
 \* A heartbeat (not in Raft.tla): newer term adopted, follower, commit from the leader.
 ReceiveHeartbeat(i, e) ==
+    IF e.msg.term < currentTerm[i] THEN TellStaleLeader(i, e) ELSE
     /\ e.msg.term >= currentTerm[i]
     /\ currentTerm' = [currentTerm EXCEPT ![i] = e.msg.term]
     /\ votedFor' = IF e.msg.term > currentTerm[i] THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
@@ -178,6 +215,38 @@ ReceiveHeartbeat(i, e) ==
     /\ leaderContact' = [leaderContact EXCEPT ![i] = TRUE]
     /\ commitIndex' = [commitIndex EXCEPT ![i] = Max(@, Min(e.msg.commit, Len(log[i])))]
     /\ UNCHANGED <<log, votesGranted, nextIndex, matchIndex, recentlyActive, messages, historyVars>>
+
+\* A snapshot from e.msg.source (not in Raft.tla), as etcd installs it: up to i's commit index
+\* nothing to do; an entry i has with the snapshot's term only advances the commit index; else
+\* i's log becomes the sender's up to the snapshot index. The reply says how far i's log goes.
+ReceiveSnapshot(i, e) ==
+    LET src == e.msg.source
+        idx == e.msg.snapIndex
+        term == Max(currentTerm[i], e.msg.term)
+        have == idx <= Len(log[i]) /\ log[i][idx].term = e.msg.snapTerm
+        newLog == IF idx <= commitIndex[i] \/ have THEN log[i] ELSE SubSeq(log[src], 1, idx)
+        newCommit == Max(commitIndex[i], idx)
+        replyIndex == IF idx <= commitIndex[i] \/ have THEN newCommit ELSE idx
+    IN IF e.msg.term < currentTerm[i] THEN TellStaleLeader(i, e) ELSE
+       /\ 1 <= idx /\ idx <= Len(log[src]) /\ log[src][idx].term = e.msg.snapTerm
+       /\ currentTerm' = [currentTerm EXCEPT ![i] = term]
+       /\ votedFor' = IF e.msg.term > currentTerm[i] THEN [votedFor EXCEPT ![i] = Nil] ELSE votedFor
+       /\ state' = [state EXCEPT ![i] = Follower]
+       /\ leaderContact' = [leaderContact EXCEPT ![i] = TRUE]
+       /\ log' = [log EXCEPT ![i] = newLog]
+       /\ commitIndex' = [commitIndex EXCEPT ![i] = newCommit]
+       /\ Send([mtype |-> AppendEntriesResponse, mterm |-> term, msuccess |-> TRUE,
+                mmatchIndex |-> replyIndex, msource |-> i, mdest |-> src])
+       /\ UNCHANGED <<votesGranted, nextIndex, matchIndex, recentlyActive, historyVars>>
+
+\* Receive(m) of Raft.tla, but with CheckQuorum a vote request may find the receiver in a lease
+\* or not: the implementation's lease is a matter of ticks the trace does not show (a follower's
+\* runs out on a fixed timeout before its randomized election timer fires; a leader is in its own
+\* lease and ignores a disruptive candidate, which Raft.tla's leaderContact does not say).
+TraceReceive(m) ==
+    IF m.mtype = RequestVoteRequest
+    THEN \E lease \in (IF CheckQuorum THEN BOOLEAN ELSE {FALSE}) : HandleRequestVoteRequestIn(m.mdest, m, lease)
+    ELSE Receive(m)
 
 -----------------------------------------------------------------------------
 (* One line = one step.                                                   *)
@@ -189,6 +258,7 @@ Step(e) ==
     \/ e.event = "BecomeLeader"       /\ BecomeLeader(i)
     \/ e.event = "BecomeFollower"     /\ \/ state[i] = Follower /\ UNCHANGED vars
                                          \/ GiveUp(i)
+                                         \/ LeaderStepDown(i)
     \/ e.event = "ClientRequest"      /\ ClientRequests(i, e.entries)
     \/ e.event = "AdvanceCommitIndex" /\ IF state[i] = Leader THEN AdvanceCommitIndex(i)
                                          ELSE UNCHANGED vars   \* done by the Receive step
@@ -197,10 +267,12 @@ Step(e) ==
                                       /\ \E m \in DOMAIN messages' : MatchesMsg(m, e)
     \/ e.event = "SendAppendEntries"  /\ SendAppendAsLogged(i, e)
     \/ e.event = "Reply"              /\ UNCHANGED vars   \* sent by the Receive step
-                                      /\ SpecType(e) => \E m \in DOMAIN messages : MatchesMsg(m, e)
+                                      /\ (SpecType(e) => \E m \in DOMAIN messages : MatchesMsg(m, e))
     \/ e.event \in {"SendHeartbeat", "SendSnapshot", "Send"} /\ UNCHANGED vars
     \/ e.event = "Receive"            /\ IF SpecType(e)
-                                         THEN \E m \in DOMAIN messages : MatchesMsg(m, e) /\ Receive(m)
+                                         THEN \E m \in DOMAIN messages : MatchesMsg(m, e) /\ TraceReceive(m)
+                                         ELSE IF e.msg.type = "Snapshot"
+                                         THEN ReceiveSnapshot(i, e)
                                          ELSE IF e.msg.type = "Heartbeat"
                                          THEN ReceiveHeartbeat(i, e)
                                          ELSE IF e.msg.type = "HeartbeatResponse"
@@ -256,7 +328,6 @@ TraceNext ==
 
 TraceSpec == TraceInit /\ [][TraceNext]_<<vars, l>>
 
-\* Every line was explained: once TLC has no other state left to try, l is past the end.
-TraceMatched ==
-    [](l <= Len(Trace) => [](TLCGet("queue") = 1 \/ l > Len(Trace)))
+\* (No property here: kplane reads TLC's search depth, which is Len(Trace) + 1 exactly when
+\* some behaviour explained every line.)
 =============================================================================

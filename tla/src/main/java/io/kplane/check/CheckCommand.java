@@ -22,7 +22,10 @@ import picocli.CommandLine.Parameters;
             "Raft core, Lease elector and watch fan-out, checking the invariants of the TLA+ specs in tla/.",
             "Prints states explored, distinct states, max depth, states/s, elapsed time and one line per",
             "invariant; a violation prints a numbered counterexample trace. Exit 0: all hold; 1: violation.",
-            "With --tlc, runs TLC on tla/*.tla instead (needs TLA2TOOLS_JAR; exit 3 if it is not set).",
+            "With --tlc, runs TLC (bundled; TLA2TOOLS_JAR overrides) on the models in tla/ instead: raft, election,",
+            "election-drift (passes only when TLC reports AtMostOneLeader violated), watch, raft-liveness, all;",
+            "'--tlc trace FILE...' validates NDJSON traces with TLC (TraceRaft.tla). 'check all' also runs TLC",
+            "on every model and prints TLC's figures beside the explorer's (--no-tlc: explorer only).",
             "'check trace FILE...' validates NDJSON Raft traces (--trace-out of 'check raft --simulate' or of",
             "'store') against Raft.tla's rules and reports the first line no rule explains (exit 1)."})
 public final class CheckCommand implements Callable<Integer> {
@@ -93,10 +96,14 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "N", description = "raft --simulate: number of seeds (default 100)")
     int seeds = 100;
 
+    @Option(names = "--no-tlc", description = "all: run the explorer only, not TLC on the specs")
+    boolean noTlc;
+
     @Option(names = "--quiet", description = "No progress lines")
     boolean quiet;
 
     private final PrintStream out;
+    private final java.util.Map<String, ExplorationResult> explored = new java.util.LinkedHashMap<>();
 
     public CheckCommand() {
         this(System.out);
@@ -109,7 +116,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (tlc) {
-            return new TlcRunner(tlaDir(), System.getenv(), out).run(target);
+            if (target.equals("trace")) {
+                return new io.kplane.check.trace.TlcTraceCommand(out, System.getenv(), quiet).run(traceFiles);
+            }
+            return new TlcRunner(tlaDir(), System.getenv(), out, !quiet).run(target);
         }
         if (target.equals("trace")) {
             return new io.kplane.check.trace.TraceCommand(out).run(traceFiles);
@@ -122,6 +132,12 @@ public final class CheckCommand implements Callable<Integer> {
         for (String t : targets) {
             int code = runTarget(t);
             exit = Math.max(exit, code);
+        }
+        if (target.equals("all") && !noTlc) {
+            // The specs' own models, by TLC, beside the explorer's searches of the implementation.
+            TlcRunner runner = new TlcRunner(tlaDir(), System.getenv(), out, false);
+            exit = Math.max(exit, runner.run("all"));
+            new SideBySide(out).print(explored, runner.outcomes());
         }
         return exit;
     }
@@ -234,11 +250,17 @@ public final class CheckCommand implements Callable<Integer> {
                 };
         ExplorationResult r = new Explorer<>(model, maxDepth, maxStates, progress, 2_000_000_000L).run();
         printer.result(r);
+        explored.put(model.name(), r);
         return r.passed() ? 0 : 1;
     }
 
     PrintStream out() {
         return out;
+    }
+
+    /** The tla/ directory of this checkout (kplane.home/tla, or the working directory). */
+    public static Path tlaDirectory() {
+        return tlaDir();
     }
 
     static Path tlaDir() {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Three real {@code kplane store} processes on loopback, each with {@code --trace-out}: writes, {@code kill -9}
  * of the leader, a new leader, more writes than the snapshot threshold while the killed member is down, its
  * restart (it continues its own trace file and catches up through a snapshot), SIGTERM. The three member files
- * merge by their stamps into one trace that {@link TraceChecker} accepts.
+ * merge by their stamps into one trace that {@link TraceChecker} accepts and TLC replays with TraceRaft.tla
+ * ({@link TlcTraceCommand}): batched appends, a snapshot install, a restart that lost its unsynced suffix.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class StoreTraceProcessTest {
 
     @TempDir
@@ -49,10 +51,10 @@ class StoreTraceProcessTest {
         for (String n : names) {
             start(n);
         }
-        String leader = cluster.awaitLeader(names, Duration.ofSeconds(30));
+        String leader = cluster.awaitLeader(names, Duration.ofSeconds(90));
         assertThat(leader).as("a leader is elected").isNotNull();
         for (String n : names) { // a leader needs one follower's vote: the third may still be starting
-            assertThat(cluster.awaitAnswer(n, Duration.ofSeconds(30))).as(n + " answers").isNotNull();
+            assertThat(cluster.awaitAnswer(n, Duration.ofSeconds(90))).as(n + " answers").isNotNull();
         }
         String follower = names.stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
         cluster.propose(follower, "a", 20);
@@ -60,13 +62,13 @@ class StoreTraceProcessTest {
 
         cluster.kill(leader);
         List<String> survivors = names.stream().filter(n -> !n.equals(leader)).toList();
-        String newLeader = cluster.awaitLeader(survivors, Duration.ofSeconds(30));
+        String newLeader = cluster.awaitLeader(survivors, Duration.ofSeconds(90));
         assertThat(newLeader).as("a new leader after kill -9 of " + leader).isNotNull();
         cluster.propose(newLeader, "c", 150); // beyond --snapshot-count: the restarted member catches up by snapshot
 
         start(leader);
         AdminClient.Status ls = cluster.status(newLeader);
-        AdminClient.Status s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(30));
+        AdminClient.Status s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(90));
         assertThat(s).isNotNull();
         assertThat(s.appliedIndex()).as("the restarted member caught up").isGreaterThanOrEqualTo(ls.commitIndex());
         cluster.propose(leader, "d", 5);
@@ -93,5 +95,13 @@ class StoreTraceProcessTest {
         assertThat(r.events().get("Restart")).isEqualTo(4);
         System.out.printf("store trace: %d lines, %d bytes in 3 files, %d elections, max commit %d, checked in %.2f s%n",
                 r.lines(), bytes, r.leaders(), r.maxCommit(), r.seconds());
+
+        // TLC is the judge: the merged trace replayed with TraceRaft.tla, every line explained.
+        TlcTraceCommand.RunResult tlc = new TlcTraceCommand(System.out, Map.of(), false)
+                .validate(files, Path.of("").toAbsolutePath()).get(0);
+        assertThat(tlc.skipped()).as("skipped").isNull();
+        assertThat(tlc.unexplained()).as("first unexplained line").isNull();
+        assertThat(tlc.ok()).as(tlc.tlc().text()).isTrue();
+        assertThat(tlc.lines()).isEqualTo((int) r.lines());
     }
 }
