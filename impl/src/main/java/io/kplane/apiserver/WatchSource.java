@@ -40,6 +40,12 @@ public interface WatchSource {
 
     /** The watch ended with this status (410 Expired when the start revision is too old). */
     void error(Status status);
+
+    /**
+     * The source ended the watch without an error: the watcher fell too far behind (upstream
+     * terminates such watchers the same way). The client re-watches from its last resourceVersion.
+     */
+    void end();
   }
 
   /**

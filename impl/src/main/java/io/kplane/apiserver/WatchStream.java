@@ -230,6 +230,17 @@ final class WatchStream implements WatchSource.Sink {
     close(true);
   }
 
+  @Override
+  public void end() {
+    synchronized (lock) {
+      if (initializing) {
+        pending.add(this::end);
+        return;
+      }
+    }
+    close(true);
+  }
+
   private void close(boolean endResponse) {
     synchronized (lock) {
       if (closed) {
