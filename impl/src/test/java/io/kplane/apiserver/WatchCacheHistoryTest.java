@@ -164,7 +164,7 @@ class WatchCacheHistoryTest {
   @Test
   void everyWatcherSeesExactlyTheStoreHistoryThroughItsFilter() throws Exception {
     // A small window that must grow (fresh events) and so switch generations under the readers.
-    source = new CachedWatchSource(storage, 2, System::nanoTime, Duration.ofMinutes(5).toNanos(), 8, 64);
+    source = new CachedWatchSource(storage, 2, System::nanoTime, Duration.ofMinutes(5).toNanos(), 8, 1024);
     long start = storage.currentRevision();
     List<Storage.Event> history = new CopyOnWriteArrayList<>();
     Storage.Watch raw = storage.watch(pods.storagePrefix(), start, new Storage.WatchListener() {
@@ -199,7 +199,7 @@ class WatchCacheHistoryTest {
     for (Watcher w : watchers) {
       List<String> want = expected(history, w);
       awaitCount(w.sink, want.size());
-      Thread.sleep(0);
+      assertThat(w.sink.ended).as("watcher ended").isFalse();
       assertThat(received(w.sink)).as("watcher %s %s after %d", w.namespace, w.query, w.after).isEqualTo(want);
       assertThat(w.sink.ended).isFalse();
     }
@@ -209,7 +209,7 @@ class WatchCacheHistoryTest {
     StringBuilder metrics = new StringBuilder();
     source.renderMetrics(metrics);
     assertThat(metrics.toString()).contains("apiserver_watch_cache_events_received_total{resource=\"pods\"} " + history.size())
-        .contains("apiserver_watch_cache_capacity{resource=\"pods\"} 64");
+        .contains("apiserver_watch_cache_capacity{resource=\"pods\"} 256");
   }
 
   @Test
