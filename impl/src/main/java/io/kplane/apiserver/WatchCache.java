@@ -176,6 +176,13 @@ final class WatchCache {
    */
   CacheWatcher watch(String namespace, long afterRevision, Registry.ListOptions options, WatchSource.Sink sink) {
     ensureStarted();
+    CacheWatcher w = register(namespace, afterRevision, options, sink);
+    dispatcher.add(w);
+    return w;
+  }
+
+  /** A watcher positioned after {@code afterRevision}, not yet handed to the dispatcher (benchmarks pump it themselves). */
+  CacheWatcher register(String namespace, long afterRevision, Registry.ListOptions options, WatchSource.Sink sink) {
     WatchFilter filter = filters.computeIfAbsent(WatchFilter.key(options), k -> new WatchFilter(type, options));
     CacheWatcher w;
     synchronized (lock) {
@@ -187,7 +194,6 @@ final class WatchCache {
       w = new CacheWatcher(this, window.readerAfter(afterRevision), filter, type.storagePrefix(namespace), afterRevision, sink);
       watchers.add(w);
     }
-    dispatcher.add(w);
     return w;
   }
 
