@@ -28,7 +28,7 @@ import java.util.function.ToLongFunction;
  *
  * @param <E> event type; immutable
  */
-final class EventWindow<E> {
+public final class EventWindow<E> {
   static final int LOWER_BOUND = 128;
   static final int UPPER_BOUND = 128 * 1024;
 
@@ -59,7 +59,7 @@ final class EventWindow<E> {
   private long resizesUp;
   private long resizesDown;
 
-  EventWindow(ToLongFunction<E> revisionOf, long startRevision, long freshNanos, int lowerBound, int upperBound) {
+  public EventWindow(ToLongFunction<E> revisionOf, long startRevision, long freshNanos, int lowerBound, int upperBound) {
     if (Integer.bitCount(lowerBound) != 1 || Integer.bitCount(upperBound) != 1 || lowerBound > upperBound) {
       throw new IllegalArgumentException("bounds must be powers of two, lower <= upper: " + lowerBound + ", " + upperBound);
     }
@@ -72,7 +72,7 @@ final class EventWindow<E> {
   }
 
   /** Writer: appends an event recorded at {@code nowNanos}, resizing first if the rate calls for it. */
-  void append(E event, long nowNanos) {
+  public void append(E event, long nowNanos) {
     Generation<E> g = current;
     int cap = g.log.capacity();
     long tail = g.log.tail();
@@ -136,7 +136,7 @@ final class EventWindow<E> {
   }
 
   /** Writer: a reader that gets every event with a revision above {@code revision}. */
-  Reader<E> readerAfter(long revision) {
+  public Reader<E> readerAfter(long revision) {
     if (revision < oldestKeptAfter) {
       throw new IllegalArgumentException("revision " + revision + " is older than the window (" + oldestKeptAfter + ")");
     }
@@ -164,7 +164,7 @@ final class EventWindow<E> {
     return current;
   }
 
-  int capacity() {
+  public int capacity() {
     return current.log.capacity();
   }
 
@@ -186,7 +186,7 @@ final class EventWindow<E> {
    * One reader's position: the events after the last revision it read, across generations. Not
    * thread-safe: one reader thread.
    */
-  static final class Reader<E> {
+  public static final class Reader<E> {
     private final EventWindow<E> window;
     private Generation<E> generation;
     private EventLog.Cursor<E> cursor;
@@ -204,7 +204,7 @@ final class EventWindow<E> {
      *
      * @throws OverrunException when events after {@link #lastRevision()} are no longer in the window
      */
-    E next() throws OverrunException {
+    public E next() throws OverrunException {
       E e = cursor.poll();
       if (e == null) {
         Generation<E> now = window.current;

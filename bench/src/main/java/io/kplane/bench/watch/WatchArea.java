@@ -326,6 +326,9 @@ public final class WatchArea implements BenchArea {
     long end = recordFrom + duration.toNanos();
     boolean recording = false;
     AtomicLong failures = new AtomicLong();
+    // At most this many writes outstanding: when the server cannot keep up, the writer waits and
+    // the achieved rate (reported) falls below the target instead of queueing without bound.
+    java.util.concurrent.Semaphore outstanding = new java.util.concurrent.Semaphore(256);
     List<CompletableFuture<?>> inFlight = new ArrayList<>();
     for (long seq = 0; ; seq++) {
       long due = start + seq * period;
@@ -340,7 +343,9 @@ public final class WatchArea implements BenchArea {
         recording = true;
         onRecord.run();
       }
+      outstanding.acquire();
       CompletableFuture<?> f = write.issue(seq, recording).whenComplete((r, t) -> {
+        outstanding.release();
         if (t != null) {
           failures.incrementAndGet();
         }
@@ -350,7 +355,7 @@ public final class WatchArea implements BenchArea {
         inFlight.removeIf(CompletableFuture::isDone);
       }
     }
-    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).handle((r, t) -> null).get(60, TimeUnit.SECONDS);
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).handle((r, t) -> null).get(120, TimeUnit.SECONDS);
     if (failures.get() > 0) {
       throw new IllegalStateException(failures.get() + " writes failed");
     }
