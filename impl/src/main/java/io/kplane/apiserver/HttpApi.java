@@ -319,6 +319,11 @@ final class HttpApi {
   }
 
   private void resource(Call call) {
+    String contentType = call.http.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    if (call.body.length > 0 && (contentType.startsWith("application/vnd.kubernetes.protobuf") || contentType.startsWith("application/cbor"))) {
+      throw new ApiException(Status.failure(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+          + "accepted media types include: application/json, application/yaml", null));
+    }
     ResourceType t = call.type;
     String ns = call.namespace;
     switch (call.method) {

@@ -106,25 +106,21 @@ final class WatchStream implements WatchSource.Sink {
       after = Registry.parseRv(rv);
     }
     lastRevision = after;
+    // Opened before the response starts, so that a too-old resourceVersion is an HTTP 410 (thrown
+    // to the caller); events arriving meanwhile wait in `pending`.
+    Storage.Watch opened = source.open(new WatchSource.Request(t, call.namespace, after, opts), this);
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     head.headers().set("Cache-Control", "no-cache, private");
-    channel.writeAndFlush(head);
     metrics.watchers(t, 1);
-    channel.closeFuture().addListener(f -> close(false));
-    try {
-      watch = source.open(new WatchSource.Request(t, call.namespace, after, opts), this);
-    } catch (ApiException e) {
-      synchronized (lock) {
-        initializing = false;
-      }
-      error(e.status());
-      return;
+    synchronized (lock) {
+      watch = opened;
+      channel.write(head);
     }
+    channel.closeFuture().addListener(f -> close(false));
     synchronized (lock) {
       if (closed) {
-        watch.close();
         return;
       }
       for (ObjectNode o : initial) {
@@ -169,7 +165,8 @@ final class WatchStream implements WatchSource.Sink {
     }
     var out = channel.unsafe().outboundBuffer();
     if (out != null && out.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
-      close(true);
+      close(false);
+      channel.close();
       return;
     }
     channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(json)));
@@ -259,7 +256,11 @@ final class WatchStream implements WatchSource.Sink {
     metrics.watchers(call.type, -1);
     metrics.request("WATCH", call.type, null, call.scope(), 200, 0);
     if (endResponse && channel.isActive()) {
-      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+      // The connection stays open for the client's next request, as kube-apiserver's does.
+      var done = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (!call.keepAlive) {
+        done.addListener(ChannelFutureListener.CLOSE);
+      }
     }
   }
 }

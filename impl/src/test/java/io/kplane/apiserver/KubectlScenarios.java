@@ -1,0 +1,265 @@
+package io.kplane.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real kubectl 1.32 against the API server. Subclasses choose the storage (embedded store, real
+ * etcd 3.4); each test works in a namespace of its own.
+ */
+abstract class KubectlScenarios {
+
+  abstract TestApiServer server();
+
+  static String manifest(String ns) {
+    return """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: %1$s
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: %1$s
+          labels: {app: web}
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: nginx
+                image: nginx:1.25
+                ports:
+                - containerPort: 80
+                env:
+                - name: MODE
+                  value: fast
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          namespace: %1$s
+        spec:
+          selector: {app: web}
+          ports:
+          - port: 80
+            targetPort: 8080
+        """.formatted(ns);
+  }
+
+  static String service(String name, String ns) {
+    return "apiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: " + ns + "}\nspec:\n  ports: [{port: 80}]\n";
+  }
+
+  TestApiServer.Run ok(String... args) throws Exception {
+    TestApiServer.Run r = server().kubectl(args);
+    assertThat(r.code()).as("kubectl %s\n%s", String.join(" ", args), r).isZero();
+    return r;
+  }
+
+  JsonNode json(String... args) throws Exception {
+    return Registry.JSON.readTree(ok(args).out());
+  }
+
+  /**
+   * Creates a namespace from a manifest: {@code kubectl create namespace} sends protobuf, which
+   * this server does not decode (it answers 415).
+   */
+  void namespace(String ns) throws Exception {
+    TestApiServer.Run r = server().kubectlWithInput("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n", "create", "-f", "-");
+    assertThat(r.code()).as("%s", r).isZero();
+  }
+
+  void apply(String ns) throws Exception {
+    TestApiServer.Run r = server().kubectlWithInput(manifest(ns), "apply", "-f", "-");
+    assertThat(r.code()).as("%s", r).isZero();
+  }
+
+  @Test
+  void applyTwiceCreatesThenLeavesUnchanged() throws Exception {
+    TestApiServer.Run first = server().kubectlWithInput(manifest("apply2"), "apply", "-f", "-");
+    assertThat(first.code()).as("%s", first).isZero();
+    assertThat(first.out()).contains("namespace/apply2 created", "deployment.apps/web created", "service/web created");
+    String rv = json("get", "-n", "apply2", "deploy", "web", "-o", "json").path("metadata").path("resourceVersion").asText();
+    TestApiServer.Run second = server().kubectlWithInput(manifest("apply2"), "apply", "-f", "-");
+    assertThat(second.code()).as("%s", second).isZero();
+    assertThat(second.out()).contains("namespace/apply2 unchanged", "deployment.apps/web unchanged", "service/web unchanged");
+    JsonNode d = json("get", "-n", "apply2", "deploy", "web", "-o", "json");
+    assertThat(d.path("metadata").path("resourceVersion").asText()).isEqualTo(rv);
+    // a changed manifest is patched: the strategic merge keeps the container's env and changes its image
+    TestApiServer.Run third = server().kubectlWithInput(manifest("apply2").replace("nginx:1.25", "nginx:1.27"), "apply", "-f", "-");
+    assertThat(third.out()).as("%s", third).contains("deployment.apps/web configured");
+    JsonNode c = json("get", "-n", "apply2", "deploy", "web", "-o", "json").path("spec").path("template").path("spec").path("containers").get(0);
+    assertThat(c.path("image").asText()).isEqualTo("nginx:1.27");
+    assertThat(c.path("env").get(0).path("value").asText()).isEqualTo("fast");
+    assertThat(json("get", "-n", "apply2", "deploy", "web", "-o", "json").path("metadata").path("generation").asInt()).isEqualTo(2);
+    JsonNode svc = json("get", "-n", "apply2", "svc", "web", "-o", "json");
+    assertThat(svc.path("spec").path("clusterIP").asText()).startsWith("10.");
+    assertThat(svc.path("spec").path("ports").get(0).path("protocol").asText()).isEqualTo("TCP");
+  }
+
+  @Test
+  void getPrintsTablesJsonYamlAndFilters() throws Exception {
+    apply("gets");
+    String wide = ok("get", "-n", "gets", "deploy", "-o", "wide").out();
+    assertThat(wide).contains("NAME", "READY", "UP-TO-DATE", "CONTAINERS", "IMAGES", "SELECTOR", "web", "0/2", "nginx:1.25", "app=web");
+    assertThat(ok("get", "-n", "gets", "svc").out()).contains("CLUSTER-IP", "ClusterIP", "80/TCP");
+    assertThat(ok("get", "-n", "gets", "deploy", "web", "-o", "yaml").out()).contains("kind: Deployment", "replicas: 2");
+    ok("run", "-n", "gets", "lonely", "--image=busybox", "--labels=role=lonely", "--restart=Never");
+    ok("run", "-n", "gets", "other", "--image=busybox", "--labels=role=other", "--restart=Never");
+    assertThat(ok("get", "-n", "gets", "pods", "-l", "role=lonely", "-o", "name").out().strip()).isEqualTo("pod/lonely");
+    assertThat(ok("get", "-n", "gets", "pods", "--field-selector", "metadata.name=other", "-o", "name").out().strip()).isEqualTo("pod/other");
+    assertThat(ok("get", "pods", "-A", "--field-selector", "spec.nodeName=,status.phase=Pending", "-o", "name").out())
+        .contains("pod/lonely", "pod/other");
+    TestApiServer.Run bad = server().kubectl("get", "-n", "gets", "pods", "--field-selector", "spec.bogus=x");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("field label not supported");
+    // paging: kubectl --chunk-size makes several list calls with limit and continue
+    for (int i = 0; i < 5; i++) {
+      TestApiServer.Run r = server().kubectlWithInput(service("s" + i, "gets"), "create", "-f", "-");
+      assertThat(r.code()).as("%s", r).isZero();
+    }
+    assertThat(ok("get", "-n", "gets", "svc", "--chunk-size=2", "-o", "name").out().lines().count()).isEqualTo(6);
+  }
+
+  @Test
+  void scalePatchLabelAndDescribe() throws Exception {
+    apply("edits");
+    ok("scale", "-n", "edits", "deploy/web", "--replicas=5");
+    assertThat(json("get", "-n", "edits", "deploy", "web", "-o", "json").path("spec").path("replicas").asInt()).isEqualTo(5);
+    assertThat(ok("get", "-n", "edits", "deploy", "web", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("5");
+    ok("patch", "-n", "edits", "deploy", "web", "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:2\"}]}}}}");
+    JsonNode c = json("get", "-n", "edits", "deploy", "web", "-o", "json").path("spec").path("template").path("spec").path("containers");
+    assertThat(c).hasSize(1);
+    assertThat(c.get(0).path("image").asText()).isEqualTo("nginx:2");
+    assertThat(c.get(0).path("env")).hasSize(1);
+    ok("patch", "-n", "edits", "deploy", "web", "--type=merge", "-p", "{\"spec\":{\"minReadySeconds\":7}}");
+    ok("patch", "-n", "edits", "deploy", "web", "--type=json", "-p", "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":1}]");
+    JsonNode d = json("get", "-n", "edits", "deploy", "web", "-o", "json");
+    assertThat(d.path("spec").path("minReadySeconds").asInt()).isEqualTo(7);
+    assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(1);
+    ok("label", "-n", "edits", "deploy", "web", "tier=front");
+    assertThat(ok("get", "deploy", "-A", "-l", "tier=front", "-o", "name").out()).contains("deployment.apps/web");
+    ok("label", "-n", "edits", "deploy", "web", "tier-");
+    assertThat(ok("get", "deploy", "-A", "-l", "tier=front", "-o", "name").out()).doesNotContain("deployment.apps/web");
+    String describe = ok("describe", "-n", "edits", "deploy", "web").out();
+    assertThat(describe).contains("Name:", "web", "Replicas:", "1 desired", "nginx:2", "MODE:");
+    assertThat(ok("describe", "-n", "edits", "svc", "web").out()).contains("TargetPort:", "8080/TCP");
+  }
+
+  @Test
+  void staleResourceVersionUpdateIsAConflict() throws Exception {
+    apply("stale");
+    Path old = server().dir.resolve("stale.json");
+    Files.writeString(old, ok("get", "-n", "stale", "deploy", "web", "-o", "json").out());
+    ok("label", "-n", "stale", "deploy", "web", "changed=yes");
+    TestApiServer.Run r = server().kubectl("replace", "-f", old.toString());
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("Conflict", "the object has been modified; please apply your changes to the latest version and try again");
+  }
+
+  @Test
+  void invalidObjectsAreRejectedWithTheFieldAtFault() throws Exception {
+    namespace("invalid");
+    TestApiServer.Run noContainers = server().kubectlWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: empty, namespace: invalid}
+        spec: {containers: []}
+        """, "create", "-f", "-");
+    assertThat(noContainers.code()).isNotZero();
+    assertThat(noContainers.err()).contains("is invalid", "spec.containers: Required value");
+    TestApiServer.Run badName = server().kubectlWithInput("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Not_Valid\n", "create", "-f", "-");
+    assertThat(badName.code()).isNotZero();
+    assertThat(badName.err()).contains("RFC 1123");
+    TestApiServer.Run missingNs = server().kubectlWithInput(service("x", "nowhere"), "create", "-f", "-");
+    assertThat(missingNs.err()).contains("namespaces \"nowhere\" not found");
+    TestApiServer.Run exists = server().kubectlWithInput("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: invalid\n", "create", "-f", "-");
+    assertThat(exists.err()).contains("AlreadyExists");
+  }
+
+  @Test
+  void getWatchStreamsChanges() throws Exception {
+    namespace("watching");
+    Path out = server().dir.resolve("watch.txt");
+    Process watch = server().kubectlAsync(out, "get", "pods", "-n", "watching", "-w", "-o", "name");
+    try {
+      Thread.sleep(1500); // let the watch start; events before it would still be listed
+      ok("run", "-n", "watching", "w1", "--image=busybox", "--restart=Never");
+      ok("label", "-n", "watching", "pod", "w1", "seen=yes");
+      ok("delete", "-n", "watching", "pod", "w1");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (Files.readString(out).lines().filter("pod/w1"::equals).count() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(Files.readString(out).lines().filter("pod/w1"::equals).count()).isGreaterThanOrEqualTo(3);
+    } finally {
+      watch.destroy();
+      watch.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void deleteWithEachPropagationPolicy() throws Exception {
+    apply("deletes");
+    ok("delete", "-n", "deletes", "deploy", "web", "--cascade=background");
+    assertThat(server().kubectl("get", "-n", "deletes", "deploy", "web").err()).contains("NotFound");
+    apply("deletes");
+    ok("delete", "-n", "deletes", "deploy", "web", "--cascade=foreground", "--wait=false");
+    JsonNode fg = json("get", "-n", "deletes", "deploy", "web", "-o", "json").path("metadata");
+    assertThat(fg.path("finalizers").toString()).contains("foregroundDeletion");
+    assertThat(fg.path("deletionTimestamp").asText()).isNotEmpty();
+    // the garbage collector would remove the finalizer once dependents are gone; here we do
+    ok("patch", "-n", "deletes", "deploy", "web", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+    assertThat(server().kubectl("get", "-n", "deletes", "deploy", "web").err()).contains("NotFound");
+    apply("deletes");
+    ok("delete", "-n", "deletes", "deploy", "web", "--cascade=orphan", "--wait=false");
+    assertThat(json("get", "-n", "deletes", "deploy", "web", "-o", "json").path("metadata").path("finalizers").toString())
+        .contains("orphan");
+    ok("delete", "-n", "deletes", "svc", "web");
+    ok("delete", "namespace", "deletes", "--wait=true");
+    assertThat(server().kubectl("get", "namespace", "deletes").err()).contains("NotFound");
+  }
+
+  @Test
+  void podsOnANodeAreDeletedGracefully() throws Exception {
+    namespace("grace");
+    TestApiServer.Run r = server().kubectlWithInput("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: bound, namespace: grace}
+        spec:
+          nodeName: node-1
+          terminationGracePeriodSeconds: 45
+          containers: [{name: c, image: busybox}]
+        """, "create", "-f", "-");
+    assertThat(r.code()).as("%s", r).isZero();
+    ok("delete", "-n", "grace", "pod", "bound", "--wait=false");
+    JsonNode meta = json("get", "-n", "grace", "pod", "bound", "-o", "json").path("metadata");
+    assertThat(meta.path("deletionGracePeriodSeconds").asInt()).isEqualTo(45);
+    assertThat(ok("get", "-n", "grace", "pod", "bound").out()).contains("Terminating");
+    ok("delete", "-n", "grace", "pod", "bound", "--grace-period=0", "--force");
+    assertThat(server().kubectl("get", "-n", "grace", "pod", "bound").err()).contains("NotFound");
+  }
+
+  @Test
+  void discoveryAndVersion() throws Exception {
+    String resources = ok("api-resources").out();
+    assertThat(resources).contains("deployments", "deploy", "apps/v1", "Deployment", "endpointslices", "discovery.k8s.io/v1",
+        "leases", "coordination.k8s.io/v1", "priorityclasses", "scheduling.k8s.io/v1", "pods", "po");
+    assertThat(ok("version").out()).contains("Server Version: v1.32.0");
+    assertThat(ok("api-versions").out()).contains("apps/v1", "v1", "coordination.k8s.io/v1");
+  }
+}
