@@ -238,17 +238,17 @@ public final class WatchArea implements BenchArea {
                   throw new IllegalStateException("PATCH answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
                 }
                 try {
-                  acks.acked(JSON.readTree(r.body()).path("metadata").path("resourceVersion").asLong(), now);
+                  acks.acked(JSON.readTree(r.body()).path("metadata").path("resourceVersion").asLong(), now, recording);
                 } catch (java.io.IOException e) {
                   throw new java.io.UncheckedIOException(e);
                 }
               });
         });
         double cpu = ProcessCpu.seconds(List.of(p.pid())) - cpuAtStart[0];
-        drain(streams.deliveries, recordedHalf[0] * watchers);
+        drain(acks.deliveries, recordedHalf[0] * watchers);
         streams.recording(false);
-        return new E2e("kplane", watchers, streams.latency, seconds, streams.deliveries.get(), recordedHalf[0] * watchers,
-            streams.bytes.get(), cpu, Math.max(0, heap1 - heap0) / watchers, writes.get(), streams.early.get(), streams.ended.get());
+        return new E2e("kplane", watchers, acks.latency, seconds, acks.deliveries.get(), recordedHalf[0] * watchers,
+            streams.bytes.get(), cpu, Math.max(0, heap1 - heap0) / watchers, writes.get(), acks.early.get(), streams.ended.get());
       }
     } finally {
       p.destroy();
@@ -265,10 +265,7 @@ public final class WatchArea implements BenchArea {
       long pid = cluster.pids().get(0);
       ctx.log().printf("  etcd 3.4 (pid %d) up; %,d jetcd watchers%n", pid, watchers);
       AckTimes acks = new AckTimes();
-      Histogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
-      AtomicLong deliveries = new AtomicLong();
       AtomicLong bytes = new AtomicLong();
-      AtomicLong early = new AtomicLong();
       boolean[] recording = {false};
       ByteSequence prefix = ByteSequence.from("/registry/pods/default/yes/", StandardCharsets.UTF_8);
       List<Watch.Watcher> ws = new ArrayList<>();
@@ -280,15 +277,8 @@ public final class WatchArea implements BenchArea {
             return;
           }
           for (var e : r.getEvents()) {
-            deliveries.incrementAndGet();
             bytes.addAndGet(e.getKeyValue().getKey().size() + e.getKeyValue().getValue().size());
-            long ack = acks.ackNanos(e.getKeyValue().getModRevision());
-            if (ack == 0) {
-              early.incrementAndGet();
-              latency.recordValue(0);
-            } else {
-              latency.recordValue(Math.max(0, now - ack));
-            }
+            acks.received(e.getKeyValue().getModRevision(), now);
           }
         })));
       }
@@ -310,14 +300,14 @@ public final class WatchArea implements BenchArea {
         }
         String key = "/registry/pods/default/" + (pod % 2 == 0 ? "yes/" : "no/") + "pod-" + pod;
         return client.getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(pod(pod, i)))
-            .thenAccept(r -> acks.acked(r.getHeader().getRevision(), System.nanoTime()));
+            .thenAccept(r -> acks.acked(r.getHeader().getRevision(), System.nanoTime(), rec));
       });
       double cpu = ProcessCpu.seconds(List.of(pid)) - cpuAtStart[0];
-      drain(deliveries, recordedHalf[0] * watchers);
+      drain(acks.deliveries, recordedHalf[0] * watchers);
       recording[0] = false;
       ws.forEach(Watch.Watcher::close);
-      return new E2e("etcd-3.4", watchers, latency, seconds, deliveries.get(), recordedHalf[0] * watchers, bytes.get(), cpu, Double.NaN,
-          etcdWrites.get(), early.get(), 0);
+      return new E2e("etcd-3.4", watchers, acks.latency, seconds, acks.deliveries.get(), recordedHalf[0] * watchers, bytes.get(), cpu,
+          Double.NaN, etcdWrites.get(), acks.early.get(), 0);
     }
   }
 

@@ -26,14 +26,12 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
 /**
  * Many Kubernetes watch streams (HTTP/1.1 chunked JSON lines) on a couple of Netty event-loop
  * threads: one connection per stream, no thread per stream. Each received event's
- * {@code resourceVersion} is looked up in {@link AckTimes}; its latency is the time from the
- * write's acknowledgement to this receipt (an event that beats the acknowledgement counts 0).
+ * {@code resourceVersion} goes to {@link AckTimes}, which measures it from the write's
+ * acknowledgement (an event that beats the acknowledgement counts 0).
  */
 final class WatchStreams implements AutoCloseable {
   private static final byte[] RV = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -41,10 +39,7 @@ final class WatchStreams implements AutoCloseable {
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final List<Channel> channels = new ArrayList<>();
-  final Histogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
-  final AtomicLong deliveries = new AtomicLong();
   final AtomicLong bytes = new AtomicLong();
-  final AtomicLong early = new AtomicLong();
   final AtomicLong ended = new AtomicLong();
   final AtomicLong notOk = new AtomicLong();
   private final AckTimes acks;
@@ -148,17 +143,7 @@ final class WatchStreams implements AutoCloseable {
       for (int i = at + RV.length; i < length && line[i] >= '0' && line[i] <= '9'; i++) {
         rv = rv * 10 + (line[i] - '0');
       }
-      if (!recording) {
-        return;
-      }
-      deliveries.incrementAndGet();
-      long ack = acks.ackNanos(rv);
-      if (ack == 0) {
-        early.incrementAndGet();
-        latency.recordValue(0);
-      } else {
-        latency.recordValue(Math.max(0, now - ack));
-      }
+      acks.received(rv, now);
     }
 
     @Override
