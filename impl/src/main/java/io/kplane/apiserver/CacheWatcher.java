@@ -24,6 +24,7 @@ final class CacheWatcher implements Storage.Watch {
   private long reportedRevision;
   private long lastProgressNanos;
   private long delivered;
+  private final java.util.ArrayList<WatchSource.Frame> batch = new java.util.ArrayList<>();
 
   CacheWatcher(WatchCache cache, EventWindow.Reader<CachedEvent> reader, WatchFilter filter, String keyPrefix,
                long afterRevision, WatchSource.Sink sink) {
@@ -58,6 +59,13 @@ final class CacheWatcher implements Storage.Watch {
       try {
         e = reader.next();
       } catch (OverrunException lapped) {
+        if (!batch.isEmpty()) {
+          try {
+            sink.events(batch); // what it did read before falling out of the window
+          } finally {
+            batch.clear();
+          }
+        }
         terminate();
         return n + 1;
       }
@@ -70,9 +78,16 @@ final class CacheWatcher implements Storage.Watch {
       }
       WatchSource.Frame f = e.frameFor(filter);
       if (f != null) {
-        sink.event(f);
+        batch.add(f);
         delivered++;
         reportedRevision = e.revision;
+      }
+    }
+    if (!batch.isEmpty()) {
+      try {
+        sink.events(batch); // one write and one flush for what this watcher had pending
+      } finally {
+        batch.clear();
       }
     }
     if (n < budget && cacheRevision > reportedRevision && nowNanos - lastProgressNanos >= PROGRESS_INTERVAL_NANOS) {

@@ -35,6 +35,16 @@ public interface WatchSource {
   interface Sink {
     void event(Frame frame);
 
+    /**
+     * Several events in a row, in order: a sink may write them with one flush. The list is the
+     * caller's and is reused after the call returns.
+     */
+    default void events(java.util.List<Frame> frames) {
+      for (Frame f : frames) {
+        event(f);
+      }
+    }
+
     /** Everything up to {@code revision} has been delivered (for BOOKMARK events). */
     void progress(long revision);
 
