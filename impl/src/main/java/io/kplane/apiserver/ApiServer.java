@@ -101,6 +101,8 @@ public final class ApiServer implements AutoCloseable {
     });
   }
 
+  private CachedWatchSource watchCache;
+
   public Registry registry() {
     return registry;
   }
@@ -114,6 +116,10 @@ public final class ApiServer implements AutoCloseable {
     ensureNamespaces();
     WatchSource source = config.watchSource() == null ? new StoreWatchSource(storage, registry)
         : config.watchSource().apply(storage, registry);
+    if (source instanceof CachedWatchSource cached) {
+      metrics.register(cached::renderMetrics);
+      watchCache = cached;
+    }
     HttpApi api = new HttpApi(config, registry, source, metrics, workers, timers);
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -170,6 +176,9 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (channel != null) {
       channel.close().syncUninterruptibly();
+    }
+    if (watchCache != null) {
+      watchCache.close();
     }
     timers.shutdownNow();
     workers.shutdownNow();

@@ -35,11 +35,27 @@ public interface WatchSource {
   interface Sink {
     void event(Frame frame);
 
+    /**
+     * Several events in a row, in order: a sink may write them with one flush. The list is the
+     * caller's and is reused after the call returns.
+     */
+    default void events(java.util.List<Frame> frames) {
+      for (Frame f : frames) {
+        event(f);
+      }
+    }
+
     /** Everything up to {@code revision} has been delivered (for BOOKMARK events). */
     void progress(long revision);
 
     /** The watch ended with this status (410 Expired when the start revision is too old). */
     void error(Status status);
+
+    /**
+     * The source ended the watch without an error: the watcher fell too far behind (upstream
+     * terminates such watchers the same way). The client re-watches from its last resourceVersion.
+     */
+    void end();
   }
 
   /**

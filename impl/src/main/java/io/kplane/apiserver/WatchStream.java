@@ -201,6 +201,34 @@ final class WatchStream implements WatchSource.Sink {
     }
   }
 
+  /** One lock, one write and one flush for a batch (the watch cache hands over what a watcher has pending). */
+  @Override
+  public void events(List<WatchSource.Frame> frames) {
+    synchronized (lock) {
+      if (initializing || table || frames.size() == 1) {
+        for (WatchSource.Frame f : frames) {
+          event(f);
+        }
+        return;
+      }
+      if (closed) {
+        return;
+      }
+      var out = channel.unsafe().outboundBuffer();
+      if (out != null && out.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
+        close(false);
+        channel.close();
+        return;
+      }
+      byte[][] parts = new byte[frames.size()][];
+      for (int i = 0; i < parts.length; i++) {
+        parts[i] = frames.get(i).json();
+        lastRevision = Math.max(lastRevision, frames.get(i).revision());
+      }
+      channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(parts)));
+    }
+  }
+
   @Override
   public void progress(long revision) {
     synchronized (lock) {
@@ -222,6 +250,17 @@ final class WatchStream implements WatchSource.Sink {
       if (!closed) {
         ObjectNode st = Registry.JSON.valueToTree(status);
         channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(StoreWatchSource.encode("ERROR", st))));
+      }
+    }
+    close(true);
+  }
+
+  @Override
+  public void end() {
+    synchronized (lock) {
+      if (initializing) {
+        pending.add(this::end);
+        return;
       }
     }
     close(true);

@@ -55,6 +55,10 @@ public final class ApiServerCommand implements Callable<Integer> {
   @Option(names = "--max-mutating-requests-inflight", defaultValue = "200", description = "Max concurrent writes (default: ${DEFAULT-VALUE}).")
   int maxMutating;
 
+  @Option(names = "--watch-cache", defaultValue = "true", arity = "1",
+      description = "Serve watches from a watch cache per resource (one store watch, shared fan-out); false: one store watch per request (default: ${DEFAULT-VALUE}).")
+  boolean watchCache;
+
   @Override
   public Integer call() throws Exception {
     Storage storage = storage(store);
@@ -67,6 +71,9 @@ public final class ApiServerCommand implements Callable<Integer> {
     String adminToken = Kubeconfig.newToken();
     tokens.put(adminToken, new Authenticator.User("kplane-admin", "kplane-admin", List.of("system:masters", "system:authenticated")));
     ApiServer.Config config = ApiServer.Config.plain(addr, new Authenticator(tokens, anonymous)).withInFlight(maxReadOnly, maxMutating);
+    if (watchCache) {
+      config = config.withWatchSource((s, r) -> new io.kplane.apiserver.CachedWatchSource(s));
+    }
     ServingCerts certs = null;
     if (!insecureHttp) {
       Path dir = certDir != null ? certDir : kubeconfig.toAbsolutePath().getParent().resolve(kubeconfig.getFileName() + ".pki");

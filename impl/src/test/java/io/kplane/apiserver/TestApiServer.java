@@ -24,6 +24,7 @@ final class TestApiServer implements AutoCloseable {
   final int port;
   private ApiServer server;
   private Duration bookmarkInterval = Duration.ofSeconds(60);
+  private java.util.function.BiFunction<Storage, Registry, WatchSource> watchSource;
 
   TestApiServer(Storage storage, boolean ownsStorage) throws Exception {
     this.storage = storage;
@@ -41,11 +42,19 @@ final class TestApiServer implements AutoCloseable {
     return this;
   }
 
+  /** Serves watches from this source (e.g. the watch cache) instead of one store watch per request. */
+  TestApiServer withWatchSource(java.util.function.BiFunction<Storage, Registry, WatchSource> source) throws Exception {
+    watchSource = source;
+    stop();
+    start();
+    return this;
+  }
+
   void start() throws Exception {
     ServingCerts certs = ServingCerts.createOrLoad(dir.resolve("pki"), "127.0.0.1");
     Authenticator auth = new Authenticator(Map.of(token, new Authenticator.User("admin", "admin", List.of("system:masters"))), false);
     ApiServer.Config config = ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", port), auth).withSsl(certs.serverContext())
-        .withBookmarkInterval(bookmarkInterval).withCompactionInterval(Duration.ZERO);
+        .withBookmarkInterval(bookmarkInterval).withCompactionInterval(Duration.ZERO).withWatchSource(watchSource);
     server = new ApiServer(config, storage);
     server.start();
     Kubeconfig.write(kubeconfig, "https://127.0.0.1:" + port, certs.caPem(), token);

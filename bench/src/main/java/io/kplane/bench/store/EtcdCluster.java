@@ -109,7 +109,7 @@ public final class EtcdCluster implements StoreCluster {
         deleteTree(baseDir);
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -9,7 +9,7 @@ import java.util.List;
  * CPU time of other processes (the store members), read from {@code /proc/<pid>/stat}, so that a
  * result can say how the two cores were shared between the load client and the servers.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
     /** Linux reports utime/stime in clock ticks; USER_HZ is 100 on every mainstream kernel. */
     private static final double TICKS_PER_SECOND = 100.0;
@@ -17,7 +17,7 @@ final class ProcessCpu {
     private ProcessCpu() {}
 
     /** Summed user+system CPU seconds of {@code pids}; 0 for processes that cannot be read. */
-    static double seconds(List<Long> pids) {
+    public static double seconds(List<Long> pids) {
         double total = 0;
         for (long pid : pids) {
             try {

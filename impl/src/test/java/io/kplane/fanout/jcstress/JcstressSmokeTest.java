@@ -22,6 +22,7 @@ class JcstressSmokeTest {
     static final List<String> TESTS = List.of(
             "io.kplane.fanout.jcstress.EventLogPublicationStress",
             "io.kplane.fanout.jcstress.EventLogOverwriteStress",
+            "io.kplane.apiserver.jcstress.EventWindowResizeStress",
             "io.kplane.kv.jcstress.PublishedRevisionStress",
             "io.kplane.kv.jcstress.RevisionEventsSharingStress",
             "io.kplane.kv.jcstress.SubscribeStress",

@@ -1,0 +1,182 @@
+package io.kplane.bench.watch;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many Kubernetes watch streams (HTTP/1.1 chunked JSON lines) on a couple of Netty event-loop
+ * threads: one connection per stream, no thread per stream. Each received event's
+ * {@code resourceVersion} goes to {@link AckTimes}, which measures it from the write's
+ * acknowledgement (an event that beats the acknowledgement counts 0).
+ */
+final class WatchStreams implements AutoCloseable {
+  private static final byte[] RV = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BOOKMARK = "\"type\":\"BOOKMARK\"".getBytes(StandardCharsets.US_ASCII);
+
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final List<Channel> channels = new ArrayList<>();
+  final AtomicLong bytes = new AtomicLong();
+  final AtomicLong ended = new AtomicLong();
+  final AtomicLong notOk = new AtomicLong();
+  private final AckTimes acks;
+  private volatile boolean recording;
+
+  WatchStreams(AckTimes acks) {
+    this.acks = acks;
+  }
+
+  /** Opens {@code n} watch streams on {@code path} (with its query) against host:port; returns when all are answered 200. */
+  void open(String host, int port, String path, int n) throws InterruptedException {
+    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpClientCodec(4096, 8192, 1 << 20), new Stream());
+          }
+        });
+    Semaphore connecting = new Semaphore(256);
+    java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(n);
+    for (int i = 0; i < n; i++) {
+      connecting.acquire();
+      b.connect(host, port).addListener((io.netty.channel.ChannelFutureListener) f -> {
+        if (!f.isSuccess()) {
+          connecting.release();
+          notOk.incrementAndGet();
+          answered.countDown();
+          return;
+        }
+        Channel ch = f.channel();
+        synchronized (channels) {
+          channels.add(ch);
+        }
+        ch.attr(Stream.ANSWERED).set(() -> {
+          connecting.release();
+          answered.countDown();
+        });
+        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+        req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
+        ch.writeAndFlush(req);
+      });
+    }
+    if (!answered.await(300, TimeUnit.SECONDS)) {
+      throw new IllegalStateException((n - answered.getCount()) + " of " + n + " watch streams answered within 300 s");
+    }
+    if (notOk.get() > 0) {
+      throw new IllegalStateException(notOk.get() + " of " + n + " watch streams failed to connect or were refused");
+    }
+  }
+
+  /** Start (or stop) counting deliveries and latencies (warm-up excluded). */
+  void recording(boolean on) {
+    recording = on;
+  }
+
+  /** One watch connection: splits the chunked body into lines and measures each event. */
+  private final class Stream extends SimpleChannelInboundHandler<HttpObject> {
+    static final io.netty.util.AttributeKey<Runnable> ANSWERED = io.netty.util.AttributeKey.valueOf("answered");
+    private final byte[] line = new byte[64 * 1024];
+    private int length;
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+      if (msg instanceof HttpResponse r) {
+        if (r.status().code() != 200) {
+          notOk.incrementAndGet();
+        }
+        Runnable a = ctx.channel().attr(ANSWERED).getAndSet(null);
+        if (a != null) {
+          a.run();
+        }
+      }
+      if (msg instanceof HttpContent c) {
+        ByteBuf buf = c.content();
+        long now = System.nanoTime();
+        int n = buf.readableBytes();
+        if (recording) {
+          bytes.addAndGet(n);
+        }
+        for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end; i++) {
+          byte ch = buf.getByte(i);
+          if (ch == '\n') {
+            event(now);
+            length = 0;
+          } else if (length < line.length) {
+            line[length++] = ch;
+          }
+        }
+      }
+    }
+
+    private void event(long now) {
+      if (indexOf(line, length, BOOKMARK) >= 0) {
+        return;
+      }
+      int at = indexOf(line, length, RV);
+      if (at < 0) {
+        return;
+      }
+      long rv = 0;
+      for (int i = at + RV.length; i < length && line[i] >= '0' && line[i] <= '9'; i++) {
+        rv = rv * 10 + (line[i] - '0');
+      }
+      acks.received(rv, now);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      ended.incrementAndGet();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  static int indexOf(byte[] hay, int length, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    synchronized (channels) {
+      for (Channel c : channels) {
+        c.close();
+      }
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,65 @@
+package io.kplane.apiserver;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@link WatchSource} backed by watch caches: one {@link WatchCache} per resource, started on
+ * the resource's first watch, all served by one {@link WatchDispatcher}. Plug it in with
+ * {@code ApiServer.Config.withWatchSource((storage, registry) -> new CachedWatchSource(storage))};
+ * its metrics ({@link WatchCacheMetrics}) join the server's {@code /metrics}.
+ */
+public final class CachedWatchSource implements WatchSource, AutoCloseable {
+  private final Storage storage;
+  private final WatchDispatcher dispatcher;
+  private final LongSupplier nanoClock;
+  private final long freshNanos;
+  private final int lowerBound;
+  private final int upperBound;
+  private final Map<String, WatchCache> caches = new ConcurrentHashMap<>();
+
+  /** Defaults: upstream's window sizing, one delivery thread per core (at most 2). */
+  public CachedWatchSource(Storage storage) {
+    this(storage, Math.min(2, Runtime.getRuntime().availableProcessors()), System::nanoTime, WatchCache.FRESH_NANOS,
+        EventWindow.LOWER_BOUND, EventWindow.UPPER_BOUND);
+  }
+
+  /** With explicit delivery threads, clock and window bounds (powers of two), for tests and benchmarks. */
+  public CachedWatchSource(Storage storage, int dispatchThreads, LongSupplier nanoClock, long freshNanos, int lowerBound,
+                           int upperBound) {
+    this.storage = storage;
+    this.dispatcher = new WatchDispatcher(dispatchThreads);
+    this.nanoClock = nanoClock;
+    this.freshNanos = freshNanos;
+    this.lowerBound = lowerBound;
+    this.upperBound = upperBound;
+  }
+
+  @Override
+  public Storage.Watch open(Request request, Sink sink) {
+    return cache(request.type()).watch(request.namespace(), request.afterRevision(), request.filter(), sink);
+  }
+
+  /** The cache of one resource, created (not yet started) on first use. */
+  WatchCache cache(ResourceType type) {
+    return caches.computeIfAbsent(type.storagePrefix(),
+        k -> new WatchCache(type, storage, dispatcher, nanoClock, freshNanos, lowerBound, upperBound));
+  }
+
+  Collection<WatchCache> caches() {
+    return caches.values();
+  }
+
+  /** Appends the watch-cache metrics in Prometheus text format. */
+  public void renderMetrics(StringBuilder out) {
+    WatchCacheMetrics.render(caches.values(), out);
+  }
+
+  @Override
+  public void close() {
+    caches.values().forEach(WatchCache::close);
+    dispatcher.close();
+  }
+}
