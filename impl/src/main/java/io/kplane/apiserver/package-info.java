@@ -1,0 +1,55 @@
+/**
+ * The Kubernetes API server: the only component that talks to the store.
+ *
+ * <h2>Layers</h2>
+ * <ul>
+ *   <li>{@link io.kplane.apiserver.Storage} — the contract with the key-value store (etcd v3
+ *       semantics: revisions, compare-and-swap on modRevision, prefix ranges with paging, watches
+ *       from a revision, compaction). {@link io.kplane.apiserver.EmbeddedStorage} runs a
+ *       {@code kv.MvccStore} in-process (memory only); {@link io.kplane.apiserver.EtcdStorage}
+ *       talks to any etcd v3 endpoint through jetcd (real etcd 3.4 or a kplane store cluster).
+ *       Keys follow Kubernetes' layout: {@code /registry/pods/NS/NAME},
+ *       {@code /registry/services/specs/NS/NAME}, {@code /registry/minions/NAME}, …</li>
+ *   <li>{@link io.kplane.apiserver.Registry} — REST semantics over JSON trees (fields this server
+ *       does not model survive): create with generateName/uid/timestamps/defaulting
+ *       ({@code Defaults}) and validation ({@code Validation}, 422 with field causes), get, list
+ *       with label/field selectors, limit/continue (upstream's token format) and resourceVersion
+ *       semantics, update with optimistic concurrency (409), patch (JSON merge, JSON patch,
+ *       strategic merge for the built-in lists), delete with grace periods (pods on a node),
+ *       finalizers, deletionTimestamp and propagation policies (the {@code orphan} and
+ *       {@code foregroundDeletion} finalizers are set as upstream does; removing them is the
+ *       garbage collector's job), deletecollection, the status/scale/binding/eviction
+ *       subresources.</li>
+ *   <li>{@link io.kplane.apiserver.WatchSource} — where watch events come from.
+ *       {@link io.kplane.apiserver.StoreWatchSource} opens one store watch per request; a watch
+ *       cache implements the same interface and is plugged in with
+ *       {@link io.kplane.apiserver.ApiServer.Config#withWatchSource}.</li>
+ *   <li>{@link io.kplane.apiserver.ApiServer} / {@code HttpApi} / {@code WatchStream} — Netty
+ *       HTTP/1.1 (TLS with the generated PKI of {@link io.kplane.apiserver.ServingCerts}),
+ *       authentication ({@link io.kplane.apiserver.Authenticator}: bearer tokens, client
+ *       certificates, anonymous only when enabled), max requests in flight (read-only and
+ *       mutating separately; 429 with Retry-After), discovery, server-side Table output,
+ *       {@code /openapi/v2} and {@code /openapi/v3} (operations tagged with their
+ *       group-version-kind and the {@code fieldValidation} parameter), {@code /metrics}
+ *       ({@link io.kplane.apiserver.Metrics}, kube-apiserver's metric names), chunked watch
+ *       streams with bookmarks, {@code sendInitialEvents}, {@code timeoutSeconds} and 410.</li>
+ * </ul>
+ *
+ * <h2>Running it</h2>
+ * <pre>
+ * ./kplane apiserver --store embedded --listen 127.0.0.1:6443 --kubeconfig /tmp/kplane.kubeconfig
+ * ./kplane apiserver --store etcd=http://127.0.0.1:2379 --listen 127.0.0.1:6443 --kubeconfig /tmp/kplane.kubeconfig
+ * kubectl --kubeconfig /tmp/kplane.kubeconfig apply -f app.yaml
+ * </pre>
+ * The kubeconfig carries the generated CA and an admin bearer token; the PKI (CA, serving and
+ * admin client certificates) is kept next to it in {@code FILE.pki/} and reused on restart.
+ *
+ * <h2>Not done</h2>
+ * Protobuf and CBOR request bodies are answered 415 (kubectl's typed commands such as
+ * {@code kubectl create namespace X} send protobuf; {@code kubectl create -f}/{@code apply} send
+ * JSON); server-side apply; {@code fieldValidation=Strict} is accepted but unknown fields are not
+ * rejected (schemas are open); HTTP/2; a namespace's content is deleted inline when the
+ * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
+ * allocator is per process.
+ */
+package io.kplane.apiserver;
