@@ -61,8 +61,10 @@ class TlcModelsTest {
 
     @Test
     void raftSafetyHolds() throws Exception {
+        // two servers keep the test within budget (3 servers at these bounds: ~415k distinct states,
+        // minutes on a loaded 2-core machine); `kplane check --tlc raft` runs the 3-server model
         String cfg = TlaWorkspace.derive(dir, "MCRaft.cfg", "MCRaftSmall.cfg",
-                Map.of("MaxTerm", "1", "MaxLogLength", "1", "MaxMessages", "1"));
+                Map.of("Server", "{s1, s2}", "MaxTerm", "2", "MaxLogLength", "1", "MaxMessages", "2"));
         TlcOutcome o = tlc("MCRaft", cfg);
         assertThat(o.passed()).as(o.text()).isTrue();
         assertThat(o.distinct()).isGreaterThan(100);
