@@ -6,7 +6,6 @@ import io.kplane.controller.NodeLifecycle;
 import io.kplane.election.LeaderElection;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -63,15 +62,8 @@ public final class ControllerManagerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isReadable(kubeconfig)) {
-            spec.commandLine().getErr().println("error: cannot read kubeconfig " + kubeconfig);
-            return 2;
-        }
-        KubeClient client;
-        try {
-            client = KubeClient.fromKubeconfig(kubeconfig);
-        } catch (IOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage());
+        KubeClient client = KubeconfigClient.open(kubeconfig, spec.commandLine().getErr());
+        if (client == null) {
             return 2;
         }
         LeaderElection.Config election = null;

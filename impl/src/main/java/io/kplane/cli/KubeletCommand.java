@@ -3,8 +3,6 @@ package io.kplane.cli;
 import io.kplane.client.KubeClient;
 import io.kplane.kubelet.HollowKubelet;
 import io.kplane.kubelet.KubeletConfig;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -47,15 +45,8 @@ public final class KubeletCommand implements Callable<Integer> {
                     + ", --nodes " + nodes + ")");
             return 2;
         }
-        if (!Files.isReadable(kubeconfig)) {
-            spec.commandLine().getErr().println("error: cannot read kubeconfig " + kubeconfig);
-            return 2;
-        }
-        KubeClient client;
-        try {
-            client = KubeClient.fromKubeconfig(kubeconfig);
-        } catch (IOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage());
+        KubeClient client = KubeconfigClient.open(kubeconfig, spec.commandLine().getErr());
+        if (client == null) {
             return 2;
         }
         List<HollowKubelet> kubelets = new ArrayList<>();

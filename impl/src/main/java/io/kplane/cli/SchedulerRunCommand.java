@@ -5,7 +5,6 @@ import io.kplane.election.LeaderElection;
 import io.kplane.scheduler.SchedulerRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -54,22 +53,20 @@ final class SchedulerRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isReadable(kubeconfig)) {
-            spec.commandLine().getErr().println("error: cannot read kubeconfig " + kubeconfig);
+        KubeClient client = KubeconfigClient.open(kubeconfig, spec.commandLine().getErr());
+        if (client == null) {
             return 2;
         }
-        KubeClient client;
         LeaderElection.Config election = null;
-        try {
-            client = KubeClient.fromKubeconfig(kubeconfig);
-            if (leaderElect) {
+        if (leaderElect) {
+            try {
                 String id = identity != null ? identity : InetAddress.getLocalHost().getHostName() + "_" + UUID.randomUUID();
                 election = new LeaderElection.Config(SchedulerRuntime.LEASE_NAMESPACE, SchedulerRuntime.LEASE_NAME, id,
                         leaseDuration, renewDeadline, retryPeriod);
+            } catch (IOException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 2;
             }
-        } catch (IOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage());
-            return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger exit = new AtomicInteger();

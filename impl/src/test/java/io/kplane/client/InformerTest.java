@@ -39,13 +39,7 @@ class InformerTest {
     }
 
     static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Eventually.until(what, Duration.ofSeconds(60), cond);
     }
 
     static void createNamespace(String ns) {

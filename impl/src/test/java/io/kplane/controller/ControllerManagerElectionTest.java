@@ -2,6 +2,7 @@ package io.kplane.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kplane.client.Eventually;
 import io.kplane.client.ApiResource;
 import io.kplane.client.KubeClient;
 import io.kplane.client.ListOptions;
@@ -41,13 +42,7 @@ class ControllerManagerElectionTest {
     }
 
     static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Eventually.until(what, Duration.ofSeconds(90), cond);
     }
 
     static ReplicaSet replicaSet(String ns, String name, int replicas) {

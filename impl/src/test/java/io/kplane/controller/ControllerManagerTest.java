@@ -2,6 +2,7 @@ package io.kplane.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kplane.client.Eventually;
 import io.kplane.client.ApiResource;
 import io.kplane.client.DeleteOptions;
 import io.kplane.client.KubeClient;
@@ -71,13 +72,7 @@ class ControllerManagerTest {
     }
 
     static void waitFor(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Eventually.until(what, cond);
     }
 
     static void namespace(String ns) {

@@ -2,6 +2,7 @@ package io.kplane.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kplane.client.Eventually;
 import io.kplane.client.ApiResource;
 import io.kplane.client.KubeClient;
 import io.kplane.client.RealApiServer;
@@ -33,13 +34,7 @@ class NodeLifecycleControllerTest {
     Path dir;
 
     static void eventually(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Eventually.until(what, Duration.ofSeconds(60), cond);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.kplane.client.ApiResource;
 import io.kplane.client.DeleteOptions;
+import io.kplane.client.Eventually;
 import io.kplane.client.KubeClient;
 import io.kplane.client.RealApiServer;
 import io.kplane.model.Condition;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A hollow kubelet against the real API server; probes against servers this test starts on loopback. */
 class HollowKubeletTest {
-    static final Duration DEADLINE = Duration.ofSeconds(60);
     @TempDir
     static Path dir;
     static RealApiServer api;
@@ -59,16 +59,7 @@ class HollowKubeletTest {
     }
 
     static <T> T await(String what, Supplier<T> read, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = read.get();
-            if (last != null && done.test(last)) {
-                return last;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last seen: " + last);
+        return Eventually.await(what, read, done);
     }
 
     static Pod pod(String name, Container c) {

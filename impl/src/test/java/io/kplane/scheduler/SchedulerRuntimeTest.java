@@ -3,6 +3,7 @@ package io.kplane.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kplane.client.ApiResource;
+import io.kplane.client.Eventually;
 import io.kplane.client.KubeClient;
 import io.kplane.client.ListOptions;
 import io.kplane.client.RealApiServer;
@@ -57,16 +58,7 @@ class SchedulerRuntimeTest {
     }
 
     static <T> T await(String what, Supplier<T> read, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = read.get();
-            if (last != null && done.test(last)) {
-                return last;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last seen: " + last);
+        return Eventually.await(what, read, done);
     }
 
     static Pod pod(String name, String cpu) {
