@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kplane up} end to end, as a user runs it: real child JVMs, real kubectl. A Deployment
  * reaches Running pods behind a Service with proxy rules; stopping the scheduler leader hands the
  * Lease to the standby, which schedules; with both schedulers stopped, {@code kplane diagnose}
- * names the scheduler; started again, the pending pods run.
+ * names the scheduler; started again, the pending pods run. The same for the controller-manager:
+ * failover, then with both stopped a new Deployment gets no ReplicaSet and diagnose names it.
  */
 class UpEndToEndTest {
     @TempDir Path dir;
@@ -66,7 +67,11 @@ class UpEndToEndTest {
     }
 
     private static String schedulerHolder(KubeClient c) {
-        Lease l = c.getOrNull(ApiResource.LEASES, "kube-system", "kube-scheduler");
+        return holder(c, "kube-scheduler");
+    }
+
+    private static String holder(KubeClient c, String lease) {
+        Lease l = c.getOrNull(ApiResource.LEASES, "kube-system", lease);
         return l == null || l.spec() == null ? null : l.spec().holderIdentity();
     }
 
@@ -154,6 +159,33 @@ class UpEndToEndTest {
             });
             send(up, "start " + leader);
             eventually("4 running pods after the scheduler returns", Duration.ofMinutes(2), () -> running(c) == 4);
+
+            // Controller-manager: the leader stops, the standby takes over (scale to 5 works); both stop,
+            // a new Deployment gets no ReplicaSet and diagnose names the controller-manager.
+            String cmLeader = holder(c, "kube-controller-manager");
+            String cmStandby = cmLeader.equals("controller-manager-0") ? "controller-manager-1" : "controller-manager-0";
+            send(up, "stop " + cmLeader);
+            eventually("the standby controller-manager leads", Duration.ofMinutes(1),
+                    () -> cmStandby.equals(holder(c, "kube-controller-manager")));
+            run(List.of(kubectl, "--kubeconfig", kc.toString(), "scale", "deployment", "web", "--replicas", "5"));
+            eventually("5 running pods", Duration.ofMinutes(1), () -> running(c) == 5);
+            send(up, "stop " + cmStandby);
+            assertThat(run(List.of(kubectl, "--kubeconfig", kc.toString(), "apply", "-f",
+                    Files.writeString(dir.resolve("web2.yaml"), Files.readString(yaml).split("---")[0]
+                            .replace("name: web,", "name: web2,").replace("app: web}", "app: web2}")).toString())))
+                    .contains("deployment.apps/web2 created");
+            eventually("diagnose names the controller-manager", Duration.ofMinutes(1), () -> {
+                try {
+                    String d = run(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("diagnose", "--kubeconfig", kc.toString())));
+                    return d.contains("[controller-manager] deployment/default/web2: no ReplicaSet: the controller-manager is down");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            send(up, "start " + cmLeader);
+            eventually("web2 runs after the controller-manager returns", Duration.ofMinutes(2), () ->
+                    c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web2")).items().stream()
+                            .filter(p -> p.status() != null && "Running".equals(p.status().phase())).count() == 2);
 
             send(up, "quit");
             assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("up exits on quit").isTrue();
