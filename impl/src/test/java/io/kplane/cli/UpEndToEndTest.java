@@ -131,6 +131,15 @@ class UpEndToEndTest {
                 }
             });
 
+            // The demo: its own Deployment of 3 through every stage, with the latency distribution.
+            Process demo = new ProcessBuilder(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("demo", "--kubeconfig", kc.toString(),
+                    "--replicas", "3", "--timeout", "90"))).redirectErrorStream(true).start();
+            String demoOut = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(demo.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).as(demoOut).isZero();
+            assertThat(demoOut).contains("in proxy rules").contains("pod startup latency (created -> running), 3 pods: p50 ")
+                    .contains("created -> in proxy rules: p50 ");
+
             // Failover: stop the scheduler leader; the standby takes the Lease and schedules a new pod.
             eventually("a scheduler leader", Duration.ofMinutes(1), () -> schedulerHolder(c) != null && !schedulerHolder(c).isEmpty());
             String leader = schedulerHolder(c);
