@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 /** {@code kplane proxy}: kube-proxy's rule generation, offline. */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = "kube-proxy rule generation (iptables, nftables, IPVS) from Services and EndpointSlices.",
-        subcommands = ProxyCommand.Render.class)
+        subcommands = {ProxyCommand.Render.class, ProxyRunCommand.class})
 public final class ProxyCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

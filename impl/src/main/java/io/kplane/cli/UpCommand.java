@@ -1,0 +1,186 @@
+package io.kplane.cli;
+
+import io.kplane.client.ApiResource;
+import io.kplane.client.KubeClient;
+import io.kplane.client.ListOptions;
+import io.kplane.server.ChildJvm;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kplane up}: the whole cluster on this machine, each component a child JVM — API server,
+ * two controller-managers and two schedulers under Lease election, N hollow kubelets, the proxy —
+ * with a command loop on stdin to stop and start any of them (fault injection).
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Starts a local cluster (API server, 2 controller-managers and 2 schedulers under leader election,",
+                "N hollow kubelets, the proxy) as child processes, writes a kubeconfig for real kubectl and runs until",
+                "Ctrl-C, EOF on stdin or `quit`. Commands on stdin: status | stop NAME | start NAME | quit",
+                "(NAME: apiserver, controller-manager-0/1, scheduler-0/1, kubelet, proxy)."})
+public final class UpCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "Hollow nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--store", defaultValue = "embedded", description = "embedded or etcd=URL[,URL] (default: ${DEFAULT-VALUE}).")
+    String store;
+
+    @Option(names = "--kubeconfig", defaultValue = ".kplane/kubeconfig", paramLabel = "FILE",
+            description = "Where to write the kubeconfig (default: ${DEFAULT-VALUE}); logs go next to it.")
+    Path kubeconfig;
+
+    @Option(names = "--proxy-netns", paramLabel = "NAME", description = "Apply proxy rules in this network namespace (default: dry-run).")
+    String proxyNetns;
+
+    @Option(names = "--lease-duration", defaultValue = "15", description = "Leader-election leaseDuration in seconds;"
+            + " renewDeadline is 2/3 of it, retryPeriod 2/15, as upstream's 15/10/2 (default: ${DEFAULT-VALUE}).")
+    int leaseSeconds;
+
+    @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "Seconds (default: ${DEFAULT-VALUE}).")
+    int graceSeconds;
+
+    @Option(names = "--heap", defaultValue = "160m", description = "-Xmx of each component (default: ${DEFAULT-VALUE}).")
+    String heap;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        if (nodes < 1 || nodes > 256) {
+            spec.commandLine().getErr().println("error: --nodes must lie in 1..256");
+            return 2;
+        }
+        if (leaseSeconds < 3) {
+            spec.commandLine().getErr().println("error: --lease-duration must be at least 3 s");
+            return 2;
+        }
+        Path kc = kubeconfig.toAbsolutePath();
+        Path dir = kc.getParent();
+        Files.createDirectories(dir);
+        Files.deleteIfExists(kc);
+        Path rules = dir.resolve("proxy-rules.txt");
+        Files.deleteIfExists(rules);
+        LocalComponents c = new LocalComponents(dir);
+        List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        String k = kc.toString();
+        int port = ChildJvm.freePort();
+        c.define("apiserver", jvm, List.of("apiserver", "--store", store, "--listen", "127.0.0.1:" + port, "--kubeconfig", k));
+        long renewMs = leaseSeconds * 2000L / 3;
+        long retryMs = Math.max(200, leaseSeconds * 2000L / 15);
+        List<String> election = List.of("--leader-elect", "--leader-elect-lease-duration", leaseSeconds + "s",
+                "--leader-elect-renew-deadline", renewMs + "ms", "--leader-elect-retry-period", retryMs + "ms");
+        for (int i = 0; i < 2; i++) {
+            List<String> a = new ArrayList<>(List.of("controller-manager", "--kubeconfig", k, "--identity", "controller-manager-" + i,
+                    "--node-monitor-grace-period", graceSeconds + "s"));
+            a.addAll(election);
+            c.define("controller-manager-" + i, jvm, a);
+        }
+        for (int i = 0; i < 2; i++) {
+            List<String> a = new ArrayList<>(List.of("scheduler", "run", "--kubeconfig", k, "--identity", "scheduler-" + i));
+            a.addAll(election);
+            c.define("scheduler-" + i, jvm, a);
+        }
+        c.define("kubelet", jvm, List.of("kubelet", "--kubeconfig", k, "--nodes", String.valueOf(nodes)));
+        List<String> proxy = new ArrayList<>(List.of("proxy", "run", "--kubeconfig", k, "--rules-file", rules.toString()));
+        if (proxyNetns != null) {
+            proxy.addAll(List.of("--netns", proxyNetns));
+        }
+        c.define("proxy", jvm, proxy);
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                c.stopAll();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "up-shutdown"));
+
+        c.start("apiserver");
+        if (!awaitApiServer(c, kc, Duration.ofSeconds(120))) {
+            out.println("up: the API server did not come up; see " + c.log("apiserver"));
+            c.stopAll();
+            return 1;
+        }
+        for (String name : c.names()) {
+            c.start(name);
+        }
+        out.println("up: cluster running (API server https://127.0.0.1:" + port + ", " + nodes + " hollow node(s), proxy "
+                + (proxyNetns == null ? "dry-run, rules in " + rules : "in netns " + proxyNetns) + ")");
+        out.println("up: kubeconfig " + kc);
+        out.println("up:   kubectl --kubeconfig " + kc + " get nodes,pods -A");
+        out.println("up:   export KUBECONFIG=" + kc);
+        out.println("up: logs in " + dir.resolve("logs") + "; commands: status | stop NAME | start NAME | quit");
+        out.println("up: ready");
+        out.flush();
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length == 0 || w[0].isEmpty()) {
+                continue;
+            }
+            String err = null;
+            switch (w[0]) {
+                case "quit", "exit" -> {
+                    c.stopAll();
+                    out.println("up: stopped");
+                    return 0;
+                }
+                case "status" -> {
+                    for (String n : c.names()) {
+                        out.println(n + " " + (c.alive(n) ? "running pid " + c.pid(n) : "stopped"));
+                    }
+                }
+                case "stop", "start" -> {
+                    if (w.length != 2) {
+                        err = "usage: " + w[0] + " NAME";
+                    } else {
+                        err = w[0].equals("stop") ? c.stop(w[1]) : c.start(w[1]);
+                        if (err == null) {
+                            out.println("up: " + w[0] + (w[0].equals("stop") ? "ped " : "ed ") + w[1]);
+                        }
+                    }
+                }
+                default -> err = "unknown command " + w[0] + " (status | stop NAME | start NAME | quit)";
+            }
+            if (err != null) {
+                out.println("up: error: " + err);
+            }
+            out.flush();
+        }
+        // EOF on stdin (e.g. `kplane up < /dev/null &`): keep running until a signal.
+        Thread.currentThread().join();
+        return 0;
+    }
+
+    private static boolean awaitApiServer(LocalComponents c, Path kc, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!c.alive("apiserver")) {
+                return false;
+            }
+            if (Files.exists(kc)) {
+                try (KubeClient client = KubeClient.fromKubeconfig(kc)) {
+                    client.list(ApiResource.NAMESPACES, null, ListOptions.NONE);
+                    return true;
+                } catch (Exception notYet) {
+                    // the kubeconfig is written just before serving starts
+                }
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+}

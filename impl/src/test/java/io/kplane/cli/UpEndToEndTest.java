@@ -1,0 +1,211 @@
+package io.kplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kplane.client.ApiResource;
+import io.kplane.client.KubeClient;
+import io.kplane.client.ListOptions;
+import io.kplane.model.Lease;
+import io.kplane.model.Pod;
+import io.kplane.server.ChildJvm;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kplane up} end to end, as a user runs it: real child JVMs, real kubectl. A Deployment
+ * reaches Running pods behind a Service with proxy rules; stopping the scheduler leader hands the
+ * Lease to the standby, which schedules; with both schedulers stopped, {@code kplane diagnose}
+ * names the scheduler; started again, the pending pods run. The same for the controller-manager:
+ * failover, then with both stopped a new Deployment gets no ReplicaSet and diagnose names it.
+ */
+class UpEndToEndTest {
+    @TempDir Path dir;
+
+    static void eventually(String what, Duration timeout, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (cond.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // e.g. the API server still starting
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static void send(Process up, String line) throws IOException {
+        OutputStream in = up.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    private static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(120, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static long running(KubeClient c) {
+        return c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web")).items().stream()
+                .filter(p -> p.status() != null && "Running".equals(p.status().phase())).count();
+    }
+
+    private static String schedulerHolder(KubeClient c) {
+        return holder(c, "kube-scheduler");
+    }
+
+    private static String holder(KubeClient c, String lease) {
+        Lease l = c.getOrNull(ApiResource.LEASES, "kube-system", lease);
+        return l == null || l.spec() == null ? null : l.spec().holderIdentity();
+    }
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aDeploymentRunsBehindAServiceSchedulerFailsOverAndDiagnoseNamesAStoppedScheduler() throws Exception {
+        Path kc = dir.resolve(".kplane/kubeconfig");
+        Path out = dir.resolve("up.out");
+        Process up = new ProcessBuilder(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("up", "--nodes", "2",
+                "--lease-duration", "4", "--heap", "128m", "--kubeconfig", kc.toString())))
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            eventually("up: ready", Duration.ofMinutes(3), () -> {
+                try {
+                    return Files.readString(out).contains("up: ready");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertThat(Files.readString(out)).contains("kubectl --kubeconfig " + kc);
+            Path yaml = dir.resolve("web.yaml");
+            Files.writeString(yaml, """
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata: {name: web, namespace: default}
+                    spec:
+                      replicas: 2
+                      selector: {matchLabels: {app: web}}
+                      template:
+                        metadata: {labels: {app: web}}
+                        spec:
+                          containers:
+                          - {name: web, image: nginx, ports: [{containerPort: 8080, name: http}]}
+                    ---
+                    apiVersion: v1
+                    kind: Service
+                    metadata: {name: web, namespace: default}
+                    spec:
+                      selector: {app: web}
+                      ports: [{name: http, port: 80, targetPort: 8080}]
+                    """);
+            String kubectl = "kubectl";
+            assertThat(run(List.of(kubectl, "--kubeconfig", kc.toString(), "apply", "-f", yaml.toString())))
+                    .contains("deployment.apps/web created").contains("service/web created");
+            KubeClient c = KubeClient.fromKubeconfig(kc);
+            eventually("2 running pods", Duration.ofMinutes(2), () -> running(c) == 2);
+            Path rules = kc.getParent().resolve("proxy-rules.txt");
+            eventually("both pod IPs in the proxy rules and in kubectl's EndpointSlices", Duration.ofMinutes(1), () -> {
+                try {
+                    String r = Files.readString(rules);
+                    String slices = run(List.of(kubectl, "--kubeconfig", kc.toString(), "get", "endpointslices", "-o", "wide"));
+                    return c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web")).items().stream()
+                            .map(Pod::status).allMatch(s -> s.podIP() != null && r.contains("--to-destination " + s.podIP() + ":8080")
+                                    && slices.contains(s.podIP()));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+
+            // The demo: its own Deployment of 3 through every stage, with the latency distribution.
+            Process demo = new ProcessBuilder(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("demo", "--kubeconfig", kc.toString(),
+                    "--replicas", "3", "--timeout", "90"))).redirectErrorStream(true).start();
+            String demoOut = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(demo.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).as(demoOut).isZero();
+            assertThat(demoOut).contains("in proxy rules").contains("pod startup latency (created -> running), 3 pods: p50 ")
+                    .contains("created -> in proxy rules: p50 ");
+
+            // Failover: stop the scheduler leader; the standby takes the Lease and schedules a new pod.
+            eventually("a scheduler leader", Duration.ofMinutes(1), () -> schedulerHolder(c) != null && !schedulerHolder(c).isEmpty());
+            String leader = schedulerHolder(c);
+            String standby = leader.equals("scheduler-0") ? "scheduler-1" : "scheduler-0";
+            send(up, "stop " + leader);
+            eventually("the standby leads", Duration.ofMinutes(1), () -> standby.equals(schedulerHolder(c)));
+            run(List.of(kubectl, "--kubeconfig", kc.toString(), "scale", "deployment", "web", "--replicas", "3"));
+            eventually("3 running pods", Duration.ofMinutes(1), () -> running(c) == 3);
+
+            // Both schedulers down: new pods stay Pending and diagnose names the scheduler.
+            send(up, "stop " + standby);
+            eventually("no live scheduler lease", Duration.ofMinutes(1), () -> {
+                String h = schedulerHolder(c);
+                return h == null || h.isEmpty() || Diagnosis.leaderProblem(new Diagnosis.Snapshot(java.time.Instant.now(), List.of(),
+                        List.of(), List.of(), List.of(), c.list(ApiResource.LEASES, "kube-system", ListOptions.NONE).items(), List.of(),
+                        List.of(), List.of(), null), Diagnosis.SCHED_LEASE) != null;
+            });
+            run(List.of(kubectl, "--kubeconfig", kc.toString(), "scale", "deployment", "web", "--replicas", "4"));
+            eventually("diagnose names the scheduler", Duration.ofMinutes(1), () -> {
+                try {
+                    String d = run(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("diagnose", "--kubeconfig", kc.toString())));
+                    return d.contains("[scheduler] pod/default/web-") && d.contains("the scheduler is down");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            send(up, "start " + leader);
+            eventually("4 running pods after the scheduler returns", Duration.ofMinutes(2), () -> running(c) == 4);
+
+            // Controller-manager: the leader stops, the standby takes over (scale to 5 works); both stop,
+            // a new Deployment gets no ReplicaSet and diagnose names the controller-manager.
+            String cmLeader = holder(c, "kube-controller-manager");
+            String cmStandby = cmLeader.equals("controller-manager-0") ? "controller-manager-1" : "controller-manager-0";
+            send(up, "stop " + cmLeader);
+            eventually("the standby controller-manager leads", Duration.ofMinutes(1),
+                    () -> cmStandby.equals(holder(c, "kube-controller-manager")));
+            run(List.of(kubectl, "--kubeconfig", kc.toString(), "scale", "deployment", "web", "--replicas", "5"));
+            eventually("5 running pods", Duration.ofMinutes(1), () -> running(c) == 5);
+            send(up, "stop " + cmStandby);
+            assertThat(run(List.of(kubectl, "--kubeconfig", kc.toString(), "apply", "-f",
+                    Files.writeString(dir.resolve("web2.yaml"), Files.readString(yaml).split("---")[0]
+                            .replace("name: web,", "name: web2,").replace("app: web}", "app: web2}")).toString())))
+                    .contains("deployment.apps/web2 created");
+            eventually("diagnose names the controller-manager", Duration.ofMinutes(1), () -> {
+                try {
+                    String d = run(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("diagnose", "--kubeconfig", kc.toString())));
+                    return d.contains("[controller-manager] deployment/default/web2: no ReplicaSet: the controller-manager is down");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            send(up, "start " + cmLeader);
+            eventually("web2 runs after the controller-manager returns", Duration.ofMinutes(2), () ->
+                    c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web2")).items().stream()
+                            .filter(p -> p.status() != null && "Running".equals(p.status().phase())).count() == 2);
+
+            send(up, "quit");
+            assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("up exits on quit").isTrue();
+            assertThat(Files.readString(out)).contains("up: stopped");
+        } finally {
+            if (up.isAlive()) {
+                up.destroy();
+                if (!up.waitFor(30, TimeUnit.SECONDS)) {
+                    up.destroyForcibly();
+                }
+            }
+        }
+    }
+}
