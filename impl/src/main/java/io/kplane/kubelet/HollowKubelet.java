@@ -237,7 +237,9 @@ public final class HollowKubelet implements AutoCloseable {
                 return;
             }
             String ip = pod.statusOrEmpty().podIP();
-            ip = ip != null && ip.startsWith(config.podCidr().substring(0, config.podCidr().length() - 4)) ? claim(ip) : ips.allocate();
+            if (!ips.claim(ip)) {
+                ip = ips.allocate();
+            }
             if (ip == null) {
                 LOG.warn("kubelet {}: no pod IP left for {}/{}", config.nodeName(), pod.namespace(), pod.name());
                 return;
@@ -249,15 +251,6 @@ public final class HollowKubelet implements AutoCloseable {
             t.pod.stop(nowNs(), now());
             finishDeletion(t, pod);
         }
-    }
-
-    /** Re-uses the IP a pod already has (a restarted kubelet finds its pods running). */
-    private String claim(String ip) {
-        String got = ips.allocate();
-        if (got != null && !got.equals(ip)) {
-            ips.release(got);
-        }
-        return ip;
     }
 
     private void onPodGone(Pod pod) {

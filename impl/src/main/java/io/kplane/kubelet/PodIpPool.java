@@ -21,6 +21,24 @@ final class PodIpPool {
         return prefix + host;
     }
 
+    /** Marks an address a pod already has as taken (a restarted kubelet finds its pods running); false if not ours. */
+    boolean claim(String ip) {
+        if (ip == null || !ip.startsWith(prefix)) {
+            return false;
+        }
+        int host;
+        try {
+            host = Integer.parseInt(ip.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (host < 2 || host > 254) {
+            return false;
+        }
+        used.set(host);
+        return true;
+    }
+
     void release(String ip) {
         if (ip != null && ip.startsWith(prefix)) {
             used.clear(Integer.parseInt(ip.substring(prefix.length())));
