@@ -166,6 +166,22 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     /**
+     * Installs a snapshot received from the leader: writes its file durably, then buffers its
+     * marker without syncing, so that the caller's hard state (whose commit covers the snapshot)
+     * and entries of the same Raft Ready go to disk in the same write and sync. A crash can then
+     * never leave a marker on disk without the hard state that goes with it.
+     */
+    public void installSnapshot(SnapshotFile snapshot) {
+        if (snapshot.index() < snapshotIndex) {
+            throw new IllegalArgumentException("snapshot " + snapshot.index() + " older than " + snapshotIndex);
+        }
+        snapshots.save(snapshot);
+        snapshotIndex = snapshot.index();
+        snapshotTerm = snapshot.term();
+        writeSnapshotMarker();
+    }
+
+    /**
      * The second half of {@link #saveSnapshot}, on the writer thread: records the snapshot whose
      * file {@link #writeSnapshotFile} wrote in the log, then syncs.
      */
@@ -413,7 +429,7 @@ public final class WriteAheadLog implements AutoCloseable {
      * new entry survives a crash: files later created and synced inside it would otherwise be
      * unreachable after a power loss.
      */
-    static void createDirectoryDurably(Path dir) throws IOException {
+    public static void createDirectoryDurably(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         if (Files.isDirectory(abs)) {
             return;
@@ -429,7 +445,8 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    static void syncDirectory(Path dir) throws IOException {
+    /** fsyncs a directory, so that the creation, rename or removal of an entry in it is durable. */
+    public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         }
