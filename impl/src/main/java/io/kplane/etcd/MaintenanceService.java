@@ -113,7 +113,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         synchronized void start(byte[] state) {
             this.state = state;
             this.header = BackupFile.header(state.length);
-            this.total = header.length + (long) state.length + BackupFile.TRAILER_BYTES;
+            this.total = header.length + (long) state.length + BackupFile.padding(state.length) + BackupFile.TRAILER_BYTES;
             run();
         }
 
@@ -143,6 +143,11 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
                 byte[] chunk = java.util.Arrays.copyOfRange(state, from, from + n);
                 digest.update(chunk);
                 return chunk;
+            }
+            if (sent == stateEnd && BackupFile.padding(state.length) > 0) {
+                byte[] pad = new byte[BackupFile.padding(state.length)];
+                digest.update(pad);
+                return pad;
             }
             return digest.digest();
         }
