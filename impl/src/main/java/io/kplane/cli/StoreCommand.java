@@ -79,6 +79,24 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--unsafe-no-fsync", description = "Do not fsync the WAL. Loses acknowledged writes on a machine crash; for benchmarks only.")
     boolean noFsync;
 
+    @Option(names = "--rejoin-as-learner", description = "Start a member whose write-ahead log was lost (its data dir "
+            + "still has the member identity, so a normal start is refused with 'member has already been bootstrapped') "
+            + "with a fresh log: it receives the leader's snapshot and takes no part in elections (no votes, no "
+            + "campaigns) until it has caught up with the leader's commit index.")
+    boolean rejoinAsLearner;
+
+    @Option(names = "--quota-backend-bytes", defaultValue = "0", description = "Raise the NOSPACE alarm when the "
+            + "backend grows beyond this many bytes: then puts and txns that write fail with 'etcdserver: mvcc: "
+            + "database space exceeded' until 'etcdctl alarm disarm' after compaction freed space. 0 means etcd's "
+            + "default (2 GiB), a negative value no quota (default: ${DEFAULT-VALUE}).")
+    long quotaBackendBytes;
+
+    @Option(names = "--restore", paramLabel = "FILE", description = "Seed the (new, empty) --data-dir from FILE, a "
+            + "snapshot saved with 'etcdctl snapshot save FILE' from a kplane member (as 'etcdctl snapshot restore' "
+            + "does: a new cluster of --initial-cluster whose state is the snapshot's; seed every member from the same "
+            + "file), then run the member. A truncated or corrupt FILE (its SHA-256 is checked) is refused.")
+    Path restore;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -134,9 +152,21 @@ public final class StoreCommand implements Callable<Integer> {
                 .withSnapshotCount(snapshotCount, catchUpEntries)
                 .withSyncMode(noFsync ? WalSyncMode.NO_FSYNC : WalSyncMode.FSYNC)
                 .withElectionTicks(electionTicks)
-                .withTraceOut(traceOut);
+                .withTraceOut(traceOut)
+                .withRejoinAsLearner(rejoinAsLearner)
+                .withQuotaBackendBytes(quotaBackendBytes);
         if (noFsync) {
             err.println("kplane store: WARNING --unsafe-no-fsync: acknowledged writes can be lost on a machine crash");
+        }
+        if (restore != null) {
+            try {
+                byte[] state = io.kplane.server.BackupFile.read(restore);
+                io.kplane.server.RestoredDataDir.seed(config, state, app.createStateMachine(dataDir));
+                System.out.printf("kplane store: restored %s (%d bytes of state) into %s%n", restore, state.length, dataDir);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                err.println("kplane store: --restore: " + e.getMessage());
+                return 1;
+            }
         }
         StoreNode node;
         try {

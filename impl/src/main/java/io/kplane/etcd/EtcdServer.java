@@ -20,35 +20,59 @@ public final class EtcdServer implements AutoCloseable {
 
     /** Tunables; {@link #defaults()} are etcd's. */
     public record Options(int maxRequestBytes, long progressNotifyMillis, long leaseCheckMillis,
-                          long leasePromoteExtensionMillis) {
+                          long leasePromoteExtensionMillis, long quotaBackendBytes) {
         public static Options defaults() {
-            return new Options(DEFAULT_MAX_REQUEST_BYTES, TimeUnit.MINUTES.toMillis(10), 500, 1000);
+            return new Options(DEFAULT_MAX_REQUEST_BYTES, TimeUnit.MINUTES.toMillis(10), 500, 1000,
+                    io.kplane.server.StoreConfig.DEFAULT_QUOTA_BACKEND_BYTES);
         }
 
         public Options withProgressNotifyMillis(long millis) {
-            return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis);
+            return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis, quotaBackendBytes);
         }
 
         /** How far a new leader pushes every lease's deadline beyond its TTL (etcd: the election timeout). */
         public Options withLeasePromoteExtensionMillis(long millis) {
-            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis);
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis, quotaBackendBytes);
+        }
+
+        /** The store size above which the NOSPACE alarm is raised ({@code --quota-backend-bytes}). */
+        public Options withQuotaBackendBytes(long bytes) {
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, bytes);
         }
     }
 
     private final Server server;
     private final WatchHub watchHub;
     private final LeaseExpiry leaseExpiry;
+    private final java.util.concurrent.ExecutorService snapshotSerializer;
 
-    private EtcdServer(Server server, WatchHub watchHub, LeaseExpiry leaseExpiry) {
+    private EtcdServer(Server server, WatchHub watchHub, LeaseExpiry leaseExpiry,
+                       java.util.concurrent.ExecutorService snapshotSerializer) {
         this.server = server;
         this.watchHub = watchHub;
         this.leaseExpiry = leaseExpiry;
+        this.snapshotSerializer = snapshotSerializer;
     }
 
     /** Starts serving {@code replica} on {@code listen} (port 0 picks a free port). */
     public static EtcdServer start(Replica replica, InetSocketAddress listen, Options options) throws IOException {
         Headers headers = new Headers(replica);
-        KvService kv = new KvService(replica, headers, options.maxRequestBytes());
+        io.kplane.kv.KvStateMachine stateMachine;
+        try {
+            stateMachine = replica.query(KvReplicatedStateMachine::kv).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the etcd endpoint", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the member did not answer while starting the etcd endpoint: " + e, e);
+        }
+        SpaceQuota quota = new SpaceQuota(replica, stateMachine, options.quotaBackendBytes(), replica.status().memberId());
+        KvService kv = new KvService(replica, headers, options.maxRequestBytes(), quota);
+        java.util.concurrent.ExecutorService snapshotSerializer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "etcd-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
         WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis());
         LeaseExpiry expiry = new LeaseExpiry(replica, System::nanoTime, options.leasePromoteExtensionMillis(),
                 options.leaseCheckMillis());
@@ -64,7 +88,7 @@ public final class EtcdServer implements AutoCloseable {
                 .addService(kv)
                 .addService(new WatchService(hub))
                 .addService(new LeaseService(kv, headers, expiry).withLeaseLeases())
-                .addService(new MaintenanceService(kv, replica, headers))
+                .addService(new MaintenanceService(kv, replica, headers, snapshotSerializer))
                 .addService(cluster)
                 .build();
         try {
@@ -73,9 +97,10 @@ public final class EtcdServer implements AutoCloseable {
         } catch (IOException e) {
             hub.close();
             expiry.close();
+            snapshotSerializer.shutdown();
             throw e;
         }
-        return new EtcdServer(server, hub, expiry);
+        return new EtcdServer(server, hub, expiry, snapshotSerializer);
     }
 
     public static EtcdServer start(Replica replica, InetSocketAddress listen) throws IOException {
@@ -102,6 +127,7 @@ public final class EtcdServer implements AutoCloseable {
         server.shutdown();
         watchHub.close();
         leaseExpiry.close();
+        snapshotSerializer.shutdown();
         try {
             if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
                 server.shutdownNow();

@@ -32,10 +32,17 @@ final class KvService extends KVGrpc.KVImplBase {
     private final Headers headers;
     private final int maxRequestBytes;
 
+    private final SpaceQuota quota;
+
     KvService(Replica replica, Headers headers, int maxRequestBytes) {
+        this(replica, headers, maxRequestBytes, SpaceQuota.NONE);
+    }
+
+    KvService(Replica replica, Headers headers, int maxRequestBytes, SpaceQuota quota) {
         this.replica = replica;
         this.headers = headers;
         this.maxRequestBytes = maxRequestBytes;
+        this.quota = quota;
     }
 
     static MvccStore store(Object sm) {
@@ -89,6 +96,9 @@ final class KvService extends KVGrpc.KVImplBase {
         if (rejected(RequestChecks.put(r), out)) {
             return;
         }
+        if (rejected(quota.check(r.getSerializedSize()), out)) {
+            return;
+        }
         reply(write(KvCommand.PUT, r, PutResponse.parser()), out,
                 resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
     }
@@ -105,6 +115,9 @@ final class KvService extends KVGrpc.KVImplBase {
     @Override
     public void txn(TxnRequest r, StreamObserver<TxnResponse> out) {
         if (rejected(RequestChecks.txn(r), out)) {
+            return;
+        }
+        if (!MvccStore.isReadOnly(r) && rejected(quota.check(SpaceQuota.putBytes(r)), out)) {
             return;
         }
         CompletableFuture<TxnResponse> f = MvccStore.isReadOnly(r)

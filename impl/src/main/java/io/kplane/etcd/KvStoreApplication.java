@@ -29,6 +29,10 @@ public final class KvStoreApplication implements StoreApplication {
 
     @Override
     public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen) throws Exception {
-        return EtcdServer.start(replica, listen);
+        EtcdServer.Options options = EtcdServer.Options.defaults();
+        if (replica instanceof io.kplane.server.StoreNode node) {
+            options = options.withQuotaBackendBytes(node.config().effectiveQuotaBytes());
+        }
+        return EtcdServer.start(replica, listen, options);
     }
 }

@@ -1,25 +1,46 @@
 package io.kplane.etcd;
 
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.AlarmRequest;
+import io.etcd.jetcd.api.AlarmResponse;
 import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.SnapshotRequest;
+import io.etcd.jetcd.api.SnapshotResponse;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.kplane.kv.KvCommand;
+import io.kplane.server.BackupFile;
 import io.kplane.server.Replica;
 import io.kplane.server.ReplicaStatus;
+import io.kplane.server.StateMachine;
+import java.security.MessageDigest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
-/** etcd's Maintenance service: Status (the rest answers UNIMPLEMENTED). */
+/**
+ * etcd's Maintenance service: Status, Alarm (the NOSPACE alarm of {@link SpaceQuota}) and Snapshot
+ * (a {@link BackupFile} streamed in chunks, restorable with {@code kplane store --restore}); the
+ * rest answers UNIMPLEMENTED.
+ */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     /** The etcd API version kplane speaks; clients such as etcdctl and kube-apiserver read it. */
     static final String API_VERSION = "3.4.0";
+    /** etcd streams its snapshot in 32 KiB messages. */
+    static final int SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+    private static final int CAPTURE_ATTEMPTS = 5;
 
     private final KvService kv;
     private final Replica replica;
     private final Headers headers;
+    private final Executor serializer;
 
-    MaintenanceService(KvService kv, Replica replica, Headers headers) {
+    MaintenanceService(KvService kv, Replica replica, Headers headers, Executor serializer) {
         this.kv = kv;
         this.replica = replica;
         this.headers = headers;
+        this.serializer = serializer;
     }
 
     @Override
@@ -31,5 +52,104 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
                     .setDbSize(db).setDbSizeInUse(db).setLeader(s.leaderId()).setRaftIndex(s.commitIndex())
                     .setRaftTerm(s.term()).setRaftAppliedIndex(s.appliedIndex()).build();
         }), out, resp -> resp);
+    }
+
+    /** Every action goes through Raft, as in etcd: a list is linearizable, a raise or disarm replicated. */
+    @Override
+    public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
+        KvService.reply(kv.write(KvCommand.ALARM, request, AlarmResponse.parser()), out,
+                resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
+    }
+
+    /**
+     * The member's state at one applied index: captured on the member's thread, serialized on
+     * another (retaken if a compaction disturbed it), and streamed in {@link #SNAPSHOT_CHUNK_BYTES}
+     * pieces as the client takes them, with the SHA-256 in the last message (as etcd does).
+     */
+    @Override
+    public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
+        ServerCallStreamObserver<SnapshotResponse> call = (ServerCallStreamObserver<SnapshotResponse>) out;
+        ChunkedSender sender = new ChunkedSender(call);
+        call.setOnReadyHandler(sender); // only allowed here, before this method returns
+        serializedState(CAPTURE_ATTEMPTS).whenComplete((state, error) -> {
+            if (error != null) {
+                out.onError(EtcdErrors.toStatus(error));
+            } else {
+                sender.start(state);
+            }
+        });
+    }
+
+    private CompletableFuture<byte[]> serializedState(int attempts) {
+        return replica.query(StateMachine::capture).thenComposeAsync(capture -> {
+            byte[] bytes = capture.serialize();
+            return replica.query(sm -> capture.stillValid()).thenCompose(valid -> {
+                if (valid) {
+                    return CompletableFuture.completedFuture(bytes);
+                }
+                if (attempts <= 1) {
+                    return CompletableFuture.failedFuture(new IllegalStateException(
+                            "snapshot: compactions kept disturbing the capture; retry"));
+                }
+                return serializedState(attempts - 1);
+            });
+        }, serializer);
+    }
+
+    /** Sends header, state and checksum in chunks, only while the client's stream is ready. */
+    private static final class ChunkedSender implements Runnable {
+        private final ServerCallStreamObserver<SnapshotResponse> call;
+        private byte[] header;
+        private byte[] state;
+        private final MessageDigest digest = BackupFile.sha256();
+        private long total;
+        private long sent;
+        private boolean done;
+
+        ChunkedSender(ServerCallStreamObserver<SnapshotResponse> call) {
+            this.call = call;
+        }
+
+        synchronized void start(byte[] state) {
+            this.state = state;
+            this.header = BackupFile.header(state.length);
+            this.total = header.length + (long) state.length + BackupFile.padding(state.length) + BackupFile.TRAILER_BYTES;
+            run();
+        }
+
+        @Override
+        public synchronized void run() {
+            while (state != null && !done && call.isReady() && !call.isCancelled()) {
+                byte[] chunk = next();
+                sent += chunk.length;
+                call.onNext(SnapshotResponse.newBuilder().setRemainingBytes(total - sent)
+                        .setBlob(ByteString.copyFrom(chunk)).build());
+                if (sent == total) {
+                    done = true;
+                    call.onCompleted();
+                }
+            }
+        }
+
+        private byte[] next() {
+            long stateEnd = header.length + (long) state.length;
+            if (sent < header.length) {
+                digest.update(header);
+                return header;
+            }
+            if (sent < stateEnd) {
+                int from = (int) (sent - header.length);
+                int n = Math.min(SNAPSHOT_CHUNK_BYTES, state.length - from);
+                byte[] chunk = java.util.Arrays.copyOfRange(state, from, from + n);
+                digest.update(chunk);
+                return chunk;
+            }
+            if (sent == stateEnd && BackupFile.padding(state.length) > 0) {
+                byte[] pad = new byte[BackupFile.padding(state.length)];
+                digest.update(pad);
+                return pad;
+            }
+            return digest.digest();
+        }
     }
 }

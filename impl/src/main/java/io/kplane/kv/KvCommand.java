@@ -19,7 +19,9 @@ public enum KvCommand {
     LEASE_REVOKE(6),
     LEASE_KEEPALIVE(7),
     /** A revoke decided by the leader's expiry clock; a lease already gone is not an error. */
-    LEASE_EXPIRE(8);
+    LEASE_EXPIRE(8),
+    /** An {@code AlarmRequest} (activate or deactivate; a GET is answered without a proposal). */
+    ALARM(9);
 
     private final byte code;
 

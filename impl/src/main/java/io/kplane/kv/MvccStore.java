@@ -68,6 +68,12 @@ public final class MvccStore {
      * (compaction cuts {@link KeyRevision#older}) or the set of heads a {@link SnapshotCapture} took.
      */
     private long historyRewrites;
+    /**
+     * Bytes of the retained history as a snapshot serializes it (without leases): the store's
+     * "backend size" for the space quota. Written by the owner thread only; read from any.
+     */
+    private volatile long sizeBytes = EMPTY_BYTES;
+    private static final long EMPTY_BYTES = 4 + 8 + 8 + 4;
     /** The revision whose events are the last ones in the fan-out log; written after each append. */
     private volatile long publishedRev = 1;
     private final Long2ObjectHashMap<Lease> leases = new Long2ObjectHashMap<>();
@@ -299,6 +305,7 @@ public final class MvccStore {
             KeyRevision r = new KeyRevision(k, rev, sub++, live != null ? live.create : rev,
                     live != null ? live.version + 1 : 1, lease, value, head);
             index.put(k, r);
+            sizeBytes += (head == null ? keyBytes(k) : 0) + revisionBytes(r);
             if (live != null && live.lease != 0 && live.lease != lease) {
                 detach(live.lease, k);
             }
@@ -323,6 +330,7 @@ public final class MvccStore {
             for (KeyRevision live : deleted) {
                 KeyRevision tomb = new KeyRevision(live.key, rev, sub++, 0, 0, 0, null, live);
                 index.put(live.key, tomb);
+                sizeBytes += revisionBytes(tomb);
                 if (live.lease != 0) {
                     detach(live.lease, live.key);
                 }
@@ -595,7 +603,32 @@ public final class MvccStore {
                 revLog.set(i, kept);
             }
         }
+        recomputeSize();
         return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
+    }
+
+    /** Bytes of the retained history (keys, revisions, values; as serialized): the quota's measure. Any thread. */
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    private static long keyBytes(byte[] key) {
+        return 4 + key.length + 4;
+    }
+
+    private static long revisionBytes(KeyRevision r) {
+        return 8 + 4 + 8 + 8 + 8 + 4 + (r.value == null ? 0 : r.value.length);
+    }
+
+    private void recomputeSize() {
+        long size = EMPTY_BYTES;
+        for (KeyRevision head : index.values()) {
+            size += keyBytes(head.key);
+            for (KeyRevision r = head; r != null; r = r.older) {
+                size += revisionBytes(r);
+            }
+        }
+        sizeBytes = size;
     }
 
     /** Keeps the revisions above {@code rev} and the newest at or below it unless that is a tombstone. */
@@ -936,6 +969,7 @@ public final class MvccStore {
             }
             leases.forEach((id, l) -> leaseObserver.refreshed(id, l.ttl));
             publishedRev = currentRev;
+            recomputeSize();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,15 +25,18 @@ public final class StoreNode implements Replica, AutoCloseable {
     private final RaftAgent agent;
     private final AgentRunner runner;
     private volatile boolean closed;
+    private final SnapshotChunks.Assembler snapshotChunks;
 
     private StoreNode(StoreConfig config, StateMachine stateMachine, PeerTransport transport) {
         this.config = config;
         this.stateMachine = stateMachine;
         this.transport = transport;
+        this.snapshotChunks = new SnapshotChunks.Assembler(config.dataDir().resolve("snap"));
         this.identity = DataDirIdentity.claim(config.dataDir(), config.cluster().clusterId(), config.memberId(),
                 config.name());
         try {
-            this.agent = new RaftAgent(config, stateMachine, transport);
+            this.agent = new RaftAgent(config, stateMachine, transport, identity.existed());
+            identity.recordIfNew(); // only now: the WAL holds the bootstrap state
         } catch (RuntimeException e) {
             identity.close();
             throw e;
@@ -83,6 +86,11 @@ public final class StoreNode implements Replica, AutoCloseable {
     /** Completes exceptionally if the agent stopped after a fatal error (e.g. a failed fsync). */
     public CompletableFuture<Void> failure() {
         return agent.failure;
+    }
+
+    /** Snapshot chunk frames this member has received (a snapshot bigger than one chunk comes in several). */
+    public long snapshotChunksReceived() {
+        return snapshotChunks.chunksReceived.get();
     }
 
     /** WAL syncs this member has done (one per group commit), for tests and diagnostics. */
@@ -165,6 +173,7 @@ public final class StoreNode implements Replica, AutoCloseable {
         }
         closed = true;
         transport.close();
+        snapshotChunks.close();
         runner.close(); // runs onClose on the agent thread: fails pending requests, closes the WAL
         identity.close();
     }
@@ -175,12 +184,23 @@ public final class StoreNode implements Replica, AutoCloseable {
         public void onRaftBatch(long from, ByteBuffer body) {
             List<Message> batch;
             try {
+                if (SnapshotChunks.isChunk(body)) {
+                    body = snapshotChunks.accept(from, body);
+                    if (body == null) {
+                        return; // more chunks to come
+                    }
+                }
                 batch = MessageCodec.decodeBatch(body);
             } catch (IllegalArgumentException e) {
                 LOG.warn("dropping malformed frame from {}: {}", Long.toHexString(from), e.getMessage());
                 return;
             }
             for (Message m : batch) {
+                if (m.type().isLocal()) {
+                    LOG.warn("dropping message of local type {} from {}: not accepted from the network", m.type(),
+                            Long.toHexString(from));
+                    continue;
+                }
                 if (m.from() != from || m.to() != config.memberId()) {
                     LOG.warn("dropping misaddressed message {} (from {} to {}) on connection from {}", m.type(),
                             Long.toHexString(m.from()), Long.toHexString(m.to()), Long.toHexString(from));

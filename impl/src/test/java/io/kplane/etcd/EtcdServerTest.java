@@ -143,7 +143,7 @@ class EtcdServerTest {
 
     @Test
     void anExpiredLeaseIsRevokedByTheLeaderAndAKeptAliveOneIsNot() throws Exception {
-        start(1024, new EtcdServer.Options(EtcdServer.DEFAULT_MAX_REQUEST_BYTES, 600_000, 50, 1000));
+        start(1024, new EtcdServer.Options(EtcdServer.DEFAULT_MAX_REQUEST_BYTES, 600_000, 50, 1000, Long.MAX_VALUE));
         LeaseGrpc.LeaseBlockingStub lease = LeaseGrpc.newBlockingStub(channel);
         KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
         lease.leaseGrant(LeaseGrantRequest.newBuilder().setID(1).setTTL(1).build()); // raised to 2 s
