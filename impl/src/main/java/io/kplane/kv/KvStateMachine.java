@@ -79,10 +79,8 @@ public final class KvStateMachine {
                             .setHeader(ResponseHeader.newBuilder().setRevision(rev)).build());
                 }
                 case LEASE_EXPIRE -> {
-                    long id = KvCommand.body(command, LeaseRevokeRequest.parser()).getID();
-                    if (store.leaseTtl(id) >= 0) {
-                        store.leaseRevoke(id);
-                    }
+                    LeaseRevokeRequest expire = KvCommand.body(command, LeaseRevokeRequest.parser());
+                    store.leaseExpire(expire.getID(), KvCommand.expireStamp(expire));
                     yield KvCommand.ok(LeaseRevokeResponse.newBuilder().setHeader(header()).build());
                 }
                 case LEASE_KEEPALIVE -> {

@@ -71,6 +71,8 @@ public final class MvccStore {
     /** The revision whose events are the last ones in the fan-out log; written after each append. */
     private volatile long publishedRev = 1;
     private final Long2ObjectHashMap<Lease> leases = new Long2ObjectHashMap<>();
+    /** Grants and keep-alives applied so far: each refresh stamps its lease with the next value. */
+    private long lastLeaseStamp;
     private final long minLeaseTtl;
     private final EventLog<RevisionEvents> events;
     private LeaseObserver leaseObserver = LeaseObserver.NONE;
@@ -635,8 +637,9 @@ public final class MvccStore {
             throw KvError.LEASE_EXIST.exception();
         }
         long granted = Math.max(ttl, minLeaseTtl);
-        leases.put(id, new Lease(id, granted));
-        leaseObserver.refreshed(id, granted);
+        Lease l = new Lease(id, granted, ++lastLeaseStamp);
+        leases.put(id, l);
+        leaseObserver.refreshed(id, granted, l.stamp);
         return granted;
     }
 
@@ -660,8 +663,28 @@ public final class MvccStore {
         if (l == null) {
             throw KvError.LEASE_NOT_FOUND.exception();
         }
-        leaseObserver.refreshed(id, l.ttl);
+        l.stamp = ++lastLeaseStamp;
+        leaseObserver.refreshed(id, l.ttl, l.stamp);
         return l.ttl;
+    }
+
+    /**
+     * Applies an expiry the leader decided when the lease's refresh stamp was {@code decidedOnStamp}:
+     * revokes the lease only if no grant or keep-alive has been applied since. A keep-alive ordered
+     * between the decision and this entry was acknowledged with a full TTL, so the lease must live
+     * on (the leader's deadline restarts with it); a keep-alive ordered after this entry finds no
+     * lease and gets not-found. Either way no acknowledged keep-alive is followed by its keys
+     * vanishing. A negative stamp (entries from before stamps existed) revokes unconditionally.
+     *
+     * @return true if the lease was revoked
+     */
+    public boolean leaseExpire(long id, long decidedOnStamp) {
+        Lease l = leases.get(id);
+        if (l == null || (decidedOnStamp >= 0 && l.stamp != decidedOnStamp)) {
+            return false;
+        }
+        leaseRevoke(id);
+        return true;
     }
 
     /** The granted TTL of a lease, or -1 if there is no such lease. */
@@ -692,6 +715,13 @@ public final class MvccStore {
         }
         Arrays.sort(ids);
         return ids;
+    }
+
+    /** Every lease with {@code [granted TTL, refresh stamp]}; for the expiry runtime when it starts. */
+    public Map<Long, long[]> leaseStamps() {
+        Map<Long, long[]> out = new TreeMap<>();
+        leases.forEach((id, l) -> out.put(id, new long[] {l.ttl, l.stamp}));
+        return out;
     }
 
     /** Every lease with its granted TTL; for the expiry runtime after a restore or a leader change. */
@@ -771,10 +801,12 @@ public final class MvccStore {
         KeyRevision[] heads = index.values().toArray(new KeyRevision[0]);
         long[] ids = leaseIds();
         long[] ttls = new long[ids.length];
+        long[] stamps = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             ttls[i] = leases.get(ids[i]).ttl;
+            stamps[i] = leases.get(ids[i]).stamp;
         }
-        return new SnapshotCapture(currentRev, compactRev, heads, ids, ttls, historyRewrites);
+        return new SnapshotCapture(currentRev, compactRev, heads, ids, ttls, stamps, lastLeaseStamp, historyRewrites);
     }
 
     /** A {@link #capture()}: serialize on any thread, check {@link #stillValid()} on the owner thread. */
@@ -784,10 +816,14 @@ public final class MvccStore {
         private final KeyRevision[] heads;
         private final long[] leaseIds;
         private final long[] leaseTtls;
+        private final long[] leaseStampsById;
+        private final long leaseStampCount;
         private final long rewritesAtCapture;
 
         private SnapshotCapture(long rev, long compactedAt, KeyRevision[] heads, long[] leaseIds, long[] leaseTtls,
-                                long rewritesAtCapture) {
+                                long[] leaseStampsById, long leaseStampCount, long rewritesAtCapture) {
+            this.leaseStampsById = leaseStampsById;
+            this.leaseStampCount = leaseStampCount;
             this.rev = rev;
             this.compactedAt = compactedAt;
             this.heads = heads;
@@ -827,6 +863,7 @@ public final class MvccStore {
                 }
             }
             size += 4 + 16L * leaseIds.length;
+            size += 8 + 8L * leaseIds.length; // the lease stamps: a trailing section older readers never reach
             if (prefixBytes + size > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("store of " + size + " bytes too big for one snapshot; compact it");
             }
@@ -860,6 +897,10 @@ public final class MvccStore {
             for (int i = 0; i < leaseIds.length; i++) {
                 out.putLong(leaseIds[i]);
                 out.putLong(leaseTtls[i]);
+            }
+            out.putLong(leaseStampCount);
+            for (long stamp : leaseStampsById) {
+                out.putLong(stamp);
             }
             if (out.hasRemaining()) {
                 throw new IllegalStateException("snapshot size miscounted: " + out.remaining() + " bytes left");
@@ -921,10 +962,19 @@ public final class MvccStore {
                 revLog.add(changes.toArray(new KeyRevision[0]));
             }
             int leaseCount = in.readInt();
+            long[] restoredIds = new long[leaseCount];
             for (int i = 0; i < leaseCount; i++) {
                 long id = in.readLong();
                 long ttl = in.readLong();
-                leases.put(id, new Lease(id, ttl));
+                leases.put(id, new Lease(id, ttl, 0));
+                restoredIds[i] = id;
+            }
+            lastLeaseStamp = 0;
+            if (in.available() > 0) { // snapshots taken before lease stamps end here (all stamps 0)
+                lastLeaseStamp = in.readLong();
+                for (long id : restoredIds) {
+                    leases.get(id).stamp = in.readLong();
+                }
             }
             for (KeyRevision head : index.values()) {
                 if (!head.isTombstone() && head.lease != 0) {
@@ -934,7 +984,7 @@ public final class MvccStore {
                     }
                 }
             }
-            leases.forEach((id, l) -> leaseObserver.refreshed(id, l.ttl));
+            leases.forEach((id, l) -> leaseObserver.refreshed(id, l.ttl, l.stamp));
             publishedRev = currentRev;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
