@@ -4,6 +4,7 @@ import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.stub.StreamObserver;
+import io.kplane.kv.MvccStore;
 import io.kplane.server.Replica;
 import io.kplane.server.ReplicaStatus;
 
@@ -24,7 +25,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
     @Override
     public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
-        KvService.reply(kv.read(true, store -> store.currentRevision()).thenApply(rev -> {
+        KvService.reply(kv.read(true, MvccStore::publishedRevision).thenApply(rev -> {
             ReplicaStatus s = replica.status();
             long db = Math.max(0, s.dbSize());
             return StatusResponse.newBuilder().setHeader(headers.of(rev)).setVersion(API_VERSION)

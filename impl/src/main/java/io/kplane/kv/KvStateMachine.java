@@ -60,6 +60,7 @@ public final class KvStateMachine {
 
     private byte[] applyCommand(long index, byte[] command) {
         appliedIndex = index;
+        store.compactionStep(MvccStore.COMPACTION_BATCH_REVISIONS); // a long compaction, a slice at a time
         KvCommand type = KvCommand.of(command[0]);
         try {
             return switch (type) {

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -57,12 +58,20 @@ public final class MvccStore {
     private static final byte[] NO_VALUE = new byte[0];
     private static final int SNAPSHOT_MAGIC = 0x4b504b56; // "KPKV"
 
-    private final TreeMap<byte[], KeyRevision> index = new TreeMap<>(KEY_ORDER);
+    /**
+     * Concurrent so that readers off the owner thread ({@link #rangePublished}) can walk it while the
+     * owner writes; replaced (never cleared) by a restore, inside {@link #restoreSeq}.
+     */
+    private volatile ConcurrentSkipListMap<byte[], KeyRevision> index = new ConcurrentSkipListMap<>(KEY_ORDER);
+    /** Odd while a restore swaps the store's contents: concurrent readers retry (a seqlock). */
+    private volatile long restoreSeq;
+    /** Revisions below this still have history awaiting the incremental compaction ({@link #compactionStep}). */
+    private long compactPendingTo;
     /** revLog.get(i) holds the changes of revision revLogBase + i (possibly none after compaction). */
     private final ArrayList<KeyRevision[]> revLog = new ArrayList<>();
     private long revLogBase = 2;
     private long currentRev = 1;
-    private long compactRev = -1;
+    private volatile long compactRev = -1;
     /**
      * Compactions and restores so far: the only operations that change existing revision objects
      * (compaction cuts {@link KeyRevision#older}) or the set of heads a {@link SnapshotCapture} took.
@@ -169,6 +178,93 @@ public final class MvccStore {
         return range(r, currentRev);
     }
 
+    /**
+     * A Range at the published revision, from <b>any thread</b>: reads, counting and the response's
+     * building stay off the owner (the Raft apply thread), so a large list cannot delay heartbeats.
+     * Safe without locks because a write never changes an existing {@link KeyRevision} (it links a
+     * new head into the concurrent index), and compaction to {@code c} only cuts history below the
+     * newest revision at or below {@code c}, which no read at {@code c} or later needs; a read of an
+     * older revision that a compaction overtook is refused afterwards as etcd refuses it. A snapshot
+     * restore swaps the whole index; a read that overlapped one is retried.
+     */
+    public RangeResponse rangePublished(RangeRequest r) {
+        while (true) {
+            long seq = restoreSeq;
+            if ((seq & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long readRev = publishedRev;
+            RangeResponse resp = range(r, readRev);
+            long rev = r.getRevision() > 0 ? r.getRevision() : readRev;
+            if (restoreSeq != seq) {
+                continue;
+            }
+            if (rev < compactRev) {
+                if (r.getRevision() <= 0) {
+                    continue; // a read of "now" that a compaction overtook: read the newer now
+                }
+                throw KvError.COMPACTED.exception(); // compacted while we read
+            }
+            return resp;
+        }
+    }
+
+    /** A read-only {@link #txn} (see {@link #isReadOnly}) at the published revision, from any thread, like {@link #rangePublished}. */
+    public TxnResponse readOnlyTxnPublished(TxnRequest t) {
+        if (!isReadOnly(t)) {
+            throw new IllegalArgumentException("not a read-only txn");
+        }
+        while (true) {
+            long seq = restoreSeq;
+            if ((seq & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long readRev = publishedRev;
+            List<Boolean> path = new ArrayList<>();
+            choosePath(t, path, readRev);
+            int[] cursor = {0};
+            checkBranch(t, path, cursor, readRev);
+            cursor[0] = 0;
+            TxnResponse.Builder resp;
+            try {
+                resp = readTxn(t, path, cursor, readRev);
+            } catch (KvException e) {
+                if (e.error() == KvError.COMPACTED && readRev < compactRev && restoreSeq == seq) {
+                    continue; // overtaken by a compaction while reading "now"
+                }
+                throw e;
+            }
+            if (restoreSeq != seq || readRev < compactRev) {
+                continue;
+            }
+            return resp.setHeader(header(readRev)).build();
+        }
+    }
+
+    private TxnResponse.Builder readTxn(TxnRequest t, List<Boolean> path, int[] cursor, long readRev) {
+        boolean ok = path.get(cursor[0]++);
+        TxnResponse.Builder resp = TxnResponse.newBuilder().setSucceeded(ok);
+        for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
+            ResponseOp.Builder r = ResponseOp.newBuilder();
+            switch (op.getRequestCase()) {
+                case REQUEST_RANGE -> {
+                    RangeRequest rr = op.getRequestRange();
+                    r.setResponseRange(range(rr, readRev));
+                    if (rr.getRevision() > 0 && rr.getRevision() < compactRev) {
+                        throw KvError.COMPACTED.exception();
+                    }
+                }
+                case REQUEST_TXN -> r.setResponseTxn(readTxn(op.getRequestTxn(), path, cursor, readRev)
+                        .setHeader(ResponseHeader.getDefaultInstance()).build());
+                default -> { }
+            }
+            resp.addResponses(r);
+        }
+        return resp;
+    }
+
     private RangeResponse range(RangeRequest r, long readRev) {
         long limit = r.getLimit();
         boolean sortOrFilter = r.getSortOrder() != RangeRequest.SortOrder.NONE || r.getMinModRevision() != 0
@@ -257,6 +353,7 @@ public final class MvccStore {
     }
 
     private Collection<KeyRevision> heads(byte[] key, byte[] end) {
+        NavigableMap<byte[], KeyRevision> index = this.index;
         if (end == null) {
             KeyRevision head = index.get(key);
             return head == null ? List.of() : List.of(head);
@@ -425,9 +522,9 @@ public final class MvccStore {
      */
     public TxnResponse txn(TxnRequest t) {
         List<Boolean> path = new ArrayList<>();
-        choosePath(t, path);
+        choosePath(t, path, currentRev);
         int[] cursor = {0};
-        checkBranch(t, path, cursor);
+        checkBranch(t, path, cursor, currentRev);
         WriteTxn txn = new WriteTxn();
         cursor[0] = 0;
         TxnResponse.Builder resp = applyTxn(txn, t, path, cursor);
@@ -455,10 +552,10 @@ public final class MvccStore {
         return true;
     }
 
-    private void choosePath(TxnRequest t, List<Boolean> path) {
+    private void choosePath(TxnRequest t, List<Boolean> path, long readRev) {
         boolean ok = true;
         for (Compare c : t.getCompareList()) {
-            if (!compare(c)) {
+            if (!compare(c, readRev)) {
                 ok = false;
                 break;
             }
@@ -466,26 +563,26 @@ public final class MvccStore {
         path.add(ok);
         for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
             if (op.hasRequestTxn()) {
-                choosePath(op.getRequestTxn(), path);
+                choosePath(op.getRequestTxn(), path, readRev);
             }
         }
     }
 
-    private void checkBranch(TxnRequest t, List<Boolean> path, int[] cursor) {
+    private void checkBranch(TxnRequest t, List<Boolean> path, int[] cursor, long readRev) {
         boolean ok = path.get(cursor[0]++);
         for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
             switch (op.getRequestCase()) {
-                case REQUEST_PUT -> checkPut(op.getRequestPut(), currentRev);
+                case REQUEST_PUT -> checkPut(op.getRequestPut(), readRev);
                 case REQUEST_RANGE -> {
                     long rev = op.getRequestRange().getRevision();
-                    if (rev > currentRev) {
+                    if (rev > readRev) {
                         throw KvError.FUTURE_REV.exception();
                     }
                     if (rev > 0 && rev < compactRev) {
                         throw KvError.COMPACTED.exception();
                     }
                 }
-                case REQUEST_TXN -> checkBranch(op.getRequestTxn(), path, cursor);
+                case REQUEST_TXN -> checkBranch(op.getRequestTxn(), path, cursor, readRev);
                 default -> { }
             }
         }
@@ -512,9 +609,9 @@ public final class MvccStore {
     }
 
     /** etcd's {@code applyCompare}: true if every key in the compare's range satisfies it. */
-    private boolean compare(Compare c) {
+    private boolean compare(Compare c, long readRev) {
         List<KeyRevision> kvs = new ArrayList<>();
-        collect(c.getKey().toByteArray(), rangeEnd(c.getRangeEnd()), currentRev, 0, false, kvs);
+        collect(c.getKey().toByteArray(), rangeEnd(c.getRangeEnd()), readRev, 0, false, kvs);
         int target = c.getTargetValue();
         if (kvs.isEmpty()) {
             if (target == Compare.CompareTarget.VALUE_VALUE) {
@@ -570,18 +667,7 @@ public final class MvccStore {
         if (rev > currentRev) {
             throw KvError.FUTURE_REV.exception();
         }
-        long dropUpTo = Math.min(rev, revLogBase + revLog.size()); // revisions < rev lose their log entries
-        int drop = (int) Math.max(0, dropUpTo - revLogBase);
-        for (int i = 0; i < drop; i++) {
-            for (KeyRevision changed : revLog.get(i)) {
-                compactKey(changed.key, rev);
-            }
-        }
-        if (drop > 0) {
-            revLog.subList(0, drop).clear();
-            revLogBase += drop;
-        }
-        compactRev = rev;
+        compactRev = rev; // from here on reads and watches below rev are refused: the logical compaction
         historyRewrites++;
         // etcd drops a tombstone at exactly the compaction revision: its event is gone from history too.
         if (rev >= revLogBase && rev < revLogBase + revLog.size()) {
@@ -597,7 +683,37 @@ public final class MvccStore {
                 revLog.set(i, kept);
             }
         }
+        compactPendingTo = rev;
+        compactionStep(COMPACTION_BATCH_REVISIONS);
         return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
+    }
+
+    /** Revisions of history one {@link #compactionStep} drops at most (etcd compacts in batches too). */
+    public static final int COMPACTION_BATCH_REVISIONS = 10_000;
+
+    /**
+     * Drops the history of up to {@code maxRevisions} revisions below the last compaction revision;
+     * returns how many it dropped. A compaction of a long history is done in such steps — the state
+     * machine runs one before every command it applies — instead of all at once on the apply thread,
+     * where it held up heartbeats and could cost an election. Until its steps are done the old
+     * revisions only take memory: reads and watches below the compaction revision are refused from
+     * the moment it is applied. Deterministic: every member steps at the same commands.
+     */
+    public int compactionStep(int maxRevisions) {
+        long dropUpTo = Math.min(compactPendingTo, revLogBase + revLog.size()); // revisions < rev lose their log entries
+        int drop = (int) Math.min(maxRevisions, Math.max(0, dropUpTo - revLogBase));
+        if (drop == 0) {
+            return 0;
+        }
+        for (int i = 0; i < drop; i++) {
+            for (KeyRevision changed : revLog.get(i)) {
+                compactKey(changed.key, compactPendingTo);
+            }
+        }
+        revLog.subList(0, drop).clear();
+        revLogBase += drop;
+        historyRewrites++;
+        return drop;
     }
 
     /** Keeps the revisions above {@code rev} and the newest at or below it unless that is a tombstone. */
@@ -920,7 +1036,9 @@ public final class MvccStore {
                 leaseObserver.removed(id);
             }
             historyRewrites++;
-            index.clear();
+            restoreSeq++; // odd: concurrent readers wait and retry
+            index = new ConcurrentSkipListMap<>(KEY_ORDER);
+            compactPendingTo = 0;
             revLog.clear();
             leases.clear();
             currentRev = in.readLong();
@@ -988,6 +1106,10 @@ public final class MvccStore {
             publishedRev = currentRev;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if ((restoreSeq & 1) != 0) {
+                restoreSeq++; // even again: readers go on (with the new index)
+            }
         }
     }
 
