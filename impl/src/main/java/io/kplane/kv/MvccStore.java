@@ -210,6 +210,62 @@ public final class MvccStore {
         }
     }
 
+    /**
+     * etcd's HashKV from any thread (like {@link #rangePublished}): a CRC-32C over the MVCC state
+     * that revision {@code rev} (0: the published one) still serves — every key revision at or below
+     * it that is newer than the compaction revision, and each key's newest revision at or below the
+     * compaction revision unless that is a tombstone (what etcd's compaction keeps). Members that
+     * applied the same log agree on it whatever their physical compaction progress; a member whose
+     * state diverged does not. Returns {@code [hash, compactRevision, revision]}.
+     */
+    public long[] hashKv(long rev) {
+        while (true) {
+            long seq = restoreSeq;
+            if ((seq & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long readRev = publishedRev;
+            long compacted = compactRev;
+            long at = rev > 0 ? rev : readRev;
+            if (at > readRev) {
+                throw KvError.FUTURE_REV.exception();
+            }
+            if (at < compacted) {
+                throw KvError.COMPACTED.exception();
+            }
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            ByteBuffer num = ByteBuffer.allocate(8 * 5 + 4);
+            for (KeyRevision head : index.values()) {
+                for (KeyRevision r = head.at(at); r != null; r = r.older) {
+                    boolean kept = r.mod <= compacted;
+                    if (!(kept && r.isTombstone())) {
+                        crc.update(r.key);
+                        num.clear();
+                        num.putLong(r.mod).putInt(r.sub).putLong(r.create).putLong(r.version).putLong(r.lease)
+                                .putLong(r.value == null ? -1 : r.value.length);
+                        crc.update(num.array(), 0, num.position());
+                        if (r.value != null) {
+                            crc.update(r.value);
+                        }
+                    }
+                    if (kept) {
+                        break; // older history is compacted away (or about to be)
+                    }
+                }
+            }
+            if (restoreSeq != seq || compactRev != compacted) {
+                continue;
+            }
+            return new long[] {crc.getValue(), compacted, readRev};
+        }
+    }
+
+    /** Work left for {@link #compactionStep}: revisions whose history still awaits dropping. */
+    public long compactionBacklog() {
+        return Math.max(0, Math.min(compactPendingTo, revLogBase + revLog.size()) - revLogBase);
+    }
+
     /** A read-only {@link #txn} (see {@link #isReadOnly}) at the published revision, from any thread, like {@link #rangePublished}. */
     public TxnResponse readOnlyTxnPublished(TxnRequest t) {
         if (!isReadOnly(t)) {

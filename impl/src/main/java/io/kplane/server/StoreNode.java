@@ -127,6 +127,13 @@ public final class StoreNode implements Replica, AutoCloseable {
         agent.addListener(listener);
     }
 
+    @Override
+    public CompletableFuture<Long> moveLeader(long target) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        offer(new RaftAgent.HandOver(f, target), f);
+        return f;
+    }
+
     private void offer(RaftAgent.Request r, CompletableFuture<?> f) {
         if (closed || agent.failure.isDone()) {
             f.completeExceptionally(new ReplicaStoppedException("member " + config.name() + " is stopped"));
@@ -150,7 +157,7 @@ public final class StoreNode implements Replica, AutoCloseable {
         }
         if (!agent.failure.isDone() && status().isLeader() && config.cluster().peers().size() > 1) {
             CompletableFuture<Long> handedTo = new CompletableFuture<>();
-            if (agent.requests.offer(new RaftAgent.HandOver(handedTo))) {
+            if (agent.requests.offer(new RaftAgent.HandOver(handedTo, 0))) {
                 try {
                     long to = handedTo.get(5, java.util.concurrent.TimeUnit.SECONDS);
                     ClusterSpec.Peer p = config.cluster().byId(to);
