@@ -54,6 +54,10 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--listen-client", description = "host:port for the client API of the state machine (e.g. etcd gRPC).")
     String listenClient;
 
+    @Option(names = "--listen-metrics-urls", description = "URL (http://host:port) to serve etcd's /health and "
+            + "Prometheus /metrics on (needs --listen-client).")
+    String listenMetrics;
+
     @Option(names = "--state-machine", description = "Application on top of the log: ${COMPLETION-CANDIDATES} "
             + "(default: the first one built, 'kv' when present).", completionCandidates = Applications.class)
     String stateMachine;
@@ -102,6 +106,7 @@ public final class StoreCommand implements Callable<Integer> {
         ClusterSpec.Peer self;
         InetSocketAddress listen;
         InetSocketAddress client = null;
+        InetSocketAddress metrics = null;
         StoreApplication app;
         try {
             cluster = ClusterSpec.parse(initialCluster, token);
@@ -116,6 +121,12 @@ public final class StoreCommand implements Callable<Integer> {
             }
             if (listenClient != null) {
                 client = parseAddress("--listen-client", listenClient);
+            }
+            if (listenMetrics != null) {
+                if (client == null) {
+                    throw new IllegalArgumentException("--listen-metrics-urls needs --listen-client");
+                }
+                metrics = parseAddress("--listen-metrics-urls", listenMetrics.replaceFirst("^http://", ""));
             }
             app = pickApplication();
             if (client != null && !hasClientEndpoint(app)) {
@@ -148,7 +159,7 @@ public final class StoreCommand implements Callable<Integer> {
         AutoCloseable clientEndpoint = null;
         if (client != null) {
             try {
-                clientEndpoint = app.startClientEndpoint(node, client);
+                clientEndpoint = app.startClientEndpoint(node, client, metrics);
             } catch (Exception e) {
                 err.println("kplane store: cannot start client endpoint on " + listenClient + ": " + e.getMessage());
                 node.close();

@@ -20,18 +20,28 @@ public final class EtcdServer implements AutoCloseable {
 
     /** Tunables; {@link #defaults()} are etcd's. */
     public record Options(int maxRequestBytes, long progressNotifyMillis, long leaseCheckMillis,
-                          long leasePromoteExtensionMillis) {
+                          long leasePromoteExtensionMillis, InetSocketAddress metricsListen) {
+        public Options(int maxRequestBytes, long progressNotifyMillis, long leaseCheckMillis,
+                       long leasePromoteExtensionMillis) {
+            this(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, null);
+        }
+
         public static Options defaults() {
             return new Options(DEFAULT_MAX_REQUEST_BYTES, TimeUnit.MINUTES.toMillis(10), 500, 1000);
         }
 
+        /** Serve {@code /health} and {@code /metrics} over HTTP on {@code listen} (etcd's {@code --listen-metrics-urls}). */
+        public Options withMetricsListen(InetSocketAddress listen) {
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, listen);
+        }
+
         public Options withProgressNotifyMillis(long millis) {
-            return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis);
+            return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis, metricsListen);
         }
 
         /** How far a new leader pushes every lease's deadline beyond its TTL (etcd: the election timeout). */
         public Options withLeasePromoteExtensionMillis(long millis) {
-            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis);
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis, metricsListen);
         }
     }
 
@@ -39,9 +49,11 @@ public final class EtcdServer implements AutoCloseable {
     private final WatchHub watchHub;
     private final LeaseExpiry leaseExpiry;
     private final KvService kv;
+    private final MetricsEndpoint metrics;
 
-    private EtcdServer(Server server, WatchHub watchHub, LeaseExpiry leaseExpiry, KvService kv) {
+    private EtcdServer(Server server, WatchHub watchHub, LeaseExpiry leaseExpiry, KvService kv, MetricsEndpoint metrics) {
         this.kv = kv;
+        this.metrics = metrics;
         this.server = server;
         this.watchHub = watchHub;
         this.leaseExpiry = leaseExpiry;
@@ -78,7 +90,19 @@ public final class EtcdServer implements AutoCloseable {
             kv.close();
             throw e;
         }
-        return new EtcdServer(server, hub, expiry, kv);
+        MetricsEndpoint metrics = null;
+        if (options.metricsListen() != null) {
+            try {
+                metrics = new MetricsEndpoint(replica, options.metricsListen());
+            } catch (IOException e) {
+                server.shutdownNow();
+                hub.close();
+                expiry.close();
+                kv.close();
+                throw e;
+            }
+        }
+        return new EtcdServer(server, hub, expiry, kv, metrics);
     }
 
     public static EtcdServer start(Replica replica, InetSocketAddress listen) throws IOException {
@@ -114,5 +138,13 @@ public final class EtcdServer implements AutoCloseable {
             server.shutdownNow();
         }
         kv.close();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    /** The port of {@code /health} and {@code /metrics}, or -1 if not served. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 }

@@ -31,4 +31,11 @@ public final class KvStoreApplication implements StoreApplication {
     public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen) throws Exception {
         return EtcdServer.start(replica, listen);
     }
+
+    @Override
+    public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen, InetSocketAddress metrics)
+            throws Exception {
+        EtcdServer.Options options = EtcdServer.Options.defaults();
+        return EtcdServer.start(replica, listen, metrics == null ? options : options.withMetricsListen(metrics));
+    }
 }

@@ -136,6 +136,8 @@ final class RaftAgent implements Agent {
     private long lastSizeCheckNs;
     private long dbSize = -1;
     private volatile long walSyncs;
+    /** Durations of the group-commit syncs, for {@code etcd_disk_wal_fsync_duration_seconds}. */
+    final FsyncHistogram fsyncs = new FsyncHistogram();
     private long appliedIndex;
     private long snapshotIndex;
     private long leaderId;
@@ -434,7 +436,9 @@ final class RaftAgent implements Agent {
             HardState hs = rd.hardState();
             wal.saveHardState(new HardStateRecord(hs.term(), hs.vote(), hs.commit()));
         }
+        long syncStart = System.nanoTime();
         wal.sync();
+        fsyncs.record(System.nanoTime() - syncStart);
         if (rd.snapshot() != null) {
             storage.applySnapshot(rd.snapshot());
         }

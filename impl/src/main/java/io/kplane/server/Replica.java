@@ -48,4 +48,9 @@ public interface Replica {
      * an election timeout. Fails with {@link IllegalStateException} if this member does not lead.
      */
     CompletableFuture<Long> moveLeader(long target);
+
+    /** The WAL's fsync durations, or null for a member without a WAL. */
+    default FsyncHistogram walFsyncs() {
+        return null;
+    }
 }

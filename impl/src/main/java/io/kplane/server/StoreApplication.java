@@ -33,4 +33,16 @@ public interface StoreApplication {
     default AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen) throws Exception {
         throw new UnsupportedOperationException("state machine '" + name() + "' has no client endpoint");
     }
+
+    /**
+     * Like {@link #startClientEndpoint(Replica, InetSocketAddress)}, also serving HTTP {@code /health}
+     * and {@code /metrics} on {@code metrics} ({@code --listen-metrics-urls}) when not null.
+     */
+    default AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen, InetSocketAddress metrics)
+            throws Exception {
+        if (metrics != null) {
+            throw new UnsupportedOperationException("state machine '" + name() + "' serves no metrics");
+        }
+        return startClientEndpoint(replica, listen);
+    }
 }

@@ -128,6 +128,11 @@ public final class StoreNode implements Replica, AutoCloseable {
     }
 
     @Override
+    public FsyncHistogram walFsyncs() {
+        return agent.fsyncs;
+    }
+
+    @Override
     public CompletableFuture<Long> moveLeader(long target) {
         CompletableFuture<Long> f = new CompletableFuture<>();
         offer(new RaftAgent.HandOver(f, target), f);
