@@ -18,12 +18,12 @@ public final class EtcdServer implements AutoCloseable {
     /** etcd lets gRPC accept this much more than max-request-bytes, and checks the rest itself. */
     private static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
 
-    /** Tunables; {@link #defaults()} are etcd's. */
+    /** Tunables; {@link #defaults()} are etcd's. {@code metricsListen} and {@code tls} may be null (none). */
     public record Options(int maxRequestBytes, long progressNotifyMillis, long leaseCheckMillis,
-                          long leasePromoteExtensionMillis, InetSocketAddress metricsListen) {
+                          long leasePromoteExtensionMillis, InetSocketAddress metricsListen, ClientTls tls) {
         public Options(int maxRequestBytes, long progressNotifyMillis, long leaseCheckMillis,
                        long leasePromoteExtensionMillis) {
-            this(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, null);
+            this(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, null, null);
         }
 
         public static Options defaults() {
@@ -32,16 +32,22 @@ public final class EtcdServer implements AutoCloseable {
 
         /** Serve {@code /health} and {@code /metrics} over HTTP on {@code listen} (etcd's {@code --listen-metrics-urls}). */
         public Options withMetricsListen(InetSocketAddress listen) {
-            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, listen);
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, listen, tls);
+        }
+
+        /** Serve the client port over TLS. */
+        public Options withTls(ClientTls clientTls) {
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis,
+                    metricsListen, clientTls);
         }
 
         public Options withProgressNotifyMillis(long millis) {
-            return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis, metricsListen);
+            return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis, metricsListen, tls);
         }
 
         /** How far a new leader pushes every lease's deadline beyond its TTL (etcd: the election timeout). */
         public Options withLeasePromoteExtensionMillis(long millis) {
-            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis, metricsListen);
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis, metricsListen, tls);
         }
     }
 
@@ -67,7 +73,11 @@ public final class EtcdServer implements AutoCloseable {
         LeaseExpiry expiry = new LeaseExpiry(replica, System::nanoTime, options.leasePromoteExtensionMillis(),
                 options.leaseCheckMillis());
         ClusterService cluster = new ClusterService(kv, replica, headers);
-        Server server = NettyServerBuilder.forAddress(listen)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(listen);
+        if (options.tls() != null) {
+            builder.sslContext(options.tls().serverContext());
+        }
+        Server server = builder
                 // Every handler only validates, encodes and hands the request to the member's queue
                 // (or completes from a future): none blocks, so they run on the transport's event
                 // loop instead of hopping to a thread pool and back for every call.
@@ -83,7 +93,7 @@ public final class EtcdServer implements AutoCloseable {
                 .build();
         try {
             server.start();
-            cluster.setSelfUrl("http://" + listen.getAddress().getHostAddress() + ":" + server.getPort());
+            cluster.setSelfUrl((options.tls() != null ? "https://" : "http://") + listen.getAddress().getHostAddress() + ":" + server.getPort());
         } catch (IOException e) {
             hub.close();
             expiry.close();
@@ -102,7 +112,9 @@ public final class EtcdServer implements AutoCloseable {
                 throw e;
             }
         }
-        return new EtcdServer(server, hub, expiry, kv, metrics);
+        EtcdServer started = new EtcdServer(server, hub, expiry, kv, metrics);
+        started.scheme = options.tls() != null ? "https" : "http";
+        return started;
     }
 
     public static EtcdServer start(Replica replica, InetSocketAddress listen) throws IOException {
@@ -119,9 +131,11 @@ public final class EtcdServer implements AutoCloseable {
         return server.getPort();
     }
 
-    /** {@code http://127.0.0.1:PORT}, the form etcd clients take as an endpoint. */
+    private String scheme = "http";
+
+    /** {@code http://127.0.0.1:PORT} ({@code https} with TLS), the form etcd clients take as an endpoint. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port();
+        return scheme + "://127.0.0.1:" + port();
     }
 
     @Override

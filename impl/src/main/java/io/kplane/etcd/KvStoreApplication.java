@@ -33,9 +33,13 @@ public final class KvStoreApplication implements StoreApplication {
     }
 
     @Override
-    public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen, InetSocketAddress metrics)
-            throws Exception {
-        EtcdServer.Options options = EtcdServer.Options.defaults();
-        return EtcdServer.start(replica, listen, metrics == null ? options : options.withMetricsListen(metrics));
+    public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen,
+                                             io.kplane.server.ClientEndpointOptions endpoint) throws Exception {
+        EtcdServer.Options options = EtcdServer.Options.defaults().withMetricsListen(endpoint.metrics());
+        if (endpoint.certFile() != null || endpoint.keyFile() != null) {
+            options = options.withTls(new ClientTls(endpoint.certFile(), endpoint.keyFile(), endpoint.trustedCaFile(),
+                    endpoint.clientCertAuth()));
+        }
+        return EtcdServer.start(replica, listen, options);
     }
 }

@@ -34,14 +34,11 @@ public interface StoreApplication {
         throw new UnsupportedOperationException("state machine '" + name() + "' has no client endpoint");
     }
 
-    /**
-     * Like {@link #startClientEndpoint(Replica, InetSocketAddress)}, also serving HTTP {@code /health}
-     * and {@code /metrics} on {@code metrics} ({@code --listen-metrics-urls}) when not null.
-     */
-    default AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen, InetSocketAddress metrics)
+    /** Like {@link #startClientEndpoint(Replica, InetSocketAddress)}, with metrics and TLS options. */
+    default AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen, ClientEndpointOptions options)
             throws Exception {
-        if (metrics != null) {
-            throw new UnsupportedOperationException("state machine '" + name() + "' serves no metrics");
+        if (!options.isEmpty()) {
+            throw new UnsupportedOperationException("state machine '" + name() + "' has no metrics or TLS options");
         }
         return startClientEndpoint(replica, listen);
     }
