@@ -54,6 +54,23 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--listen-client", description = "host:port for the client API of the state machine (e.g. etcd gRPC).")
     String listenClient;
 
+    @Option(names = "--listen-metrics-urls", description = "URL (http://host:port) to serve etcd's /health and "
+            + "Prometheus /metrics on (needs --listen-client).")
+    String listenMetrics;
+
+    @Option(names = "--cert-file", description = "PEM certificate of the client port (TLS); with --key-file.")
+    Path certFile;
+
+    @Option(names = "--key-file", description = "PEM (PKCS#8) key of --cert-file.")
+    Path keyFile;
+
+    @Option(names = "--trusted-ca-file", description = "PEM CA that signs client certificates (with --client-cert-auth).")
+    Path trustedCaFile;
+
+    @Option(names = "--client-cert-auth", description = "Clients of the client port must present a certificate "
+            + "signed by --trusted-ca-file.")
+    boolean clientCertAuth;
+
     @Option(names = "--state-machine", description = "Application on top of the log: ${COMPLETION-CANDIDATES} "
             + "(default: the first one built, 'kv' when present).", completionCandidates = Applications.class)
     String stateMachine;
@@ -120,6 +137,7 @@ public final class StoreCommand implements Callable<Integer> {
         ClusterSpec.Peer self;
         InetSocketAddress listen;
         InetSocketAddress client = null;
+        InetSocketAddress metrics = null;
         StoreApplication app;
         try {
             cluster = ClusterSpec.parse(initialCluster, token);
@@ -134,6 +152,15 @@ public final class StoreCommand implements Callable<Integer> {
             }
             if (listenClient != null) {
                 client = parseAddress("--listen-client", listenClient);
+            }
+            if ((certFile != null || keyFile != null || trustedCaFile != null || clientCertAuth) && client == null) {
+                throw new IllegalArgumentException("--cert-file/--key-file/--trusted-ca-file/--client-cert-auth need --listen-client");
+            }
+            if (listenMetrics != null) {
+                if (client == null) {
+                    throw new IllegalArgumentException("--listen-metrics-urls needs --listen-client");
+                }
+                metrics = parseAddress("--listen-metrics-urls", listenMetrics.replaceFirst("^http://", ""));
             }
             app = pickApplication();
             if (client != null && !hasClientEndpoint(app)) {
@@ -178,7 +205,8 @@ public final class StoreCommand implements Callable<Integer> {
         AutoCloseable clientEndpoint = null;
         if (client != null) {
             try {
-                clientEndpoint = app.startClientEndpoint(node, client);
+                clientEndpoint = app.startClientEndpoint(node, client,
+                        new io.kplane.server.ClientEndpointOptions(metrics, certFile, keyFile, trustedCaFile, clientCertAuth));
             } catch (Exception e) {
                 err.println("kplane store: cannot start client endpoint on " + listenClient + ": " + e.getMessage());
                 node.close();

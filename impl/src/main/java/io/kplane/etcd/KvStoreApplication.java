@@ -35,4 +35,15 @@ public final class KvStoreApplication implements StoreApplication {
         }
         return EtcdServer.start(replica, listen, options);
     }
+
+    @Override
+    public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen,
+                                             io.kplane.server.ClientEndpointOptions endpoint) throws Exception {
+        EtcdServer.Options options = EtcdServer.Options.defaults().withMetricsListen(endpoint.metrics());
+        if (endpoint.certFile() != null || endpoint.keyFile() != null) {
+            options = options.withTls(new ClientTls(endpoint.certFile(), endpoint.keyFile(), endpoint.trustedCaFile(),
+                    endpoint.clientCertAuth()));
+        }
+        return EtcdServer.start(replica, listen, options);
+    }
 }
