@@ -94,10 +94,10 @@ final class TortureRun implements Callable<Integer> {
             for (int w = 0; w < watcherCount; w++) {
                 watchers.add(new Watcher(w, members, PREFIX, startRevision, timer));
             }
-            Nemesis nemesis = new Nemesis(members, sandbox, faults, seed ^ 0x5DEECE66DL, () -> System.nanoTime() - t0);
+            long runStart = System.nanoTime();
+            Nemesis nemesis = new Nemesis(members, sandbox, faults, seed ^ 0x5DEECE66DL, () -> System.nanoTime() - runStart);
             watchers.forEach(Watcher::start);
             workload.start();
-            long runStart = System.nanoTime();
             Thread nemesisThread = new Thread(nemesis::run, "torture-nemesis");
             nemesisThread.start();
             long end = runStart + duration.toNanos();
