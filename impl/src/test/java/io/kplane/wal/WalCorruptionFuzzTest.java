@@ -43,7 +43,7 @@ class WalCorruptionFuzzTest {
         int before = 0;
         for (int b = 0; b < batches.size(); b++) {
             if (b == batches.size() - 1) {
-                lastBatchStart = usedBytes(segment(dir));
+                lastBatchStart = Math.max(usedBytes(segment(dir)), WriteAheadLog.HEADER_BYTES);
                 before = all.size();
             }
             try (WriteAheadLog wal = WriteAheadLog.open(dir, WalSyncMode.FSYNC, SEGMENT)) {
@@ -99,13 +99,19 @@ class WalCorruptionFuzzTest {
         }
     }
 
+    private static void assertPrefix(String what, List<String> got, List<String> written) {
+        assertThat(got.size()).as(what + ": no more entries than written").isLessThanOrEqualTo(written.size());
+        assertThat(got).as(what + ": recovered entries are acknowledged ones, unchanged, in order")
+                .isEqualTo(written.subList(0, got.size()));
+    }
+
     @Provide
     Arbitrary<List<List<String>>> batches() {
         Arbitrary<String> data = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(120);
         return data.list().ofMinSize(1).ofMaxSize(6).list().ofMinSize(1).ofMaxSize(6);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void flippedBytesAreRefusedOrCostAtMostTheLastBatch(@ForAll("batches") List<List<String>> batches,
                                                         @ForAll @IntRange(min = 0, max = 1_000_000) int where,
                                                         @ForAll @IntRange(min = 1, max = 255) int xor) throws IOException {
@@ -123,7 +129,7 @@ class WalCorruptionFuzzTest {
                 return;
             }
             String where0 = "byte " + offset + " of " + w.end() + " flipped (last batch starts at " + w.lastBatchStart() + ")";
-            assertThat(w.entries()).as(where0 + ": recovered entries are acknowledged ones, in order").startsWith(got.toArray(String[]::new));
+            assertPrefix(where0, got, w.entries());
             if (offset < w.lastBatchStart()) {
                 assertThat(got).as(where0 + ": damage before the last write must not silently drop acknowledged entries")
                         .isEqualTo(w.entries());
@@ -136,7 +142,7 @@ class WalCorruptionFuzzTest {
         }
     }
 
-    @Property(tries = 150)
+    @Property(tries = 100)
     void aTornLastWriteOpensWithEveryEarlierBatch(@ForAll("batches") List<List<String>> batches,
                                                   @ForAll @IntRange(min = 0, max = 1_000_000) int where) throws IOException {
         Written w = write(batches);
@@ -148,7 +154,7 @@ class WalCorruptionFuzzTest {
             Files.write(w.segment(), bytes);
             List<String> got = recover(w.dir());
             assertThat(got.size()).isGreaterThanOrEqualTo(w.beforeLastBatch());
-            assertThat(w.entries()).startsWith(got.toArray(String[]::new));
+            assertPrefix("torn at " + cut, got, w.entries());
         } finally {
             delete(w.dir());
         }
