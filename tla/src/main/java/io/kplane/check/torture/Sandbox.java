@@ -32,6 +32,7 @@ final class Sandbox {
     static final String ENV = "KPLANE_TORTURE_SANDBOX";
 
     private final int members;
+    private final java.util.Set<Integer> partitioned = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     private Sandbox(int members) {
         this.members = members;
@@ -46,7 +47,7 @@ final class Sandbox {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "needs root (network namespaces, iptables, tmpfs mounts)";
         }
-        for (String tool : List.of("unshare", "ip", "iptables", "mount")) {
+        for (String tool : List.of("unshare", "ip", "iptables", "iptables-restore", "mount")) {
             if (!onPath(tool)) {
                 return "needs '" + tool + "' on the PATH";
             }
@@ -127,24 +128,47 @@ final class Sandbox {
 
     /** Drops all traffic between every member of {@code side} and every member of {@code other}. */
     void partition(Collection<Integer> side, Collection<Integer> other) throws IOException, InterruptedException {
+        java.util.Map<Integer, StringBuilder> rules = new java.util.TreeMap<>();
         for (int a : side) {
             for (int b : other) {
-                drop(a, b);
-                drop(b, a);
+                drop(rules, a, b);
+                drop(rules, b, a);
             }
         }
+        for (var e : rules.entrySet()) {
+            restore(e.getKey(), "*filter\n" + e.getValue() + "COMMIT\n", true);
+        }
+        partitioned.addAll(rules.keySet());
     }
 
-    private void drop(int at, int peer) throws IOException, InterruptedException {
-        String ns = namespace(at);
-        run("ip", "netns", "exec", ns, "iptables", "-w", "-A", "INPUT", "-s", address(peer), "-j", "DROP");
-        run("ip", "netns", "exec", ns, "iptables", "-w", "-A", "OUTPUT", "-d", address(peer), "-j", "DROP");
+    private static void drop(java.util.Map<Integer, StringBuilder> rules, int at, int peer) {
+        rules.computeIfAbsent(at, k -> new StringBuilder())
+                .append("-A INPUT -s ").append(address(peer)).append(" -j DROP\n")
+                .append("-A OUTPUT -d ").append(address(peer)).append(" -j DROP\n");
     }
 
     /** Removes every partition rule. */
     void heal() throws IOException, InterruptedException {
-        for (int i = 1; i <= members; i++) {
-            run("ip", "netns", "exec", namespace(i), "iptables", "-w", "-F");
+        for (int m : List.copyOf(partitioned)) {
+            restore(m, "*filter\nCOMMIT\n", false); // an empty filter table
+            partitioned.remove(m);
+        }
+    }
+
+    /** One {@code iptables-restore} in member {@code m}'s namespace: all of a change in one process. */
+    private void restore(int m, String rules, boolean noflush) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace(m), "iptables-restore", "-w"));
+        if (noflush) {
+            cmd.add("--noflush");
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(rules.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " failed: " + out.strip() + "\n" + rules);
         }
     }
 

@@ -62,6 +62,10 @@ public final class StoreTortureCommand implements Callable<Integer> {
             + "(default: reports/out/<timestamp>-torture-store-<target>).")
     Path out;
 
+    @Option(names = "--inject-anomaly", hidden = true,
+            description = "Self-test of the checks: add an acknowledged write that was never sent to the history.")
+    boolean injectAnomaly;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -102,11 +106,14 @@ public final class StoreTortureCommand implements Callable<Integer> {
                     "--watchers", Integer.toString(watchers), "--keys", Integer.toString(keys),
                     "--seed", Long.toString(s), "--out", dir.toAbsolutePath().toString(),
                     "--nemesis", faults.isEmpty() ? "none" : String.join(",", faults.stream().map(f -> f.cliName).toList())));
+            if (injectAnomaly) {
+                args.add("--inject-anomaly");
+            }
             err.flush();
             return Sandbox.reexec(ChildJvm.kplaneCommand(List.of("-Xmx768m"), args));
         }
         TortureRun run = new TortureRun(t, members, d, clients, watchers, keys, faults, s, dir.toAbsolutePath(),
-                spec.commandLine().getOut(), err);
+                spec.commandLine().getOut(), err).injectAnomaly(injectAnomaly);
         return run.call();
     }
 

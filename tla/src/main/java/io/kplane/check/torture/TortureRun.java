@@ -51,6 +51,7 @@ final class TortureRun implements Callable<Integer> {
     private final PrintWriter out;
     private final PrintWriter err;
     private final long t0 = System.nanoTime();
+    private boolean injectAnomaly;
 
     TortureRun(Target target, int size, Duration duration, int clients, int watchers, int keys, List<Fault> faults,
                long seed, Path dir, PrintWriter out, PrintWriter err) {
@@ -65,6 +66,12 @@ final class TortureRun implements Callable<Integer> {
         this.dir = dir;
         this.out = out;
         this.err = err;
+    }
+
+    /** Adds one acknowledged write that was never sent to the history: the checks must report it. */
+    TortureRun injectAnomaly(boolean inject) {
+        this.injectAnomaly = inject;
+        return this;
     }
 
     @Override
@@ -114,6 +121,12 @@ final class TortureRun implements Callable<Integer> {
             awaitAllAnswer(members, Duration.ofSeconds(120));
 
             List<Operation> history = new ArrayList<>(workload.history());
+            if (injectAnomaly) {
+                // the harness's self-test: an acknowledgement no store ever gave, before the final reads
+                long t = System.nanoTime();
+                history.add(Operation.write(999, keys.get(0), "acknowledged-but-never-sent", Operation.Outcome.OK,
+                        Long.MAX_VALUE / 2, t, t + 1));
+            }
             history.addAll(finalReads(members, keys));
             long finalRevision = currentRevision(members);
             progress("final revision %d; waiting for the watchers to catch up", finalRevision);
