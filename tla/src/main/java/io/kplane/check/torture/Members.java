@@ -167,7 +167,21 @@ final class Members implements AutoCloseable {
         Member member = cluster.withDeadlineAfter(5, TimeUnit.SECONDS).memberList(MemberListRequest.getDefaultInstance())
                 .getMembersList().stream().filter(m -> m.getPeerURLsList().contains(peerUrl)).findFirst().orElse(null);
         if (member != null) {
-            cluster.withDeadlineAfter(10, TimeUnit.SECONDS).memberRemove(MemberRemoveRequest.newBuilder().setID(member.getID()).build());
+            // etcd refuses a removal while the cluster is unhealthy (e.g. a member still restarting after
+            // the previous fault): retry for a while, as an operator would
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (true) {
+                try {
+                    cluster.withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .memberRemove(MemberRemoveRequest.newBuilder().setID(member.getID()).build());
+                    break;
+                } catch (io.grpc.StatusRuntimeException e) {
+                    if (System.nanoTime() > deadline || !String.valueOf(e.getStatus().getDescription()).contains("unhealthy")) {
+                        throw e;
+                    }
+                    Thread.sleep(500);
+                }
+            }
         }
         kill(i);
         try (Stream<Path> files = Files.walk(dataDir(i))) {
