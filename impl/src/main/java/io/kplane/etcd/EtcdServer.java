@@ -38,8 +38,10 @@ public final class EtcdServer implements AutoCloseable {
     private final Server server;
     private final WatchHub watchHub;
     private final LeaseExpiry leaseExpiry;
+    private final KvService kv;
 
-    private EtcdServer(Server server, WatchHub watchHub, LeaseExpiry leaseExpiry) {
+    private EtcdServer(Server server, WatchHub watchHub, LeaseExpiry leaseExpiry, KvService kv) {
+        this.kv = kv;
         this.server = server;
         this.watchHub = watchHub;
         this.leaseExpiry = leaseExpiry;
@@ -73,9 +75,10 @@ public final class EtcdServer implements AutoCloseable {
         } catch (IOException e) {
             hub.close();
             expiry.close();
+            kv.close();
             throw e;
         }
-        return new EtcdServer(server, hub, expiry);
+        return new EtcdServer(server, hub, expiry, kv);
     }
 
     public static EtcdServer start(Replica replica, InetSocketAddress listen) throws IOException {
@@ -110,5 +113,6 @@ public final class EtcdServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
+        kv.close();
     }
 }

@@ -60,6 +60,7 @@ public final class KvStateMachine {
 
     private byte[] applyCommand(long index, byte[] command) {
         appliedIndex = index;
+        store.compactionStep(MvccStore.COMPACTION_BATCH_REVISIONS); // a long compaction, a slice at a time
         KvCommand type = KvCommand.of(command[0]);
         try {
             return switch (type) {
@@ -79,10 +80,8 @@ public final class KvStateMachine {
                             .setHeader(ResponseHeader.newBuilder().setRevision(rev)).build());
                 }
                 case LEASE_EXPIRE -> {
-                    long id = KvCommand.body(command, LeaseRevokeRequest.parser()).getID();
-                    if (store.leaseTtl(id) >= 0) {
-                        store.leaseRevoke(id);
-                    }
+                    LeaseRevokeRequest expire = KvCommand.body(command, LeaseRevokeRequest.parser());
+                    store.leaseExpire(expire.getID(), KvCommand.expireStamp(expire));
                     yield KvCommand.ok(LeaseRevokeResponse.newBuilder().setHeader(header()).build());
                 }
                 case LEASE_KEEPALIVE -> {

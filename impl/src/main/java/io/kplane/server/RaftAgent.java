@@ -68,8 +68,11 @@ final class RaftAgent implements Agent {
     sealed interface Request permits Propose, ReadBarrier, Query, HandOver {
     }
 
-    /** Hand leadership to the most up-to-date follower (before a clean shutdown); completes with the new leader or 0. */
-    record HandOver(CompletableFuture<Long> future) implements Request {
+    /**
+     * Hand leadership to {@code target}, or (target 0) to the most up-to-date follower before a
+     * clean shutdown; completes with the new leader or 0.
+     */
+    record HandOver(CompletableFuture<Long> future, long target) implements Request {
     }
 
     record Propose(byte[] command, CompletableFuture<byte[]> future) implements Request {
@@ -359,6 +362,21 @@ final class RaftAgent implements Agent {
     private long handOverDeadlineNs;
 
     private void handOver(HandOver h, long now) {
+        if (h.target() != 0) {
+            if (raft.leaderId() != selfId) {
+                h.future().completeExceptionally(new IllegalStateException("not leader"));
+                return;
+            }
+            io.kplane.raft.Progress pr = raft.progress().get(h.target());
+            if (h.target() == selfId || pr == null || pr.isLearner() || handOver != null) {
+                h.future().complete(h.target() == selfId ? selfId : 0L);
+                return;
+            }
+            raft.transferLeadership(h.target());
+            handOver = h.future();
+            handOverDeadlineNs = now + 2L * config.electionTicks() * tickNs;
+            return;
+        }
         if (raft.leaderId() != selfId) {
             h.future().complete(raft.leaderId());
             return;

@@ -24,6 +24,7 @@ public final class StoreNode implements Replica, AutoCloseable {
     private final DataDirIdentity identity;
     private final RaftAgent agent;
     private final AgentRunner runner;
+    private final byte[] adminToken;
     private volatile boolean closed;
 
     private StoreNode(StoreConfig config, StateMachine stateMachine, PeerTransport transport) {
@@ -33,6 +34,7 @@ public final class StoreNode implements Replica, AutoCloseable {
         this.identity = DataDirIdentity.claim(config.dataDir(), config.cluster().clusterId(), config.memberId(),
                 config.name());
         try {
+            this.adminToken = AdminToken.issue(config.dataDir());
             this.agent = new RaftAgent(config, stateMachine, transport);
         } catch (RuntimeException e) {
             identity.close();
@@ -125,6 +127,13 @@ public final class StoreNode implements Replica, AutoCloseable {
         agent.addListener(listener);
     }
 
+    @Override
+    public CompletableFuture<Long> moveLeader(long target) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        offer(new RaftAgent.HandOver(f, target), f);
+        return f;
+    }
+
     private void offer(RaftAgent.Request r, CompletableFuture<?> f) {
         if (closed || agent.failure.isDone()) {
             f.completeExceptionally(new ReplicaStoppedException("member " + config.name() + " is stopped"));
@@ -148,7 +157,7 @@ public final class StoreNode implements Replica, AutoCloseable {
         }
         if (!agent.failure.isDone() && status().isLeader() && config.cluster().peers().size() > 1) {
             CompletableFuture<Long> handedTo = new CompletableFuture<>();
-            if (agent.requests.offer(new RaftAgent.HandOver(handedTo))) {
+            if (agent.requests.offer(new RaftAgent.HandOver(handedTo, 0))) {
                 try {
                     long to = handedTo.get(5, java.util.concurrent.TimeUnit.SECONDS);
                     ClusterSpec.Peer p = config.cluster().byId(to);
@@ -193,7 +202,13 @@ public final class StoreNode implements Replica, AutoCloseable {
         }
 
         @Override
-        public CompletableFuture<byte[]> onAdminRequest(byte op, byte[] body) {
+        public CompletableFuture<byte[]> onAdminRequest(byte op, byte[] request) {
+            if (!AdminToken.presentedIn(adminToken, request)) {
+                LOG.warn("member {} refused an admin request without its admin token", config.name());
+                return CompletableFuture.failedFuture(new SecurityException(
+                        "unauthenticated: admin requests must carry the token in " + config.dataDir().resolve(AdminToken.FILE)));
+            }
+            byte[] body = java.util.Arrays.copyOfRange(request, AdminToken.BYTES, request.length);
             return switch (op) {
                 case PeerWire.OP_PROPOSE -> propose(body);
                 case PeerWire.OP_STATUS -> {

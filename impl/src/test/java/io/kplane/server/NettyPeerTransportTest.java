@@ -140,7 +140,7 @@ class NettyPeerTransportTest {
         NettyPeerTransport t = new NettyPeerTransport(1, 7, a, Map.of(), Map.of());
         try {
             t.start(new Sink());
-            try (AdminClient c = new AdminClient(a, 5000)) {
+            try (AdminClient c = new AdminClient(a, new byte[AdminToken.BYTES], 5000)) {
                 AdminClient.Status s = c.status();
                 assertThat(s).isEqualTo(new AdminClient.Status(7, 7, 3, 10, 9));
                 assertThat(s.isLeader()).isTrue();
