@@ -20,9 +20,10 @@ import java.util.Objects;
  * @param revision      the store revision of an acknowledged write (0 if none or unknown)
  * @param invokeNanos   monotonic time of the invocation
  * @param completeNanos monotonic time of the completion ({@link Long#MAX_VALUE} for INFO)
+ * @param error         for FAIL and INFO: what the client was told (for the report; never checked)
  */
 public record Operation(int process, Kind kind, String key, String value, String expected, boolean succeeded,
-                        Outcome outcome, long revision, long invokeNanos, long completeNanos) {
+                        Outcome outcome, long revision, long invokeNanos, long completeNanos, String error) {
 
     /** What the client asked for. */
     public enum Kind { READ, WRITE, CAS }
@@ -43,16 +44,21 @@ public record Operation(int process, Kind kind, String key, String value, String
     }
 
     public static Operation read(int process, String key, String value, Outcome outcome, long invoke, long complete) {
-        return new Operation(process, Kind.READ, key, value, null, false, outcome, 0, invoke, complete);
+        return new Operation(process, Kind.READ, key, value, null, false, outcome, 0, invoke, complete, null);
     }
 
     public static Operation write(int process, String key, String value, Outcome outcome, long revision, long invoke, long complete) {
-        return new Operation(process, Kind.WRITE, key, value, null, false, outcome, revision, invoke, complete);
+        return new Operation(process, Kind.WRITE, key, value, null, false, outcome, revision, invoke, complete, null);
     }
 
     public static Operation cas(int process, String key, String expected, String value, boolean succeeded, Outcome outcome,
                                 long revision, long invoke, long complete) {
-        return new Operation(process, Kind.CAS, key, value, expected, succeeded, outcome, revision, invoke, complete);
+        return new Operation(process, Kind.CAS, key, value, expected, succeeded, outcome, revision, invoke, complete, null);
+    }
+
+    /** This operation with what the client was told when it failed. */
+    public Operation withError(String message) {
+        return new Operation(process, kind, key, value, expected, succeeded, outcome, revision, invokeNanos, completeNanos, message);
     }
 
     /** Whether this operation writes {@link #value()} if it takes effect (a write, or a CAS not known to have failed). */

@@ -263,6 +263,9 @@ final class TortureRun implements Callable<Integer> {
                     m.put("succeeded", op.succeeded());
                 }
                 m.put("outcome", op.outcome().name().toLowerCase(Locale.ROOT));
+                if (op.error() != null) {
+                    m.put("error", op.error());
+                }
                 m.put("revision", op.revision());
                 m.put("invoke_ms", (op.invokeNanos() - t0) / 1e6);
                 m.put("complete_ms", op.completeNanos() == Long.MAX_VALUE ? null : (op.completeNanos() - t0) / 1e6);
@@ -292,6 +295,14 @@ final class TortureRun implements Callable<Integer> {
         }
         ops.put("cas_succeeded", history.stream().filter(x -> x.kind() == Operation.Kind.CAS && x.acknowledgedWrite()).count());
         ops.put("acknowledged_writes", history.stream().filter(Operation::acknowledgedWrite).count());
+        Map<String, Long> errors = new java.util.TreeMap<>();
+        for (Operation x : history) {
+            if (x.error() != null) {
+                String e = x.error().length() > 120 ? x.error().substring(0, 120) : x.error();
+                errors.merge(x.outcome().name().toLowerCase(Locale.ROOT) + " " + e, 1L, Long::sum);
+            }
+        }
+        ops.put("errors", errors);
         r.put("operations", ops);
         List<Fault.Injected> injected = nemesis.injected();
         Map<String, Long> counts = new LinkedHashMap<>();

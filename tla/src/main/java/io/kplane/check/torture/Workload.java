@@ -131,7 +131,7 @@ final class Workload {
             String value = r.getKvsCount() == 0 ? null : r.getKvs(0).getValue().toStringUtf8();
             return Operation.read(process, key, value, Outcome.OK, start, System.nanoTime());
         } catch (StatusRuntimeException e) {
-            return Operation.read(process, key, null, Outcome.FAIL, start, System.nanoTime());
+            return Operation.read(process, key, null, Outcome.FAIL, start, System.nanoTime()).withError(describe(e));
         }
     }
 
@@ -142,7 +142,7 @@ final class Workload {
                     .setValue(ByteString.copyFromUtf8(value)).build());
             return Operation.write(process, key, value, Outcome.OK, r.getHeader().getRevision(), start, System.nanoTime());
         } catch (StatusRuntimeException e) {
-            return Operation.write(process, key, value, writeFailure(e), 0, start, System.nanoTime());
+            return Operation.write(process, key, value, writeFailure(e), 0, start, System.nanoTime()).withError(describe(e));
         }
     }
 
@@ -162,12 +162,27 @@ final class Workload {
             return Operation.cas(process, key, expected, value, r.getSucceeded(), Outcome.OK,
                     r.getSucceeded() ? r.getHeader().getRevision() : 0, start, System.nanoTime());
         } catch (StatusRuntimeException e) {
-            return Operation.cas(process, key, expected, value, false, writeFailure(e), 0, start, System.nanoTime());
+            return Operation.cas(process, key, expected, value, false, writeFailure(e), 0, start, System.nanoTime())
+                    .withError(describe(e));
         }
     }
 
-    /** FAIL only when the request cannot have reached a member; anything else may have been applied. */
+    static String describe(StatusRuntimeException e) {
+        return e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
+    }
+
+    /**
+     * FAIL only when the write cannot have been applied; anything else may have been. Certain: the
+     * connection was refused (the request never left the client), or "etcdserver: no leader" —
+     * kplane answers it only before the proposal enters Raft (no leader known, or Raft dropped the
+     * proposal: {@code RaftAgent.propose}); etcd 3.4 does not answer a Put/Txn with it (its
+     * proposals time out instead), so the rule changes nothing there.
+     */
     static Outcome writeFailure(StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                && "etcdserver: no leader".equals(e.getStatus().getDescription())) {
+            return Outcome.FAIL;
+        }
         if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 String m = String.valueOf(t.getMessage());

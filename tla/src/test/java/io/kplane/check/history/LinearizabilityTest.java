@@ -196,7 +196,7 @@ class LinearizabilityTest {
             };
             state[s.key()] = model.step(st, op);
             if (s.hide() && op.kind() != Operation.Kind.READ) {
-                op = new Operation(op.process(), op.kind(), op.key(), op.value(), op.expected(), false, INFO, 0, invoke, 0);
+                op = new Operation(op.process(), op.kind(), op.key(), op.value(), op.expected(), false, INFO, 0, invoke, 0, null);
             } else if (s.hide()) {
                 out.add(Operation.read(1000 + i, key, "garbage", FAIL, invoke, complete));
             }
