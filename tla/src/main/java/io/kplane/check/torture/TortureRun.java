@@ -298,7 +298,9 @@ final class TortureRun implements Callable<Integer> {
         Map<String, Long> errors = new java.util.TreeMap<>();
         for (Operation x : history) {
             if (x.error() != null) {
-                String e = x.error().length() > 120 ? x.error().substring(0, 120) : x.error();
+                // one line per kind of error: gRPC's deadline message carries timings
+                String e = x.error().replaceAll(" after [0-9.]+s\\..*", "").replaceAll("[0-9]{3,}", "N");
+                e = e.length() > 120 ? e.substring(0, 120) : e;
                 errors.merge(x.outcome().name().toLowerCase(Locale.ROOT) + " " + e, 1L, Long::sum);
             }
         }
