@@ -23,13 +23,16 @@ import picocli.CommandLine.Option;
 @Command(name = "store", mixinStandardHelpOptions = true,
         description = {
             "Runs a store cluster under faults and checks what the clients saw.",
-            "Members run as processes in network namespaces of their own (the harness re-executes itself under",
-            "'unshare --net --mount'; needs root), each with a tmpfs data disk. Clients run linearizable reads,",
-            "puts, compare-and-set txns and watches on a few keys over the etcd gRPC API and record a history;",
-            "nemeses: kill -9 and SIGSTOP of leader and follower, iptables partitions, disk-full, and (etcd)",
-            "member replacement. Checked: per-key linearizability (WGL, P-compositional), watch streams",
-            "gap-free/ordered/duplicate-free, no acknowledged write lost. Prints progress and a summary, writes",
-            "result.json and history.jsonl. Exit 0: no anomalies; 1: anomalies or an unverified check; 2: setup error."})
+            "Members run as processes, each in a network namespace of its own with a",
+            "tmpfs data disk (the harness re-executes itself under 'unshare --net",
+            "--mount'; needs root). Clients run linearizable reads, puts, compare-and-set",
+            "txns and watches on a few keys over the etcd gRPC API and record a history.",
+            "Nemeses: kill -9 and SIGSTOP of leader and follower, iptables partitions,",
+            "disk-full, and (etcd only) member replacement. Checked: per-key",
+            "linearizability (WGL, P-compositional), watch streams gap-free, ordered and",
+            "duplicate-free, no acknowledged write lost. Prints progress and a summary;",
+            "writes result.json and history.jsonl.",
+            "Exit 0: no anomalies; 1: anomalies or an unverified key; 2: setup error."})
 public final class StoreTortureCommand implements Callable<Integer> {
 
     @Option(names = "--members", defaultValue = "3", description = "Cluster size, 3 or 5 (default: ${DEFAULT-VALUE}).")
