@@ -642,12 +642,44 @@ public final class WriteAheadLog implements AutoCloseable {
                     + " in a completed segment); refusing to start: restore this member from a snapshot or "
                     + "remove it and re-add it to the cluster");
         }
+        int claimed = data.getInt(pos);
+        int trueLength = pos + 8L <= data.limit() ? lengthMatchingChecksum(data, pos, chain) : -1;
+        if (trueLength > 0 && trueLength != claimed) {
+            // The checksum fits the bytes up to another length: the record was written whole and its
+            // length field is what got damaged. Taking it for a torn tail would drop every synced
+            // record after it (a larger length can reach into the zeroed tail and look torn).
+            throw new WalCorruptedException("WAL segment " + path + " is corrupt at offset " + pos + " (" + what + ": record length "
+                    + claimed + " damaged, its checksum fits length " + trueLength + "); refusing to start: "
+                    + "restore this member from a snapshot or remove it and re-add it to the cluster");
+        }
         if (!isTornWrite(data, pos, recordEnd)) {
             throw new WalCorruptedException("WAL segment " + path + " is corrupt at offset " + pos + " (" + what
                     + ", not a torn final write: synced records would be lost); refusing to start: restore this "
                     + "member from a snapshot or remove it and re-add it to the cluster");
         }
         return torn(segment, path, pos, chain, data);
+    }
+
+    /**
+     * The length (&ge; 1) whose bytes after the header of the record at {@code pos} match its stored
+     * chained checksum, searching up to the last non-zero byte of the segment; -1 if none does.
+     */
+    static int lengthMatchingChecksum(ByteBuffer data, int pos, int chain) {
+        int stored = data.getInt(pos + 4);
+        int end = data.limit();
+        while (end > pos + 8 && data.get(end - 1) == 0) {
+            end--;
+        }
+        CRC32C c = new CRC32C();
+        c.update(intBytes(chain));
+        byte[] a = data.array();
+        for (int q = pos + 8; q < end; q++) {
+            c.update(a[q]);
+            if ((int) c.getValue() == stored) {
+                return q + 1 - (pos + 8);
+            }
+        }
+        return -1;
     }
 
     static boolean isTornWrite(ByteBuffer data, int pos, long recordEnd) {
