@@ -145,7 +145,10 @@ class FatalApplyTest {
             } else {
                 applied = n.query(sm -> ((PoisonableLog) sm).log.commands().stream()
                         .map(c -> new String(c, StandardCharsets.UTF_8)).toList()).get(10, TimeUnit.SECONDS);
-                assertThat(applied).as(e.getKey() + " is running, so it has not applied the poison").containsExactly("a");
+                // "a" was acknowledged once a quorum had it; a lagging follower may not have learned
+                // it was committed before the leader stopped (seen at load 14): a prefix of ["a"].
+                assertThat(applied).as(e.getKey() + " is running, so it has not applied the poison")
+                        .isEqualTo(List.of("a").subList(0, Math.min(1, applied.size())));
             }
         }
     }

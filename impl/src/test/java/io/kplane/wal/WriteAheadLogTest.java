@@ -195,6 +195,29 @@ class WriteAheadLogTest {
         assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class).hasMessageContaining("checksum");
     }
 
+    /**
+     * A damaged length field of a synced record that is not the last makes it seem to reach into
+     * the zeroed tail, which looks like a torn final write; dropping it would drop every synced
+     * record after it. The checksum still fits the true length: recovery must refuse.
+     */
+    @Test
+    void inflatedLengthReachingIntoTheZeroedTailRefusesToStart() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            for (int i = 1; i <= 4; i++) {
+                wal.append(entry(i, 1, "e" + i));
+                wal.sync();
+            }
+        }
+        Path segment = onlySegment();
+        long record1 = recordOffsets(segment).get(1);
+        long end = endOfRecords(segment);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            // entry 2's length now runs two sectors past the last record: into the zeros
+            ch.write(ByteBuffer.allocate(4).putInt(0, (int) (end - record1 - 8 + 2 * WriteAheadLog.SECTOR)), record1);
+        }
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class).hasMessageContaining("length");
+    }
+
     @Test
     void zeroedHeaderFollowedBySyncedRecordsRefusesToStart() throws IOException {
         try (WriteAheadLog wal = open()) {
