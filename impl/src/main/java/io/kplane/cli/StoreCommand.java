@@ -54,6 +54,23 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--listen-client", description = "host:port for the client API of the state machine (e.g. etcd gRPC).")
     String listenClient;
 
+    @Option(names = "--listen-metrics-urls", description = "URL (http://host:port) to serve etcd's /health and "
+            + "Prometheus /metrics on (needs --listen-client).")
+    String listenMetrics;
+
+    @Option(names = "--cert-file", description = "PEM certificate of the client port (TLS); with --key-file.")
+    Path certFile;
+
+    @Option(names = "--key-file", description = "PEM (PKCS#8) key of --cert-file.")
+    Path keyFile;
+
+    @Option(names = "--trusted-ca-file", description = "PEM CA that signs client certificates (with --client-cert-auth).")
+    Path trustedCaFile;
+
+    @Option(names = "--client-cert-auth", description = "Clients of the client port must present a certificate "
+            + "signed by --trusted-ca-file.")
+    boolean clientCertAuth;
+
     @Option(names = "--state-machine", description = "Application on top of the log: ${COMPLETION-CANDIDATES} "
             + "(default: the first one built, 'kv' when present).", completionCandidates = Applications.class)
     String stateMachine;
@@ -79,6 +96,24 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--unsafe-no-fsync", description = "Do not fsync the WAL. Loses acknowledged writes on a machine crash; for benchmarks only.")
     boolean noFsync;
 
+    @Option(names = "--rejoin-as-learner", description = "Start a member whose write-ahead log was lost (its data dir "
+            + "still has the member identity, so a normal start is refused with 'member has already been bootstrapped') "
+            + "with a fresh log: it receives the leader's snapshot and takes no part in elections (no votes, no "
+            + "campaigns) until it has caught up with the leader's commit index.")
+    boolean rejoinAsLearner;
+
+    @Option(names = "--quota-backend-bytes", defaultValue = "0", description = "Raise the NOSPACE alarm when the "
+            + "backend grows beyond this many bytes: then puts and txns that write fail with 'etcdserver: mvcc: "
+            + "database space exceeded' until 'etcdctl alarm disarm' after compaction freed space. 0 means etcd's "
+            + "default (2 GiB), a negative value no quota (default: ${DEFAULT-VALUE}).")
+    long quotaBackendBytes;
+
+    @Option(names = "--restore", paramLabel = "FILE", description = "Seed the (new, empty) --data-dir from FILE, a "
+            + "snapshot saved with 'etcdctl snapshot save FILE' from a kplane member (as 'etcdctl snapshot restore' "
+            + "does: a new cluster of --initial-cluster whose state is the snapshot's; seed every member from the same "
+            + "file), then run the member. A truncated or corrupt FILE (its SHA-256 is checked) is refused.")
+    Path restore;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -102,6 +137,7 @@ public final class StoreCommand implements Callable<Integer> {
         ClusterSpec.Peer self;
         InetSocketAddress listen;
         InetSocketAddress client = null;
+        InetSocketAddress metrics = null;
         StoreApplication app;
         try {
             cluster = ClusterSpec.parse(initialCluster, token);
@@ -116,6 +152,15 @@ public final class StoreCommand implements Callable<Integer> {
             }
             if (listenClient != null) {
                 client = parseAddress("--listen-client", listenClient);
+            }
+            if ((certFile != null || keyFile != null || trustedCaFile != null || clientCertAuth) && client == null) {
+                throw new IllegalArgumentException("--cert-file/--key-file/--trusted-ca-file/--client-cert-auth need --listen-client");
+            }
+            if (listenMetrics != null) {
+                if (client == null) {
+                    throw new IllegalArgumentException("--listen-metrics-urls needs --listen-client");
+                }
+                metrics = parseAddress("--listen-metrics-urls", listenMetrics.replaceFirst("^http://", ""));
             }
             app = pickApplication();
             if (client != null && !hasClientEndpoint(app)) {
@@ -134,9 +179,21 @@ public final class StoreCommand implements Callable<Integer> {
                 .withSnapshotCount(snapshotCount, catchUpEntries)
                 .withSyncMode(noFsync ? WalSyncMode.NO_FSYNC : WalSyncMode.FSYNC)
                 .withElectionTicks(electionTicks)
-                .withTraceOut(traceOut);
+                .withTraceOut(traceOut)
+                .withRejoinAsLearner(rejoinAsLearner)
+                .withQuotaBackendBytes(quotaBackendBytes);
         if (noFsync) {
             err.println("kplane store: WARNING --unsafe-no-fsync: acknowledged writes can be lost on a machine crash");
+        }
+        if (restore != null) {
+            try {
+                byte[] state = io.kplane.server.BackupFile.read(restore);
+                io.kplane.server.RestoredDataDir.seed(config, state, app.createStateMachine(dataDir));
+                System.out.printf("kplane store: restored %s (%d bytes of state) into %s%n", restore, state.length, dataDir);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                err.println("kplane store: --restore: " + e.getMessage());
+                return 1;
+            }
         }
         StoreNode node;
         try {
@@ -148,7 +205,8 @@ public final class StoreCommand implements Callable<Integer> {
         AutoCloseable clientEndpoint = null;
         if (client != null) {
             try {
-                clientEndpoint = app.startClientEndpoint(node, client);
+                clientEndpoint = app.startClientEndpoint(node, client,
+                        new io.kplane.server.ClientEndpointOptions(metrics, certFile, keyFile, trustedCaFile, clientCertAuth));
             } catch (Exception e) {
                 err.println("kplane store: cannot start client endpoint on " + listenClient + ": " + e.getMessage());
                 node.close();

@@ -5,6 +5,7 @@ import io.etcd.jetcd.api.Member;
 import io.etcd.jetcd.api.MemberListRequest;
 import io.etcd.jetcd.api.MemberListResponse;
 import io.grpc.stub.StreamObserver;
+import io.kplane.kv.MvccStore;
 import io.kplane.server.Replica;
 import io.kplane.server.ReplicaStatus;
 
@@ -28,7 +29,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
-        KvService.reply(kv.read(true, store -> store.currentRevision()).thenApply(rev -> {
+        KvService.reply(kv.read(true, MvccStore::publishedRevision).thenApply(rev -> {
             ReplicaStatus s = replica.status();
             MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(headers.of(0)); // etcd: no revision
             for (io.kplane.server.Member m : s.members()) {

@@ -27,6 +27,7 @@ final class EtcdErrors {
             case COMPACTED, FUTURE_REV, LEASE_TTL_TOO_LARGE -> Status.Code.OUT_OF_RANGE;
             case LEASE_NOT_FOUND -> Status.Code.NOT_FOUND;
             case LEASE_EXIST -> Status.Code.FAILED_PRECONDITION;
+            case NO_SPACE -> Status.Code.RESOURCE_EXHAUSTED;
             default -> Status.Code.INVALID_ARGUMENT;
         };
     }

@@ -18,42 +18,102 @@ public final class EtcdServer implements AutoCloseable {
     /** etcd lets gRPC accept this much more than max-request-bytes, and checks the rest itself. */
     private static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
 
-    /** Tunables; {@link #defaults()} are etcd's. */
+    /** Tunables; {@link #defaults()} are etcd's. {@code metricsListen} and {@code tls} may be null (none). */
     public record Options(int maxRequestBytes, long progressNotifyMillis, long leaseCheckMillis,
-                          long leasePromoteExtensionMillis) {
+                          long leasePromoteExtensionMillis, long quotaBackendBytes,
+                          InetSocketAddress metricsListen, ClientTls tls) {
+        public Options(int maxRequestBytes, long progressNotifyMillis, long leaseCheckMillis,
+                       long leasePromoteExtensionMillis, long quotaBackendBytes) {
+            this(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, quotaBackendBytes,
+                    null, null);
+        }
+
+        public Options(int maxRequestBytes, long progressNotifyMillis, long leaseCheckMillis,
+                       long leasePromoteExtensionMillis) {
+            this(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis,
+                    io.kplane.server.StoreConfig.DEFAULT_QUOTA_BACKEND_BYTES);
+        }
+
         public static Options defaults() {
-            return new Options(DEFAULT_MAX_REQUEST_BYTES, TimeUnit.MINUTES.toMillis(10), 500, 1000);
+            return new Options(DEFAULT_MAX_REQUEST_BYTES, TimeUnit.MINUTES.toMillis(10), 500, 1000,
+                    io.kplane.server.StoreConfig.DEFAULT_QUOTA_BACKEND_BYTES);
+        }
+
+        /** Serve {@code /health} and {@code /metrics} over HTTP on {@code listen} (etcd's {@code --listen-metrics-urls}). */
+        public Options withMetricsListen(InetSocketAddress listen) {
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, quotaBackendBytes,
+                    listen, tls);
+        }
+
+        /** Serve the client port over TLS. */
+        public Options withTls(ClientTls clientTls) {
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis,
+                    quotaBackendBytes, metricsListen, clientTls);
         }
 
         public Options withProgressNotifyMillis(long millis) {
-            return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis);
+            return new Options(maxRequestBytes, millis, leaseCheckMillis, leasePromoteExtensionMillis, quotaBackendBytes,
+                    metricsListen, tls);
         }
 
         /** How far a new leader pushes every lease's deadline beyond its TTL (etcd: the election timeout). */
         public Options withLeasePromoteExtensionMillis(long millis) {
-            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis);
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, millis, quotaBackendBytes,
+                    metricsListen, tls);
+        }
+
+        /** The store size above which the NOSPACE alarm is raised ({@code --quota-backend-bytes}). */
+        public Options withQuotaBackendBytes(long bytes) {
+            return new Options(maxRequestBytes, progressNotifyMillis, leaseCheckMillis, leasePromoteExtensionMillis, bytes,
+                    metricsListen, tls);
         }
     }
 
     private final Server server;
     private final WatchHub watchHub;
     private final LeaseExpiry leaseExpiry;
+    private final java.util.concurrent.ExecutorService snapshotSerializer;
+    private final KvService kv;
+    private final MetricsEndpoint metrics;
 
-    private EtcdServer(Server server, WatchHub watchHub, LeaseExpiry leaseExpiry) {
+    private EtcdServer(Server server, WatchHub watchHub, LeaseExpiry leaseExpiry,
+                       java.util.concurrent.ExecutorService snapshotSerializer, KvService kv, MetricsEndpoint metrics) {
+        this.kv = kv;
+        this.metrics = metrics;
         this.server = server;
         this.watchHub = watchHub;
         this.leaseExpiry = leaseExpiry;
+        this.snapshotSerializer = snapshotSerializer;
     }
 
     /** Starts serving {@code replica} on {@code listen} (port 0 picks a free port). */
     public static EtcdServer start(Replica replica, InetSocketAddress listen, Options options) throws IOException {
         Headers headers = new Headers(replica);
-        KvService kv = new KvService(replica, headers, options.maxRequestBytes());
+        io.kplane.kv.KvStateMachine stateMachine;
+        try {
+            stateMachine = replica.query(KvReplicatedStateMachine::kv).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the etcd endpoint", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the member did not answer while starting the etcd endpoint: " + e, e);
+        }
+        SpaceQuota quota = new SpaceQuota(replica, stateMachine, options.quotaBackendBytes(), replica.status().memberId());
+        KvService kv = new KvService(replica, headers, options.maxRequestBytes(), quota);
+        java.util.concurrent.ExecutorService snapshotSerializer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "etcd-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
         WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis());
         LeaseExpiry expiry = new LeaseExpiry(replica, System::nanoTime, options.leasePromoteExtensionMillis(),
                 options.leaseCheckMillis());
         ClusterService cluster = new ClusterService(kv, replica, headers);
-        Server server = NettyServerBuilder.forAddress(listen)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(listen);
+        if (options.tls() != null) {
+            builder.sslContext(options.tls().serverContext());
+        }
+        Server server = builder
                 // Every handler only validates, encodes and hands the request to the member's queue
                 // (or completes from a future): none blocks, so they run on the transport's event
                 // loop instead of hopping to a thread pool and back for every call.
@@ -64,18 +124,35 @@ public final class EtcdServer implements AutoCloseable {
                 .addService(kv)
                 .addService(new WatchService(hub))
                 .addService(new LeaseService(kv, headers, expiry).withLeaseLeases())
-                .addService(new MaintenanceService(kv, replica, headers))
+                .addService(new MaintenanceService(kv, replica, headers, snapshotSerializer))
                 .addService(cluster)
                 .build();
         try {
             server.start();
-            cluster.setSelfUrl("http://" + listen.getAddress().getHostAddress() + ":" + server.getPort());
+            cluster.setSelfUrl((options.tls() != null ? "https://" : "http://") + listen.getAddress().getHostAddress() + ":" + server.getPort());
         } catch (IOException e) {
             hub.close();
             expiry.close();
+            snapshotSerializer.shutdown();
+            kv.close();
             throw e;
         }
-        return new EtcdServer(server, hub, expiry);
+        MetricsEndpoint metrics = null;
+        if (options.metricsListen() != null) {
+            try {
+                metrics = new MetricsEndpoint(replica, options.metricsListen());
+            } catch (IOException e) {
+                server.shutdownNow();
+                hub.close();
+                expiry.close();
+                snapshotSerializer.shutdown();
+                kv.close();
+                throw e;
+            }
+        }
+        EtcdServer started = new EtcdServer(server, hub, expiry, snapshotSerializer, kv, metrics);
+        started.scheme = options.tls() != null ? "https" : "http";
+        return started;
     }
 
     public static EtcdServer start(Replica replica, InetSocketAddress listen) throws IOException {
@@ -92,9 +169,11 @@ public final class EtcdServer implements AutoCloseable {
         return server.getPort();
     }
 
-    /** {@code http://127.0.0.1:PORT}, the form etcd clients take as an endpoint. */
+    private String scheme = "http";
+
+    /** {@code http://127.0.0.1:PORT} ({@code https} with TLS), the form etcd clients take as an endpoint. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port();
+        return scheme + "://127.0.0.1:" + port();
     }
 
     @Override
@@ -102,6 +181,7 @@ public final class EtcdServer implements AutoCloseable {
         server.shutdown();
         watchHub.close();
         leaseExpiry.close();
+        snapshotSerializer.shutdown();
         try {
             if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
                 server.shutdownNow();
@@ -110,5 +190,14 @@ public final class EtcdServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
+        kv.close();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    /** The port of {@code /health} and {@code /metrics}, or -1 if not served. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 }

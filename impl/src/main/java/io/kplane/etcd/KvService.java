@@ -26,25 +26,67 @@ import java.util.function.UnaryOperator;
  * etcd's KV service. Writes are proposed as {@link KvCommand}s and answered with the state
  * machine's response once applied on this member; linearizable reads wait for a ReadIndex barrier
  * and then read the local store; serializable reads read it at once.
+ *
+ * <p>Ranges and read-only txns run on this service's reader threads against the store's published
+ * revision ({@link MvccStore#rangePublished}), never on the member's Raft thread: a list of a
+ * million keys, its counting and its encoding then cost the Raft thread nothing, so heartbeats and
+ * ticks go on and a big read cannot cause an election.
  */
-final class KvService extends KVGrpc.KVImplBase {
+final class KvService extends KVGrpc.KVImplBase implements AutoCloseable {
     private final Replica replica;
     private final Headers headers;
     private final int maxRequestBytes;
+    private final MvccStore store;
+    private final java.util.concurrent.ExecutorService readers;
+
+    private final SpaceQuota quota;
 
     KvService(Replica replica, Headers headers, int maxRequestBytes) {
+        this(replica, headers, maxRequestBytes, SpaceQuota.NONE);
+    }
+
+    KvService(Replica replica, Headers headers, int maxRequestBytes, SpaceQuota quota) {
         this.replica = replica;
         this.headers = headers;
         this.maxRequestBytes = maxRequestBytes;
+        this.quota = quota;
+        this.store = replica.query(KvService::store).join();
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.readers = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                    Thread t = new Thread(r, "etcd-read-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     static MvccStore store(Object sm) {
         return KvReplicatedStateMachine.kv((io.kplane.server.StateMachine) sm).store();
     }
 
+    /**
+     * Runs {@code read} on a reader thread, after a ReadIndex barrier unless serializable. Only for
+     * reads that are safe off the owner thread ({@link MvccStore#rangePublished},
+     * {@link MvccStore#readOnlyTxnPublished}, volatile fields).
+     */
     <T> CompletableFuture<T> read(boolean serializable, Function<MvccStore, T> read) {
         CompletableFuture<Void> barrier = serializable ? CompletableFuture.completedFuture(null) : replica.readBarrier();
+        try {
+            return barrier.thenApplyAsync(ignored -> read.apply(store), readers);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new io.kplane.server.ReplicaStoppedException("etcd server stopped"));
+        }
+    }
+
+    /** Like {@link #read}, but on the member's owner thread: for the state only it may touch (leases). */
+    <T> CompletableFuture<T> readOnOwner(boolean serializable, Function<MvccStore, T> read) {
+        CompletableFuture<Void> barrier = serializable ? CompletableFuture.completedFuture(null) : replica.readBarrier();
         return barrier.thenCompose(ignored -> replica.query(sm -> read.apply(store(sm))));
+    }
+
+    @Override
+    public void close() {
+        readers.shutdownNow();
     }
 
     <T> CompletableFuture<T> write(KvCommand type, com.google.protobuf.MessageLite request,
@@ -80,13 +122,16 @@ final class KvService extends KVGrpc.KVImplBase {
         if (rejected(RequestChecks.range(r), out)) {
             return;
         }
-        reply(read(r.getSerializable(), s -> s.range(r)), out,
+        reply(read(r.getSerializable(), s -> s.rangePublished(r)), out,
                 resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
     }
 
     @Override
     public void put(PutRequest r, StreamObserver<PutResponse> out) {
         if (rejected(RequestChecks.put(r), out)) {
+            return;
+        }
+        if (rejected(quota.check(r.getSerializedSize()), out)) {
             return;
         }
         reply(write(KvCommand.PUT, r, PutResponse.parser()), out,
@@ -107,8 +152,11 @@ final class KvService extends KVGrpc.KVImplBase {
         if (rejected(RequestChecks.txn(r), out)) {
             return;
         }
+        if (!MvccStore.isReadOnly(r) && rejected(quota.check(SpaceQuota.putBytes(r)), out)) {
+            return;
+        }
         CompletableFuture<TxnResponse> f = MvccStore.isReadOnly(r)
-                ? read(isSerializable(r), s -> s.txn(r))
+                ? read(isSerializable(r), s -> s.readOnlyTxnPublished(r))
                 : write(KvCommand.TXN, r, TxnResponse.parser());
         reply(f, out, resp -> resp.toBuilder().setHeader(headers.fill(resp.getHeader())).build());
     }

@@ -29,6 +29,25 @@ public final class KvStoreApplication implements StoreApplication {
 
     @Override
     public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen) throws Exception {
-        return EtcdServer.start(replica, listen);
+        return EtcdServer.start(replica, listen, withQuota(replica, EtcdServer.Options.defaults()));
+    }
+
+    /** The member's {@code --quota-backend-bytes}, whichever endpoint variant starts it. */
+    private static EtcdServer.Options withQuota(Replica replica, EtcdServer.Options options) {
+        if (replica instanceof io.kplane.server.StoreNode node) {
+            return options.withQuotaBackendBytes(node.config().effectiveQuotaBytes());
+        }
+        return options;
+    }
+
+    @Override
+    public AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen,
+                                             io.kplane.server.ClientEndpointOptions endpoint) throws Exception {
+        EtcdServer.Options options = withQuota(replica, EtcdServer.Options.defaults()).withMetricsListen(endpoint.metrics());
+        if (endpoint.certFile() != null || endpoint.keyFile() != null) {
+            options = options.withTls(new ClientTls(endpoint.certFile(), endpoint.keyFile(), endpoint.trustedCaFile(),
+                    endpoint.clientCertAuth()));
+        }
+        return EtcdServer.start(replica, listen, options);
     }
 }

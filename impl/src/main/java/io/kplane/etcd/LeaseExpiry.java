@@ -1,6 +1,5 @@
 package io.kplane.etcd;
 
-import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.kplane.kv.KvCommand;
 import io.kplane.kv.KvStateMachine;
 import io.kplane.kv.LeaseObserver;
@@ -25,7 +24,7 @@ import java.util.function.LongSupplier;
  * whose owner kept it alive with the old leader.
  */
 final class LeaseExpiry implements LeaseObserver, AutoCloseable {
-    private record Deadline(long ttlSeconds, long atNanos) {
+    private record Deadline(long ttlSeconds, long atNanos, long stamp) {
     }
 
     private final Replica replica;
@@ -42,7 +41,7 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
         replica.query(sm -> {
             KvStateMachine kv = KvReplicatedStateMachine.kv(sm);
             kv.store().setLeaseObserver(this);
-            kv.store().leaseTtls().forEach(this::refreshed);
+            kv.store().leaseStamps().forEach((id, ttlAndStamp) -> refreshed(id, ttlAndStamp[0], ttlAndStamp[1]));
             return null;
         }).join();
         replica.addLeadershipListener((leaderId, term, isLeader) -> {
@@ -59,8 +58,8 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
     }
 
     @Override
-    public void refreshed(long leaseId, long ttlSeconds) {
-        deadlines.put(leaseId, new Deadline(ttlSeconds, nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(ttlSeconds)));
+    public void refreshed(long leaseId, long ttlSeconds, long stamp) {
+        deadlines.put(leaseId, new Deadline(ttlSeconds, nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(ttlSeconds), stamp));
     }
 
     @Override
@@ -82,7 +81,8 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
     private void promote() {
         long now = nanoClock.getAsLong();
         deadlines.replaceAll((id, d) ->
-                new Deadline(d.ttlSeconds(), now + promoteExtensionNanos + TimeUnit.SECONDS.toNanos(d.ttlSeconds())));
+                new Deadline(d.ttlSeconds(), now + promoteExtensionNanos + TimeUnit.SECONDS.toNanos(d.ttlSeconds()),
+                        d.stamp()));
     }
 
     private void expire() {
@@ -93,7 +93,8 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
             long now = nanoClock.getAsLong();
             deadlines.forEach((id, d) -> {
                 if (d.atNanos() - now <= 0 && expiring.add(id)) {
-                    byte[] cmd = KvCommand.LEASE_EXPIRE.encode(LeaseRevokeRequest.newBuilder().setID(id).build());
+                    // The stamp makes the decision void if a keep-alive is applied before it (MvccStore.leaseExpire).
+                    byte[] cmd = KvCommand.leaseExpire(id, d.stamp());
                     replica.propose(cmd).whenComplete((r, e) -> expiring.remove(id)); // retried next round if it failed
                 }
             });

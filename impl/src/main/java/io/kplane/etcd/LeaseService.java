@@ -97,7 +97,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
     @Override
     public void leaseTimeToLive(LeaseTimeToLiveRequest r, StreamObserver<LeaseTimeToLiveResponse> out) {
-        CompletableFuture<LeaseTimeToLiveResponse> f = kv.read(false, store -> {
+        CompletableFuture<LeaseTimeToLiveResponse> f = kv.readOnOwner(false, store -> {
             long granted = store.leaseTtl(r.getID());
             LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder().setID(r.getID())
                     .setHeader(headers.of(store.currentRevision()));
@@ -130,7 +130,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
         io.grpc.ServerServiceDefinition.Builder b = io.grpc.ServerServiceDefinition.builder(descriptor.build());
         generated.getMethods().forEach(b::addMethod);
         b.addMethod(leases, io.grpc.stub.ServerCalls.asyncUnaryCall((request, out) -> {
-            CompletableFuture<byte[]> f = kv.read(false, store -> {
+            CompletableFuture<byte[]> f = kv.readOnOwner(false, store -> {
                 try {
                     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
                     com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(bytes);

@@ -79,6 +79,11 @@ public final class LocalReplica implements Replica, AutoCloseable {
         listener.leadershipChanged(MEMBER_ID, 1, true);
     }
 
+    @Override
+    public CompletableFuture<Long> moveLeader(long target) {
+        return CompletableFuture.completedFuture(MEMBER_ID); // the only member stays leader
+    }
+
     private <T> CompletableFuture<T> submit(java.util.function.Supplier<T> work) {
         try {
             return CompletableFuture.supplyAsync(work, owner);

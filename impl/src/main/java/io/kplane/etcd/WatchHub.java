@@ -76,6 +76,8 @@ final class WatchHub implements AutoCloseable {
         final Map<Long, Watcher> watchers = new LinkedHashMap<>();
         long nextId;
         boolean closed;
+        /** A progress request waits for the stream to catch up (see {@link #answerProgress}). */
+        boolean progressRequested;
 
         Stream(ServerCallStreamObserver<WatchResponse> out) {
             this.out = out;
@@ -138,9 +140,30 @@ final class WatchHub implements AutoCloseable {
         });
     }
 
+    /**
+     * A progress request: answered once every watcher of the stream has been sent every event up to
+     * the revision the answer announces (etcd 3.4 answered at once with the store's revision, ahead
+     * of events a catching-up watcher had not been sent yet; 3.5 defers it the same way).
+     */
     void progress(Stream s) {
-        submit(() -> send(s, WatchResponse.newBuilder().setHeader(headers.of(store.publishedRevision()))
-                .setWatchId(-1).build()));
+        submit(() -> {
+            s.progressRequested = true;
+            answerProgress(s);
+        });
+    }
+
+    /** Dispatcher thread: answers a pending progress request if the stream is caught up. */
+    private void answerProgress(Stream s) {
+        if (!s.progressRequested || s.closed || s.cursor == null || s.cursor.lag() > 0) {
+            return;
+        }
+        for (Watcher w : s.watchers.values()) {
+            if (w.catchingUp || w.nextRev <= s.lastSeenRev) {
+                return; // still has events up to lastSeenRev to send
+            }
+        }
+        s.progressRequested = false;
+        send(s, WatchResponse.newBuilder().setHeader(headers.of(s.lastSeenRev)).setWatchId(-1).build());
     }
 
     /** The client went away or half-closed: drop the stream (completing it if still open). */
@@ -180,6 +203,7 @@ final class WatchHub implements AutoCloseable {
                 for (Stream s : streams) {
                     if (!s.closed) {
                         work += pump(s);
+                        answerProgress(s);
                     }
                 }
                 streams.removeIf(s -> s.closed);

@@ -1,10 +1,27 @@
 /**
  * The etcd v3 gRPC API of a store member, over a {@link io.kplane.server.Replica} whose state
  * machine is the MVCC store: KV, Watch ({@link io.kplane.etcd.WatchHub}), Lease (with leader-decided
- * expiry, {@link io.kplane.etcd.LeaseExpiry}), Maintenance.Status and Cluster.MemberList, with etcd
- * 3.4's status codes and messages. {@link io.kplane.etcd.EtcdServer} starts one endpoint;
+ * expiry, {@link io.kplane.etcd.LeaseExpiry}), Maintenance (Status, Hash, HashKV, Defragment,
+ * MoveLeader) and Cluster.MemberList, with etcd 3.4's status codes and messages.
+ * {@link io.kplane.etcd.EtcdServer} starts one endpoint;
  * {@link io.kplane.etcd.KvCluster} and {@link io.kplane.etcd.KvClusterProcesses} start N-member
  * clusters in-process or as {@code kplane store} processes; {@link io.kplane.etcd.LocalReplica} is a
  * single unreplicated member for tests. Interop tests compare every answer with real etcd 3.4.
+ *
+ * <p>Semantics worth knowing:
+ * <ul>
+ *   <li>Ranges and read-only txns run on the endpoint's {@code etcd-read-N} threads against the
+ *       store's published revision, never on the Raft thread; compaction drops history in slices of
+ *       {@value io.kplane.kv.MvccStore#COMPACTION_BATCH_REVISIONS} revisions, one before each applied
+ *       command.</li>
+ *   <li>A watch progress request is answered only once the stream has sent every event up to the
+ *       revision it announces (etcd 3.5's rule; 3.4 could announce a revision ahead of events).</li>
+ *   <li>A lease expiry carries the lease's refresh stamp: a keep-alive ordered before it in the log
+ *       keeps the lease (and was acknowledged truthfully), one ordered after it gets not-found.</li>
+ *   <li>{@code /health} and Prometheus {@code /metrics} (etcd's names) are served on
+ *       {@code --listen-metrics-urls}, not on the gRPC port; the client port can use TLS with
+ *       etcd's {@code --cert-file/--key-file/--trusted-ca-file/--client-cert-auth}
+ *       ({@link io.kplane.etcd.ClientTls}).</li>
+ * </ul>
  */
 package io.kplane.etcd;

@@ -18,8 +18,31 @@ public enum KvCommand {
     LEASE_GRANT(5),
     LEASE_REVOKE(6),
     LEASE_KEEPALIVE(7),
-    /** A revoke decided by the leader's expiry clock; a lease already gone is not an error. */
-    LEASE_EXPIRE(8);
+    /**
+     * A revoke decided by the leader's expiry clock ({@link #leaseExpire}); a lease already gone,
+     * or refreshed since the decision, is not an error and stays as it is.
+     */
+    LEASE_EXPIRE(8),
+    /** An {@code AlarmRequest} (activate or deactivate; a GET is answered without a proposal). */
+    ALARM(9);
+
+    /** Field of the {@code LeaseRevokeRequest} in a {@link #LEASE_EXPIRE} that carries the decision's lease stamp. */
+    static final int EXPIRE_STAMP_FIELD = 1000;
+
+    /** The {@link #LEASE_EXPIRE} command for a lease whose refresh stamp was {@code stamp} when its deadline passed. */
+    public static byte[] leaseExpire(long leaseId, long stamp) {
+        return LEASE_EXPIRE.encode(io.etcd.jetcd.api.LeaseRevokeRequest.newBuilder().setID(leaseId)
+                .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+                        .addField(EXPIRE_STAMP_FIELD, com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                                .addVarint(stamp).build()).build())
+                .build());
+    }
+
+    /** The stamp of a {@link #LEASE_EXPIRE}'s body, or -1 if it has none (written before stamps existed). */
+    static long expireStamp(io.etcd.jetcd.api.LeaseRevokeRequest body) {
+        var field = body.getUnknownFields().getField(EXPIRE_STAMP_FIELD);
+        return field == null || field.getVarintList().isEmpty() ? -1 : field.getVarintList().get(0);
+    }
 
     private final byte code;
 

@@ -16,7 +16,9 @@ public enum KvError {
     LEASE_NOT_FOUND("etcdserver: requested lease not found"),
     LEASE_EXIST("etcdserver: lease already exists"),
     LEASE_TTL_TOO_LARGE("etcdserver: too large lease TTL"),
-    REQUEST_TOO_LARGE("etcdserver: request is too large");
+    REQUEST_TOO_LARGE("etcdserver: request is too large"),
+    /** The NOSPACE alarm is raised: writes that grow the store fail until it is disarmed. */
+    NO_SPACE("etcdserver: mvcc: database space exceeded");
 
     private final String message;
 

@@ -1,5 +1,9 @@
 package io.kplane.kv;
 
+import io.etcd.jetcd.api.AlarmMember;
+import io.etcd.jetcd.api.AlarmRequest;
+import io.etcd.jetcd.api.AlarmResponse;
+import io.etcd.jetcd.api.AlarmType;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.LeaseGrantRequest;
@@ -13,6 +17,8 @@ import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.TxnRequest;
 import io.kplane.fanout.EventLog;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The replicated state machine of a store member: decodes {@link KvCommand}s and applies them to
@@ -25,6 +31,12 @@ public final class KvStateMachine {
 
     private final MvccStore store;
     private long appliedIndex;
+    /**
+     * Raised alarms, replicated like the data (etcd keeps them in its backend): while a NOSPACE
+     * alarm is raised every member refuses the writes that grow the store (etcd's capped applier).
+     * Owner thread writes; {@link #alarms()} may be read from any thread.
+     */
+    private volatile List<AlarmMember> alarms = List.of();
     private volatile Runnable commitListener = () -> { };
 
     public KvStateMachine() {
@@ -60,9 +72,14 @@ public final class KvStateMachine {
 
     private byte[] applyCommand(long index, byte[] command) {
         appliedIndex = index;
+        store.compactionStep(MvccStore.COMPACTION_BATCH_REVISIONS); // a long compaction, a slice at a time
         KvCommand type = KvCommand.of(command[0]);
         try {
+            if (noSpace() && growsStore(type, command)) {
+                return KvCommand.failed(KvError.NO_SPACE);
+            }
             return switch (type) {
+                case ALARM -> KvCommand.ok(alarm(KvCommand.body(command, AlarmRequest.parser())));
                 case PUT -> KvCommand.ok(store.put(KvCommand.body(command, PutRequest.parser())));
                 case DELETE_RANGE -> KvCommand.ok(store.deleteRange(KvCommand.body(command, DeleteRangeRequest.parser())));
                 case TXN -> KvCommand.ok(store.txn(KvCommand.body(command, TxnRequest.parser())));
@@ -79,10 +96,8 @@ public final class KvStateMachine {
                             .setHeader(ResponseHeader.newBuilder().setRevision(rev)).build());
                 }
                 case LEASE_EXPIRE -> {
-                    long id = KvCommand.body(command, LeaseRevokeRequest.parser()).getID();
-                    if (store.leaseTtl(id) >= 0) {
-                        store.leaseRevoke(id);
-                    }
+                    LeaseRevokeRequest expire = KvCommand.body(command, LeaseRevokeRequest.parser());
+                    store.leaseExpire(expire.getID(), KvCommand.expireStamp(expire));
                     yield KvCommand.ok(LeaseRevokeResponse.newBuilder().setHeader(header()).build());
                 }
                 case LEASE_KEEPALIVE -> {
@@ -94,6 +109,69 @@ public final class KvStateMachine {
         } catch (KvException e) {
             return KvCommand.failed(e.error());
         }
+    }
+
+    /** The raised alarms (any thread). */
+    public List<AlarmMember> alarms() {
+        return alarms;
+    }
+
+    /** True while a NOSPACE alarm is raised (any thread). */
+    public boolean noSpace() {
+        for (AlarmMember a : alarms) {
+            if (a.getAlarm() == AlarmType.NOSPACE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** As etcd's capped applier: puts, txns with a put in either branch, lease grants. */
+    private static boolean growsStore(KvCommand type, byte[] command) {
+        return switch (type) {
+            case PUT, LEASE_GRANT -> true;
+            case TXN -> hasPut(KvCommand.body(command, TxnRequest.parser()));
+            default -> false;
+        };
+    }
+
+    static boolean hasPut(TxnRequest t) {
+        for (List<io.etcd.jetcd.api.RequestOp> ops : List.of(t.getSuccessList(), t.getFailureList())) {
+            for (io.etcd.jetcd.api.RequestOp op : ops) {
+                if (op.hasRequestPut() || (op.hasRequestTxn() && hasPut(op.getRequestTxn()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private AlarmResponse alarm(AlarmRequest r) {
+        AlarmResponse.Builder resp = AlarmResponse.newBuilder().setHeader(header());
+        List<AlarmMember> next = new ArrayList<>(alarms);
+        switch (r.getAction()) {
+            case ACTIVATE -> {
+                if (r.getAlarm() == AlarmType.NONE) {
+                    break;
+                }
+                AlarmMember m = AlarmMember.newBuilder().setMemberID(r.getMemberID()).setAlarm(r.getAlarm()).build();
+                if (!next.contains(m)) {
+                    next.add(m);
+                }
+                resp.addAlarms(m);
+            }
+            case DEACTIVATE -> {
+                for (AlarmMember m : alarms) {
+                    if (m.getMemberID() == r.getMemberID() && (r.getAlarm() == AlarmType.NONE || m.getAlarm() == r.getAlarm())) {
+                        next.remove(m);
+                        resp.addAlarms(m);
+                    }
+                }
+            }
+            default -> resp.addAllAlarms(alarms);
+        }
+        alarms = List.copyOf(next);
+        return resp.build();
     }
 
     private ResponseHeader header() {
@@ -119,22 +197,36 @@ public final class KvStateMachine {
      * another thread while this one goes on applying; see {@link MvccStore#capture()}.
      */
     public Capture capture() {
-        return new Capture(appliedIndex, store.capture());
+        return new Capture(appliedIndex, alarms, store.capture());
     }
 
     /** A {@link #capture()}: serialize on any thread, check {@link #stillValid()} on the owner thread. */
     public static final class Capture {
         private final long index;
+        private final List<AlarmMember> alarms;
         private final MvccStore.SnapshotCapture store;
 
-        private Capture(long index, MvccStore.SnapshotCapture store) {
+        private Capture(long index, List<AlarmMember> alarms, MvccStore.SnapshotCapture store) {
             this.index = index;
+            this.alarms = alarms;
             this.store = store;
         }
 
+        /**
+         * {@code index} (8 bytes; its top bit set when alarms follow: count, then member id and
+         * alarm type each), then the MVCC store's snapshot.
+         */
         public byte[] serialize() {
-            byte[] bytes = store.serialize(8);
-            ByteBuffer.wrap(bytes).putLong(index);
+            int prefix = 8 + (alarms.isEmpty() ? 0 : 4 + 12 * alarms.size());
+            byte[] bytes = store.serialize(prefix);
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            b.putLong(alarms.isEmpty() ? index : index | Long.MIN_VALUE);
+            if (!alarms.isEmpty()) {
+                b.putInt(alarms.size());
+                for (AlarmMember a : alarms) {
+                    b.putLong(a.getMemberID()).putInt(a.getAlarmValue());
+                }
+            }
             return bytes;
         }
 
@@ -146,10 +238,19 @@ public final class KvStateMachine {
 
     public void restore(byte[] snapshot) {
         ByteBuffer b = ByteBuffer.wrap(snapshot);
-        long index = b.getLong();
+        long first = b.getLong();
+        long index = first & Long.MAX_VALUE;
+        List<AlarmMember> restored = new ArrayList<>();
+        if (first < 0) {
+            int n = b.getInt();
+            for (int i = 0; i < n; i++) {
+                restored.add(AlarmMember.newBuilder().setMemberID(b.getLong()).setAlarmValue(b.getInt()).build());
+            }
+        }
         byte[] kv = new byte[b.remaining()];
         b.get(kv);
         store.restore(kv);
+        alarms = List.copyOf(restored);
         appliedIndex = index;
         commitListener.run();
     }

@@ -11,11 +11,17 @@ import java.util.TreeSet;
 final class Lease {
     final long id;
     final long ttl;
+    /**
+     * The store's lease stamp when this lease was last granted or kept alive: an expiry decided on
+     * an older stamp lost a race with a keep-alive and is void ({@link MvccStore#leaseExpire}).
+     */
+    long stamp;
     /** Attached keys in byte order: a revoke deletes them in this order, as etcd does. */
     final TreeSet<byte[]> keys = new TreeSet<>(Arrays::compareUnsigned);
 
-    Lease(long id, long ttl) {
+    Lease(long id, long ttl, long stamp) {
         this.id = id;
         this.ttl = ttl;
+        this.stamp = stamp;
     }
 }

@@ -6,13 +6,17 @@ package io.kplane.kv;
  * deadlines with it; nothing here may affect replicated state.
  */
 public interface LeaseObserver {
-    void refreshed(long leaseId, long ttlSeconds);
+    /**
+     * @param stamp the lease's refresh stamp now: an expiry decided on it is void if the lease is
+     *              refreshed again before the expiry is applied ({@link MvccStore#leaseExpire})
+     */
+    void refreshed(long leaseId, long ttlSeconds, long stamp);
 
     void removed(long leaseId);
 
     LeaseObserver NONE = new LeaseObserver() {
         @Override
-        public void refreshed(long leaseId, long ttlSeconds) {
+        public void refreshed(long leaseId, long ttlSeconds, long stamp) {
         }
 
         @Override

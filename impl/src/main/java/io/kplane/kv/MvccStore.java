@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -57,20 +58,36 @@ public final class MvccStore {
     private static final byte[] NO_VALUE = new byte[0];
     private static final int SNAPSHOT_MAGIC = 0x4b504b56; // "KPKV"
 
-    private final TreeMap<byte[], KeyRevision> index = new TreeMap<>(KEY_ORDER);
+    /**
+     * Concurrent so that readers off the owner thread ({@link #rangePublished}) can walk it while the
+     * owner writes; replaced (never cleared) by a restore, inside {@link #restoreSeq}.
+     */
+    private volatile ConcurrentSkipListMap<byte[], KeyRevision> index = new ConcurrentSkipListMap<>(KEY_ORDER);
+    /** Odd while a restore swaps the store's contents: concurrent readers retry (a seqlock). */
+    private volatile long restoreSeq;
+    /** Revisions below this still have history awaiting the incremental compaction ({@link #compactionStep}). */
+    private long compactPendingTo;
     /** revLog.get(i) holds the changes of revision revLogBase + i (possibly none after compaction). */
     private final ArrayList<KeyRevision[]> revLog = new ArrayList<>();
     private long revLogBase = 2;
     private long currentRev = 1;
-    private long compactRev = -1;
+    private volatile long compactRev = -1;
     /**
      * Compactions and restores so far: the only operations that change existing revision objects
      * (compaction cuts {@link KeyRevision#older}) or the set of heads a {@link SnapshotCapture} took.
      */
     private long historyRewrites;
+    /**
+     * Bytes of the retained history as a snapshot serializes it (without leases): the store's
+     * "backend size" for the space quota. Written by the owner thread only; read from any.
+     */
+    private volatile long sizeBytes = EMPTY_BYTES;
+    private static final long EMPTY_BYTES = 4 + 8 + 8 + 4;
     /** The revision whose events are the last ones in the fan-out log; written after each append. */
     private volatile long publishedRev = 1;
     private final Long2ObjectHashMap<Lease> leases = new Long2ObjectHashMap<>();
+    /** Grants and keep-alives applied so far: each refresh stamps its lease with the next value. */
+    private long lastLeaseStamp;
     private final long minLeaseTtl;
     private final EventLog<RevisionEvents> events;
     private LeaseObserver leaseObserver = LeaseObserver.NONE;
@@ -167,6 +184,149 @@ public final class MvccStore {
         return range(r, currentRev);
     }
 
+    /**
+     * A Range at the published revision, from <b>any thread</b>: reads, counting and the response's
+     * building stay off the owner (the Raft apply thread), so a large list cannot delay heartbeats.
+     * Safe without locks because a write never changes an existing {@link KeyRevision} (it links a
+     * new head into the concurrent index), and compaction to {@code c} only cuts history below the
+     * newest revision at or below {@code c}, which no read at {@code c} or later needs; a read of an
+     * older revision that a compaction overtook is refused afterwards as etcd refuses it. A snapshot
+     * restore swaps the whole index; a read that overlapped one is retried.
+     */
+    public RangeResponse rangePublished(RangeRequest r) {
+        while (true) {
+            long seq = restoreSeq;
+            if ((seq & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long readRev = publishedRev;
+            RangeResponse resp = range(r, readRev);
+            long rev = r.getRevision() > 0 ? r.getRevision() : readRev;
+            if (restoreSeq != seq) {
+                continue;
+            }
+            if (rev < compactRev) {
+                if (r.getRevision() <= 0) {
+                    continue; // a read of "now" that a compaction overtook: read the newer now
+                }
+                throw KvError.COMPACTED.exception(); // compacted while we read
+            }
+            return resp;
+        }
+    }
+
+    /**
+     * etcd's HashKV from any thread (like {@link #rangePublished}): a CRC-32C over the MVCC state
+     * that revision {@code rev} (0: the published one) still serves — every key revision at or below
+     * it that is newer than the compaction revision, and each key's newest revision at or below the
+     * compaction revision unless that is a tombstone (what etcd's compaction keeps). Members that
+     * applied the same log agree on it whatever their physical compaction progress; a member whose
+     * state diverged does not. Returns {@code [hash, compactRevision, revision]}.
+     */
+    public long[] hashKv(long rev) {
+        while (true) {
+            long seq = restoreSeq;
+            if ((seq & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long readRev = publishedRev;
+            long compacted = compactRev;
+            long at = rev > 0 ? rev : readRev;
+            if (at > readRev) {
+                throw KvError.FUTURE_REV.exception();
+            }
+            if (at < compacted) {
+                throw KvError.COMPACTED.exception();
+            }
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            ByteBuffer num = ByteBuffer.allocate(8 * 5 + 4);
+            for (KeyRevision head : index.values()) {
+                for (KeyRevision r = head.at(at); r != null; r = r.older) {
+                    boolean kept = r.mod <= compacted;
+                    if (!(kept && r.isTombstone())) {
+                        crc.update(r.key);
+                        num.clear();
+                        num.putLong(r.mod).putInt(r.sub).putLong(r.create).putLong(r.version).putLong(r.lease)
+                                .putLong(r.value == null ? -1 : r.value.length);
+                        crc.update(num.array(), 0, num.position());
+                        if (r.value != null) {
+                            crc.update(r.value);
+                        }
+                    }
+                    if (kept) {
+                        break; // older history is compacted away (or about to be)
+                    }
+                }
+            }
+            if (restoreSeq != seq || compactRev != compacted) {
+                continue;
+            }
+            return new long[] {crc.getValue(), compacted, readRev};
+        }
+    }
+
+    /** Work left for {@link #compactionStep}: revisions whose history still awaits dropping. */
+    public long compactionBacklog() {
+        return Math.max(0, Math.min(compactPendingTo, revLogBase + revLog.size()) - revLogBase);
+    }
+
+    /** A read-only {@link #txn} (see {@link #isReadOnly}) at the published revision, from any thread, like {@link #rangePublished}. */
+    public TxnResponse readOnlyTxnPublished(TxnRequest t) {
+        if (!isReadOnly(t)) {
+            throw new IllegalArgumentException("not a read-only txn");
+        }
+        while (true) {
+            long seq = restoreSeq;
+            if ((seq & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long readRev = publishedRev;
+            List<Boolean> path = new ArrayList<>();
+            choosePath(t, path, readRev);
+            int[] cursor = {0};
+            checkBranch(t, path, cursor, readRev);
+            cursor[0] = 0;
+            TxnResponse.Builder resp;
+            try {
+                resp = readTxn(t, path, cursor, readRev);
+            } catch (KvException e) {
+                if (e.error() == KvError.COMPACTED && readRev < compactRev && restoreSeq == seq) {
+                    continue; // overtaken by a compaction while reading "now"
+                }
+                throw e;
+            }
+            if (restoreSeq != seq || readRev < compactRev) {
+                continue;
+            }
+            return resp.setHeader(header(readRev)).build();
+        }
+    }
+
+    private TxnResponse.Builder readTxn(TxnRequest t, List<Boolean> path, int[] cursor, long readRev) {
+        boolean ok = path.get(cursor[0]++);
+        TxnResponse.Builder resp = TxnResponse.newBuilder().setSucceeded(ok);
+        for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
+            ResponseOp.Builder r = ResponseOp.newBuilder();
+            switch (op.getRequestCase()) {
+                case REQUEST_RANGE -> {
+                    RangeRequest rr = op.getRequestRange();
+                    r.setResponseRange(range(rr, readRev));
+                    if (rr.getRevision() > 0 && rr.getRevision() < compactRev) {
+                        throw KvError.COMPACTED.exception();
+                    }
+                }
+                case REQUEST_TXN -> r.setResponseTxn(readTxn(op.getRequestTxn(), path, cursor, readRev)
+                        .setHeader(ResponseHeader.getDefaultInstance()).build());
+                default -> { }
+            }
+            resp.addResponses(r);
+        }
+        return resp;
+    }
+
     private RangeResponse range(RangeRequest r, long readRev) {
         long limit = r.getLimit();
         boolean sortOrFilter = r.getSortOrder() != RangeRequest.SortOrder.NONE || r.getMinModRevision() != 0
@@ -255,6 +415,7 @@ public final class MvccStore {
     }
 
     private Collection<KeyRevision> heads(byte[] key, byte[] end) {
+        NavigableMap<byte[], KeyRevision> index = this.index;
         if (end == null) {
             KeyRevision head = index.get(key);
             return head == null ? List.of() : List.of(head);
@@ -299,6 +460,7 @@ public final class MvccStore {
             KeyRevision r = new KeyRevision(k, rev, sub++, live != null ? live.create : rev,
                     live != null ? live.version + 1 : 1, lease, value, head);
             index.put(k, r);
+            sizeBytes += (head == null ? keyBytes(k) : 0) + revisionBytes(r);
             if (live != null && live.lease != 0 && live.lease != lease) {
                 detach(live.lease, k);
             }
@@ -323,6 +485,7 @@ public final class MvccStore {
             for (KeyRevision live : deleted) {
                 KeyRevision tomb = new KeyRevision(live.key, rev, sub++, 0, 0, 0, null, live);
                 index.put(live.key, tomb);
+                sizeBytes += revisionBytes(tomb);
                 if (live.lease != 0) {
                     detach(live.lease, live.key);
                 }
@@ -423,9 +586,9 @@ public final class MvccStore {
      */
     public TxnResponse txn(TxnRequest t) {
         List<Boolean> path = new ArrayList<>();
-        choosePath(t, path);
+        choosePath(t, path, currentRev);
         int[] cursor = {0};
-        checkBranch(t, path, cursor);
+        checkBranch(t, path, cursor, currentRev);
         WriteTxn txn = new WriteTxn();
         cursor[0] = 0;
         TxnResponse.Builder resp = applyTxn(txn, t, path, cursor);
@@ -453,10 +616,10 @@ public final class MvccStore {
         return true;
     }
 
-    private void choosePath(TxnRequest t, List<Boolean> path) {
+    private void choosePath(TxnRequest t, List<Boolean> path, long readRev) {
         boolean ok = true;
         for (Compare c : t.getCompareList()) {
-            if (!compare(c)) {
+            if (!compare(c, readRev)) {
                 ok = false;
                 break;
             }
@@ -464,26 +627,26 @@ public final class MvccStore {
         path.add(ok);
         for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
             if (op.hasRequestTxn()) {
-                choosePath(op.getRequestTxn(), path);
+                choosePath(op.getRequestTxn(), path, readRev);
             }
         }
     }
 
-    private void checkBranch(TxnRequest t, List<Boolean> path, int[] cursor) {
+    private void checkBranch(TxnRequest t, List<Boolean> path, int[] cursor, long readRev) {
         boolean ok = path.get(cursor[0]++);
         for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
             switch (op.getRequestCase()) {
-                case REQUEST_PUT -> checkPut(op.getRequestPut(), currentRev);
+                case REQUEST_PUT -> checkPut(op.getRequestPut(), readRev);
                 case REQUEST_RANGE -> {
                     long rev = op.getRequestRange().getRevision();
-                    if (rev > currentRev) {
+                    if (rev > readRev) {
                         throw KvError.FUTURE_REV.exception();
                     }
                     if (rev > 0 && rev < compactRev) {
                         throw KvError.COMPACTED.exception();
                     }
                 }
-                case REQUEST_TXN -> checkBranch(op.getRequestTxn(), path, cursor);
+                case REQUEST_TXN -> checkBranch(op.getRequestTxn(), path, cursor, readRev);
                 default -> { }
             }
         }
@@ -510,9 +673,9 @@ public final class MvccStore {
     }
 
     /** etcd's {@code applyCompare}: true if every key in the compare's range satisfies it. */
-    private boolean compare(Compare c) {
+    private boolean compare(Compare c, long readRev) {
         List<KeyRevision> kvs = new ArrayList<>();
-        collect(c.getKey().toByteArray(), rangeEnd(c.getRangeEnd()), currentRev, 0, false, kvs);
+        collect(c.getKey().toByteArray(), rangeEnd(c.getRangeEnd()), readRev, 0, false, kvs);
         int target = c.getTargetValue();
         if (kvs.isEmpty()) {
             if (target == Compare.CompareTarget.VALUE_VALUE) {
@@ -568,18 +731,7 @@ public final class MvccStore {
         if (rev > currentRev) {
             throw KvError.FUTURE_REV.exception();
         }
-        long dropUpTo = Math.min(rev, revLogBase + revLog.size()); // revisions < rev lose their log entries
-        int drop = (int) Math.max(0, dropUpTo - revLogBase);
-        for (int i = 0; i < drop; i++) {
-            for (KeyRevision changed : revLog.get(i)) {
-                compactKey(changed.key, rev);
-            }
-        }
-        if (drop > 0) {
-            revLog.subList(0, drop).clear();
-            revLogBase += drop;
-        }
-        compactRev = rev;
+        compactRev = rev; // from here on reads and watches below rev are refused: the logical compaction
         historyRewrites++;
         // etcd drops a tombstone at exactly the compaction revision: its event is gone from history too.
         if (rev >= revLogBase && rev < revLogBase + revLog.size()) {
@@ -595,7 +747,61 @@ public final class MvccStore {
                 revLog.set(i, kept);
             }
         }
+        compactPendingTo = rev;
+        compactionStep(COMPACTION_BATCH_REVISIONS);
         return CompactionResponse.newBuilder().setHeader(header(currentRev)).build();
+    }
+
+    /** Revisions of history one {@link #compactionStep} drops at most (etcd compacts in batches too). */
+    public static final int COMPACTION_BATCH_REVISIONS = 10_000;
+
+    /**
+     * Drops the history of up to {@code maxRevisions} revisions below the last compaction revision;
+     * returns how many it dropped. A compaction of a long history is done in such steps — the state
+     * machine runs one before every command it applies — instead of all at once on the apply thread,
+     * where it held up heartbeats and could cost an election. Until its steps are done the old
+     * revisions only take memory: reads and watches below the compaction revision are refused from
+     * the moment it is applied. Deterministic: every member steps at the same commands.
+     */
+    public int compactionStep(int maxRevisions) {
+        long dropUpTo = Math.min(compactPendingTo, revLogBase + revLog.size()); // revisions < rev lose their log entries
+        int drop = (int) Math.min(maxRevisions, Math.max(0, dropUpTo - revLogBase));
+        if (drop == 0) {
+            return 0;
+        }
+        for (int i = 0; i < drop; i++) {
+            for (KeyRevision changed : revLog.get(i)) {
+                compactKey(changed.key, compactPendingTo);
+            }
+        }
+        revLog.subList(0, drop).clear();
+        revLogBase += drop;
+        historyRewrites++;
+        return drop;
+    }
+
+    /** Bytes of the retained history (keys, revisions, values; as serialized): the quota's measure. Any thread. */
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    private static long keyBytes(byte[] key) {
+        return 4 + key.length + 4;
+    }
+
+    private static long revisionBytes(KeyRevision r) {
+        return 8 + 4 + 8 + 8 + 8 + 4 + (r.value == null ? 0 : r.value.length);
+    }
+
+    private void recomputeSize() {
+        long size = EMPTY_BYTES;
+        for (KeyRevision head : index.values()) {
+            size += keyBytes(head.key);
+            for (KeyRevision r = head; r != null; r = r.older) {
+                size += revisionBytes(r);
+            }
+        }
+        sizeBytes = size;
     }
 
     /** Keeps the revisions above {@code rev} and the newest at or below it unless that is a tombstone. */
@@ -616,12 +822,24 @@ public final class MvccStore {
         if (r.isTombstone()) {
             if (newer == null) {
                 index.remove(key);
+                sizeBytes -= keyBytes(key) + chainBytes(r);
             } else {
                 newer.older = null;
+                sizeBytes -= chainBytes(r);
             }
         } else {
+            sizeBytes -= chainBytes(r.older);
             r.older = null;
         }
+    }
+
+    /** Bytes of {@code r} and every older revision of its key. */
+    private static long chainBytes(KeyRevision r) {
+        long bytes = 0;
+        for (; r != null; r = r.older) {
+            bytes += revisionBytes(r);
+        }
+        return bytes;
     }
 
     // ------------------------------------------------------------------------------------ leases
@@ -635,8 +853,9 @@ public final class MvccStore {
             throw KvError.LEASE_EXIST.exception();
         }
         long granted = Math.max(ttl, minLeaseTtl);
-        leases.put(id, new Lease(id, granted));
-        leaseObserver.refreshed(id, granted);
+        Lease l = new Lease(id, granted, ++lastLeaseStamp);
+        leases.put(id, l);
+        leaseObserver.refreshed(id, granted, l.stamp);
         return granted;
     }
 
@@ -660,8 +879,28 @@ public final class MvccStore {
         if (l == null) {
             throw KvError.LEASE_NOT_FOUND.exception();
         }
-        leaseObserver.refreshed(id, l.ttl);
+        l.stamp = ++lastLeaseStamp;
+        leaseObserver.refreshed(id, l.ttl, l.stamp);
         return l.ttl;
+    }
+
+    /**
+     * Applies an expiry the leader decided when the lease's refresh stamp was {@code decidedOnStamp}:
+     * revokes the lease only if no grant or keep-alive has been applied since. A keep-alive ordered
+     * between the decision and this entry was acknowledged with a full TTL, so the lease must live
+     * on (the leader's deadline restarts with it); a keep-alive ordered after this entry finds no
+     * lease and gets not-found. Either way no acknowledged keep-alive is followed by its keys
+     * vanishing. A negative stamp (entries from before stamps existed) revokes unconditionally.
+     *
+     * @return true if the lease was revoked
+     */
+    public boolean leaseExpire(long id, long decidedOnStamp) {
+        Lease l = leases.get(id);
+        if (l == null || (decidedOnStamp >= 0 && l.stamp != decidedOnStamp)) {
+            return false;
+        }
+        leaseRevoke(id);
+        return true;
     }
 
     /** The granted TTL of a lease, or -1 if there is no such lease. */
@@ -692,6 +931,13 @@ public final class MvccStore {
         }
         Arrays.sort(ids);
         return ids;
+    }
+
+    /** Every lease with {@code [granted TTL, refresh stamp]}; for the expiry runtime when it starts. */
+    public Map<Long, long[]> leaseStamps() {
+        Map<Long, long[]> out = new TreeMap<>();
+        leases.forEach((id, l) -> out.put(id, new long[] {l.ttl, l.stamp}));
+        return out;
     }
 
     /** Every lease with its granted TTL; for the expiry runtime after a restore or a leader change. */
@@ -771,10 +1017,12 @@ public final class MvccStore {
         KeyRevision[] heads = index.values().toArray(new KeyRevision[0]);
         long[] ids = leaseIds();
         long[] ttls = new long[ids.length];
+        long[] stamps = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             ttls[i] = leases.get(ids[i]).ttl;
+            stamps[i] = leases.get(ids[i]).stamp;
         }
-        return new SnapshotCapture(currentRev, compactRev, heads, ids, ttls, historyRewrites);
+        return new SnapshotCapture(currentRev, compactRev, heads, ids, ttls, stamps, lastLeaseStamp, historyRewrites);
     }
 
     /** A {@link #capture()}: serialize on any thread, check {@link #stillValid()} on the owner thread. */
@@ -784,10 +1032,14 @@ public final class MvccStore {
         private final KeyRevision[] heads;
         private final long[] leaseIds;
         private final long[] leaseTtls;
+        private final long[] leaseStampsById;
+        private final long leaseStampCount;
         private final long rewritesAtCapture;
 
         private SnapshotCapture(long rev, long compactedAt, KeyRevision[] heads, long[] leaseIds, long[] leaseTtls,
-                                long rewritesAtCapture) {
+                                long[] leaseStampsById, long leaseStampCount, long rewritesAtCapture) {
+            this.leaseStampsById = leaseStampsById;
+            this.leaseStampCount = leaseStampCount;
             this.rev = rev;
             this.compactedAt = compactedAt;
             this.heads = heads;
@@ -827,6 +1079,7 @@ public final class MvccStore {
                 }
             }
             size += 4 + 16L * leaseIds.length;
+            size += 8 + 8L * leaseIds.length; // the lease stamps: a trailing section older readers never reach
             if (prefixBytes + size > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("store of " + size + " bytes too big for one snapshot; compact it");
             }
@@ -861,6 +1114,10 @@ public final class MvccStore {
                 out.putLong(leaseIds[i]);
                 out.putLong(leaseTtls[i]);
             }
+            out.putLong(leaseStampCount);
+            for (long stamp : leaseStampsById) {
+                out.putLong(stamp);
+            }
             if (out.hasRemaining()) {
                 throw new IllegalStateException("snapshot size miscounted: " + out.remaining() + " bytes left");
             }
@@ -879,7 +1136,9 @@ public final class MvccStore {
                 leaseObserver.removed(id);
             }
             historyRewrites++;
-            index.clear();
+            restoreSeq++; // odd: concurrent readers wait and retry
+            index = new ConcurrentSkipListMap<>(KEY_ORDER);
+            compactPendingTo = 0;
             revLog.clear();
             leases.clear();
             currentRev = in.readLong();
@@ -921,10 +1180,19 @@ public final class MvccStore {
                 revLog.add(changes.toArray(new KeyRevision[0]));
             }
             int leaseCount = in.readInt();
+            long[] restoredIds = new long[leaseCount];
             for (int i = 0; i < leaseCount; i++) {
                 long id = in.readLong();
                 long ttl = in.readLong();
-                leases.put(id, new Lease(id, ttl));
+                leases.put(id, new Lease(id, ttl, 0));
+                restoredIds[i] = id;
+            }
+            lastLeaseStamp = 0;
+            if (in.available() > 0) { // snapshots taken before lease stamps end here (all stamps 0)
+                lastLeaseStamp = in.readLong();
+                for (long id : restoredIds) {
+                    leases.get(id).stamp = in.readLong();
+                }
             }
             for (KeyRevision head : index.values()) {
                 if (!head.isTombstone() && head.lease != 0) {
@@ -934,10 +1202,15 @@ public final class MvccStore {
                     }
                 }
             }
-            leases.forEach((id, l) -> leaseObserver.refreshed(id, l.ttl));
+            leases.forEach((id, l) -> leaseObserver.refreshed(id, l.ttl, l.stamp));
             publishedRev = currentRev;
+            recomputeSize();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if ((restoreSeq & 1) != 0) {
+                restoreSeq++; // even again: readers go on (with the new index)
+            }
         }
     }
 

@@ -63,6 +63,11 @@ final class Inflights {
         if (count == 0) start = 0;
     }
 
+    /** Frees the oldest inflight append (if any). */
+    void freeFirstOne() {
+        if (count > 0) freeLE(index[start]);
+    }
+
     boolean full() {
         return count == capacity || (maxBytes != 0 && totalBytes >= maxBytes);
     }

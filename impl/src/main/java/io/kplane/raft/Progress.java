@@ -86,6 +86,17 @@ public final class Progress {
      * false when the rejection is stale.
      */
     boolean maybeDecrTo(long rejected, long matchHint) {
+        if (rejected >= match && matchHint < match) {
+            // The follower rejects an index it had acknowledged and says its log ends below it: it
+            // lost its log (a member re-joining with a fresh one, --rejoin-as-learner). A follower
+            // with its log never does this — it persisted everything up to match before saying so —
+            // so "match never decreases" would only keep the leader probing at match + 1 forever.
+            // Start over from what it has (commit is unaffected: it never decreases).
+            match = matchHint;
+            next = matchHint + 1;
+            probeSent = false;
+            return true;
+        }
         if (state == ProgressState.REPLICATE) {
             if (rejected <= match) return false;
             next = match + 1;

@@ -760,6 +760,10 @@ public final class RaftNode {
             case HEARTBEAT_RESP -> {
                 pr.recentActive = true;
                 pr.probeSent = false;
+                // A full window whose appends (or their responses) were lost would stall replication to
+                // this peer for good: the heartbeat response proves it is alive, so free one slot and
+                // let the next append go (etcd-io/raft does the same).
+                if (pr.state == ProgressState.REPLICATE && pr.inflights.full()) pr.inflights.freeFirstOne();
                 if (pr.match < log.lastIndex() || pr.state == ProgressState.PROBE) sendAppend(m.from());
                 if (cfg.readOnlyOption() != ReadOnlyOption.SAFE || m.context().length == 0) return;
                 var acks = readOnly.ack(m.from(), m.context());

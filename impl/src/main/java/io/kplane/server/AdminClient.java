@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A blocking client for the admin requests of the peer port ({@link PeerWire#ADMIN_REQUEST}):
  * propose a command, read a member's status. For tests and diagnostics; one request at a time.
+ * Every request carries the member's {@link AdminToken}; a request without it is refused.
  */
 public final class AdminClient implements AutoCloseable {
 
@@ -40,18 +41,27 @@ public final class AdminClient implements AutoCloseable {
         }
     }
 
+    private final byte[] token;
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
     private long nextRequestId = 1;
 
-    public AdminClient(InetSocketAddress address, int timeoutMs) throws IOException {
+    /** Connects to a member's peer port; {@code token} is the one it issued ({@link AdminToken}). */
+    public AdminClient(InetSocketAddress address, byte[] token, int timeoutMs) throws IOException {
+        this.token = token.clone();
         socket = new Socket();
         socket.connect(address, timeoutMs);
         socket.setSoTimeout(timeoutMs);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+    }
+
+    /** Connects to the member whose data dir is {@code dataDir}, with the token it issued there. */
+    public static AdminClient forDataDir(InetSocketAddress address, java.nio.file.Path dataDir, int timeoutMs)
+            throws IOException {
+        return new AdminClient(address, AdminToken.read(dataDir), timeoutMs);
     }
 
     /** Proposes {@code command} through this member; returns the state machine's response. */
@@ -71,10 +81,11 @@ public final class AdminClient implements AutoCloseable {
 
     private byte[] request(byte op, byte[] body) throws IOException {
         long id = nextRequestId++;
-        out.writeInt(1 + 8 + 1 + body.length);
+        out.writeInt(1 + 8 + 1 + token.length + body.length);
         out.writeByte(PeerWire.ADMIN_REQUEST);
         out.writeLong(id);
         out.writeByte(op);
+        out.write(token);
         out.write(body);
         out.flush();
         int length = in.readInt();

@@ -18,32 +18,67 @@ import java.util.Properties;
  * The identity a data dir was created with ({@code DIR/member.properties}: cluster id, member id,
  * name), checked at every start so that a member is never started on another cluster's or another
  * member's data; and an exclusive lock ({@code DIR/lock}) so two processes never share a data dir.
+ *
+ * <p>The identity of a new member is written only after its WAL has been bootstrapped and synced
+ * ({@link #recordIfNew}), so an identity file proves that the member had a log: finding the file
+ * without a WAL means the log was lost, and the member must not start afresh as a voter.
  */
 public final class DataDirIdentity implements AutoCloseable {
 
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final boolean created;
+    private final Path dir;
+    private final Properties identity;
+    private boolean existed;
 
-    private DataDirIdentity(FileChannel lockChannel, FileLock lock, boolean created) {
+    private DataDirIdentity(FileChannel lockChannel, FileLock lock, Path dir, Properties identity, boolean existed) {
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.created = created;
+        this.dir = dir;
+        this.identity = identity;
+        this.existed = existed;
     }
 
-    /** True when the data dir was new (no identity recorded before this start). */
-    public boolean created() {
-        return created;
+    /** True when the data dir already had this member's identity (it was bootstrapped before). */
+    public boolean existed() {
+        return existed;
     }
 
     /**
-     * Locks {@code dir} and checks (or, for a new dir, records) its identity.
+     * Writes the identity durably if the dir did not have it yet. Call after the WAL holds the
+     * member's bootstrap state, never before.
+     */
+    public void recordIfNew() {
+        if (existed) {
+            return;
+        }
+        try {
+            Path file = dir.resolve("member.properties");
+            Path tmp = dir.resolve("member.properties.tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                identity.store(w, "kplane store member identity: do not edit");
+            }
+            try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                f.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+            existed = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the member identity in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Locks {@code dir} and checks its identity if it has one (a new one is written by {@link #recordIfNew}).
      *
      * @throws DataDirMismatchException if the dir belongs to another cluster or member, or is in use
      */
     public static DataDirIdentity claim(Path dir, long clusterId, long memberId, String name) {
         try {
-            Files.createDirectories(dir);
+            io.kplane.wal.WriteAheadLog.createDirectoryDurably(dir);
             FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
@@ -56,7 +91,6 @@ public final class DataDirIdentity implements AutoCloseable {
                 throw new DataDirMismatchException("data dir " + dir + " is in use by another running member");
             }
             Path file = dir.resolve("member.properties");
-            boolean created = false;
             if (Files.exists(file)) {
                 Properties p = new Properties();
                 try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -77,25 +111,12 @@ public final class DataDirIdentity implements AutoCloseable {
                     throw new DataDirMismatchException("data dir " + dir + " belongs to member " + p.getProperty("name")
                             + " (" + m + "), not to " + name + " (" + Long.toHexString(memberId) + ")");
                 }
-            } else {
-                Properties p = new Properties();
-                p.setProperty("cluster-id", Long.toHexString(clusterId));
-                p.setProperty("member-id", Long.toHexString(memberId));
-                p.setProperty("name", name);
-                Path tmp = dir.resolve("member.properties.tmp");
-                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    p.store(w, "kplane store member identity: do not edit");
-                }
-                try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    f.force(true);
-                }
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-                try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                    d.force(true);
-                }
-                created = true;
             }
-            return new DataDirIdentity(ch, lock, created);
+            Properties p = new Properties();
+            p.setProperty("cluster-id", Long.toHexString(clusterId));
+            p.setProperty("member-id", Long.toHexString(memberId));
+            p.setProperty("name", name);
+            return new DataDirIdentity(ch, lock, dir, p, Files.exists(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data dir " + dir + ": " + e.getMessage(), e);
         }

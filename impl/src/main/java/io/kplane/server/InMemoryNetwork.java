@@ -54,13 +54,14 @@ public final class InMemoryNetwork {
         }
 
         @Override
-        public void send(long to, ByteBuffer body) {
+        public boolean send(long to, ByteBuffer body) {
             Endpoint target = endpoints.get(to);
             if (target == null || target.listener == null || isolated.contains(id) || isolated.contains(to)) {
-                return;
+                return false;
             }
             ByteBuffer copy = ByteBuffer.allocate(body.remaining()).put(body).flip();
             target.listener.onRaftBatch(id, copy);
+            return true;
         }
 
         @Override

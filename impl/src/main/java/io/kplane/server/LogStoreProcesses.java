@@ -81,7 +81,7 @@ public final class LogStoreProcesses implements AutoCloseable {
     }
 
     public AdminClient admin(String name, int timeoutMs) throws IOException {
-        return new AdminClient(new InetSocketAddress("127.0.0.1", ports.get(name)), timeoutMs);
+        return AdminClient.forDataDir(new InetSocketAddress("127.0.0.1", ports.get(name)), dir.resolve(name), timeoutMs);
     }
 
     /** The first of {@code among} found leading within {@code timeout}, or null. */

@@ -132,15 +132,19 @@ public final class NettyPeerTransport implements PeerTransport {
     }
 
     @Override
-    public void send(long to, ByteBuffer body) {
+    public boolean send(long to, ByteBuffer body) {
         Outbound o = outbound.get(to);
         Channel ch = o == null ? null : o.channel;
         if (ch == null || !ch.isActive() || !ch.isWritable()) {
+            // Connected but not writable: the peer (or the path to it) does not keep up. Say so, so
+            // that Raft treats it as unreachable (probes) instead of waiting for answers to appends
+            // that never left this process.
             dropped.incrementAndGet();
-            return;
+            return false;
         }
         ByteBuf header = Unpooled.buffer(5).writeInt(1 + body.remaining()).writeByte(PeerWire.RAFT);
         ch.writeAndFlush(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(body)), ch.voidPromise());
+        return true;
     }
 
     @Override

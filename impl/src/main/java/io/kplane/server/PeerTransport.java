@@ -16,8 +16,12 @@ public interface PeerTransport extends AutoCloseable {
     /**
      * Sends one frame body to member {@code to}. Never blocks. The buffer's remaining bytes are
      * copied or taken over; the caller must not reuse it.
+     *
+     * @return false if the frame was dropped at once (peer not connected, or its connection not
+     *         writable because it does not keep up): the caller must report the peer unreachable
+     *         to Raft, or replication to it can stall with a full window of lost appends
      */
-    void send(long to, ByteBuffer body);
+    boolean send(long to, ByteBuffer body);
 
     /** Peers that currently have an established outbound connection (for status/tests). */
     default boolean isConnected(long to) {

@@ -9,7 +9,8 @@ package io.kplane.server;
  *       {@link #REJECT} ({@code utf8 reason}) and closes if they do not match.</li>
  *   <li>{@link #RAFT}: a batch of Raft messages, encoded by {@link MessageCodec}. Connections are
  *       one-way: each member dials each peer and only writes on that connection.</li>
- *   <li>{@link #ADMIN_REQUEST} ({@code u64 requestId | u8 op | body}) and {@link #ADMIN_RESPONSE}
+ *   <li>{@link #ADMIN_REQUEST} ({@code u64 requestId | u8 op | token[32] | body}, the token
+ *       being the member's {@link AdminToken}: requests without it are refused) and {@link #ADMIN_RESPONSE}
  *       ({@code u64 requestId | u8 status | body}, status 0 = ok, else body is an utf8 error):
  *       a small request/response protocol for tests and diagnostics ({@link AdminClient}); a
  *       connection whose first frame is an admin request is an admin connection.</li>

@@ -21,6 +21,8 @@ import io.kplane.wal.SnapshotFile;
 import io.kplane.wal.WalEntry;
 import io.kplane.wal.WriteAheadLog;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -68,8 +70,11 @@ final class RaftAgent implements Agent {
     sealed interface Request permits Propose, ReadBarrier, Query, HandOver {
     }
 
-    /** Hand leadership to the most up-to-date follower (before a clean shutdown); completes with the new leader or 0. */
-    record HandOver(CompletableFuture<Long> future) implements Request {
+    /**
+     * Hand leadership to {@code target}, or (target 0) to the most up-to-date follower before a
+     * clean shutdown; completes with the new leader or 0.
+     */
+    record HandOver(CompletableFuture<Long> future, long target) implements Request {
     }
 
     record Propose(byte[] command, CompletableFuture<byte[]> future) implements Request {
@@ -125,6 +130,19 @@ final class RaftAgent implements Agent {
     private final ArrayList<CompletableFuture<Void>> readBatch = new ArrayList<>();
     /** Peers that had messages while not connected: reported to the core after advance(). */
     private final ArrayDeque<Long> raftUnreachable = new ArrayDeque<>();
+    /** Peers whose frame the transport dropped during the current Ready (a snapshot in it failed). */
+    private final java.util.Set<Long> droppedFrames = new java.util.HashSet<>();
+
+    /** File in the data dir while a member that lost its log re-joins (survives restarts until caught up). */
+    static final String REJOIN_MARKER = "rejoining-as-learner";
+    /**
+     * True while a member that lost its log catches up: it does not tick (so never campaigns) and
+     * drops vote requests (so never votes), because it may have voted in the current term and may
+     * have acknowledged entries it no longer has. Ends once it has applied the commit index the
+     * leader announced and knows that leader.
+     */
+    private boolean rejoining;
+    private long rejoinCommit;
 
     private PendingSnapshot snapshotInFlight;
     private final ExecutorService snapshotWriter;
@@ -133,6 +151,8 @@ final class RaftAgent implements Agent {
     private long lastSizeCheckNs;
     private long dbSize = -1;
     private volatile long walSyncs;
+    /** Durations of the group-commit syncs, for {@code etcd_disk_wal_fsync_duration_seconds}. */
+    final FsyncHistogram fsyncs = new FsyncHistogram();
     private long appliedIndex;
     private long snapshotIndex;
     private long leaderId;
@@ -142,7 +162,11 @@ final class RaftAgent implements Agent {
     private final List<Member> members;
     private final long clusterId;
 
-    RaftAgent(StoreConfig config, StateMachine stateMachine, PeerTransport transport) {
+    /**
+     * @param bootstrappedBefore the data dir holds this member's identity, written only after its
+     *                           WAL was bootstrapped: an empty WAL then means the log was lost
+     */
+    RaftAgent(StoreConfig config, StateMachine stateMachine, PeerTransport transport, boolean bootstrappedBefore) {
         this.config = config;
         this.selfId = config.memberId();
         this.clusterId = config.cluster().clusterId();
@@ -158,7 +182,24 @@ final class RaftAgent implements Agent {
             return t;
         });
         RecoveredLog recovered = wal.recovered();
-        if (recovered.isEmpty()) {
+        Path rejoinMarker = config.dataDir().resolve(REJOIN_MARKER);
+        if (recovered.isEmpty() && bootstrappedBefore && !config.rejoinAsLearner() && !Files.exists(rejoinMarker)) {
+            wal.close();
+            throw new DataDirMismatchException("member " + config.name() + " (" + Long.toHexString(selfId)
+                    + ") has already been bootstrapped: its data dir " + config.dataDir() + " has the member identity "
+                    + "but no write-ahead log (lost or deleted). Starting with a fresh log could vote twice in a term and "
+                    + "forget entries it acknowledged. Restore the data dir, remove the member and add it back, or "
+                    + "start it with --rejoin-as-learner to catch up without taking part in elections");
+        }
+        if (recovered.isEmpty() && bootstrappedBefore) {
+            // Re-join: no bootstrap snapshot of our own; the leader sends its snapshot. Until this
+            // member has caught up it neither votes nor campaigns (see rejoining).
+            markRejoining(rejoinMarker);
+            this.storage = new MemoryStorage();
+            this.rejoining = true;
+            LOG.warn("member {} ({}) lost its log and re-joins with a fresh one: no votes, no campaigns until it has "
+                    + "caught up with the leader", config.name(), Long.toHexString(selfId));
+        } else if (recovered.isEmpty()) {
             // A new member of a new cluster: everyone starts from the same bootstrap snapshot
             // (index 1, term 1, all initial members voters), written durably before anything else.
             long[] voters = config.cluster().ids().stream().mapToLong(Long::longValue).toArray();
@@ -173,6 +214,7 @@ final class RaftAgent implements Agent {
                     Long.toHexString(selfId), Long.toHexString(clusterId), voters.length);
         } else {
             this.storage = new MemoryStorage();
+            this.rejoining = Files.exists(rejoinMarker);
             SnapshotFile snap = recovered.snapshot();
             if (snap != null) {
                 storage.applySnapshot(new Snapshot(new SnapshotMetadata(snap.index(), snap.term(),
@@ -188,6 +230,18 @@ final class RaftAgent implements Agent {
             }
             storage.append(entries);
             HardStateRecord hs = recovered.hardState();
+            long snapIndex = storage.snapshot().index();
+            long snapTerm = storage.snapshot().term();
+            if (hs.commit() < snapIndex || hs.term() < snapTerm) {
+                // A snapshot holds only committed state, in a term at least its own: a hard state behind
+                // it was not synced together with it (a crash between the two, as older versions wrote
+                // them with two syncs). Raising commit to the snapshot is a fact; a raised term carries no
+                // vote, and none can have been sent in it (a vote is synced before it is sent).
+                LOG.warn("member {}: hard state (term {}, commit {}) is behind the snapshot at {} (term {}); raising it",
+                        config.name(), hs.term(), hs.commit(), snapIndex, snapTerm);
+                hs = hs.term() < snapTerm ? new HardStateRecord(snapTerm, 0, Math.max(hs.commit(), snapIndex))
+                        : new HardStateRecord(hs.term(), hs.vote(), Math.max(hs.commit(), snapIndex));
+            }
             storage.setHardState(new HardState(hs.term(), hs.vote(), hs.commit()));
             LOG.info("member {} ({}) recovered: snapshot at {}, {} entries, hard state term {} commit {}{}",
                     config.name(), Long.toHexString(selfId), snapshotIndex, entries.size(), hs.term(), hs.commit(),
@@ -268,7 +322,10 @@ final class RaftAgent implements Agent {
         int ticks = 0;
         while (now - lastTickNs >= tickNs) {
             lastTickNs += tickNs;
-            if (ticks++ < MAX_TICKS_PER_CYCLE) {
+            if (rejoining) {
+                ticks++;
+                lastTickNs = now;
+            } else if (ticks++ < MAX_TICKS_PER_CYCLE) {
                 raft.tick();
             } else {
                 lastTickNs = now; // a long pause (GC, stop): do not replay a storm of ticks
@@ -277,14 +334,33 @@ final class RaftAgent implements Agent {
         work += ticks;
         Message m;
         while ((m = peerInbox.poll()) != null) {
-            try {
-                raft.step(m);
-            } catch (RuntimeException e) {
-                LOG.warn("dropping message {} from {}: {}", m.type(), Long.toHexString(m.from()), e.toString());
-            }
+            // Malformed frames and local message types are dropped before they get here (Inbound);
+            // what the core throws on now is a broken invariant (e.g. an append that conflicts with
+            // a committed entry): carrying on could diverge, so it is fatal, as a panic is in etcd.
             work++;
+            if (rejoining) {
+                m = rejoinStep(m);
+                if (m == null) {
+                    continue;
+                }
+            }
+            raft.step(m);
+        }
+        if (rejoining && rejoinCommit > 0 && appliedIndex >= rejoinCommit && raft.leaderId() != 0) {
+            rejoining = false;
+            try {
+                Files.deleteIfExists(config.dataDir().resolve(REJOIN_MARKER));
+                WriteAheadLog.syncDirectory(config.dataDir());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot remove the re-join marker", e);
+            }
+            LOG.info("member {} caught up to index {} after re-joining: it votes and campaigns again", config.name(),
+                    rejoinCommit);
         }
         work += drainRequests(now);
+        if (!outgoingSnapshots.isEmpty()) {
+            work += pumpSnapshots(now);
+        }
         while (raft.hasReady()) {
             handle(raft.ready());
             work++;
@@ -303,6 +379,46 @@ final class RaftAgent implements Agent {
             }
         }
         return work;
+    }
+
+    /**
+     * While re-joining: null for a vote request (dropped); notes how far the leader has committed.
+     * The leader still believes this member holds what it acknowledged before its log was lost, so
+     * its heartbeats announce a commit index beyond this member's log (a fatal inconsistency for a
+     * member with its log): capped at what this member has, until the leader has repaired it.
+     */
+    private Message rejoinStep(Message m) {
+        switch (m.type()) {
+            case VOTE, PRE_VOTE -> {
+                return null;
+            }
+            case APP -> rejoinCommit = Math.max(rejoinCommit, m.commit());
+            case SNAP -> rejoinCommit = Math.max(rejoinCommit, m.snapshot().index());
+            case HEARTBEAT -> {
+                rejoinCommit = Math.max(rejoinCommit, m.commit());
+                long last = raft.lastIndex();
+                if (m.commit() > last) {
+                    return m.withCommit(last);
+                }
+            }
+            default -> { }
+        }
+        return m;
+    }
+
+    private static void markRejoining(Path marker) {
+        try {
+            if (!Files.exists(marker)) {
+                Files.write(marker, new byte[0]);
+                try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(marker,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    f.force(true);
+                }
+                WriteAheadLog.syncDirectory(marker.getParent());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the re-join marker " + marker, e);
+        }
     }
 
     private int drainRequests(long now) {
@@ -359,6 +475,21 @@ final class RaftAgent implements Agent {
     private long handOverDeadlineNs;
 
     private void handOver(HandOver h, long now) {
+        if (h.target() != 0) {
+            if (raft.leaderId() != selfId) {
+                h.future().completeExceptionally(new IllegalStateException("not leader"));
+                return;
+            }
+            io.kplane.raft.Progress pr = raft.progress().get(h.target());
+            if (h.target() == selfId || pr == null || pr.isLearner() || handOver != null) {
+                h.future().complete(h.target() == selfId ? selfId : 0L);
+                return;
+            }
+            raft.transferLeadership(h.target());
+            handOver = h.future();
+            handOverDeadlineNs = now + 2L * config.electionTicks() * tickNs;
+            return;
+        }
         if (raft.leaderId() != selfId) {
             h.future().complete(raft.leaderId());
             return;
@@ -403,10 +534,11 @@ final class RaftAgent implements Agent {
             snapshotsSent.addAll(send(early));
             afterSync = late;
         }
-        // 1. Persist: everything of this Ready, then one sync.
+        // 1. Persist: everything of this Ready, then one sync (a snapshot's marker included, so it
+        // never reaches the disk without the hard state that commits it).
         if (rd.snapshot() != null) {
             Snapshot s = rd.snapshot();
-            wal.saveSnapshot(new SnapshotFile(s.index(), s.term(),
+            wal.installSnapshot(new SnapshotFile(s.index(), s.term(),
                     MessageCodec.encodeConfState(s.metadata().confState()), s.data()));
         }
         for (Entry e : rd.entries()) {
@@ -416,7 +548,9 @@ final class RaftAgent implements Agent {
             HardState hs = rd.hardState();
             wal.saveHardState(new HardStateRecord(hs.term(), hs.vote(), hs.commit()));
         }
+        long syncStart = System.nanoTime();
         wal.sync();
+        fsyncs.record(System.nanoTime() - syncStart);
         if (rd.snapshot() != null) {
             storage.applySnapshot(rd.snapshot());
         }
@@ -456,8 +590,11 @@ final class RaftAgent implements Agent {
         completeReads();
         raft.advance(rd);
         for (long to : snapshotsSent) {
-            raft.reportSnapshot(to, !transport.isConnected(to));
+            if (!outgoingSnapshots.containsKey(to)) {
+                raft.reportSnapshot(to, droppedFrames.contains(to) || !transport.isConnected(to));
+            } // a chunked one is reported when its last chunk is out (pumpSnapshots)
         }
+        droppedFrames.clear();
         publishStatus();
     }
 
@@ -486,12 +623,90 @@ final class RaftAgent implements Agent {
             }
         }
         for (Map.Entry<Long, List<Message>> e : byPeer.entrySet()) {
-            if (!transport.isConnected(e.getKey()) && !raftUnreachable.contains(e.getKey())) {
+            List<Message> batch = e.getValue();
+            for (Iterator<Message> it = batch.iterator(); it.hasNext(); ) {
+                Message m = it.next();
+                if (m.type() == MessageType.SNAP && m.snapshot().data().length > config.snapshotChunkBytes()) {
+                    it.remove(); // too big for one frame: streamed in chunks (pumpSnapshots)
+                    startChunkedSnapshot(m);
+                }
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            boolean sent = transport.send(e.getKey(), MessageCodec.encodeBatch(batch));
+            if (!sent) {
+                droppedFrames.add(e.getKey());
+            }
+            if ((!sent || !transport.isConnected(e.getKey())) && !raftUnreachable.contains(e.getKey())) {
                 raftUnreachable.add(e.getKey());
             }
-            transport.send(e.getKey(), MessageCodec.encodeBatch(e.getValue()));
         }
         return snapshots;
+    }
+
+    /** A snapshot being streamed to one peer in chunk frames, as fast as its connection takes them. */
+    private static final class OutgoingSnapshot {
+        final long to;
+        final long transferId;
+        final ByteBuffer whole;
+        final long index;
+        int offset;
+        int chunks;
+        long lastProgressNs = System.nanoTime();
+
+        OutgoingSnapshot(long to, long transferId, ByteBuffer whole, long index) {
+            this.to = to;
+            this.transferId = transferId;
+            this.whole = whole;
+            this.index = index;
+        }
+    }
+
+    private final Map<Long, OutgoingSnapshot> outgoingSnapshots = new HashMap<>();
+    private long nextTransferId = 1;
+
+    private void startChunkedSnapshot(Message m) {
+        ByteBuffer whole = MessageCodec.encodeBatch(List.of(m));
+        OutgoingSnapshot previous = outgoingSnapshots.put(m.to(), new OutgoingSnapshot(m.to(),
+                incarnation | nextTransferId++, whole, m.snapshot().index()));
+        if (previous != null) {
+            LOG.info("member {} replaces its snapshot transfer to {} (index {}) with a newer one", config.name(),
+                    Long.toHexString(m.to()), previous.index);
+        }
+    }
+
+    /**
+     * Sends the next chunks of each outgoing snapshot while the peer's connection is writable; a
+     * peer that takes nothing for an election timeout's worth of ticks x 10 (or disconnects) fails
+     * the transfer: reported to Raft, which sends a snapshot again later.
+     */
+    private int pumpSnapshots(long now) {
+        int work = 0;
+        for (Iterator<OutgoingSnapshot> it = outgoingSnapshots.values().iterator(); it.hasNext(); ) {
+            OutgoingSnapshot o = it.next();
+            int total = o.whole.limit();
+            boolean failed = false;
+            while (o.offset < total) {
+                int n = Math.min(config.snapshotChunkBytes(), total - o.offset);
+                if (!transport.send(o.to, SnapshotChunks.chunk(o.transferId, o.whole, o.offset, n))) {
+                    failed = !transport.isConnected(o.to)
+                            || now - o.lastProgressNs > 10L * config.electionTicks() * tickNs;
+                    break;
+                }
+                o.offset += n;
+                o.chunks++;
+                o.lastProgressNs = now;
+                work++;
+            }
+            if (o.offset == total || failed) {
+                it.remove();
+                raft.reportSnapshot(o.to, failed);
+                LOG.info("member {} {} snapshot at index {} to {} ({} bytes in {} chunks)", config.name(),
+                        failed ? "failed to send" : "sent", o.index, Long.toHexString(o.to), total, o.chunks);
+            }
+        }
+        return work;
     }
 
     private void apply(Entry e) {
@@ -516,15 +731,19 @@ final class RaftAgent implements Agent {
         try {
             response = stateMachine.apply(e.index(), command);
         } catch (RuntimeException ex) {
-            // A deterministic state machine fails the same way everywhere: report it, keep going.
-            LOG.warn("state machine rejected entry {}: {}", e.index(), ex.toString());
+            // Requests the state machine refuses come back as error responses, not exceptions. An
+            // exception is a failure in the middle of an apply: the state may be half-changed
+            // (a txn with some of its puts done), so neither skipping the entry nor going on is
+            // safe. Stop the member (etcd panics); a restart replays the WAL onto a clean state.
             if (origin == selfId) {
                 PendingProposal p = proposals.remove(requestId);
                 if (p != null) {
-                    p.future().completeExceptionally(ex);
+                    p.future().completeExceptionally(new ReplicaStoppedException("member " + config.name()
+                            + " stopped: applying entry " + e.index() + " failed: " + ex));
                 }
             }
-            return;
+            throw new IllegalStateException("applying entry " + e.index() + " failed; the state machine may be "
+                    + "half-changed, so member " + config.name() + " stops", ex);
         }
         if (origin == selfId) {
             PendingProposal p = proposals.remove(requestId);

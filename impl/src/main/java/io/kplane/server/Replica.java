@@ -41,4 +41,16 @@ public interface Replica {
 
     /** Registers a listener told (on the Raft agent thread) whenever leader or term changes. */
     void addLeadershipListener(LeadershipListener listener);
+
+    /**
+     * Hands leadership to voter {@code target} (this member must lead). Completes with the leader
+     * afterwards: {@code target} on success, another id or 0 if the transfer did not happen within
+     * an election timeout. Fails with {@link IllegalStateException} if this member does not lead.
+     */
+    CompletableFuture<Long> moveLeader(long target);
+
+    /** The WAL's fsync durations, or null for a member without a WAL. */
+    default FsyncHistogram walFsyncs() {
+        return null;
+    }
 }

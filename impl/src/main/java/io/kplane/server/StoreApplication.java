@@ -33,4 +33,13 @@ public interface StoreApplication {
     default AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen) throws Exception {
         throw new UnsupportedOperationException("state machine '" + name() + "' has no client endpoint");
     }
+
+    /** Like {@link #startClientEndpoint(Replica, InetSocketAddress)}, with metrics and TLS options. */
+    default AutoCloseable startClientEndpoint(Replica replica, InetSocketAddress listen, ClientEndpointOptions options)
+            throws Exception {
+        if (!options.isEmpty()) {
+            throw new UnsupportedOperationException("state machine '" + name() + "' has no metrics or TLS options");
+        }
+        return startClientEndpoint(replica, listen);
+    }
 }

@@ -24,16 +24,21 @@ public final class StoreNode implements Replica, AutoCloseable {
     private final DataDirIdentity identity;
     private final RaftAgent agent;
     private final AgentRunner runner;
+    private final byte[] adminToken;
     private volatile boolean closed;
+    private final SnapshotChunks.Assembler snapshotChunks;
 
     private StoreNode(StoreConfig config, StateMachine stateMachine, PeerTransport transport) {
         this.config = config;
         this.stateMachine = stateMachine;
         this.transport = transport;
+        this.snapshotChunks = new SnapshotChunks.Assembler(config.dataDir().resolve("snap"));
         this.identity = DataDirIdentity.claim(config.dataDir(), config.cluster().clusterId(), config.memberId(),
                 config.name());
         try {
-            this.agent = new RaftAgent(config, stateMachine, transport);
+            this.adminToken = AdminToken.issue(config.dataDir());
+            this.agent = new RaftAgent(config, stateMachine, transport, identity.existed());
+            identity.recordIfNew(); // only now: the WAL holds the bootstrap state
         } catch (RuntimeException e) {
             identity.close();
             throw e;
@@ -85,6 +90,11 @@ public final class StoreNode implements Replica, AutoCloseable {
         return agent.failure;
     }
 
+    /** Snapshot chunk frames this member has received (a snapshot bigger than one chunk comes in several). */
+    public long snapshotChunksReceived() {
+        return snapshotChunks.chunksReceived.get();
+    }
+
     /** WAL syncs this member has done (one per group commit), for tests and diagnostics. */
     public long walSyncCount() {
         return agent.walSyncs();
@@ -125,6 +135,18 @@ public final class StoreNode implements Replica, AutoCloseable {
         agent.addListener(listener);
     }
 
+    @Override
+    public FsyncHistogram walFsyncs() {
+        return agent.fsyncs;
+    }
+
+    @Override
+    public CompletableFuture<Long> moveLeader(long target) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        offer(new RaftAgent.HandOver(f, target), f);
+        return f;
+    }
+
     private void offer(RaftAgent.Request r, CompletableFuture<?> f) {
         if (closed || agent.failure.isDone()) {
             f.completeExceptionally(new ReplicaStoppedException("member " + config.name() + " is stopped"));
@@ -148,7 +170,7 @@ public final class StoreNode implements Replica, AutoCloseable {
         }
         if (!agent.failure.isDone() && status().isLeader() && config.cluster().peers().size() > 1) {
             CompletableFuture<Long> handedTo = new CompletableFuture<>();
-            if (agent.requests.offer(new RaftAgent.HandOver(handedTo))) {
+            if (agent.requests.offer(new RaftAgent.HandOver(handedTo, 0))) {
                 try {
                     long to = handedTo.get(5, java.util.concurrent.TimeUnit.SECONDS);
                     ClusterSpec.Peer p = config.cluster().byId(to);
@@ -165,6 +187,7 @@ public final class StoreNode implements Replica, AutoCloseable {
         }
         closed = true;
         transport.close();
+        snapshotChunks.close();
         runner.close(); // runs onClose on the agent thread: fails pending requests, closes the WAL
         identity.close();
     }
@@ -175,12 +198,23 @@ public final class StoreNode implements Replica, AutoCloseable {
         public void onRaftBatch(long from, ByteBuffer body) {
             List<Message> batch;
             try {
+                if (SnapshotChunks.isChunk(body)) {
+                    body = snapshotChunks.accept(from, body);
+                    if (body == null) {
+                        return; // more chunks to come
+                    }
+                }
                 batch = MessageCodec.decodeBatch(body);
             } catch (IllegalArgumentException e) {
                 LOG.warn("dropping malformed frame from {}: {}", Long.toHexString(from), e.getMessage());
                 return;
             }
             for (Message m : batch) {
+                if (m.type().isLocal()) {
+                    LOG.warn("dropping message of local type {} from {}: not accepted from the network", m.type(),
+                            Long.toHexString(from));
+                    continue;
+                }
                 if (m.from() != from || m.to() != config.memberId()) {
                     LOG.warn("dropping misaddressed message {} (from {} to {}) on connection from {}", m.type(),
                             Long.toHexString(m.from()), Long.toHexString(m.to()), Long.toHexString(from));
@@ -193,7 +227,13 @@ public final class StoreNode implements Replica, AutoCloseable {
         }
 
         @Override
-        public CompletableFuture<byte[]> onAdminRequest(byte op, byte[] body) {
+        public CompletableFuture<byte[]> onAdminRequest(byte op, byte[] request) {
+            if (!AdminToken.presentedIn(adminToken, request)) {
+                LOG.warn("member {} refused an admin request without its admin token", config.name());
+                return CompletableFuture.failedFuture(new SecurityException(
+                        "unauthenticated: admin requests must carry the token in " + config.dataDir().resolve(AdminToken.FILE)));
+            }
+            byte[] body = java.util.Arrays.copyOfRange(request, AdminToken.BYTES, request.length);
             return switch (op) {
                 case PeerWire.OP_PROPOSE -> propose(body);
                 case PeerWire.OP_STATUS -> {

@@ -19,5 +19,36 @@
  * drain inbox (peer messages, proposals, read requests) → step the core → tick from the agent's
  * clock → {@code ready()} → persist (WAL, one sync for the whole Ready) → send (one frame per
  * peer) → apply committed entries → complete client futures → {@code advance()}.
+ *
+ * <h2>Failures that stop a member</h2>
+ * An exception from the state machine's {@code apply} (a half-applied txn cannot be undone) or from
+ * the Raft core's {@code step} (a broken invariant, e.g. a commit index beyond the log) stops the
+ * member, as a panic stops etcd: {@link io.kplane.server.StoreNode#failure()} completes and
+ * {@code kplane store} exits with status 1. Requests the state machine refuses are error
+ * responses, not exceptions. A restart replays the WAL onto a clean state.
+ *
+ * <h2>A data dir without its log</h2>
+ * The member identity ({@code member.properties}) is written only after the WAL holds the bootstrap
+ * state. A data dir with the identity but no WAL lost its log: the member refuses to start
+ * ("has already been bootstrapped", as etcd says) because a fresh log could vote twice in a term
+ * and forget entries it acknowledged. {@code --rejoin-as-learner} starts it with an empty log that
+ * takes the leader's snapshot; until it has applied the commit index the leader announced (a
+ * {@code rejoining-as-learner} marker file keeps this across restarts) it neither ticks (so never
+ * campaigns) nor answers vote requests, and caps the commit index of heartbeats at its own log.
+ *
+ * <h2>Replication that cannot stall</h2>
+ * {@link io.kplane.server.PeerTransport#send} reports a frame it dropped (peer not connected or its
+ * connection not writable); the agent then reports the peer unreachable to Raft (which probes
+ * instead of waiting for answers to appends that never left) and a snapshot in that frame as
+ * failed. A heartbeat response frees one slot of a full inflight window (as etcd-io/raft does).
+ * Snapshots bigger than {@link io.kplane.server.StoreConfig#snapshotChunkBytes()} (4 MiB by default)
+ * go as a series of chunk frames, sent while the connection is writable and assembled in a file on
+ * the receiver's disk, so a snapshot is not limited by the 512 MiB frame size; a state that could
+ * not be serialized into one snapshot (2 GiB) is prevented by the NOSPACE quota (capped at
+ * {@link io.kplane.server.StoreConfig#MAX_SNAPSHOT_STATE_BYTES}).
+ *
+ * <h2>Backups</h2>
+ * {@link io.kplane.server.BackupFile}: what etcd's Maintenance.Snapshot streams (state + SHA-256);
+ * {@code kplane store --restore FILE} seeds a new data dir from it ({@link io.kplane.server.RestoredDataDir}).
  */
 package io.kplane.server;

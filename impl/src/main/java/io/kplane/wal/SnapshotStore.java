@@ -35,7 +35,7 @@ public final class SnapshotStore {
         this.dir = dir;
         this.syncMode = syncMode;
         try {
-            Files.createDirectories(dir);
+            WriteAheadLog.createDirectoryDurably(dir);
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
                     if (p.getFileName().toString().endsWith(".tmp")) {

@@ -92,7 +92,7 @@ public final class WriteAheadLog implements AutoCloseable {
             return t;
         });
         try {
-            Files.createDirectories(walDir);
+            createDirectoryDurably(walDir);
             Files.deleteIfExists(walDir.resolve(NEXT));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -163,6 +163,22 @@ public final class WriteAheadLog implements AutoCloseable {
      */
     public void writeSnapshotFile(SnapshotFile snapshot) {
         snapshots.save(snapshot);
+    }
+
+    /**
+     * Installs a snapshot received from the leader: writes its file durably, then buffers its
+     * marker without syncing, so that the caller's hard state (whose commit covers the snapshot)
+     * and entries of the same Raft Ready go to disk in the same write and sync. A crash can then
+     * never leave a marker on disk without the hard state that goes with it.
+     */
+    public void installSnapshot(SnapshotFile snapshot) {
+        if (snapshot.index() < snapshotIndex) {
+            throw new IllegalArgumentException("snapshot " + snapshot.index() + " older than " + snapshotIndex);
+        }
+        snapshots.save(snapshot);
+        snapshotIndex = snapshot.index();
+        snapshotTerm = snapshot.term();
+        writeSnapshotMarker();
     }
 
     /**
@@ -408,7 +424,29 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    static void syncDirectory(Path dir) throws IOException {
+    /**
+     * Creates {@code dir} (and missing parents) and fsyncs each new directory's parent, so that the
+     * new entry survives a crash: files later created and synced inside it would otherwise be
+     * unreachable after a power loss.
+     */
+    public static void createDirectoryDurably(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        Path parent = abs.getParent();
+        if (parent != null) {
+            createDirectoryDurably(parent);
+        }
+        Files.createDirectories(abs);
+        syncDirectory(abs);
+        if (parent != null) {
+            syncDirectory(parent);
+        }
+    }
+
+    /** fsyncs a directory, so that the creation, rename or removal of an entry in it is durable. */
+    public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         }
@@ -473,7 +511,7 @@ public final class WriteAheadLog implements AutoCloseable {
                     + " but the snapshot ends at " + snapshotIndex + ": entries are missing");
         }
         if (truncated > 0) {
-            LOG.warn("WAL {}: dropped a torn/corrupt tail of {} bytes in the last segment (unsynced writes of a crash)",
+            LOG.warn("WAL {}: dropped the torn final write of {} bytes in the last segment (unsynced writes of a crash)",
                     walDir, truncated);
         }
         return new RecoveredLog(snapshot, hardState, entries, truncated);
@@ -530,18 +568,31 @@ public final class WriteAheadLog implements AutoCloseable {
         CRC32C c = new CRC32C();
         while (true) {
             if (pos + RECORD_OVERHEAD > data.limit() || data.getInt(pos) == 0) {
-                break; // end of records (zeros of the preallocated file)
+                if (isAllZero(data, pos)) {
+                    break; // end of records (zeros of the preallocated file)
+                }
+                if (pos + RECORD_OVERHEAD > data.limit()) {
+                    return damaged(segment, path, last, pos, chain, data, pos + RECORD_OVERHEAD, "a header cut short");
+                }
+                // Bytes after an empty header: only a final write whose first sector never reached
+                // the disk looks like this; anything else is damage to synced data.
+                return damaged(segment, path, last, pos, chain, data, sectorEnd(pos + 8L, data.limit()), "an empty record header");
             }
             int length = data.getInt(pos);
             int stored = data.getInt(pos + 4);
-            if (length < 1 || pos + 8L + length > data.limit()) {
-                return torn(segment, path, last, pos, chain, data);
+            if (length < 1) {
+                return damaged(segment, path, last, pos, chain, data, sectorEnd(pos + 8L, data.limit()),
+                        "an invalid record length " + length);
+            }
+            if (pos + 8L + length > data.limit()) {
+                // Runs past the end of the file: a write cut short (etcd's unexpected EOF).
+                return damaged(segment, path, last, pos, chain, data, pos + 8L + length, "a record running past the end");
             }
             c.reset();
             c.update(intBytes(chain));
             c.update(data.array(), pos + 8, length);
             if ((int) c.getValue() != stored) {
-                return torn(segment, path, last, pos, chain, data);
+                return damaged(segment, path, last, pos, chain, data, pos + 8L + length, "a checksum mismatch");
             }
             chain = stored;
             ByteBuffer r = data.slice(pos + 9, length - 1);
@@ -568,11 +619,85 @@ public final class WriteAheadLog implements AutoCloseable {
         return 0;
     }
 
-    private long torn(Segment segment, Path path, boolean last, int pos, int chain, ByteBuffer data) {
+    /** The disk's unit of atomic writes: a write torn by a crash leaves whole sectors unwritten (zero). */
+    static final int SECTOR = 512;
+
+    private static long sectorEnd(long offset, int limit) {
+        return Math.min(limit, (offset + SECTOR - 1) / SECTOR * SECTOR);
+    }
+
+    /**
+     * The record at {@code pos} (spanning {@code [pos, recordEnd)}) does not validate. It is the torn
+     * final write of a crash only if it is in the last segment and its damage is what an unfinished
+     * write leaves: it runs past the end of the file, or one of its sector-aligned pieces is still
+     * all zeros (a sector that never reached the preallocated, zero-filled file — etcd's
+     * {@code isTornEntry}). Only then may it and what follows be dropped: everything after it was
+     * written in that same unsynced batch. Any other mismatch is damage to synced (acknowledged)
+     * data, records or votes, and the member refuses to start rather than silently drop them.
+     */
+    private long damaged(Segment segment, Path path, boolean last, int pos, int chain, ByteBuffer data,
+                         long recordEnd, String what) {
         if (!last) {
-            throw new WalCorruptedException("WAL segment " + path + " is corrupt at offset " + pos
-                    + " (checksum mismatch in a completed segment)");
+            throw new WalCorruptedException("WAL segment " + path + " is corrupt at offset " + pos + " (" + what
+                    + " in a completed segment); refusing to start: restore this member from a snapshot or "
+                    + "remove it and re-add it to the cluster");
         }
+        int claimed = data.getInt(pos);
+        int trueLength = pos + 8L <= data.limit() ? lengthMatchingChecksum(data, pos, chain) : -1;
+        if (trueLength > 0 && trueLength != claimed) {
+            // The checksum fits the bytes up to another length: the record was written whole and its
+            // length field is what got damaged. Taking it for a torn tail would drop every synced
+            // record after it (a larger length can reach into the zeroed tail and look torn).
+            throw new WalCorruptedException("WAL segment " + path + " is corrupt at offset " + pos + " (" + what + ": record length "
+                    + claimed + " damaged, its checksum fits length " + trueLength + "); refusing to start: "
+                    + "restore this member from a snapshot or remove it and re-add it to the cluster");
+        }
+        if (!isTornWrite(data, pos, recordEnd)) {
+            throw new WalCorruptedException("WAL segment " + path + " is corrupt at offset " + pos + " (" + what
+                    + ", not a torn final write: synced records would be lost); refusing to start: restore this "
+                    + "member from a snapshot or remove it and re-add it to the cluster");
+        }
+        return torn(segment, path, pos, chain, data);
+    }
+
+    /**
+     * The length (&ge; 1) whose bytes after the header of the record at {@code pos} match its stored
+     * chained checksum, searching up to the last non-zero byte of the segment; -1 if none does.
+     */
+    static int lengthMatchingChecksum(ByteBuffer data, int pos, int chain) {
+        int stored = data.getInt(pos + 4);
+        int end = data.limit();
+        while (end > pos + 8 && data.get(end - 1) == 0) {
+            end--;
+        }
+        CRC32C c = new CRC32C();
+        c.update(intBytes(chain));
+        byte[] a = data.array();
+        for (int q = pos + 8; q < end; q++) {
+            c.update(a[q]);
+            if ((int) c.getValue() == stored) {
+                return q + 1 - (pos + 8);
+            }
+        }
+        return -1;
+    }
+
+    static boolean isTornWrite(ByteBuffer data, int pos, long recordEnd) {
+        if (recordEnd > data.limit()) {
+            return true;
+        }
+        long from = pos;
+        while (from < recordEnd) {
+            long to = Math.min(recordEnd, (from / SECTOR + 1) * SECTOR);
+            if (isAllZero(data, (int) from, (int) to)) {
+                return true;
+            }
+            from = to;
+        }
+        return false;
+    }
+
+    private long torn(Segment segment, Path path, int pos, int chain, ByteBuffer data) {
         int end = data.limit();
         while (end > pos && data.get(end - 1) == 0) {
             end--;
@@ -612,7 +737,11 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     private static boolean isAllZero(ByteBuffer data, int from) {
-        for (int i = from; i < data.limit(); i++) {
+        return isAllZero(data, from, data.limit());
+    }
+
+    private static boolean isAllZero(ByteBuffer data, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (data.get(i) != 0) {
                 return false;
             }

@@ -40,13 +40,23 @@
  *
  * <h2>Recovery</h2>
  * Segments are replayed in order. Entries follow Raft's append rule: an index at or below the last
- * one overwrites that suffix (a conflicting suffix replaced by a newer leader). In the last segment
- * the first record whose length runs past the file or whose checksum does not match is the torn
- * tail of a crash: it and everything after it is dropped and zeroed (only unsynced writes can be
- * there, since a batch is acknowledged only after its sync). The same damage in an earlier,
- * completed segment, a missing segment, or a hole between the snapshot and the first entry is
- * reported as {@link io.kplane.wal.WalCorruptedException}: never silently applied. The snapshot
- * used is the newest one named by a marker whose file is intact.
+ * one overwrites that suffix (a conflicting suffix replaced by a newer leader). A record that does
+ * not validate (bad length, checksum mismatch, non-zero bytes after an empty header) is the torn
+ * final write of a crash only if it is in the last segment and shows what an unfinished write
+ * leaves: it runs past the end of the file, or one of its 512-byte sector-aligned pieces is still
+ * all zeros (the file was preallocated zero-filled; etcd's {@code isTornEntry} rule). Only then are
+ * it and everything after it (the rest of that same unsynced batch) dropped and zeroed. Any other
+ * mismatch — a flipped bit in a synced record, damage followed by synced records, entries or votes,
+ * damage in a completed segment, a missing segment, a hole between the snapshot and the first
+ * entry — is reported as {@link io.kplane.wal.WalCorruptedException} and the member refuses to
+ * start, changing nothing on disk (as etcd refuses with {@code ErrCRCMismatch}). The snapshot used
+ * is the newest one named by a marker whose file is intact.
+ *
+ * <p>A snapshot received from the leader is installed with {@code installSnapshot}: its file is
+ * written and synced first, its marker is buffered and reaches the disk in the same write and sync
+ * as the hard state that commits it, so no crash leaves a marker ahead of its hard state. (Data dirs
+ * written before that are repaired at start: a hard state behind the snapshot is raised to it.)
+ * New {@code wal/} and {@code snap/} directories are fsynced into their parents when created.
  *
  * <h2>Durability</h2>
  * {@link io.kplane.wal.WalSyncMode#FSYNC} (default): {@code sync()} returns only after

@@ -60,6 +60,12 @@ class EtcdInteropTest {
         assertSame(both(EtcdTranscript::runKvAndLeaseScript));
     }
 
+    /** Issue 14 defect 10: a nested txn putting one key in both branches was rejected; etcd accepts it. */
+    @Test
+    void nestedTxnDuplicatePutsMatchRealEtcd() throws Exception {
+        assertSame(both(EtcdTranscript::runNestedTxnDuplicateScript));
+    }
+
     @Test
     void watchesMatchRealEtcd() throws Exception {
         assertSame(both(t -> {

@@ -141,9 +141,53 @@ class EtcdServerTest {
         req.onCompleted();
     }
 
+    /**
+     * Issue 14 defect 4: a progress response announcing revision R promises that every event up to R
+     * has been sent on the stream. A watcher still catching up from history must not be overtaken by
+     * the answer to a progress request.
+     */
+    @Test
+    void aProgressRequestIsAnsweredOnlyAfterTheStreamHasSentEveryEventUpToItsRevision() throws Exception {
+        start(1024, EtcdServer.Options.defaults());
+        KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
+        int puts = 2500;
+        for (int i = 0; i < puts; i++) {
+            kv.put(PutRequest.newBuilder().setKey(b("h")).setValue(b("v" + i)).build());
+        }
+        long last = puts + 1L;
+        BlockingQueue<WatchResponse> got = new LinkedBlockingQueue<>();
+        StreamObserver<WatchRequest> req = WatchGrpc.newStub(channel).watch(collect(got));
+        // from revision 2: three history batches of at most 1000 revisions to catch up
+        req.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder().setKey(b("h"))
+                .setStartRevision(2)).build());
+        req.onNext(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
+        long delivered = 1;
+        long progressAt = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((delivered < last || progressAt < 0) && System.nanoTime() < deadline) {
+            WatchResponse r = got.poll(1, TimeUnit.SECONDS);
+            if (r == null) {
+                continue;
+            }
+            if (r.getWatchId() == -1 && r.getEventsCount() == 0) {
+                progressAt = r.getHeader().getRevision();
+                assertThat(delivered).as("events sent before the progress response at %d", progressAt)
+                        .isGreaterThanOrEqualTo(progressAt);
+            }
+            for (Event e : r.getEventsList()) {
+                assertThat(e.getKv().getModRevision()).as("event after a progress response").isGreaterThan(progressAt);
+                assertThat(e.getKv().getModRevision()).isEqualTo(delivered + 1);
+                delivered = e.getKv().getModRevision();
+            }
+        }
+        assertThat(delivered).isEqualTo(last);
+        assertThat(progressAt).isEqualTo(last);
+        req.onCompleted();
+    }
+
     @Test
     void anExpiredLeaseIsRevokedByTheLeaderAndAKeptAliveOneIsNot() throws Exception {
-        start(1024, new EtcdServer.Options(EtcdServer.DEFAULT_MAX_REQUEST_BYTES, 600_000, 50, 1000));
+        start(1024, new EtcdServer.Options(EtcdServer.DEFAULT_MAX_REQUEST_BYTES, 600_000, 50, 1000, Long.MAX_VALUE));
         LeaseGrpc.LeaseBlockingStub lease = LeaseGrpc.newBlockingStub(channel);
         KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
         lease.leaseGrant(LeaseGrantRequest.newBuilder().setID(1).setTTL(1).build()); // raised to 2 s

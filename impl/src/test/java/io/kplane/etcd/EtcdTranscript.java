@@ -226,6 +226,41 @@ final class EtcdTranscript {
         call("revoke 1001", () -> lease.leaseRevoke(LeaseRevokeRequest.newBuilder().setID(1001).build()));
     }
 
+    /** A nested txn as an op: compare "n" version = 0, then {@code then}, else {@code otherwise}. */
+    static RequestOp nested(List<RequestOp> then, List<RequestOp> otherwise) {
+        return RequestOp.newBuilder().setRequestTxn(TxnRequest.newBuilder()
+                .addCompare(cmp("n", Compare.CompareTarget.VERSION, Compare.CompareResult.EQUAL, 0, null))
+                .addAllSuccess(then).addAllFailure(otherwise)).build();
+    }
+
+    /** Which puts of the same key in nested txns etcd accepts and which it rejects as duplicates. */
+    void runNestedTxnDuplicateScript() {
+        RequestOp pk1 = op(put("k", "1"));
+        RequestOp pk2 = op(put("k", "2"));
+        RequestOp delK = op(DeleteRangeRequest.newBuilder().setKey(b("k")));
+        call("nested then/else put same key", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(pk1), List.of(pk2))).build()));
+        call("top-level success/failure put same key", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(pk1).addFailure(pk2).build()));
+        call("two nested txns put same key in then", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(pk1), List.of())).addSuccess(nested(List.of(pk2), List.of())).build()));
+        call("nested then and else, then another nested else", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(pk1), List.of(pk2))).addSuccess(nested(List.of(), List.of(pk1))).build()));
+        call("nested else, then another nested then", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(), List.of(pk1))).addSuccess(nested(List.of(pk2), List.of())).build()));
+        call("nested put and same-level put", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(pk1), List.of(pk2))).addSuccess(op(put("k", "3"))).build()));
+        call("nested else put in same-level deleted range", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(), List.of(pk1))).addSuccess(delK).build()));
+        call("nested then put, nested else delete", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(pk1), List.of(delK))).build()));
+        call("doubly nested then/else", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(nested(List.of(pk1), List.of(pk2))), List.of(pk2))).build()));
+        call("nested then puts key twice", () -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(nested(List.of(pk1, pk2), List.of())).build()));
+        call("get k", () -> kv.range(range("k", null).build()));
+    }
+
     /** TTL counts down in real time: keep the granted TTL and keys, and only whether TTL is plausible. */
     private static LeaseTimeToLiveResponse ttlShape(LeaseTimeToLiveResponse r) {
         boolean plausible = r.getTTL() >= r.getGrantedTTL() - 3 && r.getTTL() <= r.getGrantedTTL();

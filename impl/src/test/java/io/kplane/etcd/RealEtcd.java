@@ -38,6 +38,11 @@ final class RealEtcd implements AutoCloseable {
     }
 
     RealEtcd(int members) throws Exception {
+        this(members, new String[0]);
+    }
+
+    /** {@code extraArgs} go to every member, e.g. {@code --quota-backend-bytes=1}. */
+    RealEtcd(int members, String... extraArgs) throws Exception {
         dataDir = Files.createTempDirectory("real-etcd");
         java.util.List<Integer> peerPorts = new java.util.ArrayList<>();
         StringBuilder initial = new StringBuilder();
@@ -50,11 +55,14 @@ final class RealEtcd implements AutoCloseable {
         for (int i = 0; i < members; i++) {
             String client = "http://127.0.0.1:" + clientPorts.get(i);
             String peer = "http://127.0.0.1:" + peerPorts.get(i);
-            processes.add(new ProcessBuilder("etcd", "--name", "e" + i, "--data-dir", dataDir.resolve("e" + i).toString(),
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("etcd", "--name", "e" + i,
+                    "--data-dir", dataDir.resolve("e" + i).toString(),
                     "--listen-client-urls", client, "--advertise-client-urls", client,
                     "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                     "--initial-cluster", initial.toString(), "--initial-cluster-token", "oracle-" + clientPort,
-                    "--log-level", "error", "--logger", "zap")
+                    "--log-level", "error", "--logger", "zap"));
+            cmd.addAll(java.util.List.of(extraArgs));
+            processes.add(new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(dataDir.resolve("etcd-" + i + ".log").toFile()).start());
         }
         for (int port : clientPorts) {

@@ -21,7 +21,9 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Linearizability (Lincheck, stress and model-checking modes) of what {@link MvccStore} shares
@@ -48,8 +50,8 @@ import org.junit.jupiter.api.Test;
  * opened in that moment could hold a watcher waiting for a revision its cursor had already passed.
  * Readers now start from {@link MvccStore#subscribe()} ({@code jcstress.SubscribeStress}).
  *
- * <p>The store's index (TreeMap) is not shared: range reads run on the owner thread
- * ({@code Replica.query}), so they are not operations here.
+ * <p>Range reads from other threads ({@link MvccStore#rangePublished}) are tested by
+ * {@code PublishedReadsTest}; they are not operations here.
  */
 class MvccStoreLincheckTest {
 
@@ -244,8 +246,15 @@ class MvccStoreLincheckTest {
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // fail, never hang CI
     void linearizableUnderModelChecking() {
         new ModelCheckingOptions().iterations(4).invocationsPerIteration(50).threads(3).actorsPerThread(2).minimizeFailedScenario(false)
+                // The index is a JDK ConcurrentSkipListMap (for range reads off the owner thread). Here
+                // only the writer group touches it, so it is not shared among this test's threads: it
+                // is left out of the analysis. Interleaving its internals (or even tracking them as
+                // atomic) made the search run for hours; range reads are PublishedReadsTest's.
+                .addGuarantee(org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt
+                        .forClasses(java.util.concurrent.ConcurrentSkipListMap.class.getName()).allMethods().ignore())
                 .sequentialSpecification(Model.class).check(Store.class);
     }
 }

@@ -140,7 +140,7 @@ class NettyPeerTransportTest {
         NettyPeerTransport t = new NettyPeerTransport(1, 7, a, Map.of(), Map.of());
         try {
             t.start(new Sink());
-            try (AdminClient c = new AdminClient(a, 5000)) {
+            try (AdminClient c = new AdminClient(a, new byte[AdminToken.BYTES], 5000)) {
                 AdminClient.Status s = c.status();
                 assertThat(s).isEqualTo(new AdminClient.Status(7, 7, 3, 10, 9));
                 assertThat(s.isLeader()).isTrue();
@@ -152,6 +152,43 @@ class NettyPeerTransportTest {
             }
         } finally {
             t.close();
+        }
+    }
+
+    /**
+     * A peer that accepts the connection but stops reading: the channel stays active but turns
+     * unwritable, and frames are dropped. send() must say so (the Raft agent then reports the peer
+     * unreachable); it used to drop them silently while isConnected() kept answering true.
+     */
+    @Test
+    void sendReportsFramesDroppedOnAnUnwritableConnection() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            silent.setReceiveBufferSize(64 * 1024);
+            InetSocketAddress a = new InetSocketAddress("127.0.0.1", freePort());
+            InetSocketAddress b = new InetSocketAddress("127.0.0.1", silent.getLocalPort());
+            NettyPeerTransport ta = new NettyPeerTransport(99, 1, a, Map.of(2L, b), Map.of(2L, "b"));
+            try {
+                ta.start(new Sink());
+                java.net.Socket accepted = silent.accept(); // never read from
+                awaitConnected(ta, 2);
+                byte[] chunk = new byte[256 * 1024];
+                boolean dropped = false;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                int sent = 0;
+                while (!dropped && System.nanoTime() < deadline) {
+                    dropped = !ta.send(2, ByteBuffer.wrap(chunk));
+                    sent++;
+                    if (sent % 64 == 0) {
+                        Thread.sleep(5); // let the event loop flush into the socket until it stalls
+                    }
+                }
+                assertThat(dropped).as("a frame is reported dropped after " + sent + " frames").isTrue();
+                assertThat(ta.isConnected(2)).isTrue(); // connected all along: only send() can tell
+                assertThat(ta.droppedFrames()).isPositive();
+                accepted.close();
+            } finally {
+                ta.close();
+            }
         }
     }
 }

@@ -106,14 +106,15 @@ class WriteAheadLogTest {
             wal.append(entry(1, 1, "a"));
             wal.append(entry(2, 1, "b"));
             wal.sync();
-            wal.append(entry(3, 1, "c-which-is-torn"));
+            wal.append(entry(3, 1, "c-which-is-torn" + "x".repeat(1500)));
             wal.sync();
         }
         Path segment = onlySegment();
-        // Tear the last record: keep its header but cut its payload short (as a crash mid-write does).
+        // Tear the last write as a crash does: its final sector never reached the disk (still zero).
         long end = endOfRecords(segment);
+        long lastSector = (end - 1) / WriteAheadLog.SECTOR * WriteAheadLog.SECTOR;
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 0, 0}), end - 6);
+            ch.write(ByteBuffer.allocate((int) (end - lastSector)), lastSector);
         }
         try (WriteAheadLog wal = open()) {
             assertThat(payloads(wal.recovered())).containsExactly("1@1:a", "2@1:b");
@@ -128,7 +129,60 @@ class WriteAheadLogTest {
     }
 
     @Test
-    void corruptByteInTailIsDetectedByChecksum() throws IOException {
+    void tornFinalBatchWithAnUnwrittenMiddleSectorIsTruncatedFromThatRecord() throws IOException {
+        long batchStart;
+        try (WriteAheadLog wal = open()) {
+            wal.append(entry(1, 1, "a"));
+            wal.sync();
+            batchStart = endOfRecords(onlySegment());
+            for (int i = 2; i <= 5; i++) {
+                wal.append(entry(i, 1, String.valueOf(i).repeat(700)));
+            }
+            wal.saveHardState(new HardStateRecord(1, 2, 5));
+            wal.sync(); // one write: sectors of it may land in any order when the machine crashes
+        }
+        Path segment = onlySegment();
+        // The second aligned sector of the batch never made it; those around it did.
+        long sector = (batchStart / WriteAheadLog.SECTOR + 2) * WriteAheadLog.SECTOR;
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(WriteAheadLog.SECTOR), sector);
+        }
+        try (WriteAheadLog wal = open()) {
+            List<String> got = payloads(wal.recovered());
+            assertThat(got).first().isEqualTo("1@1:a");
+            assertThat(got.size()).isLessThan(5);
+            assertThat(wal.recovered().truncatedTailBytes()).isPositive();
+        }
+    }
+
+    /**
+     * The defect: a checksum mismatch in the last segment was always taken for a torn tail, and
+     * everything after it — synced, acknowledged entries and the vote — was zeroed. A damaged
+     * record followed by synced ones is not a torn write: refuse to start and change nothing.
+     * (Failed before the fix: recovery returned only entry 1 and zeroed the rest.)
+     */
+    @Test
+    void damageBeforeSyncedRecordsInTheLastSegmentRefusesToStartAndChangesNothing() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            for (int i = 1; i <= 5; i++) {
+                wal.append(entry(i, 1, "entry-" + i));
+                wal.saveHardState(new HardStateRecord(1, 3, i)); // voted for 3 in term 1
+                wal.sync();
+            }
+        }
+        Path segment = onlySegment();
+        long record2 = recordOffsets(segment).get(2); // entry 1, hard state, entry 2 ...
+        flipByte(segment, record2 + 20);
+        byte[] before = Files.readAllBytes(segment);
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class)
+                .hasMessageContaining("not a torn final write").hasMessageContaining("refusing to start");
+        assertThat(Files.readAllBytes(segment)).isEqualTo(before);
+        // And again on the next attempt: nothing was "repaired" behind the operator's back.
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class);
+    }
+
+    @Test
+    void bitFlipInTheLastRecordIsCorruptionNotATornWrite() throws IOException {
         try (WriteAheadLog wal = open()) {
             wal.append(entry(1, 1, "a"));
             wal.sync();
@@ -137,11 +191,47 @@ class WriteAheadLogTest {
         }
         Path segment = onlySegment();
         long end = endOfRecords(segment);
-        flipByte(segment, end - 3); // inside entry 2's payload
+        flipByte(segment, end - 3); // inside entry 2's payload; no sector of it is unwritten
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class).hasMessageContaining("checksum");
+    }
+
+    /**
+     * A damaged length field of a synced record that is not the last makes it seem to reach into
+     * the zeroed tail, which looks like a torn final write; dropping it would drop every synced
+     * record after it. The checksum still fits the true length: recovery must refuse.
+     */
+    @Test
+    void inflatedLengthReachingIntoTheZeroedTailRefusesToStart() throws IOException {
         try (WriteAheadLog wal = open()) {
-            assertThat(payloads(wal.recovered())).containsExactly("1@1:a");
-            assertThat(wal.recovered().truncatedTailBytes()).isPositive();
+            for (int i = 1; i <= 4; i++) {
+                wal.append(entry(i, 1, "e" + i));
+                wal.sync();
+            }
         }
+        Path segment = onlySegment();
+        long record1 = recordOffsets(segment).get(1);
+        long end = endOfRecords(segment);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            // entry 2's length now runs two sectors past the last record: into the zeros
+            ch.write(ByteBuffer.allocate(4).putInt(0, (int) (end - record1 - 8 + 2 * WriteAheadLog.SECTOR)), record1);
+        }
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class).hasMessageContaining("length");
+    }
+
+    @Test
+    void zeroedHeaderFollowedBySyncedRecordsRefusesToStart() throws IOException {
+        try (WriteAheadLog wal = open()) {
+            for (int i = 1; i <= 4; i++) {
+                wal.append(entry(i, 1, "e" + i));
+                wal.sync();
+            }
+        }
+        Path segment = onlySegment();
+        long record1 = recordOffsets(segment).get(1);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[4]), record1); // the length field of entry 2 reads 0
+        }
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class).hasMessageContaining("empty record header");
     }
 
     @Test
@@ -302,6 +392,18 @@ class WriteAheadLogTest {
             pos += 8 + data.getInt(pos);
         }
         return pos;
+    }
+
+    /** Offsets of the records in a segment, in order. */
+    private static List<Long> recordOffsets(Path segment) throws IOException {
+        ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(segment));
+        List<Long> offsets = new java.util.ArrayList<>();
+        int pos = WriteAheadLog.HEADER_BYTES;
+        while (pos + 4 <= data.limit() && data.getInt(pos) != 0) {
+            offsets.add((long) pos);
+            pos += 8 + data.getInt(pos);
+        }
+        return offsets;
     }
 
     private static void flipByte(Path file, long offset) throws IOException {
