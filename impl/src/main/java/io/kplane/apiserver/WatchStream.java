@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -332,7 +333,7 @@ final class WatchStream implements WatchSource.Sink {
     metrics.watchers(call.type, -1);
     metrics.request("WATCH", call.type, null, call.scope(), 200, 0);
     if (endResponse && channel.isActive() && webSocket != null) {
-      channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+      channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)).addListener(ChannelFutureListener.CLOSE);
     } else if (endResponse && channel.isActive()) {
       // The connection stays open for the client's next request, as kube-apiserver's does.
       var done = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
