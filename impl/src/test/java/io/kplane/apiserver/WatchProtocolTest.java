@@ -199,11 +199,12 @@ class WatchProtocolTest {
     assertThat(modified.path("type").asText()).isEqualTo("MODIFIED");
     ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").get(30, java.util.concurrent.TimeUnit.SECONDS);
 
-    // compacted away: upgraded, then one ERROR event carrying the 410 Status, then the close
+    // compacted away (and older than any watch cache's window): upgraded, then one ERROR event
+    // carrying the 410 Status, then the close
     server.storage.compact(server.storage.currentRevision());
     var gone = new java.util.concurrent.LinkedBlockingQueue<JsonNode>();
     var goneClosed = new java.util.concurrent.CompletableFuture<Integer>();
-    webSocketWatch("/api/v1/namespaces/w2/pods?watch=true&resourceVersion=" + now, gone, goneClosed);
+    webSocketWatch("/api/v1/namespaces/w2/pods?watch=true&resourceVersion=1", gone, goneClosed);
     JsonNode error = gone.poll(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(error).isNotNull();
     assertThat(error.path("type").asText()).isEqualTo("ERROR");
