@@ -13,6 +13,18 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +36,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One watch request over HTTP/1.1: a chunked {@code application/json} response carrying one watch
- * event per line.
+ * event per line, or, when the request asks to upgrade to a WebSocket (as fabric8's client does
+ * first, falling back to HTTP only on a 200 or 503 answer to the upgrade), one text message per
+ * event, as kube-apiserver serves it.
  *
  * <p>resourceVersion semantics, as upstream: unset or "0" first sends the current objects as ADDED
  * (unless {@code sendInitialEvents=false}); an exact version sends the changes after it (410
@@ -51,6 +65,8 @@ final class WatchStream implements WatchSource.Sink {
   private final Channel channel;
   private final boolean table;
   private final boolean bookmarks;
+  /** Set when the client asked for a WebSocket: events go out as text messages instead of chunks. */
+  private final WebSocketServerHandshaker webSocket;
   private final Object lock = new Object();
   private boolean initializing = true;
   private final List<Runnable> pending = new ArrayList<>();
@@ -71,6 +87,18 @@ final class WatchStream implements WatchSource.Sink {
     this.channel = call.ctx.channel();
     this.table = call.wantsTable();
     this.bookmarks = "true".equals(call.query.get("allowWatchBookmarks"));
+    this.webSocket = isWebSocketRequest(call) ? new WebSocketServerHandshakerFactory("wss://" + call.http.headers().get(HttpHeaderNames.HOST)
+        + call.http.uri(), null, false, 1 << 20).newHandshaker(call.http) : null;
+  }
+
+  static boolean isWebSocketRequest(HttpApi.Call call) {
+    return "websocket".equalsIgnoreCase(call.http.headers().get(HttpHeaderNames.UPGRADE))
+        && call.http.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  /** One event (or a batch of lines, over HTTP only) in the framing this watch was opened with. */
+  private Object payload(ByteBuf json) {
+    return webSocket != null ? new TextWebSocketFrame(json) : new DefaultHttpContent(json);
   }
 
   void start() {
@@ -107,16 +135,33 @@ final class WatchStream implements WatchSource.Sink {
     }
     lastRevision = after;
     // Opened before the response starts, so that a too-old resourceVersion is an HTTP 410 (thrown
-    // to the caller); events arriving meanwhile wait in `pending`.
-    Storage.Watch opened = source.open(new WatchSource.Request(t, call.namespace, after, opts), this);
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    head.headers().set("Cache-Control", "no-cache, private");
+    // to the caller); events arriving meanwhile wait in `pending`. Over a WebSocket the expiry is
+    // an ERROR event after the upgrade instead, as kube-apiserver's watch cache answers: fabric8
+    // relists on that event, but retries a failed upgrade with the same resourceVersion forever.
+    Storage.Watch opened = null;
+    Status expired = null;
+    try {
+      opened = source.open(new WatchSource.Request(t, call.namespace, after, opts), this);
+    } catch (ApiException e) {
+      if (webSocket == null || e.code() != 410) {
+        throw e;
+      }
+      expired = e.status();
+    }
     metrics.watchers(t, 1);
     synchronized (lock) {
       watch = opened;
-      channel.write(head);
+      if (webSocket != null) {
+        // The handshake swaps the HTTP codec for WebSocket framing; writes queued after it go out as frames.
+        webSocket.handshake(channel, call.http);
+        channel.pipeline().addLast(new ClientFrames());
+      } else {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        head.headers().set("Cache-Control", "no-cache, private");
+        channel.write(head);
+      }
     }
     channel.closeFuture().addListener(f -> close(false));
     synchronized (lock) {
@@ -133,6 +178,10 @@ final class WatchStream implements WatchSource.Sink {
       pending.forEach(Runnable::run);
       pending.clear();
       channel.flush();
+    }
+    if (expired != null) {
+      error(expired);
+      return;
     }
     timersStarted.add(timers.schedule(() -> close(true), timeout, TimeUnit.SECONDS));
     if (bookmarks && !bookmarkInterval.isZero()) {
@@ -169,7 +218,7 @@ final class WatchStream implements WatchSource.Sink {
       channel.close();
       return;
     }
-    channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(json)));
+    channel.write(payload(Unpooled.wrappedBuffer(json)));
   }
 
   private void sendBookmark(long revision, boolean initialEventsEnd) {
@@ -184,7 +233,7 @@ final class WatchStream implements WatchSource.Sink {
     }
     // Bookmarks are never tables: clients read only their resourceVersion.
     if (!closed) {
-      channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(StoreWatchSource.encode("BOOKMARK", o))));
+      channel.write(payload(Unpooled.wrappedBuffer(StoreWatchSource.encode("BOOKMARK", o))));
     }
   }
 
@@ -205,7 +254,7 @@ final class WatchStream implements WatchSource.Sink {
   @Override
   public void events(List<WatchSource.Frame> frames) {
     synchronized (lock) {
-      if (initializing || table || frames.size() == 1) {
+      if (initializing || table || frames.size() == 1 || webSocket != null) {
         for (WatchSource.Frame f : frames) {
           event(f);
         }
@@ -249,7 +298,7 @@ final class WatchStream implements WatchSource.Sink {
       }
       if (!closed) {
         ObjectNode st = Registry.JSON.valueToTree(status);
-        channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(StoreWatchSource.encode("ERROR", st))));
+        channel.write(payload(Unpooled.wrappedBuffer(StoreWatchSource.encode("ERROR", st))));
       }
     }
     close(true);
@@ -283,11 +332,31 @@ final class WatchStream implements WatchSource.Sink {
     }
     metrics.watchers(call.type, -1);
     metrics.request("WATCH", call.type, null, call.scope(), 200, 0);
-    if (endResponse && channel.isActive()) {
+    if (endResponse && channel.isActive() && webSocket != null) {
+      channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)).addListener(ChannelFutureListener.CLOSE);
+    } else if (endResponse && channel.isActive()) {
       // The connection stays open for the client's next request, as kube-apiserver's does.
       var done = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       if (!call.keepAlive) {
         done.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+
+  /** Answers the client's control frames: a ping with a pong, a close by closing; data is ignored. */
+  private final class ClientFrames extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (msg instanceof CloseWebSocketFrame close) {
+          webSocket.close(ctx.channel(), close.retain());
+        } else if (msg instanceof PingWebSocketFrame ping) {
+          ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        } else if (!(msg instanceof WebSocketFrame)) {
+          ctx.fireChannelRead(ReferenceCountUtil.retain(msg));
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
       }
     }
   }

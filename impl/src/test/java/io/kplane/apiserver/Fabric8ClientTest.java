@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The fabric8 Kubernetes client (8.0.0) against the API server on real etcd 3.4 (the embedded
@@ -73,6 +74,7 @@ class Fabric8ClientTest {
   }
 
   @Test
+  @Timeout(120)
   void crudWithOptimisticConcurrency() {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("f8crud").endMetadata().build()).create();
     Pod created = client.pods().inNamespace("f8crud").resource(pod("f8crud", "a")).create();
@@ -91,7 +93,11 @@ class Fabric8ClientTest {
     assertThat(client.pods().inNamespace("f8crud").withName("a").get()).isNull();
   }
 
+  // fabric8 watches over a WebSocket first; a server that answered the upgrade with a streaming 200
+  // left it waiting for the body to end (the watch's timeoutSeconds, 10 min) before it fell back to
+  // HTTP. A hang must fail here, not stall the suite.
   @Test
+  @Timeout(150)
   void informerStaysInSyncThroughARestartAndA410() throws Exception {
     String ns = "f8inf";
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();

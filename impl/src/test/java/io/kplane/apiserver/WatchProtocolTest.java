@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The watch protocol over HTTP against the embedded store: every watcher's stream equals the store's
+ * The watch protocol over HTTP (and over a WebSocket) against the embedded store: every watcher's stream equals the store's
  * history (no loss, no duplicate, no reordering) from its start revision, selector transitions,
  * resuming, 410 after compaction, bookmarks, sendInitialEvents and timeoutSeconds.
  */
@@ -150,6 +150,67 @@ class WatchProtocolTest {
     assertThat(status.path("code").asInt()).isEqualTo(410);
     HttpResponse<String> list = http.send("GET", "/api/v1/pods?resourceVersion=" + (old - 1) + "&resourceVersionMatch=Exact", null, null);
     assertThat(list.statusCode()).isEqualTo(410);
+  }
+
+  /** Opens a watch over a WebSocket (as fabric8 does) and collects one JSON event per text message. */
+  static java.net.http.WebSocket webSocketWatch(String path, java.util.concurrent.BlockingQueue<JsonNode> events,
+                                               java.util.concurrent.CompletableFuture<Integer> closed) throws Exception {
+    java.net.URI uri = java.net.URI.create(server.url().replaceFirst("^https", "wss") + path);
+    return http.client.newWebSocketBuilder().header("Authorization", "Bearer " + server.token).buildAsync(uri, new java.net.http.WebSocket.Listener() {
+      final StringBuilder text = new StringBuilder();
+
+      @Override
+      public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) {
+          try {
+            events.add(Registry.JSON.readTree(text.toString()));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          text.setLength(0);
+        }
+        ws.request(1);
+        return null;
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
+        closed.complete(status);
+        return null;
+      }
+    }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void watchOverAWebSocketSendsOneEventPerMessageAndAnExpiredVersionAsAnErrorEvent() throws Exception {
+    long now = http.json("GET", "/api/v1/pods", null).path("metadata").path("resourceVersion").asLong();
+    var events = new java.util.concurrent.LinkedBlockingQueue<JsonNode>();
+    var closed = new java.util.concurrent.CompletableFuture<Integer>();
+    java.net.http.WebSocket ws = webSocketWatch("/api/v1/namespaces/w2/pods?watch=true&resourceVersion=" + now, events, closed);
+    http.json("POST", "/api/v1/namespaces/w2/pods", pod("ws1", "red"));
+    http.send("PATCH", "/api/v1/namespaces/w2/pods/ws1", "{\"metadata\":{\"labels\":{\"x\":\"1\"}}}", "application/merge-patch+json");
+    JsonNode added = events.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+    JsonNode modified = events.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(added).isNotNull();
+    assertThat(added.path("type").asText()).isEqualTo("ADDED");
+    assertThat(added.path("object").path("metadata").path("name").asText()).isEqualTo("ws1");
+    assertThat(modified).isNotNull();
+    assertThat(modified.path("type").asText()).isEqualTo("MODIFIED");
+    ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    // compacted away (and older than any watch cache's window): upgraded, then one ERROR event
+    // carrying the 410 Status, then the close
+    server.storage.compact(server.storage.currentRevision());
+    var gone = new java.util.concurrent.LinkedBlockingQueue<JsonNode>();
+    var goneClosed = new java.util.concurrent.CompletableFuture<Integer>();
+    webSocketWatch("/api/v1/namespaces/w2/pods?watch=true&resourceVersion=1", gone, goneClosed);
+    JsonNode error = gone.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(error).isNotNull();
+    assertThat(error.path("type").asText()).isEqualTo("ERROR");
+    assertThat(error.path("object").path("code").asInt()).isEqualTo(410);
+    assertThat(error.path("object").path("reason").asText()).isEqualTo("Expired");
+    assertThat(goneClosed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(java.net.http.WebSocket.NORMAL_CLOSURE);
   }
 
   @Test
