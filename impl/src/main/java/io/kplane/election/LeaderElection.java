@@ -229,13 +229,27 @@ public final class LeaderElection implements AutoCloseable {
         stopThread();
         Lease last = lastRead;
         if (wasLeader && last != null && config.identity().equals(last.spec() == null ? null : last.spec().holderIdentity())) {
-            try {
-                Lease released = last.withSpec(last.spec().withHolderIdentity("").withLeaseDurationSeconds(1)
-                        .withRenewTime(Instant.now()));
-                // Not bounded by retryPeriod like the campaign's requests: nothing races this one.
-                client.with(config.renewDeadline(), "kplane-leader-election/" + config.identity()).update(ApiResource.LEASES, released);
-            } catch (RuntimeException e) {
-                LOG.info("{}: could not release lease: {}", config.identity(), e.toString());
+            // Not bounded by retryPeriod like the campaign's requests: nothing races this one — except a
+            // renewal of our own whose answer the stopped loop never recorded; then the version read
+            // last is stale (409) and the release is retried on the Lease as it is now.
+            KubeClient releaser = client.with(config.renewDeadline(), "kplane-leader-election/" + config.identity());
+            for (int attempt = 0; attempt < 3 && last != null; attempt++) {
+                try {
+                    Lease released = last.withSpec(last.spec().withHolderIdentity("").withLeaseDurationSeconds(1)
+                            .withRenewTime(Instant.now()));
+                    releaser.update(ApiResource.LEASES, released);
+                    return;
+                } catch (ApiException e) {
+                    if (!e.isConflict()) {
+                        LOG.info("{}: could not release lease: {}", config.identity(), e.toString());
+                        return;
+                    }
+                    Lease now = releaser.getOrNull(ApiResource.LEASES, config.namespace(), config.name());
+                    last = now != null && now.spec() != null && config.identity().equals(now.spec().holderIdentity()) ? now : null;
+                } catch (RuntimeException e) {
+                    LOG.info("{}: could not release lease: {}", config.identity(), e.toString());
+                    return;
+                }
             }
         }
     }
