@@ -29,9 +29,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kplane scheduler}: the scheduler core, offline. */
+/** {@code kplane scheduler}: {@code run} (the runtime against an API server) and {@code simulate} (the core, offline). */
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
-        description = "The kube-scheduler core (default profile) on a cluster described in YAML.",
+        description = "The kube-scheduler (default profile): `run` against the API server, `simulate` on a cluster described in YAML.",
         subcommands = {SchedulerCommand.Simulate.class, SchedulerRunCommand.class})
 public final class SchedulerCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
