@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * An N-member kplane store as N {@code kplane store} processes (one JVM per member, as in
  * production): each with its own data dir, peer port and etcd client port on loopback. The
  * processes run this JVM's class path with the project's JVM flags. Member logs go to
- * {@code dataRoot/nI.log}.
+ * {@code dataRoot/nI.log}. A runtime launcher, not a test fixture: {@code kplane bench} (its store
+ * area) measures the clusters it starts.
  */
 public final class KvClusterProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();

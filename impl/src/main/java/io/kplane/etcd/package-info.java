@@ -4,9 +4,10 @@
  * expiry, {@link io.kplane.etcd.LeaseExpiry}), Maintenance (Status, Hash, HashKV, Defragment,
  * MoveLeader) and Cluster.MemberList, with etcd 3.4's status codes and messages.
  * {@link io.kplane.etcd.EtcdServer} starts one endpoint;
- * {@link io.kplane.etcd.KvCluster} and {@link io.kplane.etcd.KvClusterProcesses} start N-member
- * clusters in-process or as {@code kplane store} processes; {@link io.kplane.etcd.LocalReplica} is a
- * single unreplicated member for tests. Interop tests compare every answer with real etcd 3.4.
+ * {@link io.kplane.etcd.KvClusterProcesses} starts an N-member cluster as {@code kplane store}
+ * processes (what {@code kplane bench} measures). Interop tests compare every answer with real etcd 3.4.
+ * Test-only clusters live in the test fixtures ({@code impl/src/testFixtures}): {@code KvCluster}
+ * (N members in one JVM) and {@code LocalReplica} (one unreplicated member, for the API layer alone).
  *
  * <p>Semantics worth knowing:
  * <ul>

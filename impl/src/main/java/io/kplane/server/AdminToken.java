@@ -14,8 +14,8 @@ import java.util.HexFormat;
 /**
  * The secret that admin requests on the peer port must carry ({@link PeerWire#ADMIN_REQUEST}):
  * without it anyone who can reach the port could propose raw commands. A member issues a fresh
- * random token at every start into {@code DATA_DIR/admin.token}, readable by its owner only; an
- * {@link AdminClient} reads it from there. So the admin port is as reachable as the data dir is
+ * random token at every start into {@code DATA_DIR/admin.token}, readable by its owner only;
+ * the test fixtures' {@code AdminClient} reads it from there. So the admin port is as reachable as the data dir is
  * readable — the same bar as the WAL itself.
  */
 public final class AdminToken {

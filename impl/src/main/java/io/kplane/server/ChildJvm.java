@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starting {@code kplane} subcommands as child processes of this JVM, the way tests and
- * benchmarks run real multi-process clusters: same Java, same class path, the project's JVM
- * flags (DESIGN §6) as the build filtered them into {@code jvm.flags}, and free loopback ports.
+ * Starting {@code kplane} subcommands as child processes of this JVM, the way {@code kplane up},
+ * {@code kplane bench} and {@code kplane torture} (and tests) run real multi-process clusters: same
+ * Java, same class path, the project's JVM flags (DESIGN §6) as the build filtered them into
+ * {@code jvm.flags}, and free loopback ports.
  */
 public final class ChildJvm {
     private static final String MAIN = "io.kplane.cli.Main";

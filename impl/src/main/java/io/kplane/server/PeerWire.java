@@ -12,7 +12,7 @@ package io.kplane.server;
  *   <li>{@link #ADMIN_REQUEST} ({@code u64 requestId | u8 op | token[32] | body}, the token
  *       being the member's {@link AdminToken}: requests without it are refused) and {@link #ADMIN_RESPONSE}
  *       ({@code u64 requestId | u8 status | body}, status 0 = ok, else body is an utf8 error):
- *       a small request/response protocol for tests and diagnostics ({@link AdminClient}); a
+ *       a small request/response protocol for tests and diagnostics (the test fixtures' {@code AdminClient}); a
  *       connection whose first frame is an admin request is an admin connection.</li>
  * </ul>
  */
@@ -28,7 +28,7 @@ public final class PeerWire {
 
     /** Admin op: propose the body as a command; response is the state machine's answer. */
     public static final byte OP_PROPOSE = 1;
-    /** Admin op: this member's status ({@link AdminClient.Status}). */
+    /** Admin op: this member's status ({@link AdminStatus}). */
     public static final byte OP_STATUS = 2;
     /** Admin op: linearizable read barrier, then the state machine's applied index. */
     public static final byte OP_READ_BARRIER = 3;

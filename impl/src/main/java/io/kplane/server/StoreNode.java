@@ -238,7 +238,7 @@ public final class StoreNode implements Replica, AutoCloseable {
                 case PeerWire.OP_PROPOSE -> propose(body);
                 case PeerWire.OP_STATUS -> {
                     ReplicaStatus s = status();
-                    yield CompletableFuture.completedFuture(new AdminClient.Status(s.memberId(), s.leaderId(), s.term(),
+                    yield CompletableFuture.completedFuture(new AdminStatus(s.memberId(), s.leaderId(), s.term(),
                             s.commitIndex(), s.appliedIndex()).encode());
                 }
                 case PeerWire.OP_READ_BARRIER -> readBarrier().thenCompose(v -> query(StateMachine::appliedIndex))

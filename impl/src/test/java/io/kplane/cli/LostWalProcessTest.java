@@ -2,7 +2,7 @@ package io.kplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kplane.server.AdminClient;
+import io.kplane.server.AdminStatus;
 import io.kplane.server.LogStoreProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class LostWalProcessTest {
         String victim = names.stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
         assertThat(cluster.awaitAnswer(victim, Duration.ofSeconds(60))).isNotNull();
         cluster.propose(leader, "before-", 20);
-        AdminClient.Status leaderStatus = cluster.status(leader);
+        AdminStatus leaderStatus = cluster.status(leader);
         assertThat(cluster.awaitApplied(victim, leaderStatus.appliedIndex(), Duration.ofSeconds(30)).appliedIndex())
                 .isGreaterThanOrEqualTo(leaderStatus.appliedIndex());
 
@@ -69,7 +69,7 @@ class LostWalProcessTest {
         cluster.propose(leader, "while-gone-", 10);
         cluster.start(victim, "--rejoin-as-learner");
         long target = cluster.status(leader).appliedIndex();
-        AdminClient.Status caughtUp = cluster.awaitApplied(victim, target, Duration.ofSeconds(60));
+        AdminStatus caughtUp = cluster.awaitApplied(victim, target, Duration.ofSeconds(60));
         assertThat(caughtUp).as("re-joined member answers; log:\n" + cluster.log(victim)).isNotNull();
         assertThat(caughtUp.appliedIndex()).as("caught up; log:\n" + cluster.log(victim) + "\nleader log:\n"
                 + cluster.log(leader)).isGreaterThanOrEqualTo(target);

@@ -3,6 +3,7 @@ package io.kplane.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kplane.server.AdminClient;
+import io.kplane.server.AdminStatus;
 import io.kplane.server.LogStoreProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,8 +101,8 @@ class StoreProcessesTest {
 
         // The killed member restarts from its data dir and catches up through a snapshot.
         cluster.start(leader);
-        AdminClient.Status ls = cluster.status(newLeader);
-        AdminClient.Status s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(30));
+        AdminStatus ls = cluster.status(newLeader);
+        AdminStatus s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(30));
         assertThat(s).isNotNull();
         assertThat(s.appliedIndex()).as("restarted member caught up; log:\n" + cluster.log(leader)).isGreaterThanOrEqualTo(ls.commitIndex());
         assertThat(cluster.log(leader)).contains("recovered: snapshot at").contains("installed snapshot at index");

@@ -30,7 +30,7 @@ class NettyPeerTransportTest {
         @Override
         public CompletableFuture<byte[]> onAdminRequest(byte op, byte[] body) {
             if (op == PeerWire.OP_STATUS) {
-                return CompletableFuture.completedFuture(new AdminClient.Status(7, 7, 3, 10, 9).encode());
+                return CompletableFuture.completedFuture(new AdminStatus(7, 7, 3, 10, 9).encode());
             }
             return CompletableFuture.failedFuture(new NoLeaderException("no leader yet"));
         }
@@ -141,8 +141,8 @@ class NettyPeerTransportTest {
         try {
             t.start(new Sink());
             try (AdminClient c = new AdminClient(a, new byte[AdminToken.BYTES], 5000)) {
-                AdminClient.Status s = c.status();
-                assertThat(s).isEqualTo(new AdminClient.Status(7, 7, 3, 10, 9));
+                AdminStatus s = c.status();
+                assertThat(s).isEqualTo(new AdminStatus(7, 7, 3, 10, 9));
                 assertThat(s.isLeader()).isTrue();
                 assertThatThrownBy(() -> c.propose(new byte[] {1}))
                         .isInstanceOf(AdminClient.AdminException.class)

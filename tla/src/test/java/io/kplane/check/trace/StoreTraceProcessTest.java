@@ -2,7 +2,7 @@ package io.kplane.check.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kplane.server.AdminClient;
+import io.kplane.server.AdminStatus;
 import io.kplane.server.LogStoreProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,8 +72,8 @@ class StoreTraceProcessTest {
         cluster.propose(newLeader, "c", 150); // beyond --snapshot-count: the restarted member catches up by snapshot
 
         start(leader);
-        AdminClient.Status ls = cluster.status(newLeader);
-        AdminClient.Status s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(90));
+        AdminStatus ls = cluster.status(newLeader);
+        AdminStatus s = cluster.awaitApplied(leader, ls.commitIndex(), Duration.ofSeconds(90));
         assertThat(s).isNotNull();
         assertThat(s.appliedIndex()).as("the restarted member caught up").isGreaterThanOrEqualTo(ls.commitIndex());
         cluster.propose(leader, "d", 5);

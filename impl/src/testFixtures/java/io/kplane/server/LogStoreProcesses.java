@@ -72,7 +72,7 @@ public final class LogStoreProcesses implements AutoCloseable {
     }
 
     /** What the member reports on its admin port, or null if it does not answer (yet). */
-    public AdminClient.Status status(String name) {
+    public AdminStatus status(String name) {
         try (AdminClient c = admin(name, 1000)) {
             return c.status();
         } catch (IOException e) {
@@ -89,7 +89,7 @@ public final class LogStoreProcesses implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (String n : among) {
-                AdminClient.Status s = status(n);
+                AdminStatus s = status(n);
                 if (s != null && s.isLeader()) {
                     return n;
                 }
@@ -100,9 +100,9 @@ public final class LogStoreProcesses implements AutoCloseable {
     }
 
     /** Waits until member {@code name} answers; its status, or null after {@code timeout}. */
-    public AdminClient.Status awaitAnswer(String name, Duration timeout) throws InterruptedException {
+    public AdminStatus awaitAnswer(String name, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        AdminClient.Status s;
+        AdminStatus s;
         while ((s = status(name)) == null && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
@@ -110,9 +110,9 @@ public final class LogStoreProcesses implements AutoCloseable {
     }
 
     /** Waits until {@code name} has applied {@code index}; its last status (null if it never answered). */
-    public AdminClient.Status awaitApplied(String name, long index, Duration timeout) throws InterruptedException {
+    public AdminStatus awaitApplied(String name, long index, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        AdminClient.Status s = null;
+        AdminStatus s = null;
         while (System.nanoTime() < deadline) {
             s = status(name);
             if (s != null && s.appliedIndex() >= index) {

@@ -12,27 +12,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A blocking client for the admin requests of the peer port ({@link PeerWire#ADMIN_REQUEST}):
- * propose a command, read a member's status. For tests and diagnostics; one request at a time.
+ * propose a command, read a member's status ({@link AdminStatus}). A test fixture; one request at a time.
  * Every request carries the member's {@link AdminToken}; a request without it is refused.
  */
 public final class AdminClient implements AutoCloseable {
-
-    /** A member's status as the admin protocol reports it. */
-    public record Status(long memberId, long leaderId, long term, long commitIndex, long appliedIndex) {
-        public boolean isLeader() {
-            return leaderId != 0 && leaderId == memberId;
-        }
-
-        byte[] encode() {
-            return ByteBuffer.allocate(40).putLong(memberId).putLong(leaderId).putLong(term)
-                    .putLong(commitIndex).putLong(appliedIndex).array();
-        }
-
-        static Status decode(byte[] b) {
-            ByteBuffer buf = ByteBuffer.wrap(b);
-            return new Status(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
-        }
-    }
 
     /** The member answered with an error (e.g. no leader, timeout). */
     public static final class AdminException extends IOException {
@@ -70,8 +53,8 @@ public final class AdminClient implements AutoCloseable {
     }
 
     /** This member's status. */
-    public Status status() throws IOException {
-        return Status.decode(request(PeerWire.OP_STATUS, new byte[0]));
+    public AdminStatus status() throws IOException {
+        return AdminStatus.decode(request(PeerWire.OP_STATUS, new byte[0]));
     }
 
     /** Runs a linearizable read barrier; returns the applied index after it. */
