@@ -1,5 +1,6 @@
 package io.kplane.apiserver;
 
+import io.kplane.time.NanoClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,7 +24,15 @@ final class WatchDispatcher implements AutoCloseable {
   private final AtomicInteger next = new AtomicInteger();
   private volatile boolean running = true;
 
+  /** Times bookmarks and idle watchers; the only clock the workers read. */
+  private final NanoClock clock;
+
   WatchDispatcher(int threads) {
+    this(threads, NanoClock.system());
+  }
+
+  WatchDispatcher(int threads, NanoClock clock) {
+    this.clock = clock;
     workers = new Worker[threads];
     for (int i = 0; i < threads; i++) {
       workers[i] = new Worker("watch-dispatch-" + i);
@@ -78,7 +87,7 @@ final class WatchDispatcher implements AutoCloseable {
         for (CacheWatcher w; (w = incoming.poll()) != null; ) {
           owned.add(w);
         }
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         int work = 0;
         for (int i = 0; i < owned.size(); i++) {
           CacheWatcher w = owned.get(i);
@@ -106,7 +115,7 @@ final class WatchDispatcher implements AutoCloseable {
       }
       for (CacheWatcher w : owned) {
         w.requestEnd();
-        w.pump(0, System.nanoTime());
+        w.pump(0, clock.nanoTime());
       }
     }
 

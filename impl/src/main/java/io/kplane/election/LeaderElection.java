@@ -6,11 +6,11 @@ import io.kplane.client.KubeClient;
 import io.kplane.election.LeaseElector.LeadershipChange;
 import io.kplane.model.Lease;
 import io.kplane.model.ObjectMeta;
+import io.kplane.time.NanoClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +72,7 @@ public final class LeaderElection implements AutoCloseable {
     private final KubeClient client;
     private final Config config;
     private final LeaderCallbacks callbacks;
-    private final LongSupplier clock;
+    private final NanoClock clock;
     private final LeaseElector elector;
     private final LeaseCodec codec;
     private final Thread thread;
@@ -82,6 +82,11 @@ public final class LeaderElection implements AutoCloseable {
     private volatile String observedHolder = "";
 
     public LeaderElection(KubeClient client, Config config, LeaderCallbacks callbacks) {
+        this(client, config, callbacks, NanoClock.system());
+    }
+
+    /** As above, with the clock that times the Lease's deadlines (tests pass one they move). */
+    public LeaderElection(KubeClient client, Config config, LeaderCallbacks callbacks, NanoClock clock) {
         this.config = Objects.requireNonNull(config, "config");
         // Each request may take up to half the renew deadline (at least retryPeriod): long enough for a
         // loaded machine, short enough that a hung request cannot hide a passed deadline for long.
@@ -90,8 +95,8 @@ public final class LeaderElection implements AutoCloseable {
         this.client = client.with(timeout.compareTo(config.retryPeriod()) > 0 ? timeout : config.retryPeriod(),
                 "kplane-leader-election/" + config.identity());
         this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
-        this.clock = System::nanoTime;
-        long now = clock.getAsLong();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        long now = clock.nanoTime();
         this.elector = new LeaseElector(config.identity(), config.timing(), now);
         this.codec = new LeaseCodec(now, Instant.now());
         this.thread = new Thread(this::run, "leader-election-" + config.name());
@@ -111,7 +116,7 @@ public final class LeaderElection implements AutoCloseable {
     /** Whether this candidate believes, right now, that it leads (its renew deadline has not passed). */
     public boolean isLeader() {
         synchronized (elector) {
-            return elector.isLeader(clock.getAsLong());
+            return elector.isLeader(clock.nanoTime());
         }
     }
 
@@ -126,7 +131,7 @@ public final class LeaderElection implements AutoCloseable {
                 step();
                 long wait;
                 synchronized (elector) {
-                    wait = elector.nextTryAt() - clock.getAsLong();
+                    wait = elector.nextTryAt() - clock.nanoTime();
                 }
                 // Wake at least every 100 ms to notice a passed renew deadline promptly.
                 long ms = Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(wait), 100));
@@ -144,7 +149,7 @@ public final class LeaderElection implements AutoCloseable {
         LeadershipChange change;
         boolean due;
         synchronized (elector) {
-            long now = clock.getAsLong();
+            long now = clock.nanoTime();
             change = elector.tick(now);
             due = elector.readDue(now);
         }
@@ -158,7 +163,7 @@ public final class LeaderElection implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("{}: reading lease {}/{}: {}", config.identity(), config.namespace(), config.name(), e.toString());
             synchronized (elector) {
-                change = elector.onReadFailed(clock.getAsLong());
+                change = elector.onReadFailed(clock.nanoTime());
             }
             report(change);
             return;
@@ -169,7 +174,7 @@ public final class LeaderElection implements AutoCloseable {
         }
         LeaseWrite write;
         synchronized (elector) {
-            write = elector.onRead(lease == null ? null : observed(lease), clock.getAsLong());
+            write = elector.onRead(lease == null ? null : observed(lease), clock.nanoTime());
         }
         if (write == null) {
             return;
@@ -192,7 +197,7 @@ public final class LeaderElection implements AutoCloseable {
             LOG.debug("{}: writing lease: {}", config.identity(), e.toString());
         }
         synchronized (elector) {
-            change = elector.onWriteResult(stored == null ? null : observed(stored), clock.getAsLong());
+            change = elector.onWriteResult(stored == null ? null : observed(stored), clock.nanoTime());
         }
         if (stored != null) {
             lastRead = stored;

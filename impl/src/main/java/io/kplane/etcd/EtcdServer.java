@@ -3,6 +3,7 @@ package io.kplane.etcd;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.kplane.server.Replica;
+import io.kplane.time.NanoClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,12 @@ public final class EtcdServer implements AutoCloseable {
 
     /** Starts serving {@code replica} on {@code listen} (port 0 picks a free port). */
     public static EtcdServer start(Replica replica, InetSocketAddress listen, Options options) throws IOException {
+        return start(replica, listen, options, NanoClock.system());
+    }
+
+    /** As above; {@code clock} times lease expiry and watch progress notifications (tests move a manual one). */
+    public static EtcdServer start(Replica replica, InetSocketAddress listen, Options options, NanoClock clock)
+            throws IOException {
         Headers headers = new Headers(replica);
         io.kplane.kv.KvStateMachine stateMachine;
         try {
@@ -105,8 +112,8 @@ public final class EtcdServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis());
-        LeaseExpiry expiry = new LeaseExpiry(replica, System::nanoTime, options.leasePromoteExtensionMillis(),
+        WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis(), clock);
+        LeaseExpiry expiry = new LeaseExpiry(replica, clock, options.leasePromoteExtensionMillis(),
                 options.leaseCheckMillis());
         ClusterService cluster = new ClusterService(kv, replica, headers);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen);

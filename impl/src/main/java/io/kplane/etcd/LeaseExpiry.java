@@ -4,13 +4,13 @@ import io.kplane.kv.KvCommand;
 import io.kplane.kv.KvStateMachine;
 import io.kplane.kv.LeaseObserver;
 import io.kplane.server.Replica;
+import io.kplane.time.NanoClock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * Decides when leases expire: the one place where lease time meets a clock, kept outside the
@@ -28,13 +28,13 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
     }
 
     private final Replica replica;
-    private final LongSupplier nanoClock;
+    private final NanoClock nanoClock;
     private final long promoteExtensionNanos;
     private final Map<Long, Deadline> deadlines = new ConcurrentHashMap<>();
     private final Set<Long> expiring = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
 
-    LeaseExpiry(Replica replica, LongSupplier nanoClock, long promoteExtensionMillis, long checkIntervalMillis) {
+    LeaseExpiry(Replica replica, NanoClock nanoClock, long promoteExtensionMillis, long checkIntervalMillis) {
         this.replica = replica;
         this.nanoClock = nanoClock;
         this.promoteExtensionNanos = TimeUnit.MILLISECONDS.toNanos(promoteExtensionMillis);
@@ -59,7 +59,7 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
 
     @Override
     public void refreshed(long leaseId, long ttlSeconds, long stamp) {
-        deadlines.put(leaseId, new Deadline(ttlSeconds, nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(ttlSeconds), stamp));
+        deadlines.put(leaseId, new Deadline(ttlSeconds, nanoClock.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds), stamp));
     }
 
     @Override
@@ -74,12 +74,12 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
         if (d == null) {
             return -1;
         }
-        long left = d.atNanos() - nanoClock.getAsLong();
+        long left = d.atNanos() - nanoClock.nanoTime();
         return Math.max(0, TimeUnit.NANOSECONDS.toSeconds(left));
     }
 
     private void promote() {
-        long now = nanoClock.getAsLong();
+        long now = nanoClock.nanoTime();
         deadlines.replaceAll((id, d) ->
                 new Deadline(d.ttlSeconds(), now + promoteExtensionNanos + TimeUnit.SECONDS.toNanos(d.ttlSeconds()),
                         d.stamp()));
@@ -90,7 +90,7 @@ final class LeaseExpiry implements LeaseObserver, AutoCloseable {
             if (!replica.status().isLeader()) {
                 return;
             }
-            long now = nanoClock.getAsLong();
+            long now = nanoClock.nanoTime();
             deadlines.forEach((id, d) -> {
                 if (d.atNanos() - now <= 0 && expiring.add(id)) {
                     // The stamp makes the decision void if a keep-alive is applied before it (MvccStore.leaseExpire).

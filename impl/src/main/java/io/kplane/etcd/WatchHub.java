@@ -11,6 +11,7 @@ import io.kplane.kv.KvStateMachine;
 import io.kplane.kv.MvccStore;
 import io.kplane.kv.RevisionEvents;
 import io.kplane.server.Replica;
+import io.kplane.time.NanoClock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -49,12 +50,15 @@ final class WatchHub implements AutoCloseable {
     private final List<Stream> streams = new ArrayList<>(); // dispatcher thread only
     private final Thread thread;
     private volatile boolean running = true;
-    private long lastProgressNanos = System.nanoTime();
+    private final NanoClock clock;
+    private long lastProgressNanos; // dispatcher thread only, after the constructor
     private final java.util.concurrent.atomic.AtomicLong overruns = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong catchUps = new java.util.concurrent.atomic.AtomicLong();
 
-    WatchHub(Replica replica, Headers headers, long progressIntervalMillis) {
+    WatchHub(Replica replica, Headers headers, long progressIntervalMillis, NanoClock clock) {
         this.replica = replica;
+        this.clock = clock;
+        this.lastProgressNanos = clock.nanoTime();
         this.headers = headers;
         this.progressIntervalNanos = TimeUnit.MILLISECONDS.toNanos(progressIntervalMillis);
         KvStateMachine sm = replica.query(s -> {
@@ -207,7 +211,7 @@ final class WatchHub implements AutoCloseable {
                     }
                 }
                 streams.removeIf(s -> s.closed);
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 if (progressIntervalNanos > 0 && now - lastProgressNanos >= progressIntervalNanos) {
                     lastProgressNanos = now;
                     sendProgress();

@@ -1,5 +1,6 @@
 package io.kplane.proxy;
 
+import io.kplane.time.NanoClock;
 import java.util.Set;
 
 import io.kplane.model.EndpointSlice;
@@ -230,9 +231,14 @@ public final class ProxySyncLoop {
 
     /** Runs the duty cycle on a daemon thread until interrupted, idling briefly when there is nothing to do. */
     public Thread start(String name) {
+        return start(name, NanoClock.system());
+    }
+
+    /** As above, reading the time it passes to {@link #doWork} from {@code clock}. */
+    public Thread start(String name, NanoClock clock) {
         Thread t = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                if (doWork(System.nanoTime()) == 0) {
+                if (doWork(clock.nanoTime()) == 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                 }
             }

@@ -7,6 +7,7 @@ import io.kplane.scheduler.framework.NodeStatuses;
 import io.kplane.scheduler.framework.Plugin;
 import io.kplane.scheduler.framework.Status;
 import io.kplane.scheduler.plugins.NodeResourcesFit;
+import io.kplane.time.NanoClock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -52,7 +53,7 @@ public final class Scheduler {
     static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
     static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 
-    private final Clock clock;
+    private final NanoClock clock;
     private final RandomGenerator random;
     private final Config config;
     private final SchedulerCache cache = new SchedulerCache();
@@ -79,11 +80,11 @@ public final class Scheduler {
     }
 
     /** A scheduler with the default profile (upstream's default plugins and weights). */
-    public Scheduler(Clock clock, RandomGenerator random, Binder binder, ClusterActions actions, Config config) {
+    public Scheduler(NanoClock clock, RandomGenerator random, Binder binder, ClusterActions actions, Config config) {
         this(clock, random, actions, config, s -> DefaultProfile.plugins(s, binder));
     }
 
-    public Scheduler(Clock clock, RandomGenerator random, ClusterActions actions, Config config, ProfileFactory profile) {
+    public Scheduler(NanoClock clock, RandomGenerator random, ClusterActions actions, Config config, ProfileFactory profile) {
         this.clock = Objects.requireNonNull(clock);
         this.random = Objects.requireNonNull(random);
         this.actions = Objects.requireNonNull(actions);
@@ -111,14 +112,14 @@ public final class Scheduler {
     public Framework framework() { return framework; }
     public ClusterActions actions() { return actions; }
     public RandomGenerator random() { return random; }
-    public Clock clock() { return clock; }
+    public NanoClock clock() { return clock; }
     public Config config() { return config; }
 
     // ---- cluster events ----
 
     public void onNodeAdd(NodeInfo.NodeSpec node) {
         cache.addNode(node);
-        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD), null, node, clock.nanos());
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.ADD), null, node, clock.nanoTime());
     }
 
     public void onNodeUpdate(NodeInfo.NodeSpec oldNode, NodeInfo.NodeSpec node) {
@@ -129,17 +130,17 @@ public final class Scheduler {
         if (!oldNode.allocatable().equals(node.allocatable())) actionsMask |= ClusterEvent.UPDATE_NODE_ALLOCATABLE;
         if (oldNode.unschedulable() != node.unschedulable()) actionsMask |= ClusterEvent.UPDATE_NODE_SCHEDULABLE;
         if (actionsMask == 0) actionsMask = ClusterEvent.UPDATE_OTHER;
-        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, actionsMask), oldNode, node, clock.nanos());
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, actionsMask), oldNode, node, clock.nanoTime());
     }
 
     public void onNodeDelete(String name) {
         NodeInfo.NodeSpec old = cache.node(name);
         cache.removeNode(name);
-        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.DELETE), old, null, clock.nanos());
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NODE, ClusterEvent.DELETE), old, null, clock.nanoTime());
     }
 
     public void onPodAdd(PodInfo pod) {
-        long now = clock.nanos();
+        long now = clock.nanoTime();
         if (pod.nodeName() != null) {
             cache.addPod(pod);
             queue.delete(pod.uid());
@@ -150,7 +151,7 @@ public final class Scheduler {
     }
 
     public void onPodUpdate(PodInfo oldPod, PodInfo pod) {
-        long now = clock.nanos();
+        long now = clock.nanoTime();
         if (pod.nodeName() == null) {
             queue.update(pod, now);
             return;
@@ -173,7 +174,7 @@ public final class Scheduler {
     }
 
     public void onPodDelete(PodInfo pod) {
-        long now = clock.nanos();
+        long now = clock.nanoTime();
         Binding w = waiting.remove(pod.uid());
         if (w != null) {
             framework.runUnreserve(w.state(), w.assumed(), w.assumed().nodeName());
@@ -189,7 +190,7 @@ public final class Scheduler {
 
     public void onNamespace(String namespace, Map<String, String> labels) {
         cache.setNamespaceLabels(namespace, labels);
-        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NAMESPACE, ClusterEvent.ADD), null, null, clock.nanos());
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.NAMESPACE, ClusterEvent.ADD), null, null, clock.nanoTime());
     }
 
     public void onDisruptionBudget(String key, Disruption pdb) {
@@ -206,7 +207,7 @@ public final class Scheduler {
         } else {
             cache.putService(key, namespace, selector);
         }
-        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.SERVICE, ClusterEvent.ADD), null, null, clock.nanos());
+        queue.onEvent(new ClusterEvent(ClusterEvent.Resource.SERVICE, ClusterEvent.ADD), null, null, clock.nanoTime());
     }
 
     /** The result of an asynchronous binding started by this scheduler. */
@@ -227,7 +228,7 @@ public final class Scheduler {
     }
 
     private void failBinding(Binding b, String error) {
-        long now = clock.nanos();
+        long now = clock.nanoTime();
         PodInfo assumed = b.assumed();
         framework.runUnreserve(b.state(), assumed, assumed.nodeName());
         cache.forgetPod(assumed.uid());
@@ -254,7 +255,7 @@ public final class Scheduler {
 
     /** Periodic housekeeping: permit timeouts and the unschedulable-pool timeout. */
     public void tick() {
-        long now = clock.nanos();
+        long now = clock.nanoTime();
         for (Iterator<Binding> it = waiting.values().iterator(); it.hasNext(); ) {
             Binding w = it.next();
             if (w.deadline() <= now) {
@@ -269,7 +270,7 @@ public final class Scheduler {
 
     /** Runs one scheduling cycle if a pod is ready; returns false when there was none. */
     public boolean scheduleOne() {
-        long start = clock.nanos();
+        long start = clock.nanoTime();
         QueuedPodInfo q = queue.pop(start);
         if (q == null) {
             return false;
@@ -288,8 +289,8 @@ public final class Scheduler {
         if (!s.isSuccess()) {
             cache.forgetPod(pod.uid());
             q.unschedulablePlugins.add(s.plugin());
-            queue.addUnschedulable(q, s.code() == Status.Code.ERROR, clock.nanos());
-            listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanos());
+            queue.addUnschedulable(q, s.code() == Status.Code.ERROR, clock.nanoTime());
+            listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanoTime());
             return true;
         }
         s = framework.runPermit(state, assumed, d.node);
@@ -297,8 +298,8 @@ public final class Scheduler {
             framework.runUnreserve(state, assumed, d.node);
             cache.forgetPod(pod.uid());
             q.unschedulablePlugins.add(s.plugin());
-            queue.addUnschedulable(q, s.code() == Status.Code.ERROR, clock.nanos());
-            listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanos());
+            queue.addUnschedulable(q, s.code() == Status.Code.ERROR, clock.nanoTime());
+            listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanoTime());
             return true;
         }
         if (queue.nominatedNode(pod.uid()) != null) {
@@ -307,11 +308,11 @@ public final class Scheduler {
         Binding b = new Binding(q, state, assumed, start + framework.permitTimeout());
         if (s.code() == Status.Code.WAIT) {
             waiting.put(pod.uid(), b);
-            listener.attempt(pod, Result.WAITING, d.node, start, clock.nanos());
+            listener.attempt(pod, Result.WAITING, d.node, start, clock.nanoTime());
             return true;
         }
         bind(b);
-        listener.attempt(pod, Result.SCHEDULED, d.node, start, clock.nanos());
+        listener.attempt(pod, Result.SCHEDULED, d.node, start, clock.nanoTime());
         return true;
     }
 
@@ -335,8 +336,8 @@ public final class Scheduler {
 
     private void handleFailure(QueuedPodInfo q, CycleState state, PodInfo pod, Decision d, long start) {
         if (d.error != null) {
-            queue.addUnschedulable(q, true, clock.nanos());
-            listener.attempt(pod, Result.ERROR, null, start, clock.nanos());
+            queue.addUnschedulable(q, true, clock.nanoTime());
+            listener.attempt(pod, Result.ERROR, null, start, clock.nanoTime());
             return;
         }
         q.unschedulablePlugins.addAll(d.rejectors);
@@ -362,8 +363,8 @@ public final class Scheduler {
                 }
             }
         }
-        queue.addUnschedulable(q, false, clock.nanos());
-        listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanos());
+        queue.addUnschedulable(q, false, clock.nanoTime());
+        listener.attempt(pod, Result.UNSCHEDULABLE, null, start, clock.nanoTime());
     }
 
     /** The result of {@link #schedulePod}: a node, or why not. */

@@ -18,6 +18,7 @@ import io.kplane.model.Pod;
 import io.kplane.model.PodStatus;
 import io.kplane.model.PriorityClass;
 import io.kplane.scheduler.framework.NodeStatuses;
+import io.kplane.time.NanoClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -81,7 +82,7 @@ public final class SchedulerRuntime implements AutoCloseable {
         this.client = client;
         this.config = config;
         this.onLostLeadership = onLostLeadership;
-        this.core = new Scheduler(Clock.system(), new SplittableRandom(), this::bind, new Actions(), Scheduler.Config.DEFAULT);
+        this.core = new Scheduler(NanoClock.system(), new SplittableRandom(), this::bind, new Actions(), Scheduler.Config.DEFAULT);
         core.setTrace(new CycleTrace() {
             @Override
             public void filtered(PodInfo pod, NodeStatuses statuses, List<NodeInfo> feasible) {

@@ -3,6 +3,7 @@ package io.kplane.scheduler;
 import io.kplane.scheduler.framework.NodeStatuses;
 import io.kplane.scheduler.framework.Plugin;
 import io.kplane.scheduler.framework.Status;
+import io.kplane.time.ManualNanoClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ public final class Simulation {
     private static final long IDLE_STEP_NANOS = 60L * 1_000_000_000L;
     private static final int IDLE_ROUNDS = 3;
 
-    private final long[] now = {1_000_000_000L};
+    private final ManualNanoClock now = new ManualNanoClock(1_000_000_000L);
     private final Scheduler scheduler;
     private final Map<String, PodInfo> pods = new HashMap<>();
     private final ArrayDeque<String[]> binds = new ArrayDeque<>();
@@ -82,7 +83,7 @@ public final class Simulation {
             }
         };
         // Every node is evaluated (percentageOfNodesToScore 100), so each gets a verdict.
-        scheduler = new Scheduler(Clock.fixed(now), new SplittableRandom(seed), binder, actions,
+        scheduler = new Scheduler(now, new SplittableRandom(seed), binder, actions,
                 new Scheduler.Config(100, true, true));
         scheduler.setTrace(new Trace());
         scheduler.setListener(new Scheduler.Listener() {
@@ -131,7 +132,7 @@ public final class Simulation {
         // Let pods that preempted (or wait for room) retry once their backoff has passed; stop
         // after rounds in which nothing was bound or deleted.
         for (int idle = 0; idle < IDLE_ROUNDS; ) {
-            now[0] += IDLE_STEP_NANOS;
+            now.advance(IDLE_STEP_NANOS);
             scheduler.tick();
             idle = drain() ? 0 : idle + 1;
         }

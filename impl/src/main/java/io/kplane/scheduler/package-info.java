@@ -4,7 +4,7 @@
  * and weights, and preemption.
  *
  * <p>The core is a deterministic function of its inputs: cluster events ({@link
- * io.kplane.scheduler.Scheduler#onPodAdd}, ...), time from a {@link io.kplane.scheduler.Clock}
+ * io.kplane.scheduler.Scheduler#onPodAdd}, ...), time from a {@link io.kplane.time.NanoClock}
  * and randomness from an injected seeded {@link java.util.random.RandomGenerator}. It runs on one
  * thread; bindings leave through {@link io.kplane.scheduler.Binder} and their completions come
  * back as events, so a runtime (informers, API binding, Lease election) plugs in unchanged.

@@ -15,6 +15,7 @@ import io.kplane.raft.Ready;
 import io.kplane.raft.Snapshot;
 import io.kplane.raft.SnapshotMetadata;
 import io.kplane.raft.StateType;
+import io.kplane.time.NanoClock;
 import io.kplane.wal.HardStateRecord;
 import io.kplane.wal.RecoveredLog;
 import io.kplane.wal.SnapshotFile;
@@ -105,6 +106,8 @@ final class RaftAgent implements Agent {
     }
 
     private final StoreConfig config;
+    /** Times ticks, request timeouts, snapshot progress and fsyncs; the only clock this agent reads. */
+    private final NanoClock clock;
     private final long selfId;
     private final StateMachine stateMachine;
     private final PeerTransport transport;
@@ -167,7 +170,13 @@ final class RaftAgent implements Agent {
      *                           WAL was bootstrapped: an empty WAL then means the log was lost
      */
     RaftAgent(StoreConfig config, StateMachine stateMachine, PeerTransport transport, boolean bootstrappedBefore) {
+        this(config, stateMachine, transport, bootstrappedBefore, NanoClock.system());
+    }
+
+    RaftAgent(StoreConfig config, StateMachine stateMachine, PeerTransport transport, boolean bootstrappedBefore,
+              NanoClock clock) {
         this.config = config;
+        this.clock = clock;
         this.selfId = config.memberId();
         this.clusterId = config.cluster().clusterId();
         this.members = config.cluster().members();
@@ -283,7 +292,7 @@ final class RaftAgent implements Agent {
 
     @Override
     public void onStart() {
-        lastTickNs = System.nanoTime();
+        lastTickNs = clock.nanoTime();
         lastExpiryCheckNs = lastTickNs;
     }
 
@@ -318,7 +327,7 @@ final class RaftAgent implements Agent {
 
     private int dutyCycle() {
         int work = 0;
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         int ticks = 0;
         while (now - lastTickNs >= tickNs) {
             lastTickNs += tickNs;
@@ -548,9 +557,9 @@ final class RaftAgent implements Agent {
             HardState hs = rd.hardState();
             wal.saveHardState(new HardStateRecord(hs.term(), hs.vote(), hs.commit()));
         }
-        long syncStart = System.nanoTime();
+        long syncStart = clock.nanoTime();
         wal.sync();
-        fsyncs.record(System.nanoTime() - syncStart);
+        fsyncs.record(clock.nanoTime() - syncStart);
         if (rd.snapshot() != null) {
             storage.applySnapshot(rd.snapshot());
         }
@@ -653,9 +662,10 @@ final class RaftAgent implements Agent {
         final long index;
         int offset;
         int chunks;
-        long lastProgressNs = System.nanoTime();
+        long lastProgressNs;
 
-        OutgoingSnapshot(long to, long transferId, ByteBuffer whole, long index) {
+        OutgoingSnapshot(long to, long transferId, ByteBuffer whole, long index, long nowNs) {
+            this.lastProgressNs = nowNs;
             this.to = to;
             this.transferId = transferId;
             this.whole = whole;
@@ -669,7 +679,7 @@ final class RaftAgent implements Agent {
     private void startChunkedSnapshot(Message m) {
         ByteBuffer whole = MessageCodec.encodeBatch(List.of(m));
         OutgoingSnapshot previous = outgoingSnapshots.put(m.to(), new OutgoingSnapshot(m.to(),
-                incarnation | nextTransferId++, whole, m.snapshot().index()));
+                incarnation | nextTransferId++, whole, m.snapshot().index(), clock.nanoTime()));
         if (previous != null) {
             LOG.info("member {} replaces its snapshot transfer to {} (index {}) with a newer one", config.name(),
                     Long.toHexString(m.to()), previous.index);
@@ -827,7 +837,7 @@ final class RaftAgent implements Agent {
         long snapTerm = storage.term(index);
         ConfState confState = raft.confState();
         byte[] meta = MessageCodec.encodeConfState(confState);
-        long startNs = System.nanoTime();
+        long startNs = clock.nanoTime();
         StateMachine.Capture capture = stateMachine.capture();
         CompletableFuture<byte[]> file = CompletableFuture.supplyAsync(() -> {
             byte[] data = capture.serialize();
@@ -870,7 +880,7 @@ final class RaftAgent implements Agent {
         }
         wal.releaseTo(snapshotIndex);
         LOG.info("member {} took snapshot at index {} ({} bytes, {} ms in the background), log compacted to {}",
-                config.name(), snapshotIndex, data.length, (System.nanoTime() - p.startNs()) / 1_000_000,
+                config.name(), snapshotIndex, data.length, (clock.nanoTime() - p.startNs()) / 1_000_000,
                 storage.firstIndex());
     }
 

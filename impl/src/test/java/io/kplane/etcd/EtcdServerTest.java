@@ -26,7 +26,10 @@ import io.grpc.stub.StreamObserver;
 import io.kplane.kv.KvError;
 import io.kplane.kv.KvStateMachine;
 import io.kplane.server.NoLeaderException;
+import io.kplane.time.ManualNanoClock;
+import io.kplane.time.NanoClock;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -45,8 +48,12 @@ class EtcdServerTest {
     private ManagedChannel channel;
 
     private void start(int eventLogCapacity, EtcdServer.Options options) throws Exception {
+        start(eventLogCapacity, options, NanoClock.system());
+    }
+
+    private void start(int eventLogCapacity, EtcdServer.Options options, NanoClock clock) throws Exception {
         replica = new LocalReplica(new KvStateMachine(eventLogCapacity, 2));
-        server = EtcdServer.start(replica, new InetSocketAddress("127.0.0.1", 0), options);
+        server = EtcdServer.start(replica, new InetSocketAddress("127.0.0.1", 0), options, clock);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                 .flowControlWindow(64 * 1024).build();
     }
@@ -120,13 +127,17 @@ class EtcdServerTest {
 
     @Test
     void progressNotificationsAndProgressRequestsCarryTheCurrentRevision() throws Exception {
-        start(1024, EtcdServer.Options.defaults().withProgressNotifyMillis(200));
+        ManualNanoClock clock = new ManualNanoClock();
+        start(1024, EtcdServer.Options.defaults().withProgressNotifyMillis(200), clock);
         KVGrpc.newBlockingStub(channel).put(PutRequest.newBuilder().setKey(b("x")).setValue(b("1")).build());
         BlockingQueue<WatchResponse> got = new LinkedBlockingQueue<>();
         StreamObserver<WatchRequest> req = WatchGrpc.newStub(channel).watch(collect(got));
         req.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder().setKey(b("y"))
                 .setProgressNotify(true)).build());
         assertThat(got.poll(5, TimeUnit.SECONDS).getCreated()).isTrue();
+        clock.advance(Duration.ofMillis(199));
+        assertThat(got.poll(300, TimeUnit.MILLISECONDS)).as("no notification before the interval has passed on the hub's clock").isNull();
+        clock.advance(Duration.ofMillis(1));
         WatchResponse progress = got.poll(5, TimeUnit.SECONDS);
         assertThat(progress.getEventsCount()).isZero();
         assertThat(progress.getWatchId()).isZero();
@@ -187,7 +198,8 @@ class EtcdServerTest {
 
     @Test
     void anExpiredLeaseIsRevokedByTheLeaderAndAKeptAliveOneIsNot() throws Exception {
-        start(1024, new EtcdServer.Options(EtcdServer.DEFAULT_MAX_REQUEST_BYTES, 600_000, 50, 1000, Long.MAX_VALUE));
+        ManualNanoClock clock = new ManualNanoClock();
+        start(1024, new EtcdServer.Options(EtcdServer.DEFAULT_MAX_REQUEST_BYTES, 600_000, 50, 1000, Long.MAX_VALUE), clock);
         LeaseGrpc.LeaseBlockingStub lease = LeaseGrpc.newBlockingStub(channel);
         KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
         lease.leaseGrant(LeaseGrantRequest.newBuilder().setID(1).setTTL(1).build()); // raised to 2 s
@@ -196,13 +208,17 @@ class EtcdServerTest {
         kv.put(PutRequest.newBuilder().setKey(b("lives")).setValue(b("x")).setLease(2).build());
         BlockingQueue<LeaseKeepAliveResponse> acks = new LinkedBlockingQueue<>();
         StreamObserver<LeaseKeepAliveRequest> keepAlive = LeaseGrpc.newStub(channel).leaseKeepAlive(collect(acks));
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(3500)) {
+        // 3.5 s pass on the server's clock, lease 2 kept alive every 0.5 s, lease 1 never: no sleeping.
+        for (int i = 0; i < 7; i++) {
             keepAlive.onNext(LeaseKeepAliveRequest.newBuilder().setID(2).build());
             assertThat(acks.poll(5, TimeUnit.SECONDS).getTTL()).isEqualTo(2);
-            Thread.sleep(400);
+            clock.advance(Duration.ofMillis(500));
         }
         keepAlive.onCompleted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); // the expiry checker runs on real time
+        while (kv.range(RangeRequest.newBuilder().setKey(b("dies")).build()).getCount() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polling interval under a deadline
+        }
         assertThat(kv.range(RangeRequest.newBuilder().setKey(b("dies")).build()).getCount()).isZero();
         assertThat(kv.range(RangeRequest.newBuilder().setKey(b("lives")).build()).getCount()).isEqualTo(1);
         assertThat(lease.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(1).build()).getTTL()).isEqualTo(-1);

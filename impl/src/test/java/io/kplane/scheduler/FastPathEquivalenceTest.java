@@ -100,7 +100,7 @@ class FastPathEquivalenceTest {
             } else if (op < 9) {
                 c.applyPending();
             } else {
-                c.now[0] += 1_500_000_000L;
+                c.now.advance(1_500_000_000L);
                 c.scheduler.tick();
             }
         }
@@ -206,7 +206,7 @@ class FastPathEquivalenceTest {
             } else if (op < 11) {
                 c.applyPending();
             } else {
-                c.now[0] += 1_500_000_000L;
+                c.now.advance(1_500_000_000L);
                 c.scheduler.tick();
             }
         }

@@ -6,6 +6,7 @@ import io.kplane.scheduler.framework.ClusterEvent;
 import io.kplane.scheduler.framework.EventRegistration;
 import io.kplane.scheduler.framework.QueueingHint;
 import io.kplane.scheduler.framework.Status;
+import io.kplane.time.ManualNanoClock;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -123,21 +124,21 @@ class SchedulingQueueTest {
 
     @Test
     void adaptivePercentageOfNodesToScore() {
-        Scheduler s = new Scheduler(Clock.fixed(new long[1]), new SplittableRandom(1), (p, n) -> {}, ClusterActions.NONE,
+        Scheduler s = new Scheduler(new ManualNanoClock(), new SplittableRandom(1), (p, n) -> {}, ClusterActions.NONE,
                 Scheduler.Config.DEFAULT);
         assertThat(s.numFeasibleNodesToFind(50)).isEqualTo(50);
         assertThat(s.numFeasibleNodesToFind(100)).isEqualTo(100); // 50-0=50% of 100 = 50 -> at least 100
         assertThat(s.numFeasibleNodesToFind(1000)).isEqualTo(420); // 50-8 = 42%
         assertThat(s.numFeasibleNodesToFind(5000)).isEqualTo(500); // 50-40 = 10%
         assertThat(s.numFeasibleNodesToFind(6000)).isEqualTo(300); // 50-48 -> 5% floor
-        Scheduler fixed = new Scheduler(Clock.fixed(new long[1]), new SplittableRandom(1), (p, n) -> {}, ClusterActions.NONE,
+        Scheduler fixed = new Scheduler(new ManualNanoClock(), new SplittableRandom(1), (p, n) -> {}, ClusterActions.NONE,
                 new Scheduler.Config(100, true));
         assertThat(fixed.numFeasibleNodesToFind(5000)).isEqualTo(5000);
     }
 
     @Test
     void tiesAreBrokenUniformlyAtRandomAndReproduciblyFromTheSeed() {
-        Scheduler s = new Scheduler(Clock.fixed(new long[1]), new SplittableRandom(7), (p, n) -> {}, ClusterActions.NONE,
+        Scheduler s = new Scheduler(new ManualNanoClock(), new SplittableRandom(7), (p, n) -> {}, ClusterActions.NONE,
                 Scheduler.Config.DEFAULT);
         long[] scores = {5, 9, 9, 1, 9};
         int[] hits = new int[5];
@@ -148,9 +149,9 @@ class SchedulingQueueTest {
         for (int i : new int[] {1, 2, 4}) {
             assertThat(hits[i]).isBetween(9_500, 10_500);
         }
-        Scheduler again = new Scheduler(Clock.fixed(new long[1]), new SplittableRandom(7), (p, n) -> {}, ClusterActions.NONE,
+        Scheduler again = new Scheduler(new ManualNanoClock(), new SplittableRandom(7), (p, n) -> {}, ClusterActions.NONE,
                 Scheduler.Config.DEFAULT);
-        Scheduler first = new Scheduler(Clock.fixed(new long[1]), new SplittableRandom(7), (p, n) -> {}, ClusterActions.NONE,
+        Scheduler first = new Scheduler(new ManualNanoClock(), new SplittableRandom(7), (p, n) -> {}, ClusterActions.NONE,
                 Scheduler.Config.DEFAULT);
         for (int i = 0; i < 100; i++) {
             assertThat(again.selectHost(scores, 5)).isEqualTo(first.selectHost(scores, 5));

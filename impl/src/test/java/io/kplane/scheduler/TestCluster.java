@@ -1,5 +1,6 @@
 package io.kplane.scheduler;
 
+import io.kplane.time.ManualNanoClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,7 @@ import java.util.SplittableRandom;
  * deletions are queued and applied in a later step, as an API server would, and fed back as events.
  */
 final class TestCluster implements Binder, ClusterActions {
-    final long[] now = {1_000_000_000L};
+    final ManualNanoClock now = new ManualNanoClock(1_000_000_000L);
     final Scheduler scheduler;
     final Map<String, PodInfo> pods = new HashMap<>();
     final ArrayDeque<String[]> pendingBinds = new ArrayDeque<>();
@@ -26,7 +27,7 @@ final class TestCluster implements Binder, ClusterActions {
     }
 
     TestCluster(Scheduler.Config config) {
-        scheduler = new Scheduler(Clock.fixed(now), new SplittableRandom(42), this, this, config);
+        scheduler = new Scheduler(now, new SplittableRandom(42), this, this, config);
     }
 
     @Override
@@ -53,7 +54,7 @@ final class TestCluster implements Binder, ClusterActions {
     }
 
     PodInfo add(PodInfo.Builder b) {
-        PodInfo p = b.creationNanos(now[0] + podSeq++).build();
+        PodInfo p = b.creationNanos(now.nanoTime() + podSeq++).build();
         pods.put(p.uid(), p);
         scheduler.onPodAdd(p);
         return p;
@@ -61,7 +62,7 @@ final class TestCluster implements Binder, ClusterActions {
 
     /** Places a pod directly (as if bound earlier). */
     PodInfo place(PodInfo.Builder b, String node) {
-        PodInfo p = b.nodeName(node).creationNanos(now[0] + podSeq++).startNanos(now[0] + podSeq).build();
+        PodInfo p = b.nodeName(node).creationNanos(now.nanoTime() + podSeq++).startNanos(now.nanoTime() + podSeq).build();
         pods.put(p.uid(), p);
         scheduler.onPodAdd(p);
         return p;
@@ -75,7 +76,7 @@ final class TestCluster implements Binder, ClusterActions {
             PodInfo old = pods.get(b[0]);
             scheduler.onBindResult(b[0], true, null);
             if (old != null) {
-                PodInfo bound = old.toBuilder().nodeName(b[1]).nominatedNodeName(null).startNanos(now[0]).build();
+                PodInfo bound = old.toBuilder().nodeName(b[1]).nominatedNodeName(null).startNanos(now.nanoTime()).build();
                 pods.put(b[0], bound);
                 scheduler.onPodUpdate(old, bound);
             }
@@ -105,7 +106,7 @@ final class TestCluster implements Binder, ClusterActions {
             }
             if (!any) {
                 idle++;
-                now[0] += stepNanos;
+                now.advance(stepNanos);
                 scheduler.tick();
             } else {
                 idle = 0;

@@ -1,6 +1,6 @@
 package io.kplane.bench.scheduler;
 
-import io.kplane.scheduler.Clock;
+import io.kplane.time.NanoClock;
 import io.kplane.scheduler.Invariants;
 import io.kplane.scheduler.NodeInfo;
 import io.kplane.scheduler.PodInfo;
@@ -48,7 +48,7 @@ final class SchedulerBenchmark {
         long[] bound = {0};
         boolean[] measuring = {false};
         try (InMemoryCluster cluster = new InMemoryCluster()) {
-            Scheduler s = new Scheduler(Clock.system(), new SplittableRandom(seed), cluster, cluster, Scheduler.Config.DEFAULT);
+            Scheduler s = new Scheduler(NanoClock.system(), new SplittableRandom(seed), cluster, cluster, Scheduler.Config.DEFAULT);
             s.setListener(new Scheduler.Listener() {
                 @Override
                 public void attempt(PodInfo pod, Scheduler.Result result, String node, long start, long end) {
