@@ -34,6 +34,7 @@ public final class EnvironmentProbe {
         env.put("jvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments());
         env.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
         env.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
+        env.put("etcd", etcdVersion());
         env.put("gitCommit", git(projectRoot, "rev-parse", "HEAD"));
         String dirty = git(projectRoot, "status", "--porcelain", "--untracked-files=no");
         env.put("gitDirty", !dirty.isEmpty() && !"unknown".equals(dirty));
@@ -69,6 +70,25 @@ public final class EnvironmentProbe {
             return Files.readString(file).trim();
         } catch (IOException | RuntimeException e) {
             return "unknown";
+        }
+    }
+
+    /** etcd's version line when it is on PATH (the peer of the store and watch areas), else how to install it. */
+    static String etcdVersion() {
+        java.util.Optional<Path> etcd = RunContext.findExecutable("etcd");
+        if (etcd.isEmpty()) {
+            return "not installed (" + io.kplane.reports.Anchors.ETCD_INSTALL + ")";
+        }
+        try {
+            Process p = new ProcessBuilder(etcd.get().toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            return out.lines().findFirst().orElse(etcd.get().toString()).trim();
+        } catch (java.io.IOException e) {
+            return etcd.get() + " (version unknown: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return etcd.get().toString();
         }
     }
 

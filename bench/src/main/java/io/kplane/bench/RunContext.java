@@ -21,7 +21,7 @@ public final class RunContext {
 
     /** What to tell the user when etcd 3.4 is not installed. */
     public static final String ETCD_INSTALL_HINT =
-            "etcd not found on PATH; install etcd 3.4 with `sudo apt-get install etcd-server etcd-client` (Debian 12)";
+            "etcd not found on PATH; install etcd 3.4 with `" + io.kplane.reports.Anchors.ETCD_INSTALL + "` (Debian 12)";
 
     private final Path dir;
     private final String area;

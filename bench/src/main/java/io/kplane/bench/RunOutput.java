@@ -22,7 +22,7 @@ final class RunOutput {
         RunFiles.writeSummary(dir, summary);
         Path html = Report.write(dir);
         out.println();
-        out.print(SummaryTable.text(summary));
+        out.print(SummaryTable.text(summary, RunFiles.readEnv(dir)));
         out.println();
         StringBuilder times = new StringBuilder();
         for (AreaResult a : areas) {

@@ -2,11 +2,21 @@ package io.kplane.reports;
 
 /**
  * The published anchors of DESIGN.md §5, in one place so that every area cites them the same way.
- * Peers measured in the same run (etcd on this machine) are built with {@link #measured}.
+ * They are context ({@link Anchor.Kind#PUBLISHED}: other hardware, other days): the front page shows
+ * them but never calls a figure better or worse than one. Peers measured in the same run (etcd on
+ * this machine) are built with {@link #measured}, the project's targets with {@link #goal}.
  */
 public final class Anchors {
 
     private Anchors() {}
+
+    /** The source of every peer measured in the same run. */
+    public static final String MEASURED_IN_THIS_RUN = "measured in this run";
+    /** The source prefix of the project's goals. */
+    public static final String PROJECT_GOAL = "project goal";
+
+    /** How to get the etcd peer on Debian/Ubuntu, said wherever a run had to go without it. */
+    public static final String ETCD_INSTALL = "apt-get install -y etcd-server etcd-client";
 
     private static final String ETCD_DOCS = "etcd docs, Performance page (etcd 3.x, 3 members x 8 vCPU)";
     private static final String SCHED_PERF = "Kubernetes scheduler_perf (test/integration/scheduler_perf)";
@@ -51,6 +61,11 @@ public final class Anchors {
 
     /** A peer measured in the same run on the same machine, e.g. etcd 3.4 via the same client. */
     public static Anchor measured(String name, double value, String unit) {
-        return new Anchor(name, value, unit, "measured in this run");
+        return new Anchor(name, value, unit, MEASURED_IN_THIS_RUN);
+    }
+
+    /** The project's goal for a figure, e.g. "partial sync under 1 ms", citing where it was set. */
+    public static Anchor goal(String name, double value, String unit, String setBy) {
+        return new Anchor(name, value, unit, PROJECT_GOAL + " (" + setBy + ")");
     }
 }

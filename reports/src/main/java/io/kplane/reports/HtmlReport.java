@@ -10,7 +10,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The self-contained HTML report of a run: front page (per area: headline, anchor, ratio), then
+ * The self-contained HTML report of a run: front page (per area: headline, goal, peer in this run), then
  * per area its workloads with percentile-distribution and throughput charts (peers on the same
  * chart), the JMH results and the machine. No external scripts, styles, fonts or images.
  */
@@ -31,19 +31,25 @@ final class HtmlReport {
                 .append(" &middot; ").append(esc(machineLine(d.env()))).append("</p>\n");
 
         b.append("<h2 id=\"front-page\">Front page</h2>\n");
+        for (String n : SummaryTable.notices(s, d.env())) {
+            b.append("<p class=\"notice\">").append(esc(n)).append("</p>\n");
+        }
         b.append("<table class=\"front\"><tr><th>area</th><th>status</th><th>headline</th><th>value</th>"
-                + "<th>anchor</th><th>ratio</th><th></th></tr>\n");
+                + "<th>goal</th><th>vs goal</th><th>peer (this run)</th><th>vs peer</th>"
+                + "<th>published elsewhere (not compared)</th></tr>\n");
         for (SummaryTable.Row r : SummaryTable.rows(s)) {
             b.append("<tr class=\"").append(esc(r.status().toLowerCase())).append("\"><td><a href=\"#area-")
                     .append(esc(r.area())).append("\">").append(esc(r.area())).append("</a></td><td>")
                     .append(esc(r.status())).append("</td><td>").append(esc(r.metric())).append("</td><td class=\"num\">")
-                    .append(esc(r.value())).append("</td><td>").append(esc(r.anchor())).append("</td><td class=\"num\">")
-                    .append(esc(r.ratio())).append("</td><td class=\"")
-                    .append(r.verdict().startsWith("better") ? "good" : r.verdict().isEmpty() ? "" : "bad").append("\">")
-                    .append(esc(r.verdict())).append("</td></tr>\n");
+                    .append(esc(r.value())).append("</td><td>").append(esc(r.goal())).append("</td><td class=\"")
+                    .append(verdictClass(r.vsGoal(), "met")).append("\">").append(esc(r.vsGoal())).append("</td><td>")
+                    .append(esc(r.peer())).append("</td><td class=\"num ").append(verdictClass(r.vsPeer(), "better"))
+                    .append("\">").append(esc(r.vsPeer())).append("</td><td class=\"note\">").append(esc(r.context()))
+                    .append("</td></tr>\n");
         }
-        b.append("</table>\n<p class=\"note\">ratio = value / anchor. Anchors are published figures (DESIGN.md &sect;5)"
-                + " measured on other hardware, or peers measured in this run on this machine; see each area.</p>\n");
+        b.append("</table>\n<p class=\"note\">vs peer = value / the peer's value, both measured in this run on this"
+                + " machine. Figures published elsewhere (DESIGN.md &sect;5) ran on other hardware: they are context,"
+                + " never a verdict.</p>\n");
 
         for (AreaResult a : s.areas()) {
             area(b, d, a);
@@ -60,8 +66,8 @@ final class HtmlReport {
                 .append(a.message() == null ? "" : esc(a.message()))
                 .append(String.format(" <span class=\"note\">(%.0f s)</span>", a.seconds())).append("</p>\n");
         if (!a.headlines().isEmpty()) {
-            b.append("<table><tr><th>headline</th><th>value</th><th>noise</th><th>anchor</th><th>anchor value</th>"
-                    + "<th>ratio</th><th>source</th><th>note</th></tr>\n");
+            b.append("<table><tr><th>headline</th><th>value</th><th>noise</th><th>compared with</th><th>its value</th>"
+                    + "<th>ratio</th><th>source</th><th>goal</th><th>note</th></tr>\n");
             for (Headline h : a.headlines()) {
                 b.append("<tr><td>").append(esc(h.metric())).append("</td><td class=\"num\">").append(number(h.value()))
                         .append(' ').append(esc(h.unit())).append("</td><td class=\"num\">")
@@ -69,12 +75,15 @@ final class HtmlReport {
                 if (h.anchor() != null) {
                     b.append("<td>").append(esc(h.anchor().name())).append("</td><td class=\"num\">")
                             .append(number(h.anchor().value())).append(' ').append(esc(h.anchor().unit()))
-                            .append("</td><td class=\"num\">").append(String.format("%.2fx", h.ratio()))
+                            .append("</td><td class=\"num\">")
+                            .append(h.peer() != null ? String.format("%.2fx", h.ratio()) : "not compared")
                             .append("</td><td>").append(esc(h.anchor().source())).append("</td>");
                 } else {
                     b.append("<td></td><td></td><td></td><td></td>");
                 }
-                b.append("<td>").append(esc(h.note())).append("</td></tr>\n");
+                b.append("<td>").append(h.goal() == null ? "" : esc(SummaryTable.row(a.area(), "", h).goal() + ": "
+                        + SummaryTable.row(a.area(), "", h).vsGoal())).append("</td><td>").append(esc(h.note()))
+                        .append("</td></tr>\n");
             }
             b.append("</table>\n");
         }
@@ -206,6 +215,13 @@ final class HtmlReport {
         b.append("</table>\n");
     }
 
+    private static String verdictClass(String verdict, String good) {
+        if (verdict.isEmpty()) {
+            return "";
+        }
+        return verdict.startsWith(good) || verdict.endsWith(good) ? "good" : "bad";
+    }
+
     static String machineLine(Map<String, Object> env) {
         if (env.isEmpty()) {
             return "machine unknown (no env.json)";
@@ -238,6 +254,7 @@ final class HtmlReport {
             th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
             th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             tr.skipped td{color:#777}tr.failed td{color:#b00}
+            .notice{background:#fff6d6;border:1px solid #e0c060;padding:6px 10px}
             .good{color:#070;font-weight:bold}.bad{color:#b00;font-weight:bold}
             .badge{padding:1px 6px;border-radius:3px;font-size:0.85em;color:#fff;background:#777}
             .badge.ok{background:#2a7}.badge.failed{background:#c33}.badge.skipped{background:#999}

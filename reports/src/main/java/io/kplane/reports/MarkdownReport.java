@@ -14,11 +14,16 @@ final class MarkdownReport {
         b.append("`").append(s.command()).append("` · started ").append(s.started())
                 .append(String.format(" · %.0f s", s.seconds())).append(s.quick() ? " · quick" : "").append("  \n")
                 .append(HtmlReport.machineLine(d.env())).append("\n\n## Front page\n\n");
-        b.append("| area | status | headline | value | anchor | ratio | |\n|---|---|---|---:|---|---:|---|\n");
+        for (String n : SummaryTable.notices(s, d.env())) {
+            b.append("> ").append(n).append("\n\n");
+        }
+        b.append("| area | status | headline | value | goal | vs goal | peer (this run) | vs peer | published elsewhere (not compared) |\n")
+                .append("|---|---|---|---:|---|---|---|---:|---|\n");
         for (SummaryTable.Row r : SummaryTable.rows(s)) {
             b.append("| ").append(cell(r.area())).append(" | ").append(r.status()).append(" | ").append(cell(r.metric()))
-                    .append(" | ").append(cell(r.value())).append(" | ").append(cell(r.anchor())).append(" | ")
-                    .append(r.ratio()).append(" | ").append(r.verdict()).append(" |\n");
+                    .append(" | ").append(cell(r.value())).append(" | ").append(cell(r.goal())).append(" | ")
+                    .append(cell(r.vsGoal())).append(" | ").append(cell(r.peer())).append(" | ").append(cell(r.vsPeer()))
+                    .append(" | ").append(cell(r.context())).append(" |\n");
         }
         for (AreaResult a : s.areas()) {
             if (a.workloads().isEmpty() && a.jmhFiles().isEmpty() && a.notes().isEmpty()) {

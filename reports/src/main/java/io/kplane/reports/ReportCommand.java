@@ -31,7 +31,8 @@ public final class ReportCommand implements Callable<Integer> {
             return 2;
         }
         Path html = Report.write(runDir);
-        System.out.print(SummaryTable.text(RunFiles.readSummary(runDir)));
+        RunData data = RunData.read(runDir);
+        System.out.print(SummaryTable.text(data.summary(), data.env()));
         System.out.println();
         System.out.println("report: " + html.toAbsolutePath());
         System.out.println("summary: " + runDir.resolve(RunFiles.MARKDOWN).toAbsolutePath());

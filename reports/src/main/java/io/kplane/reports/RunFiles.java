@@ -52,6 +52,19 @@ public final class RunFiles {
         }
     }
 
+    /** The run's {@code env.json}, or an empty map when it is missing or unreadable. */
+    public static java.util.Map<String, Object> readEnv(Path runDir) {
+        Path file = runDir.resolve(ENV);
+        if (!Files.isRegularFile(file)) {
+            return java.util.Map.of();
+        }
+        try {
+            return JSON.readValue(file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+        } catch (IOException e) {
+            return java.util.Map.of("error", "cannot read env.json: " + e.getMessage());
+        }
+    }
+
     /** Writes {@code value} as indented JSON, atomically (temp file + move). */
     public static void write(Path file, Object value) {
         try {

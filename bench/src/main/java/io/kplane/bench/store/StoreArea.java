@@ -250,7 +250,8 @@ public final class StoreArea implements BenchArea {
             if (e != null) {
                 h = h.against(Anchors.measured("etcd 3.4, same client, this machine", e.get(shown[i][0]).throughput(), "ops/s"));
             } else if (published[i] != null) {
-                h = h.against(published[i]).withNote("etcd not installed here: anchor is etcd's published figure on 3x8 vCPU");
+                h = h.against(published[i]).withNote("etcd not installed here, so no peer: install it with `" + Anchors.ETCD_INSTALL
+                        + "`; the published figure (3x8 vCPU) is context only");
             }
             ctx.headline(h);
         }
