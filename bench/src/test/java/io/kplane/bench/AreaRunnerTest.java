@@ -47,7 +47,7 @@ class AreaRunnerTest {
     void aSkippedAreaSaysWhyAndHowToFixIt() {
         AreaResult r = AreaRunner.run(area("store", ctx -> ctx.skip(RunContext.ETCD_INSTALL_HINT)), dir, true, Map.of(), quiet);
         assertThat(r.status()).isEqualTo(AreaResult.Status.SKIPPED);
-        assertThat(r.message()).contains("apt-get install etcd-server");
+        assertThat(r.message()).contains("apt-get install -y etcd-server etcd-client");
     }
 
     @Test

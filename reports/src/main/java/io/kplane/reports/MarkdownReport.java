@@ -2,6 +2,8 @@ package io.kplane.reports;
 
 import static io.kplane.reports.SummaryTable.number;
 
+import java.util.List;
+
 /** The Markdown summary of a run: front page, workloads and JMH results as tables. */
 final class MarkdownReport {
 
@@ -13,7 +15,16 @@ final class MarkdownReport {
         b.append("# kplane ").append(s.kind()).append(" report ").append(d.dir().getFileName()).append("\n\n");
         b.append("`").append(s.command()).append("` · started ").append(s.started())
                 .append(String.format(" · %.0f s", s.seconds())).append(s.quick() ? " · quick" : "").append("  \n")
-                .append(HtmlReport.machineLine(d.env())).append("\n\n## Front page\n\n");
+                .append(HtmlReport.machineLine(d.env())).append("\n\n");
+        body(b, d, "##");
+        b.append("\nCharts (latency by percentile, throughput over time) are in index.html.\n");
+        return b.toString();
+    }
+
+    /** The front page and each area's tables, with {@code h} as the level of their headings. */
+    static void body(StringBuilder b, RunData d, String h) {
+        RunSummary s = d.summary();
+        b.append(h).append(" Front page\n\n");
         for (String n : SummaryTable.notices(s, d.env())) {
             b.append("> ").append(n).append("\n\n");
         }
@@ -29,7 +40,7 @@ final class MarkdownReport {
             if (a.workloads().isEmpty() && a.jmhFiles().isEmpty() && a.notes().isEmpty()) {
                 continue;
             }
-            b.append("\n## ").append(a.area()).append(": ").append(a.title()).append("\n\n");
+            b.append("\n").append(h).append(' ').append(a.area()).append(": ").append(a.title()).append("\n\n");
             if (!a.workloads().isEmpty()) {
                 b.append("| workload | system | mode | throughput/s | p50 | p90 | p99 | p99.9 | max | errors | durability |\n")
                         .append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
@@ -44,7 +55,7 @@ final class MarkdownReport {
                 }
             }
             for (String f : a.jmhFiles()) {
-                var scores = d.jmh().get(f);
+                List<JmhScore> scores = d.jmh().get(f);
                 if (scores == null) {
                     continue;
                 }
@@ -59,8 +70,6 @@ final class MarkdownReport {
             a.notes().forEach(n -> b.append("\n- ").append(n));
             b.append('\n');
         }
-        b.append("\nCharts (latency by percentile, throughput over time) are in index.html.\n");
-        return b.toString();
     }
 
     private static String cell(String s) {

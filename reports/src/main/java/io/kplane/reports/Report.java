@@ -23,4 +23,14 @@ public final class Report {
         }
         return html;
     }
+
+    /** Writes {@code BENCHMARKS.md} (the measurement record) for the run directory into {@code file}. */
+    public static Path writeBenchmarks(Path runDir, Path file) {
+        try {
+            Files.writeString(file, BenchmarksMarkdown.render(RunData.read(runDir)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
+    }
 }
