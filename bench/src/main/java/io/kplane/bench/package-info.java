@@ -48,10 +48,13 @@
  *       {@link io.kplane.reports.Headline}s, or build a {@link io.kplane.reports.WorkloadResult}
  *       and {@link io.kplane.bench.RunContext#add} it.</li>
  *   <li>In the suite an area that runs past 4 minutes (quick) is abandoned and reported FAILED.</li>
- *   <li>Headlines go on the report's front page with their anchor and ratio (value / anchor).
- *       Published anchors of DESIGN.md §5 are constants in {@link io.kplane.reports.Anchors};
- *       peers measured in the run use {@code Anchors.measured(...)}. Give {@code noise} (relative,
- *       e.g. {@code throughputNoise()}) so that {@code kplane report compare} can tell change from noise.</li>
+ *   <li>Headlines go on the report's front page next to the project's goal for them
+ *       ({@code .against(Anchors.goal(...))}: met / not met) and the peer measured in the same run
+ *       ({@code .against(Anchors.measured(...))}: value / peer, better or worse). Published figures of
+ *       DESIGN.md §5 (constants in {@link io.kplane.reports.Anchors}) ran on other hardware: the front
+ *       page shows them as context and never calls a figure better or worse than one. Give
+ *       {@code noise} (relative, e.g. {@code throughputNoise()}) so that {@code kplane report compare}
+ *       can tell change from noise.</li>
  *   <li>Cannot run here (etcd missing, not root)? {@link io.kplane.bench.RunContext#skip} with the
  *       reason and the fix, then return. An exception marks the area FAILED; the suite goes on.</li>
  *   <li>Extra files: {@link io.kplane.bench.RunContext#file}; JMH JSON: {@code ctx.jmhFile(path)}.</li>
