@@ -49,6 +49,11 @@ public record Cidr(int address, int prefix) {
         return (value << 8) | part;
     }
 
+    /** Dotted-quad text of an IPv4 address. */
+    public static String formatIPv4(int a) {
+        return (a >>> 24) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + "." + (a & 255);
+    }
+
     public static boolean isIPv4(String s) {
         try {
             parseIPv4(s);

@@ -33,7 +33,7 @@ public final class ExistingChains {
         return out;
     }
 
-    static boolean isIptablesServiceChain(String name) {
+    public static boolean isIptablesServiceChain(String name) {
         for (String p : IPTABLES_PREFIXES) {
             if (name.startsWith(p)) {
                 return true;

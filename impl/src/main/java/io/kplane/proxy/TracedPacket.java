@@ -5,17 +5,17 @@ package io.kplane.proxy;
  * whether it was DNATed or marked for masquerade. Mutable and copied at every probabilistic branch,
  * so each path through the rules owns its own copy. Shared by the iptables and nftables tracers.
  */
-final class TracedPacket {
-    final String src;
-    final int srcAddr;
-    int dst;
-    int dport;
-    final String proto;
-    int mark;
-    boolean dnat;
-    boolean masq;
+public final class TracedPacket {
+    public final String src;
+    public final int srcAddr;
+    public int dst;
+    public int dport;
+    public final String proto;
+    public int mark;
+    public boolean dnat;
+    public boolean masq;
 
-    TracedPacket(Packet p) {
+    public TracedPacket(Packet p) {
         src = p.src();
         srcAddr = Cidr.parseIPv4(p.src());
         dst = Cidr.parseIPv4(p.dst());
@@ -24,7 +24,7 @@ final class TracedPacket {
     }
 
     /** A copy for one branch of a probabilistic or multi-way rule. */
-    TracedPacket(TracedPacket o) {
+    public TracedPacket(TracedPacket o) {
         src = o.src;
         srcAddr = o.srcAddr;
         dst = o.dst;

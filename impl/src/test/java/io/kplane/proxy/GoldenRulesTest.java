@@ -1,5 +1,9 @@
 package io.kplane.proxy;
 
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.ipvs.IpvsRenderer;
+import io.kplane.proxy.ipvs.IpvsRuleset;
+import io.kplane.proxy.nftables.NftablesRenderer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

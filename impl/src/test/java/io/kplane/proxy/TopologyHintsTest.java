@@ -1,5 +1,9 @@
 package io.kplane.proxy;
 
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesTracer;
+import io.kplane.proxy.nftables.NftablesRenderer;
+import io.kplane.proxy.nftables.NftablesTracer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kplane.model.EndpointSlice;

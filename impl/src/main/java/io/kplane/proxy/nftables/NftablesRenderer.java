@@ -1,5 +1,16 @@
-package io.kplane.proxy;
+package io.kplane.proxy.nftables;
 
+import io.kplane.proxy.Cidr;
+import io.kplane.proxy.EndpointCategories;
+import io.kplane.proxy.EndpointInfo;
+import io.kplane.proxy.ExistingChains;
+import io.kplane.proxy.NamespacedName;
+import io.kplane.proxy.ProxyConfig;
+import io.kplane.proxy.ServicePortEntry;
+import io.kplane.proxy.ServicePortInfo;
+import io.kplane.proxy.ServicePortSpec;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -85,34 +96,16 @@ public final class NftablesRenderer {
         boolean doFull = full || needFullSync;
         out.setLength(0);
         int[] counts = new int[3]; // rules, elements, chains
-        for (String c : pendingChainDeletes) {
-            out.append("delete chain ").append(T).append(c).append('\n');
-            installedChains.remove(c);
-        }
-        pendingChainDeletes.clear();
-
-        Set<String> previousChains = new HashSet<>();
-        Set<String> previousSets = new HashSet<>();
-        Map<String, Elem> previousElems = new LinkedHashMap<>();
+        deletePendingChains();
+        Previous previous = new Previous();
         if (doFull) {
             out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 64, estimateFullSize(tracker)));
             setup(counts);
-            previousChains.addAll(installedChains);
-            previousSets.addAll(installedAffinitySets);
+            previous.chains.addAll(installedChains);
+            previous.sets.addAll(installedAffinitySets);
             renderedByService.clear();
         } else {
-            for (NamespacedName svc : changed) {
-                List<Fragment> old = renderedByService.remove(svc);
-                if (old != null) {
-                    for (Fragment f : old) {
-                        previousChains.addAll(f.chains);
-                        previousSets.addAll(f.affinitySets);
-                        for (Elem e : f.elems) {
-                            previousElems.put(e.id(), e);
-                        }
-                    }
-                }
-            }
+            previous.takeFrom(renderedByService, changed);
         }
         // Sized up front: a full sync of 10k services adds ~110k chain names, and rehashing them
         // while the set grows showed up as a fifth of the render time.
@@ -120,21 +113,11 @@ public final class NftablesRenderer {
                 ? new HashSet<>((int) ((tracker.ports().size() + tracker.totalEndpoints()) / 0.75f) + 16)
                 : new HashSet<>();
         Set<String> currentSets = new HashSet<>();
-        int written = 0;
-        List<ServicePortEntry> toWrite = new ArrayList<>();
-        if (doFull) {
-            toWrite.addAll(tracker.ports().values());
-        } else {
-            for (NamespacedName svc : changed) {
-                toWrite.addAll(tracker.entriesOf(svc));
-            }
-        }
+        List<ServicePortEntry> toWrite = doFull ? List.copyOf(tracker.ports().values()) : entriesOf(tracker, changed);
         for (ServicePortEntry entry : toWrite) {
             Fragment f = renderService(entry, out, doFull);
-            entry.nftOwner = this;
-            entry.nftFragment = f;
+            entry.keepFragment(this, f);
             renderedByService.computeIfAbsent(entry.info().service(), k -> new ArrayList<>(1)).add(f);
-            written++;
             currentChains.addAll(f.chains);
             currentSets.addAll(f.affinitySets);
             counts[2] += f.chains.size();
@@ -144,25 +127,84 @@ public final class NftablesRenderer {
             }
         }
         if (!doFull) {
-            // Element changes of the changed services: only what differs is written.
-            for (ServicePortEntry entry : toWrite) {
-                for (Elem e : ((Fragment) entry.nftFragment).elems) {
-                    Elem old = previousElems.remove(e.id());
-                    if (old != null && old.equals(e)) {
-                        continue;
+            counts[1] += writeElementChanges(toWrite, previous.elems);
+        }
+        // Elements of changed services that no longer exist.
+        for (Elem e : previous.elems.values()) {
+            deleteElement(out, e);
+        }
+        List<String> stale = flushStaleChains(previous.chains, currentChains);
+        deleteStaleSets(previous.sets, currentSets);
+        if (installedChains.isEmpty()) {
+            installedChains = currentChains;  // the first full sync: no need to copy 100k names
+        } else {
+            installedChains.addAll(currentChains);
+        }
+        installedAffinitySets.addAll(currentSets);
+        needFullSync = false;
+        return new NftablesRuleset(out.toString(), doFull, counts[0], counts[1], counts[2], List.copyOf(stale), toWrite.size());
+    }
+
+    /** What the services rewritten by this sync had before it: chains, affinity sets, map elements. */
+    private static final class Previous {
+        final Set<String> chains = new HashSet<>();
+        final Set<String> sets = new HashSet<>();
+        final Map<String, Elem> elems = new LinkedHashMap<>();
+
+        void takeFrom(Map<NamespacedName, List<Fragment>> rendered, Set<NamespacedName> changed) {
+            for (NamespacedName svc : changed) {
+                List<Fragment> old = rendered.remove(svc);
+                if (old != null) {
+                    for (Fragment f : old) {
+                        chains.addAll(f.chains);
+                        sets.addAll(f.affinitySets);
+                        for (Elem e : f.elems) {
+                            elems.put(e.id(), e);
+                        }
                     }
-                    if (old != null) {
-                        deleteElement(out, old);
-                    }
-                    addElement(out, e);
-                    counts[1]++;
                 }
             }
         }
-        // Elements of changed services that no longer exist.
-        for (Elem e : previousElems.values()) {
-            deleteElement(out, e);
+    }
+
+    private static List<ServicePortEntry> entriesOf(ServiceTracker tracker, Set<NamespacedName> changed) {
+        List<ServicePortEntry> out = new ArrayList<>();
+        for (NamespacedName svc : changed) {
+            out.addAll(tracker.entriesOf(svc));
         }
+        return out;
+    }
+
+    /** Chains flushed by the previous sync are deleted now that no map element can point at them. */
+    private void deletePendingChains() {
+        for (String c : pendingChainDeletes) {
+            out.append("delete chain ").append(T).append(c).append('\n');
+            installedChains.remove(c);
+        }
+        pendingChainDeletes.clear();
+    }
+
+    /** A partial sync writes only the elements of the changed services that differ. Returns how many it added. */
+    private int writeElementChanges(List<ServicePortEntry> written, Map<String, Elem> previousElems) {
+        int added = 0;
+        for (ServicePortEntry entry : written) {
+            for (Elem e : ((Fragment) entry.fragment(this)).elems) {
+                Elem old = previousElems.remove(e.id());
+                if (old != null && old.equals(e)) {
+                    continue;
+                }
+                if (old != null) {
+                    deleteElement(out, old);
+                }
+                addElement(out, e);
+                added++;
+            }
+        }
+        return added;
+    }
+
+    /** Chains no service uses any more: flushed now, deleted by the next sync. */
+    private List<String> flushStaleChains(Set<String> previousChains, Set<String> currentChains) {
         List<String> stale = new ArrayList<>();
         for (String c : previousChains) {
             if (!currentChains.contains(c)) {
@@ -174,6 +216,10 @@ public final class NftablesRenderer {
             out.append("flush chain ").append(T).append(c).append('\n');
             pendingChainDeletes.add(c);
         }
+        return stale;
+    }
+
+    private void deleteStaleSets(Set<String> previousSets, Set<String> currentSets) {
         List<String> staleSets = new ArrayList<>();
         for (String s : previousSets) {
             if (!currentSets.contains(s)) {
@@ -185,14 +231,6 @@ public final class NftablesRenderer {
             out.append("delete set ").append(T).append(s).append('\n');
             installedAffinitySets.remove(s);
         }
-        if (installedChains.isEmpty()) {
-            installedChains = currentChains;  // the first full sync: no need to copy 100k names
-        } else {
-            installedChains.addAll(currentChains);
-        }
-        installedAffinitySets.addAll(currentSets);
-        needFullSync = false;
-        return new NftablesRuleset(out.toString(), doFull, counts[0], counts[1], counts[2], List.copyOf(stale), written);
     }
 
     /**
@@ -241,6 +279,15 @@ public final class NftablesRenderer {
     /** The table, base chains, jump chains, maps and sets: kube-proxy's setupNFTables. */
     private void setup(int[] counts) {
         out.append("add table ip kube-proxy { comment \"rules for kube-proxy\" ; }\n");
+        baseChains(counts);
+        jumpChains(counts);
+        masquerading(counts);
+        clusterIPsAndNodePortIPs(counts);
+        verdictMaps(counts);
+    }
+
+    /** The base chains at upstream's hooks and priorities. */
+    private void baseChains(int[] counts) {
         String[][] base = {
             {"filter-prerouting", "filter", "prerouting", "-110"},
             {"filter-input", "filter", "input", "-110"},
@@ -265,6 +312,10 @@ public final class NftablesRenderer {
             out.append("flush chain ").append(T).append(b[0]).append('\n');
             counts[2]++;
         }
+    }
+
+    /** The regular chains the base chains jump to, with those jumps. */
+    private void jumpChains(int[] counts) {
         String[][] jumps = {
             {"nodeport-endpoints-check", "filter-input", "ct state new"},
             {"service-endpoints-check", "filter-input", "ct state new"},
@@ -285,11 +336,19 @@ public final class NftablesRenderer {
             }
             rule(j[1], (j[2].isEmpty() ? "" : j[2] + " ") + "jump " + j[0], counts);
         }
+    }
+
+    /** mark-for-masquerade sets the mark; masquerading SNATs what carries it. */
+    private void masquerading(int[] counts) {
         chain("mark-for-masquerade", counts);
         rule("mark-for-masquerade", "mark set mark or " + mark, counts);
         rule("masquerading", "mark and " + mark + " == 0 return", counts);
         rule("masquerading", "mark set mark xor " + mark, counts);
         rule("masquerading", "masquerade fully-random", counts);
+    }
+
+    /** The cluster-ips set (traffic to unused ports of a cluster IP is rejected) and the nodeport-ips set. */
+    private void clusterIPsAndNodePortIPs(int[] counts) {
         out.append("add set ").append(T).append("cluster-ips { type ipv4_addr ; comment \"Active ClusterIPs\" ; }\n");
         rule("cluster-ips-check", "ip daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\"", counts);
         // NodePorts on the node's primary IPs (upstream's default) fill the nodeport-ips set; when
@@ -304,6 +363,11 @@ public final class NftablesRenderer {
                 out.append("add element ").append(T).append("nodeport-ips { ").append(ip).append(" }\n");
             }
         }
+    }
+
+    /** The verdict maps services put their elements in, the rules that consult them, and their flush. */
+    private void verdictMaps(int[] counts) {
+        List<String> nodePortIPs = config.nodePortIPs();
         out.append("add map ").append(T).append("no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to services with no endpoints\" ; }\n");
         out.append("add map ").append(T).append("no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to service nodeports with no endpoints\" ; }\n");
         out.append("add chain ").append(T).append("reject-chain { comment \"helper for @no-endpoint-services / @no-endpoint-nodeports\" ; }\n");
@@ -327,10 +391,6 @@ public final class NftablesRenderer {
         }
     }
 
-    /**
-     * Renders one service port into {@code sink}: its chains (add + flush), in a full sync its map
-     * elements, and its rules. The elements are also kept so a later partial sync can diff them.
-     */
     /** What one service port's rules are made of, computed once and read by the per-chain writers. */
     private static final class ServiceRules {
         ServicePortInfo svc;
@@ -351,6 +411,10 @@ public final class NftablesRenderer {
         String externalVerdict;
     }
 
+    /**
+     * Renders one service port into {@code sink}: its chains (add + flush), in a full sync its map
+     * elements, and its rules. The elements are also kept so a later partial sync can diff them.
+     */
     private Fragment renderService(ServicePortEntry entry, StringBuilder sink, boolean writeElements) {
         ServiceRules r = new ServiceRules();
         r.svc = entry.info();

@@ -1,5 +1,9 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.NetworkNamespace;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.ProxyFixture;
+import io.kplane.proxy.Trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,9 @@
-package io.kplane.proxy;
+package io.kplane.proxy.nftables;
 
+import io.kplane.proxy.Cidr;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.Trace;
+import io.kplane.proxy.TracedPacket;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -135,7 +139,7 @@ public final class NftablesTracer {
     private static Trace.Outcome outcome(Res r) {
         Trace.Verdict v = r.kind == Kind.DROP ? Trace.Verdict.DROP : r.kind == Kind.REJECT ? Trace.Verdict.REJECT
                 : Trace.Verdict.ACCEPT;
-        String ep = r.s.dnat ? IptablesTracer.ipString(r.s.dst) + ":" + r.s.dport : null;
+        String ep = r.s.dnat ? Cidr.formatIPv4(r.s.dst) + ":" + r.s.dport : null;
         return new Trace.Outcome(r.p, ep, r.s.masq, v);
     }
 
@@ -203,7 +207,7 @@ public final class NftablesTracer {
                     int addr = daddr ? s.dst : s.srcAddr;
                     if (daddr && i + 2 < t.length && t[i + 2].equals(".")) {
                         // ip daddr . meta l4proto . th dport vmap @map
-                        String key = IptablesTracer.ipString(s.dst) + " . " + s.proto + " . " + s.dport;
+                        String key = Cidr.formatIPv4(s.dst) + " . " + s.proto + " . " + s.dport;
                         return vmap(t[i + 9].substring(1), key, s, p, depth, rules, idx);
                     }
                     boolean neg = t[i + 2].equals("!=");
@@ -221,7 +225,7 @@ public final class NftablesTracer {
                         }
                         end++;
                     } else if (t[v].startsWith("@")) {
-                        in = sets.getOrDefault(t[v].substring(1), Set.of()).contains(IptablesTracer.ipString(addr));
+                        in = sets.getOrDefault(t[v].substring(1), Set.of()).contains(Cidr.formatIPv4(addr));
                         end = v + 1;
                     } else {
                         in = Cidr.parse(t[v]).contains(addr);

@@ -1,5 +1,6 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.Cidr;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

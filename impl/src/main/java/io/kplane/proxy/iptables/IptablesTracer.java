@@ -1,5 +1,9 @@
-package io.kplane.proxy;
+package io.kplane.proxy.iptables;
 
+import io.kplane.proxy.Cidr;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.Trace;
+import io.kplane.proxy.TracedPacket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,7 +95,7 @@ public final class IptablesTracer {
                 }
                 List<Res> delivered = List.of(filter);
                 Map<String, Double> reals = ipvs == null || filter.state.dnat ? null
-                        : ipvs.lookup(ipString(filter.state.dst), filter.state.proto, filter.state.dport);
+                        : ipvs.lookup(Cidr.formatIPv4(filter.state.dst), filter.state.proto, filter.state.dport);
                 if (reals != null) {
                     if (reals.isEmpty()) {
                         outcomes.add(outcome(filter, Trace.Verdict.DROP));
@@ -118,7 +122,7 @@ public final class IptablesTracer {
     }
 
     private static Trace.Outcome outcome(Res r, Trace.Verdict v) {
-        String ep = r.state.dnat ? ipString(r.state.dst) + ":" + r.state.dport : null;
+        String ep = r.state.dnat ? Cidr.formatIPv4(r.state.dst) + ":" + r.state.dport : null;
         return new Trace.Outcome(r.p, ep, r.state.masq, v);
     }
 
@@ -252,15 +256,11 @@ public final class IptablesTracer {
             if (set == null) {
                 throw new IllegalStateException("rule uses unknown ipset " + r.matchSet() + ": " + r.text());
             }
-            boolean in = set.contains(r.matchSetFlags(), s.src, ipString(s.dst), s.proto, s.dport);
+            boolean in = set.contains(r.matchSetFlags(), s.src, Cidr.formatIPv4(s.dst), s.proto, s.dport);
             if (in == r.matchSetNeg()) {
                 return false;
             }
         }
         return true;
-    }
-
-    static String ipString(int a) {
-        return (a >>> 24) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + "." + (a & 255);
     }
 }

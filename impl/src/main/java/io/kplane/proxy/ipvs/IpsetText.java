@@ -1,5 +1,8 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.Cidr;
+import io.kplane.proxy.iptables.IptablesRules;
+import io.kplane.proxy.iptables.IptablesTracer;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

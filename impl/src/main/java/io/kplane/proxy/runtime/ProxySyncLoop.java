@@ -1,5 +1,15 @@
-package io.kplane.proxy;
+package io.kplane.proxy.runtime;
 
+import io.kplane.proxy.EndpointSliceSpec;
+import io.kplane.proxy.KubeObjectTranslation;
+import io.kplane.proxy.NamespacedName;
+import io.kplane.proxy.ProxyConfig;
+import io.kplane.proxy.RulesApplier;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesRuleset;
+import io.kplane.proxy.nftables.NftablesRenderer;
+import io.kplane.proxy.nftables.NftablesRuleset;
 import java.util.Set;
 
 import io.kplane.model.EndpointSlice;

@@ -1,5 +1,10 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.Trace;
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesRules;
+import io.kplane.proxy.iptables.IptablesTracer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
