@@ -7,8 +7,8 @@ package io.kplane.proxy;
  */
 public final class TracedPacket {
     public final String src;
-    public final int srcAddr;
-    public int dst;
+    public final IpAddress srcAddr;
+    public IpAddress dst;
     public int dport;
     public final String proto;
     public int mark;
@@ -17,10 +17,22 @@ public final class TracedPacket {
 
     public TracedPacket(Packet p) {
         src = p.src();
-        srcAddr = Cidr.parseIPv4(p.src());
-        dst = Cidr.parseIPv4(p.dst());
+        srcAddr = IpAddress.parse(p.src());
+        dst = IpAddress.parse(p.dst());
         dport = p.dport();
         proto = p.protocol();
+    }
+
+    /** DNAT to {@code ip:port} or {@code [ip]:port}. */
+    public void dnatTo(String hostPort) {
+        dst = IpAddress.parse(IpAddress.hostOf(hostPort));
+        dport = IpAddress.portOf(hostPort);
+        dnat = true;
+    }
+
+    /** The destination as {@code ip:port} ({@code [ip]:port} for IPv6). */
+    public String destination() {
+        return IpFamily.hostPort(dst.toString(), dport);
     }
 
     /** A copy for one branch of a probabilistic or multi-way rule. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class GoldenRulesTest {
     private static final Path DIR = Path.of("src/test/resources/io/kplane/proxy/golden");
 
-    private static void assertGolden(String name, String actual) throws IOException {
+    static void assertGolden(String name, String actual) throws IOException {
         Path file = DIR.resolve(name);
         if (Boolean.getBoolean("kplane.golden.update")) {
             Files.createDirectories(DIR);

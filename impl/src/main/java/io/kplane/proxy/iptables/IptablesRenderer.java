@@ -1,6 +1,7 @@
 package io.kplane.proxy.iptables;
 
 import io.kplane.proxy.Cidr;
+import io.kplane.proxy.IpFamily;
 import io.kplane.proxy.EndpointCategories;
 import io.kplane.proxy.EndpointInfo;
 import io.kplane.proxy.ExistingChains;
@@ -63,6 +64,15 @@ public final class IptablesRenderer {
             new JumpRule("nat", "POSTROUTING", "-m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING"),
             new JumpRule("filter", "INPUT", "-j KUBE-FIREWALL"),
             new JumpRule("filter", "OUTPUT", "-j KUBE-FIREWALL"));
+
+    /**
+     * The jump rules of {@code family}'s proxier: the IPv6 one has no KUBE-FIREWALL (its localnet
+     * guard exists only for IPv4's route_localnet).
+     */
+    public static List<JumpRule> jumpRules(IpFamily family) {
+        return family == IpFamily.IPv4 ? JUMP_RULES
+                : JUMP_RULES.stream().filter(j -> !j.rule().endsWith("-j " + KUBE_FIREWALL)).toList();
+    }
 
     /** The text of one service port, kept between syncs. */
     private static final class Fragment {
@@ -208,7 +218,7 @@ public final class IptablesRenderer {
                 KUBE_PROXY_FIREWALL}) {
             chainLine(out, chain);
         }
-        if (config.localhostNodePorts()) {
+        if (config.localhostNodePorts() && config.family() == IpFamily.IPv4) {
             chainLine(out, KUBE_FIREWALL);
             out.append("-A KUBE-FIREWALL -m comment --comment \"block incoming localnet connections\" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n");
             c.filterRules++;
@@ -327,7 +337,10 @@ public final class IptablesRenderer {
 
     private void nodePortsTail(StringBuilder sb, Counts c) {
         sb.append("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL");
-        if (!config.localhostNodePorts()) {
+        // Localhost NodePorts never work for IPv6, and for IPv4 only with route_localnet (upstream).
+        if (config.family() == IpFamily.IPv6) {
+            sb.append(" ! -d ::1/128");
+        } else if (!config.localhostNodePorts()) {
             sb.append(" ! -d 127.0.0.0/8");
         }
         sb.append(" -j KUBE-NODEPORTS\n");

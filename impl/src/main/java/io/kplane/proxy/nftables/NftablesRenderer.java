@@ -1,6 +1,7 @@
 package io.kplane.proxy.nftables;
 
 import io.kplane.proxy.Cidr;
+import io.kplane.proxy.IpFamily;
 import io.kplane.proxy.EndpointCategories;
 import io.kplane.proxy.EndpointInfo;
 import io.kplane.proxy.ExistingChains;
@@ -32,7 +33,12 @@ import java.util.Set;
  * a map element's removal only a little later). Single writer.
  */
 public final class NftablesRenderer {
-    private static final String T = "ip kube-proxy ";
+    /** {@code ip kube-proxy } or {@code ip6 kube-proxy }: the table every command names. */
+    private final String T;
+    /** {@code ip} / {@code ip6}: the address match keyword. */
+    private final String ipX;
+    private final String addrType;
+    private final String noLocalhost;
 
     /** One map/set element a service contributes. */
     private record Elem(String container, String key, String value, String comment) {
@@ -61,6 +67,12 @@ public final class NftablesRenderer {
     public NftablesRenderer(ProxyConfig config) {
         this.config = config;
         this.mark = config.masqueradeMark();
+        IpFamily f = config.family();
+        this.T = f.nft() + " kube-proxy ";
+        this.ipX = f.nft();
+        this.addrType = f.nftAddressType();
+        // upstream's noLocalhost
+        this.noLocalhost = f == IpFamily.IPv4 ? "ip daddr != 127.0.0.0/8" : "ip6 daddr != ::1";
     }
 
     public void requestFullSync() {
@@ -250,7 +262,7 @@ public final class NftablesRenderer {
         return bytes + bytes / 32;
     }
 
-    private static void addElement(StringBuilder sb, Elem e) {
+    private void addElement(StringBuilder sb, Elem e) {
         sb.append("add element ").append(T).append(e.container).append(" { ").append(e.key);
         if (e.comment != null) {
             sb.append(" comment \"").append(e.comment).append('"');
@@ -261,7 +273,7 @@ public final class NftablesRenderer {
         sb.append(" }\n");
     }
 
-    private static void deleteElement(StringBuilder sb, Elem e) {
+    private void deleteElement(StringBuilder sb, Elem e) {
         sb.append("delete element ").append(T).append(e.container).append(" { ").append(e.key).append(" }\n");
     }
 
@@ -278,7 +290,7 @@ public final class NftablesRenderer {
 
     /** The table, base chains, jump chains, maps and sets: kube-proxy's setupNFTables. */
     private void setup(int[] counts) {
-        out.append("add table ip kube-proxy { comment \"rules for kube-proxy\" ; }\n");
+        out.append("add table ").append(T).append("{ comment \"rules for kube-proxy\" ; }\n");
         baseChains(counts);
         jumpChains(counts);
         masquerading(counts);
@@ -349,12 +361,12 @@ public final class NftablesRenderer {
 
     /** The cluster-ips set (traffic to unused ports of a cluster IP is rejected) and the nodeport-ips set. */
     private void clusterIPsAndNodePortIPs(int[] counts) {
-        out.append("add set ").append(T).append("cluster-ips { type ipv4_addr ; comment \"Active ClusterIPs\" ; }\n");
-        rule("cluster-ips-check", "ip daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\"", counts);
+        out.append("add set ").append(T).append("cluster-ips { type " + addrType + " ; comment \"Active ClusterIPs\" ; }\n");
+        rule("cluster-ips-check", ipX + " daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\"", counts);
         // NodePorts on the node's primary IPs (upstream's default) fill the nodeport-ips set; when
         // they are accepted on every address the set is ensured absent (add, then delete).
         List<String> nodePortIPs = config.nodePortIPs();
-        out.append("add set ").append(T).append("nodeport-ips { type ipv4_addr ; comment \"IPs that accept NodePort traffic\" ; }\n");
+        out.append("add set ").append(T).append("nodeport-ips { type " + addrType + " ; comment \"IPs that accept NodePort traffic\" ; }\n");
         if (nodePortIPs.isEmpty()) {
             out.append("delete set ").append(T).append("nodeport-ips\n");
         } else {
@@ -368,21 +380,21 @@ public final class NftablesRenderer {
     /** The verdict maps services put their elements in, the rules that consult them, and their flush. */
     private void verdictMaps(int[] counts) {
         List<String> nodePortIPs = config.nodePortIPs();
-        out.append("add map ").append(T).append("no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to services with no endpoints\" ; }\n");
+        out.append("add map ").append(T).append("no-endpoint-services { type " + addrType + " . inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to services with no endpoints\" ; }\n");
         out.append("add map ").append(T).append("no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to service nodeports with no endpoints\" ; }\n");
         out.append("add chain ").append(T).append("reject-chain { comment \"helper for @no-endpoint-services / @no-endpoint-nodeports\" ; }\n");
         out.append("flush chain ").append(T).append("reject-chain\n");
         counts[2]++;
         rule("reject-chain", "reject", counts);
-        rule("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services", counts);
-        rule("nodeport-endpoints-check", (nodePortIPs.isEmpty() ? "ip daddr != 127.0.0.0/8" : "ip daddr @nodeport-ips")
+        rule("service-endpoints-check", ipX + " daddr . meta l4proto . th dport vmap @no-endpoint-services", counts);
+        rule("nodeport-endpoints-check", (nodePortIPs.isEmpty() ? noLocalhost : ipX + " daddr @nodeport-ips")
                 + " meta l4proto . th dport vmap @no-endpoint-nodeports", counts);
-        out.append("add map ").append(T).append("firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"destinations that are subject to LoadBalancerSourceRanges\" ; }\n");
-        rule("firewall-check", "ip daddr . meta l4proto . th dport vmap @firewall-ips", counts);
-        out.append("add map ").append(T).append("service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"ClusterIP, ExternalIP and LoadBalancer IP traffic\" ; }\n");
+        out.append("add map ").append(T).append("firewall-ips { type " + addrType + " . inet_proto . inet_service : verdict ; comment \"destinations that are subject to LoadBalancerSourceRanges\" ; }\n");
+        rule("firewall-check", ipX + " daddr . meta l4proto . th dport vmap @firewall-ips", counts);
+        out.append("add map ").append(T).append("service-ips { type " + addrType + " . inet_proto . inet_service : verdict ; comment \"ClusterIP, ExternalIP and LoadBalancer IP traffic\" ; }\n");
         out.append("add map ").append(T).append("service-nodeports { type inet_proto . inet_service : verdict ; comment \"NodePort traffic\" ; }\n");
-        rule("services", "ip daddr . meta l4proto . th dport vmap @service-ips", counts);
-        rule("services", (nodePortIPs.isEmpty() ? "fib daddr type local ip daddr != 127.0.0.0/8" : "ip daddr @nodeport-ips")
+        rule("services", ipX + " daddr . meta l4proto . th dport vmap @service-ips", counts);
+        rule("services", (nodePortIPs.isEmpty() ? "fib daddr type local " + noLocalhost : ipX + " daddr @nodeport-ips")
                 + " meta l4proto . th dport vmap @service-nodeports", counts);
         out.append("flush set ").append(T).append("cluster-ips\n");
         for (String m : new String[] {"service-ips", "firewall-ips", "no-endpoint-services", "no-endpoint-nodeports",
@@ -468,7 +480,7 @@ public final class NftablesRenderer {
         if (r.spec.clientIPAffinity()) {
             for (EndpointInfo ep : r.cat.reachable()) {
                 sink.append("add set ").append(T).append("affinity-").append(ep.nftBase())
-                        .append(" { type ipv4_addr ; flags dynamic,timeout ; timeout ").append(r.spec.stickySeconds())
+                        .append(" { type " + addrType + " ; flags dynamic,timeout ; timeout ").append(r.spec.stickySeconds())
                         .append("s ; }\n");
             }
         }
@@ -558,12 +570,12 @@ public final class NftablesRenderer {
             return 0;
         }
         if (config.masqueradeAll()) {
-            return rule(sink, r.internalTrafficChain, "ip daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
+            return rule(sink, r.internalTrafficChain, ipX + " daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
                     + " jump mark-for-masquerade");
         }
         if (config.clusterCIDR() != null) {
-            return rule(sink, r.internalTrafficChain, "ip daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
-                    + " ip saddr != " + config.clusterCIDR() + " jump mark-for-masquerade");
+            return rule(sink, r.internalTrafficChain, ipX + " daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
+                    + " " + ipX + " saddr != " + config.clusterCIDR() + " jump mark-for-masquerade");
         }
         return 0;
     }
@@ -576,7 +588,7 @@ public final class NftablesRenderer {
             n += rule(sink, ext, "jump mark-for-masquerade");
         } else {
             if (config.clusterCIDR() != null) {
-                n += rule(sink, ext, "ip saddr " + config.clusterCIDR() + " goto " + r.clusterPolicyChain
+                n += rule(sink, ext, ipX + " saddr " + config.clusterCIDR() + " goto " + r.clusterPolicyChain
                         + " comment \"short-circuit pod traffic\"");
             }
             n += rule(sink, ext, "fib saddr type local jump mark-for-masquerade comment \"masquerade local traffic\"");
@@ -606,16 +618,16 @@ public final class NftablesRenderer {
                 sources.append(" , ").append(lb);
             }
         }
-        return rule(sink, r.fwChain, "ip saddr != { " + sources + " } drop");
+        return rule(sink, r.fwChain, ipX + " saddr != { " + sources + " } drop");
     }
 
     /** endpoint-: hairpin masquerade, the affinity update, the DNAT. The bulk of a full sync: no intermediate strings. */
     private int endpointChainRules(ServiceRules r, EndpointInfo ep, StringBuilder sink) {
         String chain = ep.nftChain();
         int n = 2;
-        sink.append("add rule ").append(T).append(chain).append(" ip saddr ").append(ep.ip()).append(" jump mark-for-masquerade\n");
+        sink.append("add rule ").append(T).append(chain).append(" " + ipX + " saddr ").append(ep.ip()).append(" jump mark-for-masquerade\n");
         if (r.spec.clientIPAffinity()) {
-            n += rule(sink, chain, "update @affinity-" + ep.nftBase() + " { ip saddr }");
+            n += rule(sink, chain, "update @affinity-" + ep.nftBase() + " { " + ipX + " saddr }");
         }
         sink.append("add rule ").append(T).append(chain).append(" meta l4proto ").append(r.proto).append(" dnat to ")
                 .append(ep.address()).append('\n');
@@ -626,7 +638,7 @@ public final class NftablesRenderer {
         int n = 0;
         if (spec.clientIPAffinity()) {
             for (EndpointInfo ep : eps) {
-                n += rule(r, svcChain, "ip saddr @affinity-" + ep.nftBase() + " goto " + ep.nftChain());
+                n += rule(r, svcChain, ipX + " saddr @affinity-" + ep.nftBase() + " goto " + ep.nftChain());
             }
         }
         r.append("add rule ").append(T).append(svcChain).append(" numgen random mod ").append(eps.size()).append(" vmap {");
@@ -640,7 +652,7 @@ public final class NftablesRenderer {
         return n + 1;
     }
 
-    private static int rule(StringBuilder r, String chain, String rule) {
+    private int rule(StringBuilder r, String chain, String rule) {
         r.append("add rule ").append(T).append(chain).append(' ').append(rule).append('\n');
         return 1;
     }

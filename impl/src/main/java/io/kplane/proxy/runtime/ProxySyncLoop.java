@@ -61,7 +61,7 @@ public final class ProxySyncLoop {
 
     public ProxySyncLoop(ProxyConfig config, Backend backend, RulesApplier applier, SyncScheduler scheduler,
                          LongSupplier wallClockNanos) {
-        this.tracker = new ServiceTracker(config.nodeName());
+        this.tracker = new ServiceTracker(config.nodeName(), config.family());
         this.backend = backend;
         this.iptables = backend == Backend.IPTABLES ? new IptablesRenderer(config) : null;
         this.nftables = backend == Backend.NFTABLES ? new NftablesRenderer(config) : null;
@@ -112,7 +112,7 @@ public final class ProxySyncLoop {
         try {
             if (e instanceof ServiceUpsert u) {
                 metrics.serviceChanges++;
-                return tracker.upsertService(KubeObjectTranslation.key(u.s().metadata()), KubeObjectTranslation.servicePorts(u.s()));
+                return tracker.upsertService(KubeObjectTranslation.key(u.s().metadata()), KubeObjectTranslation.servicePorts(u.s(), tracker.family()));
             } else if (e instanceof ServiceDelete d) {
                 metrics.serviceChanges++;
                 return tracker.deleteService(KubeObjectTranslation.key(d.s().metadata()));
