@@ -230,4 +230,25 @@ class DualStackTest {
             assertThat(listed).contains("fd00:30::41 . tcp . 80 : goto service-");
         }
     }
+
+    @Test
+    void ipvsRendersIPv6VirtualServersThatTheTracerFollows() throws Exception {
+        io.kplane.proxy.ipvs.IpvsRuleset rs = new io.kplane.proxy.ipvs.IpvsRenderer(config6()).render(sample6());
+        GoldenRulesTest.assertGolden("ipvs-ipv6.txt", "### ipvsadm-restore\n" + rs.ipvsadmRestore() + "### ip -batch\n"
+                + rs.addressBatch() + "### ipset restore\n" + rs.ipsetRestore() + "### ip6tables-restore --noflush\n" + rs.iptablesRestore());
+        assertThat(rs.ipvsadmRestore()).contains("-A -t [fd00:30::41]:80 -s rr\n", "-a -t [fd00:30::41]:80 -r [fd00:180::1]:80 -m -w 1\n",
+                "-A -t [" + NODE_IP6 + "]:30002 -s rr\n");
+        assertThat(rs.addressBatch()).contains("address add fd00:30::41/128 dev kube-ipvs0\n");
+        assertThat(io.kplane.proxy.ipvs.IpvsadmText.format(io.kplane.proxy.ipvs.IpvsadmText.parse(rs.ipvsadmRestore()).values()))
+                .isEqualTo(rs.ipvsadmRestore());
+        io.kplane.proxy.ipvs.IpvsTracer tracer = new io.kplane.proxy.ipvs.IpvsTracer(rs, LOCAL6);
+        assertThat(tracer.trace(Packet.tcp("fd00:180::9", "fd00:30::41", 80)).endpoints())
+                .containsOnlyKeys("[fd00:180::1]:80", "[fd00:180::2]:80");
+        if (NetworkNamespace.available("ipset") && ProcessHandle.current().info().user().orElse("").equals("root")) {
+            try (NetworkNamespace ns = NetworkNamespace.create("kplane-ipvs6")) {
+                ns.exec(List.of("ipset", "restore"), rs.ipsetRestore()).orThrow("ipset restore (inet6)");
+                ns.exec(List.of("ip6tables-legacy-restore", "--test", "--noflush"), rs.iptablesRestore()).orThrow("ip6tables-restore --test");
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.kplane.proxy.ipvs;
 
 import io.kplane.proxy.EndpointCategories;
 import io.kplane.proxy.EndpointInfo;
+import io.kplane.proxy.IpFamily;
 import io.kplane.proxy.ProxyConfig;
 import io.kplane.proxy.ServicePortEntry;
 import io.kplane.proxy.ServicePortInfo;
@@ -58,8 +59,8 @@ public final class IpvsRenderer {
             renderService(entry, d);
         }
         int[] entries = new int[1];
-        String ipset = ipsetRestore(d.sets, entries);
-        return new IpvsRuleset(d.ipvs.toString(), addressBatch(d.addresses), ipset, helperRules(), d.virtualServers,
+        String ipset = ipsetRestore(d.sets, entries, config.family());
+        return new IpvsRuleset(d.ipvs.toString(), addressBatch(d.addresses, config.family()), ipset, helperRules(), d.virtualServers,
                 d.realServers, entries[0]);
     }
 
@@ -157,24 +158,24 @@ public final class IpvsRenderer {
     }
 
     /** {@code ip -batch} input: the dummy interface and every virtual address bound to it. */
-    private static String addressBatch(Set<String> addresses) {
+    private static String addressBatch(Set<String> addresses, IpFamily family) {
         StringBuilder addr = new StringBuilder();
         addr.append("link add kube-ipvs0 type dummy\n");
         for (String a : addresses) {
-            addr.append("address add ").append(a).append("/32 dev kube-ipvs0\n");
+            addr.append("address add ").append(a).append('/').append(family.bits()).append(" dev kube-ipvs0\n");
         }
         return addr.toString();
     }
 
     /** {@code ipset restore} input: every set created and flushed, then its members. */
-    private static String ipsetRestore(Map<String, Set<String>> sets, int[] entries) {
+    private static String ipsetRestore(Map<String, Set<String>> sets, int[] entries, IpFamily family) {
         StringBuilder ipset = new StringBuilder();
         for (String[] s : SETS) {
             ipset.append("create ").append(s[0]).append(' ').append(s[1]);
             if (s[1].startsWith("bitmap:port")) {
                 ipset.append(" range 0-65535");
             } else {
-                ipset.append(" family inet hashsize 1024 maxelem 65536");
+                ipset.append(" family ").append(family.ipsetFamily()).append(" hashsize 1024 maxelem 65536");
             }
             ipset.append(" comment\n");
             ipset.append("flush ").append(s[0]).append('\n');
@@ -188,12 +189,12 @@ public final class IpvsRenderer {
 
     private static int virtualServer(StringBuilder sb, String flag, String ip, int port, String sched, String persist,
                                      List<EndpointInfo> reals) {
-        sb.append("-A ").append(flag).append(' ').append(ip).append(':').append(port).append(" -s ").append(sched)
+        sb.append("-A ").append(flag).append(' ').append(IpFamily.hostPort(ip, port)).append(" -s ").append(sched)
                 .append(persist).append('\n');
         for (EndpointInfo ep : reals) {
             // Terminating endpoints stay as real servers with weight 0 (graceful termination).
             int weight = ep.ready() ? 1 : 0;
-            sb.append("-a ").append(flag).append(' ').append(ip).append(':').append(port).append(" -r ")
+            sb.append("-a ").append(flag).append(' ').append(IpFamily.hostPort(ip, port)).append(" -r ")
                     .append(ep.address()).append(" -m -w ").append(weight).append('\n');
         }
         return reals.size();

@@ -49,7 +49,7 @@ public final class IpvsTracer {
             Map<String, Double> out = new LinkedHashMap<>();
             for (IpvsadmText.RealServer r : vs.reals()) {
                 if (r.weight() > 0) {
-                    out.put(r.ip() + ":" + r.port(), (double) r.weight() / total);
+                    out.put(io.kplane.proxy.IpFamily.hostPort(r.ip(), r.port()), (double) r.weight() / total);
                 }
             }
             return out;
