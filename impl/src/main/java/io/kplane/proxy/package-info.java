@@ -28,7 +28,14 @@
  * {@code mvn -pl impl -am test -Dtest=GoldenRulesTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dkplane.golden.update=true} and review the diff.
  *
- * <p>Not modelled: IPv6 and dual-stack ({@code table ip6 kube-proxy}, ip6tables); only IPv4
- * slices are proxied.
+ * <p>Dual-stack: as kube-proxy, one proxier per IP family ({@link io.kplane.proxy.IpFamily}):
+ * {@link io.kplane.proxy.ProxyConfig#forFamily} gives the IPv6 proxier its node IP and cluster
+ * CIDR, a {@link io.kplane.proxy.ServiceTracker} per family takes that family's cluster IP
+ * ({@code spec.ipFamilies}/{@code clusterIPs}, upstream's GetClusterIPByFamily), addresses and
+ * source ranges and only EndpointSlices of its {@code addressType}; the IPv6 renderers write
+ * {@code ip6tables-restore} input, {@code table ip6 kube-proxy} and IPv6 virtual servers
+ * ({@code DualStackTest}, with the real ip6tables-legacy, nft and ipset in a throw-away namespace).
+ * Not yet: {@link io.kplane.proxy.runtime.ProxyRuntime} runs one family's loop; a dual-stack node
+ * runs two runtimes (one per family, each with its own applier).
  */
 package io.kplane.proxy;

@@ -251,4 +251,28 @@ class DualStackTest {
             }
         }
     }
+
+    @Test
+    void theIPv6ProxierRemovesChainsAnEarlierOneLeftInTheIp6Table() throws Exception {
+        assumeRootAnd("nft", "ip");
+        try (NetworkNamespace ns = NetworkNamespace.create("kplane-left6")) {
+            RulesApplier applier = RulesApplier.nftablesInNamespace(ns, IpFamily.IPv6);
+            ServiceTracker before = sample6();
+            applier.apply(new NftablesRenderer(config6()).render(before, Set.of(), true).text(), true);
+            // The IPv4 table holds chains of its own, which the IPv6 proxier must not count.
+            ns.exec(List.of("nft", "-f", "-"), new NftablesRenderer(ProxyFixture.config()).render(ProxyFixture.sample(), Set.of(), true).text())
+                    .orThrow("nft -f (ip)");
+            Set<String> existing = applier.existingChains();
+            assertThat(existing).anyMatch(c -> c.contains("ns1/svc1/tcp/p80")).noneMatch(c -> c.contains("ns9/svc9"));
+            // A new process after svc1 went away: it adopts what exists, and its syncs remove svc1's chains.
+            ServiceTracker after = sample6();
+            after.deleteService(new NamespacedName("ns1", "svc1"));
+            after.applyPending();
+            NftablesRenderer fresh = new NftablesRenderer(config6());
+            fresh.adoptExistingChains(existing);
+            applier.apply(fresh.render(after, Set.of(), true).text(), true);
+            applier.apply(fresh.render(after, Set.of(), false).text(), false);
+            assertThat(applier.existingChains()).noneMatch(c -> c.contains("ns1/svc1/")).anyMatch(c -> c.contains("ns4/svc4"));
+        }
+    }
 }
