@@ -148,6 +148,28 @@ class ArchitectureTest {
     nothingDependsOnCli("io.kplane").check(classes);
   }
 
+  /**
+   * Inside {@code proxy}: the shared model (Service/EndpointSlice tracking, names, tracing types)
+   * knows no backend; each backend uses only the shared model (IPVS also the iptables helper rules
+   * and their tracer, as upstream's IPVS mode programs iptables too); only {@code proxy.runtime},
+   * the sync loop, picks a backend.
+   */
+  @TestFactory
+  List<DynamicTest> proxyBackendsAreSeparate() {
+    String p = "io.kplane.proxy";
+    Map<String, List<String>> forbidden = new LinkedHashMap<>();
+    forbidden.put(p, List.of(p + ".iptables..", p + ".nftables..", p + ".ipvs..", p + ".runtime.."));
+    forbidden.put(p + ".iptables..", List.of(p + ".nftables..", p + ".ipvs..", p + ".runtime.."));
+    forbidden.put(p + ".nftables..", List.of(p + ".iptables..", p + ".ipvs..", p + ".runtime.."));
+    forbidden.put(p + ".ipvs..", List.of(p + ".nftables..", p + ".runtime.."));
+    return forbidden.entrySet().stream()
+        .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> noClasses().that().resideInAPackage(e.getKey())
+            .should().dependOnClassesThat(resideInAnyPackage(e.getValue().toArray(String[]::new)))
+            .because("proxy backends are separate packages over a shared model")
+            .check(classes)))
+        .toList();
+  }
+
   @Test
   void theRulesCatchViolations() {
     // Fixtures under io.kplane.archfixture (test classes): a raft class that uses model, a proxy

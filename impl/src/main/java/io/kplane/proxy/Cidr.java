@@ -1,52 +1,40 @@
 package io.kplane.proxy;
 
-/** An IPv4 prefix such as {@code 10.244.0.0/16}; a bare address is a /32. */
-public record Cidr(int address, int prefix) {
+/** An IPv4 or IPv6 prefix such as {@code 10.244.0.0/16} or {@code fd00:10::/64}; a bare address is a /32 or /128. */
+public record Cidr(IpAddress address, int prefix) {
 
     public static Cidr parse(String s) {
         int slash = s.indexOf('/');
-        int prefix = slash < 0 ? 32 : Integer.parseInt(s.substring(slash + 1));
-        if (prefix < 0 || prefix > 32) {
+        IpAddress a = IpAddress.parse(slash < 0 ? s : s.substring(0, slash));
+        int max = a.family().bits();
+        int prefix;
+        try {
+            prefix = slash < 0 ? max : Integer.parseInt(s.substring(slash + 1));
+        } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad prefix length in " + s);
         }
-        return new Cidr(parseIPv4(slash < 0 ? s : s.substring(0, slash)), prefix);
+        if (prefix < 0 || prefix > max) {
+            throw new IllegalArgumentException("bad prefix length in " + s);
+        }
+        return new Cidr(a, prefix);
+    }
+
+    public IpFamily family() {
+        return address.family();
     }
 
     public boolean contains(String ip) {
-        return contains(parseIPv4(ip));
+        return contains(IpAddress.parse(ip));
     }
 
-    public boolean contains(int ip) {
-        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
-        return (ip & mask) == (address & mask);
+    /** Whether {@code ip} is in this prefix; an address of the other family never is. */
+    public boolean contains(IpAddress ip) {
+        return address.samePrefix(ip, prefix);
     }
 
-    /** Parses dotted-quad IPv4; rejects anything else with a message naming the input. */
+    /** Parses dotted-quad IPv4 into its 32 bits; rejects anything else with a message naming the input. */
     public static int parseIPv4(String s) {
-        int value = 0;
-        int part = 0;
-        int digits = 0;
-        int dots = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
-                part = part * 10 + (c - '0');
-                if (++digits > 3 || part > 255) {
-                    throw new IllegalArgumentException("not an IPv4 address: " + s);
-                }
-            } else if (c == '.' && digits > 0 && dots < 3) {
-                value = (value << 8) | part;
-                part = 0;
-                digits = 0;
-                dots++;
-            } else {
-                throw new IllegalArgumentException("not an IPv4 address: " + s);
-            }
-        }
-        if (dots != 3 || digits == 0) {
-            throw new IllegalArgumentException("not an IPv4 address: " + s);
-        }
-        return (value << 8) | part;
+        return IpAddress.parseIPv4(s);
     }
 
     public static boolean isIPv4(String s) {

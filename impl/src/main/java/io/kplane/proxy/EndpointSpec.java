@@ -22,8 +22,8 @@ public record EndpointSpec(String ip, int port, boolean ready, boolean serving, 
         return new EndpointSpec(ip, port, true, true, false, nodeName);
     }
 
-    /** {@code ip:port}, the form kube-proxy hashes into endpoint chain names and DNATs to. */
+    /** {@code ip:port} ({@code [ip]:port} for IPv6), the form kube-proxy hashes into endpoint chain names and DNATs to. */
     public String address() {
-        return ip + ":" + port;
+        return IpFamily.hostPort(ip, port);
     }
 }

@@ -33,7 +33,7 @@ public final class ExistingChains {
         return out;
     }
 
-    static boolean isIptablesServiceChain(String name) {
+    public static boolean isIptablesServiceChain(String name) {
         for (String p : IPTABLES_PREFIXES) {
             if (name.startsWith(p)) {
                 return true;
@@ -48,12 +48,18 @@ public final class ExistingChains {
      * ({@code service-HASH-ns/svc/...}).
      */
     public static Set<String> fromNftList(String listed) {
+        return fromNftList(listed, IpFamily.IPv4);
+    }
+
+    /** The same for {@code family}'s table ({@code table ip kube-proxy} / {@code table ip6 kube-proxy}). */
+    public static Set<String> fromNftList(String listed, IpFamily family) {
+        String table = "table " + family.nft() + " kube-proxy ";
         Set<String> out = new TreeSet<>();
         boolean inKubeProxy = false;
         for (String line : listed.split("\n")) {
             String t = line.strip();
             if (t.startsWith("table ")) {
-                inKubeProxy = t.startsWith("table ip kube-proxy ");
+                inKubeProxy = t.startsWith(table);
                 continue;
             }
             if (!inKubeProxy || !t.startsWith("chain ")) {

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Reads what kube-proxy reads from API objects: the proxied ports of a Service and the endpoints
  * of an EndpointSlice, with the API's defaults and kube-proxy's filters (headless and
- * ExternalName Services and non-IPv4 addresses are not proxied by an IPv4 proxier).
+ * ExternalName Services, and addresses of the other family, are not proxied by one family's proxier;
+ * kube-proxy runs one proxier per family).
  */
 public final class KubeObjectTranslation {
     /** The label tying an EndpointSlice to its Service. */
@@ -34,33 +35,67 @@ public final class KubeObjectTranslation {
         return new NamespacedName(m.namespace() == null ? "default" : m.namespace(), m.name());
     }
 
-    /** The ports kube-proxy programs for this Service; empty when it is not proxied. */
+    /** The ports the IPv4 proxier programs for this Service; empty when it is not proxied. */
     public static List<ServicePortSpec> servicePorts(Service svc) {
+        return servicePorts(svc, IpFamily.IPv4);
+    }
+
+    /**
+     * The cluster IP of {@code family} (upstream {@code GetClusterIPByFamily}): with
+     * {@code spec.ipFamilies} set, the {@code clusterIPs} entry at that family's index; without it
+     * (an old object), {@code clusterIP} if it is of that family. Null when the Service has none.
+     */
+    static String clusterIPOf(ServiceSpec spec, IpFamily family, NamespacedName key) {
+        List<String> families = spec.ipFamilies();
+        if (families == null || families.isEmpty()) {
+            String ip = spec.clusterIP();
+            if (ip == null || ip.isEmpty() || ip.equals("None")) {
+                return null;
+            }
+            if (!IpAddress.isValid(ip)) {
+                throw new IllegalArgumentException("Service " + key + ": invalid clusterIP \"" + ip + "\"");
+            }
+            return family.matches(ip) ? ip : null;
+        }
+        List<String> ips = spec.clusterIPs() == null || spec.clusterIPs().isEmpty()
+                ? (spec.clusterIP() == null ? List.of() : List.of(spec.clusterIP())) : spec.clusterIPs();
+        for (int i = 0; i < families.size(); i++) {
+            if (family.apiName().equals(families.get(i)) && i < ips.size()) {
+                String ip = ips.get(i);
+                if (ip == null || ip.isEmpty() || ip.equals("None")) {
+                    return null;
+                }
+                if (!family.matches(ip)) {
+                    throw new IllegalArgumentException("Service " + key + ": clusterIPs[" + i + "] \"" + ip
+                            + "\" is not an " + family.apiName() + " address as ipFamilies[" + i + "] says");
+                }
+                return ip;
+            }
+        }
+        return null;
+    }
+
+    /** The ports {@code family}'s proxier programs for this Service; empty when it is not proxied by it. */
+    public static List<ServicePortSpec> servicePorts(Service svc, IpFamily family) {
         NamespacedName key = key(svc.metadata());
         ServiceSpec spec = svc.spec();
         if (spec == null || "ExternalName".equals(spec.type())) {
             return List.of();
         }
-        String clusterIP = spec.clusterIP();
-        if (clusterIP == null || clusterIP.isEmpty() || clusterIP.equals("None")) {
-            return List.of();
-        }
-        if (!Cidr.isIPv4(clusterIP)) {
-            if (clusterIP.indexOf(':') >= 0) {
-                return List.of(); // IPv6 cluster IP: the IPv6 proxier's business
-            }
-            throw new IllegalArgumentException("Service " + key + ": invalid clusterIP \"" + clusterIP + "\"");
+        String clusterIP = clusterIPOf(spec, family, key);
+        if (clusterIP == null) {
+            return List.of(); // headless, or no cluster IP of this family: the other proxier's business
         }
         String type = spec.type() == null ? "ClusterIP" : spec.type();
         boolean lbType = type.equals("LoadBalancer");
         boolean nodePortType = lbType || type.equals("NodePort");
-        List<String> externalIPs = ipv4Only(spec.externalIPs());
+        List<String> externalIPs = ofFamily(spec.externalIPs(), family);
         List<String> lbIPs = new ArrayList<>();
         if (lbType && svc.status() != null && svc.status().loadBalancer() != null
                 && svc.status().loadBalancer().ingress() != null) {
             for (LoadBalancerIngress in : svc.status().loadBalancer().ingress()) {
                 // ipMode Proxy: the load balancer delivers to the node, not to the VIP.
-                if (in.ip() != null && Cidr.isIPv4(in.ip()) && !"Proxy".equals(in.ipMode())) {
+                if (in.ip() != null && family.matches(in.ip()) && !"Proxy".equals(in.ipMode())) {
                     lbIPs.add(in.ip());
                 }
             }
@@ -69,8 +104,7 @@ public final class KubeObjectTranslation {
         if (lbType && spec.loadBalancerSourceRanges() != null) {
             for (String r : spec.loadBalancerSourceRanges()) {
                 String t = r.trim();
-                if (t.indexOf(':') < 0) {
-                    Cidr.parse(t); // reject garbage with a clear message
+                if (Cidr.parse(t).family() == family) { // rejects garbage with a clear message
                     sourceRanges.add(t);
                 }
             }
@@ -173,11 +207,11 @@ public final class KubeObjectTranslation {
         }
     }
 
-    private static List<String> ipv4Only(List<String> ips) {
+    private static List<String> ofFamily(List<String> ips, IpFamily family) {
         List<String> out = new ArrayList<>();
         if (ips != null) {
             for (String ip : ips) {
-                if (Cidr.isIPv4(ip)) {
+                if (family.matches(ip)) {
                     out.add(ip);
                 }
             }
@@ -189,7 +223,7 @@ public final class KubeObjectTranslation {
     public static void load(ServiceTracker tracker, List<? extends Object> objects) {
         for (Object o : objects) {
             if (o instanceof Service s) {
-                tracker.upsertService(key(s.metadata()), servicePorts(s));
+                tracker.upsertService(key(s.metadata()), servicePorts(s, tracker.family()));
             } else if (o instanceof EndpointSlice es) {
                 EndpointSliceSpec spec = endpointSlice(es);
                 if (spec != null) {

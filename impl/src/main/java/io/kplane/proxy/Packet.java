@@ -3,8 +3,8 @@ package io.kplane.proxy;
 /**
  * The first packet of a connection, for the tracers.
  *
- * @param src      source IPv4 address
- * @param dst      destination IPv4 address
+ * @param src      source address (IPv4 or IPv6)
+ * @param dst      destination address (IPv4 or IPv6)
  * @param protocol tcp, udp or sctp
  * @param dport    destination port
  * @param fromHost originated on this node (OUTPUT path) rather than arriving (PREROUTING)

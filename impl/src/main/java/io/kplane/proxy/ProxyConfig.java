@@ -15,11 +15,39 @@ package io.kplane.proxy;
  *     {@code --nodeport-addresses=0.0.0.0/0}); false is the nftables default "primary": only
  *     the node's primary IP ({@code nodeIP}), or every local address while it is unknown
  * @param nodeZone           this node's {@code topology.kubernetes.io/zone} label (topology hints), or null
+ * @param family             the IP family this proxier programs (kube-proxy runs one per family);
+ *     {@code nodeIP} and {@code clusterCIDR} are of this family
  */
 public record ProxyConfig(String nodeName, String nodeIP, String clusterCIDR, boolean masqueradeAll,
                           int masqueradeBit, boolean localhostNodePorts, String ipvsScheduler,
                           int largeClusterThreshold, boolean nodePortsOnAllAddresses,
-                          String nodeZone) {
+                          String nodeZone, IpFamily family) {
+
+    public ProxyConfig {
+        family = family == null ? IpFamily.IPv4 : family;
+        if (nodeIP != null && !family.matches(nodeIP)) {
+            throw new IllegalArgumentException("node IP " + nodeIP + " is not an " + family.apiName() + " address (the " + family.apiName() + " proxier)");
+        }
+        if (clusterCIDR != null && !family.matches(clusterCIDR)) {
+            throw new IllegalArgumentException("cluster CIDR " + clusterCIDR + " is not an " + family.apiName() + " prefix (the " + family.apiName() + " proxier)");
+        }
+    }
+
+    public ProxyConfig(String nodeName, String nodeIP, String clusterCIDR, boolean masqueradeAll, int masqueradeBit,
+            boolean localhostNodePorts, String ipvsScheduler, int largeClusterThreshold, boolean nodePortsOnAllAddresses,
+            String nodeZone) {
+        this(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts, ipvsScheduler,
+                largeClusterThreshold, nodePortsOnAllAddresses, nodeZone, IpFamily.IPv4);
+    }
+
+    /**
+     * The same node's proxier for {@code f}, with that family's node IP and cluster CIDR (either may be
+     * null): a dual-stack node runs one of each.
+     */
+    public ProxyConfig forFamily(IpFamily f, String familyNodeIP, String familyClusterCIDR) {
+        return new ProxyConfig(nodeName, familyNodeIP, familyClusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone, f);
+    }
 
     public static ProxyConfig defaults(String nodeName) {
         return new ProxyConfig(nodeName, null, null, false, 14, true, "rr", 1000, false, null);
@@ -33,12 +61,12 @@ public record ProxyConfig(String nodeName, String nodeIP, String clusterCIDR, bo
 
     public ProxyConfig withNodePortsOnAllAddresses(boolean all) {
         return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
-                ipvsScheduler, largeClusterThreshold, all, nodeZone);
+                ipvsScheduler, largeClusterThreshold, all, nodeZone, family);
     }
 
     public ProxyConfig withNodeZone(String zone) {
         return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
-                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, zone);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, zone, family);
     }
 
     /**
@@ -51,27 +79,27 @@ public record ProxyConfig(String nodeName, String nodeIP, String clusterCIDR, bo
 
     public ProxyConfig withClusterCIDR(String cidr) {
         return new ProxyConfig(nodeName, nodeIP, cidr, masqueradeAll, masqueradeBit, localhostNodePorts,
-                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone, family);
     }
 
     public ProxyConfig withNodeIP(String ip) {
         return new ProxyConfig(nodeName, ip, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
-                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone, family);
     }
 
     public ProxyConfig withMasqueradeAll(boolean all) {
         return new ProxyConfig(nodeName, nodeIP, clusterCIDR, all, masqueradeBit, localhostNodePorts,
-                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone, family);
     }
 
     public ProxyConfig withIpvsScheduler(String scheduler) {
         return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, localhostNodePorts,
-                scheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
+                scheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone, family);
     }
 
     public ProxyConfig withLocalhostNodePorts(boolean on) {
         return new ProxyConfig(nodeName, nodeIP, clusterCIDR, masqueradeAll, masqueradeBit, on,
-                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone);
+                ipvsScheduler, largeClusterThreshold, nodePortsOnAllAddresses, nodeZone, family);
     }
 
     /**

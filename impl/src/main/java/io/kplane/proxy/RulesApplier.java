@@ -24,22 +24,33 @@ public interface RulesApplier {
 
     /** {@code iptables-legacy-restore --noflush} in a namespace, listing with {@code iptables-legacy-save -t nat}. */
     static RulesApplier iptablesInNamespace(NetworkNamespace ns) {
+        return iptablesInNamespace(ns, IpFamily.IPv4);
+    }
+
+    /** The same with {@code ip6tables-legacy-restore}/{@code ip6tables-legacy-save} for the IPv6 proxier. */
+    static RulesApplier iptablesInNamespace(NetworkNamespace ns, IpFamily family) {
+        String tool = family == IpFamily.IPv4 ? "iptables-legacy" : "ip6tables-legacy";
         return new RulesApplier() {
             @Override
             public void apply(String text, boolean full) throws Exception {
-                ns.exec(List.of("iptables-legacy-restore", "--noflush"), text).orThrow("iptables-legacy-restore");
+                ns.exec(List.of(tool + "-restore", "--noflush"), text).orThrow(tool + "-restore");
             }
 
             @Override
             public Set<String> existingChains() throws Exception {
                 return ExistingChains.fromIptablesSave(
-                        ns.exec(List.of("iptables-legacy-save", "-t", "nat"), (byte[]) null).orThrow("iptables-legacy-save").stdout());
+                        ns.exec(List.of(tool + "-save", "-t", "nat"), (byte[]) null).orThrow(tool + "-save").stdout());
             }
         };
     }
 
     /** {@code nft -f} in a namespace, listing with {@code nft list chains ip}. */
     static RulesApplier nftablesInNamespace(NetworkNamespace ns) {
+        return nftablesInNamespace(ns, IpFamily.IPv4);
+    }
+
+    /** {@code nft -f} in a namespace for {@code family}'s table, listing with {@code nft list chains ip|ip6}. */
+    static RulesApplier nftablesInNamespace(NetworkNamespace ns, IpFamily family) {
         return new RulesApplier() {
             @Override
             public void apply(String text, boolean full) throws Exception {
@@ -49,7 +60,8 @@ public interface RulesApplier {
             @Override
             public Set<String> existingChains() throws Exception {
                 return ExistingChains.fromNftList(
-                        ns.exec(List.of("nft", "list", "chains", "ip"), (byte[]) null).orThrow("nft list chains").stdout());
+                        ns.exec(List.of("nft", "list", "chains", family.nft()), (byte[]) null).orThrow("nft list chains").stdout(),
+                        family);
             }
         };
     }

@@ -13,10 +13,11 @@ import java.util.List;
 public final class ServicePortEntry {
     private final ServicePortInfo info;
     private final List<EndpointInfo> endpoints;
-    Object iptablesOwner;
-    Object iptablesFragment;
-    Object nftOwner;
-    Object nftFragment;
+    /** Two slots: one entry is rendered by at most one iptables and one nftables renderer in practice. */
+    private Object ownerA;
+    private Object fragmentA;
+    private Object ownerB;
+    private Object fragmentB;
 
     public ServicePortEntry(ServicePortInfo info, List<EndpointInfo> endpoints) {
         this.info = info;
@@ -29,6 +30,25 @@ public final class ServicePortEntry {
 
     public List<EndpointInfo> endpoints() {
         return endpoints;
+    }
+
+    /** What {@code renderer} kept for this entry with {@link #keepFragment}, or null (nothing, or kept by another renderer). */
+    public Object fragment(Object renderer) {
+        return renderer == ownerA ? fragmentA : renderer == ownerB ? fragmentB : null;
+    }
+
+    /**
+     * Keeps a renderer's text for this entry. A third renderer takes over slot B; the renderer that
+     * lost it finds no fragment and renders the entry again.
+     */
+    public void keepFragment(Object renderer, Object fragment) {
+        if (ownerA == null || ownerA == renderer) {
+            ownerA = renderer;
+            fragmentA = fragment;
+        } else {
+            ownerB = renderer;
+            fragmentB = fragment;
+        }
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  */
 public final class ServiceTracker {
     private final String nodeName;
+    private final IpFamily family;
     private final Map<NamespacedName, List<ServicePortSpec>> services = new HashMap<>();
     private final Map<NamespacedName, Map<String, EndpointSliceSpec>> slicesByService = new HashMap<>();
     private final Map<NamespacedName, NamespacedName> sliceOwner = new HashMap<>();
@@ -32,7 +33,17 @@ public final class ServiceTracker {
     private int totalEndpoints;
 
     public ServiceTracker(String nodeName) {
+        this(nodeName, IpFamily.IPv4);
+    }
+
+    /** A tracker for one IP family's proxier: only EndpointSlices of that {@code addressType} count. */
+    public ServiceTracker(String nodeName, IpFamily family) {
         this.nodeName = nodeName;
+        this.family = family;
+    }
+
+    public IpFamily family() {
+        return family;
     }
 
     /** Changes folded in by one {@link #applyPending()}: the Services touched, and their endpoint trigger times. */
@@ -160,7 +171,7 @@ public final class ServiceTracker {
                                             Map<String, EndpointInfo> reusable) {
         TreeMap<String, EndpointInfo> byAddress = new TreeMap<>();
         for (EndpointSliceSpec slice : slices.values()) {
-            if (slice.addressType() != null && !slice.addressType().equals("IPv4")) {
+            if (IpFamily.fromApiName(slice.addressType() == null ? "IPv4" : slice.addressType()) != family) {
                 continue;
             }
             for (EndpointSliceSpec.Port p : slice.ports()) {

@@ -5,26 +5,38 @@ package io.kplane.proxy;
  * whether it was DNATed or marked for masquerade. Mutable and copied at every probabilistic branch,
  * so each path through the rules owns its own copy. Shared by the iptables and nftables tracers.
  */
-final class TracedPacket {
-    final String src;
-    final int srcAddr;
-    int dst;
-    int dport;
-    final String proto;
-    int mark;
-    boolean dnat;
-    boolean masq;
+public final class TracedPacket {
+    public final String src;
+    public final IpAddress srcAddr;
+    public IpAddress dst;
+    public int dport;
+    public final String proto;
+    public int mark;
+    public boolean dnat;
+    public boolean masq;
 
-    TracedPacket(Packet p) {
+    public TracedPacket(Packet p) {
         src = p.src();
-        srcAddr = Cidr.parseIPv4(p.src());
-        dst = Cidr.parseIPv4(p.dst());
+        srcAddr = IpAddress.parse(p.src());
+        dst = IpAddress.parse(p.dst());
         dport = p.dport();
         proto = p.protocol();
     }
 
+    /** DNAT to {@code ip:port} or {@code [ip]:port}. */
+    public void dnatTo(String hostPort) {
+        dst = IpAddress.parse(IpAddress.hostOf(hostPort));
+        dport = IpAddress.portOf(hostPort);
+        dnat = true;
+    }
+
+    /** The destination as {@code ip:port} ({@code [ip]:port} for IPv6). */
+    public String destination() {
+        return IpFamily.hostPort(dst.toString(), dport);
+    }
+
     /** A copy for one branch of a probabilistic or multi-way rule. */
-    TracedPacket(TracedPacket o) {
+    public TracedPacket(TracedPacket o) {
         src = o.src;
         srcAddr = o.srcAddr;
         dst = o.dst;

@@ -13,11 +13,11 @@ package io.kplane.proxy;
  * @param hasExternalEndpoints     external traffic has an endpoint under its policy
  * @param usesExternalTrafficChain the external-traffic chain is written (endpoints exist, reachable from outside)
  */
-record TrafficPolicy(boolean hasEndpoints, boolean usesClusterPolicyChain, boolean usesLocalPolicyChain,
+public record TrafficPolicy(boolean hasEndpoints, boolean usesClusterPolicyChain, boolean usesLocalPolicyChain,
                      boolean internalLocal, boolean hasInternalEndpoints, boolean externalLocal,
                      boolean hasExternalEndpoints, boolean usesExternalTrafficChain) {
 
-    static TrafficPolicy of(ServicePortInfo svc, EndpointCategories cat) {
+    public static TrafficPolicy of(ServicePortInfo svc, EndpointCategories cat) {
         boolean any = cat.hasAny();
         boolean noLocal = cat.local().isEmpty();
         return new TrafficPolicy(any,
@@ -29,12 +29,12 @@ record TrafficPolicy(boolean hasEndpoints, boolean usesClusterPolicyChain, boole
     }
 
     /** The chain in-cluster traffic jumps to, given the backend's names for the two policy chains. */
-    String internalChain(String clusterChain, String localChain) {
+    public String internalChain(String clusterChain, String localChain) {
         return internalLocal ? localChain : clusterChain;
     }
 
     /** The chain external traffic ends in, given the backend's names for the two policy chains. */
-    String externalChain(String clusterChain, String localChain) {
+    public String externalChain(String clusterChain, String localChain) {
         return externalLocal ? localChain : clusterChain;
     }
 }

@@ -1,10 +1,14 @@
 /**
- * kube-proxy's rule generation: Service/EndpointSlice change tracking ({@link
- * io.kplane.proxy.ServiceTracker}), pure renderers for iptables ({@link
- * io.kplane.proxy.IptablesRenderer}), nftables ({@link io.kplane.proxy.NftablesRenderer}) and IPVS
- * ({@link io.kplane.proxy.IpvsRenderer}), packet tracers that interpret the rendered text, and the
- * sync loop ({@link io.kplane.proxy.ProxySyncLoop}) that applies it through a {@link
- * io.kplane.proxy.RulesApplier}.
+ * kube-proxy's rule generation, the shared part: Service/EndpointSlice change tracking ({@link
+ * io.kplane.proxy.ServiceTracker}), the service and endpoint model with kube-proxy's derived names
+ * ({@link io.kplane.proxy.ChainNames}), endpoint categorisation and traffic policy shared by the
+ * backends, and the tracing vocabulary ({@link io.kplane.proxy.Packet}, {@link
+ * io.kplane.proxy.Trace}). One package per backend renders and traces rules:
+ * {@code io.kplane.proxy.iptables}, {@code io.kplane.proxy.nftables}, {@code io.kplane.proxy.ipvs}
+ * (which also writes iptables helper rules); {@code io.kplane.proxy.runtime} holds the sync loop
+ * and the running component, which apply rules through a {@link io.kplane.proxy.RulesApplier}.
+ * The shared package knows no backend, and backends do not use each other except IPVS using the
+ * iptables rule model ({@code ArchitectureTest.proxyBackendsAreSeparate}).
  *
  * <p>Upstream behaviour carried over, each pinned by a test: endpoint condition defaults
  * (ready/serving unset mean true, {@code EndpointConditionsTest}); topology hints for
@@ -24,7 +28,14 @@
  * {@code mvn -pl impl -am test -Dtest=GoldenRulesTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dkplane.golden.update=true} and review the diff.
  *
- * <p>Not modelled: IPv6 and dual-stack ({@code table ip6 kube-proxy}, ip6tables); only IPv4
- * slices are proxied.
+ * <p>Dual-stack: as kube-proxy, one proxier per IP family ({@link io.kplane.proxy.IpFamily}):
+ * {@link io.kplane.proxy.ProxyConfig#forFamily} gives the IPv6 proxier its node IP and cluster
+ * CIDR, a {@link io.kplane.proxy.ServiceTracker} per family takes that family's cluster IP
+ * ({@code spec.ipFamilies}/{@code clusterIPs}, upstream's GetClusterIPByFamily), addresses and
+ * source ranges and only EndpointSlices of its {@code addressType}; the IPv6 renderers write
+ * {@code ip6tables-restore} input, {@code table ip6 kube-proxy} and IPv6 virtual servers
+ * ({@code DualStackTest}, with the real ip6tables-legacy, nft and ipset in a throw-away namespace).
+ * Not yet: {@link io.kplane.proxy.runtime.ProxyRuntime} runs one family's loop; a dual-stack node
+ * runs two runtimes (one per family, each with its own applier).
  */
 package io.kplane.proxy;

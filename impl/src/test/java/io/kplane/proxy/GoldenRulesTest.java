@@ -1,5 +1,9 @@
 package io.kplane.proxy;
 
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.ipvs.IpvsRenderer;
+import io.kplane.proxy.ipvs.IpvsRuleset;
+import io.kplane.proxy.nftables.NftablesRenderer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class GoldenRulesTest {
     private static final Path DIR = Path.of("src/test/resources/io/kplane/proxy/golden");
 
-    private static void assertGolden(String name, String actual) throws IOException {
+    static void assertGolden(String name, String actual) throws IOException {
         Path file = DIR.resolve(name);
         if (Boolean.getBoolean("kplane.golden.update")) {
             Files.createDirectories(DIR);

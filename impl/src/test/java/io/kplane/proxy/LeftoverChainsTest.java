@@ -1,5 +1,11 @@
 package io.kplane.proxy;
 
+import io.kplane.proxy.iptables.IptablesNetnsTest;
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesRuleset;
+import io.kplane.proxy.nftables.NftablesRenderer;
+import io.kplane.proxy.nftables.NftablesRuleset;
+import io.kplane.proxy.nftables.NftablesTracer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

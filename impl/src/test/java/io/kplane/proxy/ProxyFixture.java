@@ -4,36 +4,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A small cluster exercising every service shape the renderers handle. Node "node1" at 192.168.0.10. */
-final class ProxyFixture {
-    static final String NODE = "node1";
-    static final String NODE_IP = "192.168.0.10";
-    static final String CLUSTER_CIDR = "10.0.0.0/8";
+public final class ProxyFixture {
+    public static final String NODE = "node1";
+    public static final String NODE_IP = "192.168.0.10";
+    public static final String CLUSTER_CIDR = "10.0.0.0/8";
 
     private ProxyFixture() {
     }
 
-    static ProxyConfig config() {
+    public static ProxyConfig config() {
         return ProxyConfig.defaults(NODE).withClusterCIDR(CLUSTER_CIDR).withNodeIP(NODE_IP);
     }
 
-    static ServicePortName spn(String ns, String name, String port, Protocol p) {
+    public static ServicePortName spn(String ns, String name, String port, Protocol p) {
         return new ServicePortName(ns, name, port, p);
     }
 
-    static EndpointSliceSpec slice(String ns, String svc, String sliceName, List<EndpointSliceSpec.Port> ports,
+    public static EndpointSliceSpec slice(String ns, String svc, String sliceName, List<EndpointSliceSpec.Port> ports,
                                    EndpointSliceSpec.Endpoint... eps) {
         return new EndpointSliceSpec(ns, sliceName, svc, "IPv4", ports, List.of(eps));
     }
 
-    static EndpointSliceSpec.Port port(String name, int port, Protocol p) {
+    public static EndpointSliceSpec.Port port(String name, int port, Protocol p) {
         return new EndpointSliceSpec.Port(name, port, p);
     }
 
-    static EndpointSliceSpec.Endpoint ready(String ip, String node) {
+    public static EndpointSliceSpec.Endpoint ready(String ip, String node) {
         return EndpointSliceSpec.Endpoint.ready(ip, node);
     }
 
-    static ServiceTracker sample() {
+    public static ServiceTracker sample() {
         ServiceTracker t = new ServiceTracker(NODE);
         // svc1: plain ClusterIP, two endpoints (one local).
         t.upsertService(new NamespacedName("ns1", "svc1"), List.of(
@@ -92,7 +92,7 @@ final class ProxyFixture {
     }
 
     /** {@code n} ClusterIP services with {@code endpoints} endpoints each (for scale tests). */
-    static ServiceTracker scale(int n, int endpoints) {
+    public static ServiceTracker scale(int n, int endpoints) {
         ServiceTracker t = new ServiceTracker(NODE);
         for (int i = 0; i < n; i++) {
             String name = "svc" + i;

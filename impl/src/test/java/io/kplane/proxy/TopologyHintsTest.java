@@ -1,5 +1,9 @@
 package io.kplane.proxy;
 
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesTracer;
+import io.kplane.proxy.nftables.NftablesRenderer;
+import io.kplane.proxy.nftables.NftablesTracer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kplane.model.EndpointSlice;
@@ -82,5 +86,23 @@ class TopologyHintsTest {
         EndpointSliceSpec spec = KubeObjectTranslation.endpointSlice(es);
         assertThat(spec.endpoints().get(0).zoneHints()).containsExactly("zone-a");
         assertThat(spec.endpoints().get(0).nodeHints()).containsExactly("n-a1");
+    }
+
+    @Test
+    void notReadyEndpointsWithoutHintsDoNotDisableTheHints() {
+        // Upstream's topologyModeFromHints looks at ready endpoints only.
+        EndpointSliceSpec.Endpoint terminating = new EndpointSliceSpec.Endpoint("10.180.0.9", false, true, true, "n-b2");
+        ServiceTracker t = cluster(ep("10.180.0.1", "n-a1", Set.of("zone-a"), null), ep("10.180.0.2", "n-b1", Set.of("zone-b"), null),
+                terminating);
+        assertThat(reached(t, "zone-a")).containsExactly("10.180.0.1:8080");
+    }
+
+    @Test
+    void withoutReadyEndpointsTheServingTerminatingFallbackIgnoresHints() {
+        // Upstream: the fallback to serving-but-terminating endpoints does not consider topology.
+        ServiceTracker t = cluster(
+                new EndpointSliceSpec.Endpoint("10.180.0.1", false, true, true, "n-a1", Set.of("zone-a"), null),
+                new EndpointSliceSpec.Endpoint("10.180.0.2", false, true, true, "n-b1", Set.of("zone-b"), null));
+        assertThat(reached(t, "zone-a")).containsExactlyInAnyOrder("10.180.0.1:8080", "10.180.0.2:8080");
     }
 }

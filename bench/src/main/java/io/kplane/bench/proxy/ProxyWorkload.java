@@ -1,12 +1,12 @@
 package io.kplane.bench.proxy;
 
 import io.kplane.proxy.EndpointSliceSpec;
-import io.kplane.proxy.IptablesRenderer;
-import io.kplane.proxy.IptablesRuleset;
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesRuleset;
 import io.kplane.proxy.NamespacedName;
 import io.kplane.proxy.NetworkNamespace;
-import io.kplane.proxy.NftablesRenderer;
-import io.kplane.proxy.NftablesRuleset;
+import io.kplane.proxy.nftables.NftablesRenderer;
+import io.kplane.proxy.nftables.NftablesRuleset;
 import io.kplane.proxy.Protocol;
 import io.kplane.proxy.ProxyConfig;
 import io.kplane.proxy.ServicePortName;

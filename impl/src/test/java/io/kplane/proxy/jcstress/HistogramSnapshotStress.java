@@ -1,6 +1,6 @@
 package io.kplane.proxy.jcstress;
 
-import io.kplane.proxy.ProxyMetrics;
+import io.kplane.proxy.runtime.ProxyMetrics;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Expect;
 import org.openjdk.jcstress.annotations.JCStressTest;

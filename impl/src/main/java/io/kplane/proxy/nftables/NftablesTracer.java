@@ -1,5 +1,10 @@
-package io.kplane.proxy;
+package io.kplane.proxy.nftables;
 
+import io.kplane.proxy.Cidr;
+import io.kplane.proxy.IpAddress;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.Trace;
+import io.kplane.proxy.TracedPacket;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,11 +28,11 @@ public final class NftablesTracer {
     private final Map<String, BaseChain> baseChains = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> maps = new HashMap<>();
     private final Map<String, Set<String>> sets = new HashMap<>();
-    private final Set<Integer> local = new HashSet<>();
+    private final Set<IpAddress> local = new HashSet<>();
 
     public NftablesTracer(List<String> localAddresses) {
         for (String a : localAddresses) {
-            local.add(Cidr.parseIPv4(a));
+            local.add(IpAddress.parse(a));
         }
     }
 
@@ -69,7 +74,7 @@ public final class NftablesTracer {
                         body = body.substring(0, colon);
                     }
                     int comment = body.indexOf(" comment ");
-                    String key = comment >= 0 ? body.substring(0, comment) : body;
+                    String key = canonical(comment >= 0 ? body.substring(0, comment) : body);
                     boolean add = w[0].equals("add");
                     if (maps.containsKey(name)) {
                         if (add) {
@@ -88,6 +93,17 @@ public final class NftablesTracer {
             }
         }
         return this;
+    }
+
+    /** An element key with its addresses in canonical text, so that lookups match however the rules spelled them. */
+    private static String canonical(String key) {
+        String[] parts = key.split(" \\. ");
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].indexOf(':') >= 0 || IpAddress.isValid(parts[i])) {
+                parts[i] = IpAddress.isValid(parts[i]) ? IpAddress.parse(parts[i]).toString() : parts[i];
+            }
+        }
+        return String.join(" . ", parts);
     }
 
     public Set<String> chainNames() {
@@ -135,7 +151,7 @@ public final class NftablesTracer {
     private static Trace.Outcome outcome(Res r) {
         Trace.Verdict v = r.kind == Kind.DROP ? Trace.Verdict.DROP : r.kind == Kind.REJECT ? Trace.Verdict.REJECT
                 : Trace.Verdict.ACCEPT;
-        String ep = r.s.dnat ? IptablesTracer.ipString(r.s.dst) + ":" + r.s.dport : null;
+        String ep = r.s.dnat ? r.s.destination() : null;
         return new Trace.Outcome(r.p, ep, r.s.masq, v);
     }
 
@@ -198,12 +214,12 @@ public final class NftablesTracer {
             String w = t[i];
             switch (w) {
                 case "ct": i += 3; break; // "ct state new": traced packets open a connection
-                case "ip": {
+                case "ip": case "ip6": {
                     boolean daddr = t[i + 1].equals("daddr");
-                    int addr = daddr ? s.dst : s.srcAddr;
+                    IpAddress addr = daddr ? s.dst : s.srcAddr;
                     if (daddr && i + 2 < t.length && t[i + 2].equals(".")) {
                         // ip daddr . meta l4proto . th dport vmap @map
-                        String key = IptablesTracer.ipString(s.dst) + " . " + s.proto + " . " + s.dport;
+                        String key = s.dst + " . " + s.proto + " . " + s.dport;
                         return vmap(t[i + 9].substring(1), key, s, p, depth, rules, idx);
                     }
                     boolean neg = t[i + 2].equals("!=");
@@ -221,7 +237,7 @@ public final class NftablesTracer {
                         }
                         end++;
                     } else if (t[v].startsWith("@")) {
-                        in = sets.getOrDefault(t[v].substring(1), Set.of()).contains(IptablesTracer.ipString(addr));
+                        in = sets.getOrDefault(t[v].substring(1), Set.of()).contains(addr.toString());
                         end = v + 1;
                     } else {
                         in = Cidr.parse(t[v]).contains(addr);
@@ -285,11 +301,7 @@ public final class NftablesTracer {
                     sets.computeIfAbsent(t[i + 1].substring(1), x -> new HashSet<>()).add(s.src);
                     return null;
                 case "dnat": {
-                    String to = t[i + 2];
-                    int colon = to.lastIndexOf(':');
-                    s.dst = Cidr.parseIPv4(to.substring(0, colon));
-                    s.dport = Integer.parseInt(to.substring(colon + 1));
-                    s.dnat = true;
+                    s.dnatTo(t[i + 2]);
                     return List.of(new Res(s, p, Kind.ACCEPT));
                 }
                 case "masquerade":

@@ -1,5 +1,8 @@
-package io.kplane.proxy;
+package io.kplane.proxy.runtime;
 
+import io.kplane.proxy.NetworkNamespace;
+import io.kplane.proxy.ProxyConfig;
+import io.kplane.proxy.RulesApplier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,4 +1,4 @@
-package io.kplane.proxy;
+package io.kplane.proxy.iptables;
 
 import java.util.List;
 

@@ -1,5 +1,10 @@
-package io.kplane.proxy;
+package io.kplane.proxy.iptables;
 
+import io.kplane.proxy.NetworkNamespace;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.ProxyFixture;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.Trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * missing chains), they apply, and what the kernel reads back has the same chains, the same rule
  * counts and routes the same packets the same way as the text we wrote.
  */
-class IptablesNetnsTest {
+public class IptablesNetnsTest {
 
     @BeforeAll
     static void toolsPresent() {
@@ -27,7 +32,7 @@ class IptablesNetnsTest {
                 "not root: cannot create network namespaces; skipping real-tool validation");
     }
 
-    static void applyJumpRules(NetworkNamespace ns) throws Exception {
+    public static void applyJumpRules(NetworkNamespace ns) throws Exception {
         for (IptablesRenderer.JumpRule j : IptablesRenderer.JUMP_RULES) {
             List<String> cmd = new ArrayList<>(List.of("iptables-legacy", "-w", "-t", j.table(), "-N",
                     j.rule().substring(j.rule().lastIndexOf("-j ") + 3)));
@@ -71,7 +76,7 @@ class IptablesNetnsTest {
         }
     }
 
-    static List<String> rounded(Trace t) {
+    public static List<String> rounded(Trace t) {
         List<String> out = new ArrayList<>();
         for (Trace.Outcome o : t.outcomes()) {
             out.add(String.format("%.6f %s masq=%s %s", o.probability(), o.endpoint(), o.masquerade(), o.verdict()));
@@ -80,7 +85,7 @@ class IptablesNetnsTest {
         return out;
     }
 
-    static List<Packet> probes() {
+    public static List<Packet> probes() {
         List<Packet> ps = new ArrayList<>();
         String[] dsts = {"172.30.0.41:80", "172.30.0.42:80", "192.168.99.22:80", "1.2.3.4:80", "192.168.0.10:30002",
             "172.30.0.43:80", "192.168.0.10:30003", "172.30.0.45:80", "5.6.7.8:80", "172.30.0.46:80", "172.30.0.47:80",

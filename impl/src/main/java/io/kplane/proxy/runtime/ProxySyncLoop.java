@@ -1,6 +1,16 @@
-package io.kplane.proxy;
+package io.kplane.proxy.runtime;
 
 import io.kplane.time.NanoClock;
+import io.kplane.proxy.EndpointSliceSpec;
+import io.kplane.proxy.KubeObjectTranslation;
+import io.kplane.proxy.NamespacedName;
+import io.kplane.proxy.ProxyConfig;
+import io.kplane.proxy.RulesApplier;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesRuleset;
+import io.kplane.proxy.nftables.NftablesRenderer;
+import io.kplane.proxy.nftables.NftablesRuleset;
 import java.util.Set;
 
 import io.kplane.model.EndpointSlice;
@@ -52,7 +62,7 @@ public final class ProxySyncLoop {
 
     public ProxySyncLoop(ProxyConfig config, Backend backend, RulesApplier applier, SyncScheduler scheduler,
                          LongSupplier wallClockNanos) {
-        this.tracker = new ServiceTracker(config.nodeName());
+        this.tracker = new ServiceTracker(config.nodeName(), config.family());
         this.backend = backend;
         this.iptables = backend == Backend.IPTABLES ? new IptablesRenderer(config) : null;
         this.nftables = backend == Backend.NFTABLES ? new NftablesRenderer(config) : null;
@@ -103,7 +113,7 @@ public final class ProxySyncLoop {
         try {
             if (e instanceof ServiceUpsert u) {
                 metrics.serviceChanges++;
-                return tracker.upsertService(KubeObjectTranslation.key(u.s().metadata()), KubeObjectTranslation.servicePorts(u.s()));
+                return tracker.upsertService(KubeObjectTranslation.key(u.s().metadata()), KubeObjectTranslation.servicePorts(u.s(), tracker.family()));
             } else if (e instanceof ServiceDelete d) {
                 metrics.serviceChanges++;
                 return tracker.deleteService(KubeObjectTranslation.key(d.s().metadata()));

@@ -1,4 +1,4 @@
-package io.kplane.proxy;
+package io.kplane.proxy.nftables;
 
 import java.util.List;
 

@@ -1,5 +1,13 @@
-package io.kplane.proxy;
+package io.kplane.proxy.iptables;
 
+import io.kplane.proxy.ChainNames;
+import io.kplane.proxy.NamespacedName;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.Protocol;
+import io.kplane.proxy.ProxyFixture;
+import io.kplane.proxy.ServicePortSpec;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.Trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

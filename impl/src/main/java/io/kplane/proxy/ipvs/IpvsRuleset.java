@@ -1,4 +1,4 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
 /**
  * kube-proxy's IPVS mode as text: what it programs through netlink, in the tools' own formats.

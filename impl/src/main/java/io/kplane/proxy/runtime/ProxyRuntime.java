@@ -1,5 +1,7 @@
-package io.kplane.proxy;
+package io.kplane.proxy.runtime;
 
+import io.kplane.proxy.ProxyConfig;
+import io.kplane.proxy.RulesApplier;
 import io.kplane.client.ApiResource;
 import io.kplane.client.EventHandler;
 import io.kplane.client.Informer;

@@ -1,5 +1,15 @@
-package io.kplane.proxy;
+package io.kplane.proxy.nftables;
 
+import io.kplane.proxy.iptables.IptablesNetnsTest;
+import io.kplane.proxy.ChainNames;
+import io.kplane.proxy.NamespacedName;
+import io.kplane.proxy.NetworkNamespace;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.Protocol;
+import io.kplane.proxy.ProxyFixture;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesTracer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

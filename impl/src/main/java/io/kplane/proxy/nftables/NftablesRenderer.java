@@ -1,5 +1,17 @@
-package io.kplane.proxy;
+package io.kplane.proxy.nftables;
 
+import io.kplane.proxy.Cidr;
+import io.kplane.proxy.IpFamily;
+import io.kplane.proxy.EndpointCategories;
+import io.kplane.proxy.EndpointInfo;
+import io.kplane.proxy.ExistingChains;
+import io.kplane.proxy.NamespacedName;
+import io.kplane.proxy.ProxyConfig;
+import io.kplane.proxy.ServicePortEntry;
+import io.kplane.proxy.ServicePortInfo;
+import io.kplane.proxy.ServicePortSpec;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +33,12 @@ import java.util.Set;
  * a map element's removal only a little later). Single writer.
  */
 public final class NftablesRenderer {
-    private static final String T = "ip kube-proxy ";
+    /** {@code ip kube-proxy } or {@code ip6 kube-proxy }: the table every command names. */
+    private final String T;
+    /** {@code ip} / {@code ip6}: the address match keyword. */
+    private final String ipX;
+    private final String addrType;
+    private final String noLocalhost;
 
     /** One map/set element a service contributes. */
     private record Elem(String container, String key, String value, String comment) {
@@ -50,6 +67,12 @@ public final class NftablesRenderer {
     public NftablesRenderer(ProxyConfig config) {
         this.config = config;
         this.mark = config.masqueradeMark();
+        IpFamily f = config.family();
+        this.T = f.nft() + " kube-proxy ";
+        this.ipX = f.nft();
+        this.addrType = f.nftAddressType();
+        // upstream's noLocalhost
+        this.noLocalhost = f == IpFamily.IPv4 ? "ip daddr != 127.0.0.0/8" : "ip6 daddr != ::1";
     }
 
     public void requestFullSync() {
@@ -85,34 +108,16 @@ public final class NftablesRenderer {
         boolean doFull = full || needFullSync;
         out.setLength(0);
         int[] counts = new int[3]; // rules, elements, chains
-        for (String c : pendingChainDeletes) {
-            out.append("delete chain ").append(T).append(c).append('\n');
-            installedChains.remove(c);
-        }
-        pendingChainDeletes.clear();
-
-        Set<String> previousChains = new HashSet<>();
-        Set<String> previousSets = new HashSet<>();
-        Map<String, Elem> previousElems = new LinkedHashMap<>();
+        deletePendingChains();
+        Previous previous = new Previous();
         if (doFull) {
             out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 64, estimateFullSize(tracker)));
             setup(counts);
-            previousChains.addAll(installedChains);
-            previousSets.addAll(installedAffinitySets);
+            previous.chains.addAll(installedChains);
+            previous.sets.addAll(installedAffinitySets);
             renderedByService.clear();
         } else {
-            for (NamespacedName svc : changed) {
-                List<Fragment> old = renderedByService.remove(svc);
-                if (old != null) {
-                    for (Fragment f : old) {
-                        previousChains.addAll(f.chains);
-                        previousSets.addAll(f.affinitySets);
-                        for (Elem e : f.elems) {
-                            previousElems.put(e.id(), e);
-                        }
-                    }
-                }
-            }
+            previous.takeFrom(renderedByService, changed);
         }
         // Sized up front: a full sync of 10k services adds ~110k chain names, and rehashing them
         // while the set grows showed up as a fifth of the render time.
@@ -120,21 +125,11 @@ public final class NftablesRenderer {
                 ? new HashSet<>((int) ((tracker.ports().size() + tracker.totalEndpoints()) / 0.75f) + 16)
                 : new HashSet<>();
         Set<String> currentSets = new HashSet<>();
-        int written = 0;
-        List<ServicePortEntry> toWrite = new ArrayList<>();
-        if (doFull) {
-            toWrite.addAll(tracker.ports().values());
-        } else {
-            for (NamespacedName svc : changed) {
-                toWrite.addAll(tracker.entriesOf(svc));
-            }
-        }
+        List<ServicePortEntry> toWrite = doFull ? List.copyOf(tracker.ports().values()) : entriesOf(tracker, changed);
         for (ServicePortEntry entry : toWrite) {
             Fragment f = renderService(entry, out, doFull);
-            entry.nftOwner = this;
-            entry.nftFragment = f;
+            entry.keepFragment(this, f);
             renderedByService.computeIfAbsent(entry.info().service(), k -> new ArrayList<>(1)).add(f);
-            written++;
             currentChains.addAll(f.chains);
             currentSets.addAll(f.affinitySets);
             counts[2] += f.chains.size();
@@ -144,25 +139,84 @@ public final class NftablesRenderer {
             }
         }
         if (!doFull) {
-            // Element changes of the changed services: only what differs is written.
-            for (ServicePortEntry entry : toWrite) {
-                for (Elem e : ((Fragment) entry.nftFragment).elems) {
-                    Elem old = previousElems.remove(e.id());
-                    if (old != null && old.equals(e)) {
-                        continue;
+            counts[1] += writeElementChanges(toWrite, previous.elems);
+        }
+        // Elements of changed services that no longer exist.
+        for (Elem e : previous.elems.values()) {
+            deleteElement(out, e);
+        }
+        List<String> stale = flushStaleChains(previous.chains, currentChains);
+        deleteStaleSets(previous.sets, currentSets);
+        if (installedChains.isEmpty()) {
+            installedChains = currentChains;  // the first full sync: no need to copy 100k names
+        } else {
+            installedChains.addAll(currentChains);
+        }
+        installedAffinitySets.addAll(currentSets);
+        needFullSync = false;
+        return new NftablesRuleset(out.toString(), doFull, counts[0], counts[1], counts[2], List.copyOf(stale), toWrite.size());
+    }
+
+    /** What the services rewritten by this sync had before it: chains, affinity sets, map elements. */
+    private static final class Previous {
+        final Set<String> chains = new HashSet<>();
+        final Set<String> sets = new HashSet<>();
+        final Map<String, Elem> elems = new LinkedHashMap<>();
+
+        void takeFrom(Map<NamespacedName, List<Fragment>> rendered, Set<NamespacedName> changed) {
+            for (NamespacedName svc : changed) {
+                List<Fragment> old = rendered.remove(svc);
+                if (old != null) {
+                    for (Fragment f : old) {
+                        chains.addAll(f.chains);
+                        sets.addAll(f.affinitySets);
+                        for (Elem e : f.elems) {
+                            elems.put(e.id(), e);
+                        }
                     }
-                    if (old != null) {
-                        deleteElement(out, old);
-                    }
-                    addElement(out, e);
-                    counts[1]++;
                 }
             }
         }
-        // Elements of changed services that no longer exist.
-        for (Elem e : previousElems.values()) {
-            deleteElement(out, e);
+    }
+
+    private static List<ServicePortEntry> entriesOf(ServiceTracker tracker, Set<NamespacedName> changed) {
+        List<ServicePortEntry> out = new ArrayList<>();
+        for (NamespacedName svc : changed) {
+            out.addAll(tracker.entriesOf(svc));
         }
+        return out;
+    }
+
+    /** Chains flushed by the previous sync are deleted now that no map element can point at them. */
+    private void deletePendingChains() {
+        for (String c : pendingChainDeletes) {
+            out.append("delete chain ").append(T).append(c).append('\n');
+            installedChains.remove(c);
+        }
+        pendingChainDeletes.clear();
+    }
+
+    /** A partial sync writes only the elements of the changed services that differ. Returns how many it added. */
+    private int writeElementChanges(List<ServicePortEntry> written, Map<String, Elem> previousElems) {
+        int added = 0;
+        for (ServicePortEntry entry : written) {
+            for (Elem e : ((Fragment) entry.fragment(this)).elems) {
+                Elem old = previousElems.remove(e.id());
+                if (old != null && old.equals(e)) {
+                    continue;
+                }
+                if (old != null) {
+                    deleteElement(out, old);
+                }
+                addElement(out, e);
+                added++;
+            }
+        }
+        return added;
+    }
+
+    /** Chains no service uses any more: flushed now, deleted by the next sync. */
+    private List<String> flushStaleChains(Set<String> previousChains, Set<String> currentChains) {
         List<String> stale = new ArrayList<>();
         for (String c : previousChains) {
             if (!currentChains.contains(c)) {
@@ -174,6 +228,10 @@ public final class NftablesRenderer {
             out.append("flush chain ").append(T).append(c).append('\n');
             pendingChainDeletes.add(c);
         }
+        return stale;
+    }
+
+    private void deleteStaleSets(Set<String> previousSets, Set<String> currentSets) {
         List<String> staleSets = new ArrayList<>();
         for (String s : previousSets) {
             if (!currentSets.contains(s)) {
@@ -185,14 +243,6 @@ public final class NftablesRenderer {
             out.append("delete set ").append(T).append(s).append('\n');
             installedAffinitySets.remove(s);
         }
-        if (installedChains.isEmpty()) {
-            installedChains = currentChains;  // the first full sync: no need to copy 100k names
-        } else {
-            installedChains.addAll(currentChains);
-        }
-        installedAffinitySets.addAll(currentSets);
-        needFullSync = false;
-        return new NftablesRuleset(out.toString(), doFull, counts[0], counts[1], counts[2], List.copyOf(stale), written);
     }
 
     /**
@@ -212,7 +262,7 @@ public final class NftablesRenderer {
         return bytes + bytes / 32;
     }
 
-    private static void addElement(StringBuilder sb, Elem e) {
+    private void addElement(StringBuilder sb, Elem e) {
         sb.append("add element ").append(T).append(e.container).append(" { ").append(e.key);
         if (e.comment != null) {
             sb.append(" comment \"").append(e.comment).append('"');
@@ -223,7 +273,7 @@ public final class NftablesRenderer {
         sb.append(" }\n");
     }
 
-    private static void deleteElement(StringBuilder sb, Elem e) {
+    private void deleteElement(StringBuilder sb, Elem e) {
         sb.append("delete element ").append(T).append(e.container).append(" { ").append(e.key).append(" }\n");
     }
 
@@ -240,7 +290,16 @@ public final class NftablesRenderer {
 
     /** The table, base chains, jump chains, maps and sets: kube-proxy's setupNFTables. */
     private void setup(int[] counts) {
-        out.append("add table ip kube-proxy { comment \"rules for kube-proxy\" ; }\n");
+        out.append("add table ").append(T).append("{ comment \"rules for kube-proxy\" ; }\n");
+        baseChains(counts);
+        jumpChains(counts);
+        masquerading(counts);
+        clusterIPsAndNodePortIPs(counts);
+        verdictMaps(counts);
+    }
+
+    /** The base chains at upstream's hooks and priorities. */
+    private void baseChains(int[] counts) {
         String[][] base = {
             {"filter-prerouting", "filter", "prerouting", "-110"},
             {"filter-input", "filter", "input", "-110"},
@@ -265,6 +324,10 @@ public final class NftablesRenderer {
             out.append("flush chain ").append(T).append(b[0]).append('\n');
             counts[2]++;
         }
+    }
+
+    /** The regular chains the base chains jump to, with those jumps. */
+    private void jumpChains(int[] counts) {
         String[][] jumps = {
             {"nodeport-endpoints-check", "filter-input", "ct state new"},
             {"service-endpoints-check", "filter-input", "ct state new"},
@@ -285,17 +348,25 @@ public final class NftablesRenderer {
             }
             rule(j[1], (j[2].isEmpty() ? "" : j[2] + " ") + "jump " + j[0], counts);
         }
+    }
+
+    /** mark-for-masquerade sets the mark; masquerading SNATs what carries it. */
+    private void masquerading(int[] counts) {
         chain("mark-for-masquerade", counts);
         rule("mark-for-masquerade", "mark set mark or " + mark, counts);
         rule("masquerading", "mark and " + mark + " == 0 return", counts);
         rule("masquerading", "mark set mark xor " + mark, counts);
         rule("masquerading", "masquerade fully-random", counts);
-        out.append("add set ").append(T).append("cluster-ips { type ipv4_addr ; comment \"Active ClusterIPs\" ; }\n");
-        rule("cluster-ips-check", "ip daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\"", counts);
+    }
+
+    /** The cluster-ips set (traffic to unused ports of a cluster IP is rejected) and the nodeport-ips set. */
+    private void clusterIPsAndNodePortIPs(int[] counts) {
+        out.append("add set ").append(T).append("cluster-ips { type " + addrType + " ; comment \"Active ClusterIPs\" ; }\n");
+        rule("cluster-ips-check", ipX + " daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\"", counts);
         // NodePorts on the node's primary IPs (upstream's default) fill the nodeport-ips set; when
         // they are accepted on every address the set is ensured absent (add, then delete).
         List<String> nodePortIPs = config.nodePortIPs();
-        out.append("add set ").append(T).append("nodeport-ips { type ipv4_addr ; comment \"IPs that accept NodePort traffic\" ; }\n");
+        out.append("add set ").append(T).append("nodeport-ips { type " + addrType + " ; comment \"IPs that accept NodePort traffic\" ; }\n");
         if (nodePortIPs.isEmpty()) {
             out.append("delete set ").append(T).append("nodeport-ips\n");
         } else {
@@ -304,21 +375,26 @@ public final class NftablesRenderer {
                 out.append("add element ").append(T).append("nodeport-ips { ").append(ip).append(" }\n");
             }
         }
-        out.append("add map ").append(T).append("no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to services with no endpoints\" ; }\n");
+    }
+
+    /** The verdict maps services put their elements in, the rules that consult them, and their flush. */
+    private void verdictMaps(int[] counts) {
+        List<String> nodePortIPs = config.nodePortIPs();
+        out.append("add map ").append(T).append("no-endpoint-services { type " + addrType + " . inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to services with no endpoints\" ; }\n");
         out.append("add map ").append(T).append("no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment \"vmap to drop or reject packets to service nodeports with no endpoints\" ; }\n");
         out.append("add chain ").append(T).append("reject-chain { comment \"helper for @no-endpoint-services / @no-endpoint-nodeports\" ; }\n");
         out.append("flush chain ").append(T).append("reject-chain\n");
         counts[2]++;
         rule("reject-chain", "reject", counts);
-        rule("service-endpoints-check", "ip daddr . meta l4proto . th dport vmap @no-endpoint-services", counts);
-        rule("nodeport-endpoints-check", (nodePortIPs.isEmpty() ? "ip daddr != 127.0.0.0/8" : "ip daddr @nodeport-ips")
+        rule("service-endpoints-check", ipX + " daddr . meta l4proto . th dport vmap @no-endpoint-services", counts);
+        rule("nodeport-endpoints-check", (nodePortIPs.isEmpty() ? noLocalhost : ipX + " daddr @nodeport-ips")
                 + " meta l4proto . th dport vmap @no-endpoint-nodeports", counts);
-        out.append("add map ").append(T).append("firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"destinations that are subject to LoadBalancerSourceRanges\" ; }\n");
-        rule("firewall-check", "ip daddr . meta l4proto . th dport vmap @firewall-ips", counts);
-        out.append("add map ").append(T).append("service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment \"ClusterIP, ExternalIP and LoadBalancer IP traffic\" ; }\n");
+        out.append("add map ").append(T).append("firewall-ips { type " + addrType + " . inet_proto . inet_service : verdict ; comment \"destinations that are subject to LoadBalancerSourceRanges\" ; }\n");
+        rule("firewall-check", ipX + " daddr . meta l4proto . th dport vmap @firewall-ips", counts);
+        out.append("add map ").append(T).append("service-ips { type " + addrType + " . inet_proto . inet_service : verdict ; comment \"ClusterIP, ExternalIP and LoadBalancer IP traffic\" ; }\n");
         out.append("add map ").append(T).append("service-nodeports { type inet_proto . inet_service : verdict ; comment \"NodePort traffic\" ; }\n");
-        rule("services", "ip daddr . meta l4proto . th dport vmap @service-ips", counts);
-        rule("services", (nodePortIPs.isEmpty() ? "fib daddr type local ip daddr != 127.0.0.0/8" : "ip daddr @nodeport-ips")
+        rule("services", ipX + " daddr . meta l4proto . th dport vmap @service-ips", counts);
+        rule("services", (nodePortIPs.isEmpty() ? "fib daddr type local " + noLocalhost : ipX + " daddr @nodeport-ips")
                 + " meta l4proto . th dport vmap @service-nodeports", counts);
         out.append("flush set ").append(T).append("cluster-ips\n");
         for (String m : new String[] {"service-ips", "firewall-ips", "no-endpoint-services", "no-endpoint-nodeports",
@@ -327,10 +403,6 @@ public final class NftablesRenderer {
         }
     }
 
-    /**
-     * Renders one service port into {@code sink}: its chains (add + flush), in a full sync its map
-     * elements, and its rules. The elements are also kept so a later partial sync can diff them.
-     */
     /** What one service port's rules are made of, computed once and read by the per-chain writers. */
     private static final class ServiceRules {
         ServicePortInfo svc;
@@ -351,6 +423,10 @@ public final class NftablesRenderer {
         String externalVerdict;
     }
 
+    /**
+     * Renders one service port into {@code sink}: its chains (add + flush), in a full sync its map
+     * elements, and its rules. The elements are also kept so a later partial sync can diff them.
+     */
     private Fragment renderService(ServicePortEntry entry, StringBuilder sink, boolean writeElements) {
         ServiceRules r = new ServiceRules();
         r.svc = entry.info();
@@ -404,7 +480,7 @@ public final class NftablesRenderer {
         if (r.spec.clientIPAffinity()) {
             for (EndpointInfo ep : r.cat.reachable()) {
                 sink.append("add set ").append(T).append("affinity-").append(ep.nftBase())
-                        .append(" { type ipv4_addr ; flags dynamic,timeout ; timeout ").append(r.spec.stickySeconds())
+                        .append(" { type " + addrType + " ; flags dynamic,timeout ; timeout ").append(r.spec.stickySeconds())
                         .append("s ; }\n");
             }
         }
@@ -494,12 +570,12 @@ public final class NftablesRenderer {
             return 0;
         }
         if (config.masqueradeAll()) {
-            return rule(sink, r.internalTrafficChain, "ip daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
+            return rule(sink, r.internalTrafficChain, ipX + " daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
                     + " jump mark-for-masquerade");
         }
         if (config.clusterCIDR() != null) {
-            return rule(sink, r.internalTrafficChain, "ip daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
-                    + " ip saddr != " + config.clusterCIDR() + " jump mark-for-masquerade");
+            return rule(sink, r.internalTrafficChain, ipX + " daddr " + r.spec.clusterIP() + " " + r.proto + " dport " + r.port
+                    + " " + ipX + " saddr != " + config.clusterCIDR() + " jump mark-for-masquerade");
         }
         return 0;
     }
@@ -512,7 +588,7 @@ public final class NftablesRenderer {
             n += rule(sink, ext, "jump mark-for-masquerade");
         } else {
             if (config.clusterCIDR() != null) {
-                n += rule(sink, ext, "ip saddr " + config.clusterCIDR() + " goto " + r.clusterPolicyChain
+                n += rule(sink, ext, ipX + " saddr " + config.clusterCIDR() + " goto " + r.clusterPolicyChain
                         + " comment \"short-circuit pod traffic\"");
             }
             n += rule(sink, ext, "fib saddr type local jump mark-for-masquerade comment \"masquerade local traffic\"");
@@ -542,16 +618,16 @@ public final class NftablesRenderer {
                 sources.append(" , ").append(lb);
             }
         }
-        return rule(sink, r.fwChain, "ip saddr != { " + sources + " } drop");
+        return rule(sink, r.fwChain, ipX + " saddr != { " + sources + " } drop");
     }
 
     /** endpoint-: hairpin masquerade, the affinity update, the DNAT. The bulk of a full sync: no intermediate strings. */
     private int endpointChainRules(ServiceRules r, EndpointInfo ep, StringBuilder sink) {
         String chain = ep.nftChain();
         int n = 2;
-        sink.append("add rule ").append(T).append(chain).append(" ip saddr ").append(ep.ip()).append(" jump mark-for-masquerade\n");
+        sink.append("add rule ").append(T).append(chain).append(" " + ipX + " saddr ").append(ep.ip()).append(" jump mark-for-masquerade\n");
         if (r.spec.clientIPAffinity()) {
-            n += rule(sink, chain, "update @affinity-" + ep.nftBase() + " { ip saddr }");
+            n += rule(sink, chain, "update @affinity-" + ep.nftBase() + " { " + ipX + " saddr }");
         }
         sink.append("add rule ").append(T).append(chain).append(" meta l4proto ").append(r.proto).append(" dnat to ")
                 .append(ep.address()).append('\n');
@@ -562,7 +638,7 @@ public final class NftablesRenderer {
         int n = 0;
         if (spec.clientIPAffinity()) {
             for (EndpointInfo ep : eps) {
-                n += rule(r, svcChain, "ip saddr @affinity-" + ep.nftBase() + " goto " + ep.nftChain());
+                n += rule(r, svcChain, ipX + " saddr @affinity-" + ep.nftBase() + " goto " + ep.nftChain());
             }
         }
         r.append("add rule ").append(T).append(svcChain).append(" numgen random mod ").append(eps.size()).append(" vmap {");
@@ -576,7 +652,7 @@ public final class NftablesRenderer {
         return n + 1;
     }
 
-    private static int rule(StringBuilder r, String chain, String rule) {
+    private int rule(StringBuilder r, String chain, String rule) {
         r.append("add rule ").append(T).append(chain).append(' ').append(rule).append('\n');
         return 1;
     }

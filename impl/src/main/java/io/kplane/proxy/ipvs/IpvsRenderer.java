@@ -1,5 +1,14 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.EndpointCategories;
+import io.kplane.proxy.EndpointInfo;
+import io.kplane.proxy.IpFamily;
+import io.kplane.proxy.ProxyConfig;
+import io.kplane.proxy.ServicePortEntry;
+import io.kplane.proxy.ServicePortInfo;
+import io.kplane.proxy.ServicePortSpec;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.iptables.IptablesRenderer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,111 +54,147 @@ public final class IpvsRenderer {
     }
 
     public IpvsRuleset render(ServiceTracker tracker) {
-        Map<String, Set<String>> sets = new LinkedHashMap<>();
-        for (String[] s : SETS) {
-            sets.put(s[0], new TreeSet<>());
-        }
-        Set<String> addresses = new TreeSet<>();
-        StringBuilder ipvs = new StringBuilder(1 << 14);
-        int vs = 0;
-        int rs = 0;
-        String sched = config.ipvsScheduler();
+        Desired d = new Desired();
         for (ServicePortEntry entry : tracker.ports().values()) {
-            ServicePortInfo svc = entry.info();
-            ServicePortSpec spec = svc.spec();
-            String proto = svc.protocol();
-            String flag = proto.equals("tcp") ? "-t" : proto.equals("udp") ? "-u" : "--sctp-service";
-            EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc, config.nodeName(), config.nodeZone());
-            List<EndpointInfo> internal = svc.internalPolicyLocal() ? cat.local() : cat.cluster();
-            List<EndpointInfo> external = svc.externalPolicyLocal() ? cat.local() : cat.cluster();
-            String persist = spec.clientIPAffinity() ? " -p " + spec.stickySeconds() : "";
-            String ipPort = "," + proto + ":" + spec.port();
+            renderService(entry, d);
+        }
+        int[] entries = new int[1];
+        String ipset = ipsetRestore(d.sets, entries, config.family());
+        return new IpvsRuleset(d.ipvs.toString(), addressBatch(d.addresses, config.family()), ipset, helperRules(), d.virtualServers,
+                d.realServers, entries[0]);
+    }
 
-            addresses.add(spec.clusterIP());
-            sets.get("KUBE-CLUSTER-IP").add(spec.clusterIP() + ipPort);
-            vs++;
-            rs += virtualServer(ipvs, flag, spec.clusterIP(), spec.port(), sched, persist, internal);
-            for (String ip : spec.externalIPs()) {
-                addresses.add(ip);
-                sets.get("KUBE-EXTERNAL-IP").add(ip + ipPort);
-                if (svc.externalPolicyLocal()) {
-                    sets.get("KUBE-EXTERNAL-IP-LOCAL").add(ip + ipPort);
-                }
-                vs++;
-                rs += virtualServer(ipvs, flag, ip, spec.port(), sched, persist, external);
-            }
-            for (String ip : spec.loadBalancerIPs()) {
-                addresses.add(ip);
-                sets.get("KUBE-LOAD-BALANCER").add(ip + ipPort);
-                if (svc.externalPolicyLocal()) {
-                    sets.get("KUBE-LOAD-BALANCER-LOCAL").add(ip + ipPort);
-                }
-                if (!spec.loadBalancerSourceRanges().isEmpty()) {
-                    sets.get("KUBE-LOAD-BALANCER-FW").add(ip + ipPort);
-                    for (String cidr : spec.loadBalancerSourceRanges()) {
-                        sets.get("KUBE-LOAD-BALANCER-SOURCE-CIDR").add(ip + ipPort + "," + cidr);
-                    }
-                }
-                vs++;
-                rs += virtualServer(ipvs, flag, ip, spec.port(), sched, persist, external);
-            }
-            if (spec.nodePort() != 0) {
-                String local = svc.externalPolicyLocal() ? "LOCAL-" : "";
-                if (proto.equals("sctp")) {
-                    sets.get("KUBE-NODE-PORT-SCTP-HASH").add(config.nodeIP() + ",sctp:" + spec.nodePort());
-                    if (svc.externalPolicyLocal()) {
-                        sets.get("KUBE-NODE-PORT-LOCAL-SCTP-HASH").add(config.nodeIP() + ",sctp:" + spec.nodePort());
-                    }
-                } else {
-                    String upper = proto.toUpperCase();
-                    sets.get("KUBE-NODE-PORT-" + upper).add(Integer.toString(spec.nodePort()));
-                    if (!local.isEmpty()) {
-                        sets.get("KUBE-NODE-PORT-LOCAL-" + upper).add(Integer.toString(spec.nodePort()));
-                    }
-                }
-                vs++;
-                rs += virtualServer(ipvs, flag, config.nodeIP(), spec.nodePort(), sched, persist, external);
-            }
-            if (spec.healthCheckNodePort() != 0) {
-                sets.get("KUBE-HEALTH-CHECK-NODE-PORT").add(Integer.toString(spec.healthCheckNodePort()));
-            }
-            for (EndpointInfo ep : cat.reachable()) {
-                sets.get("KUBE-LOOP-BACK").add(ep.ip() + "," + proto + ":" + ep.port() + "," + ep.ip());
+    /** The desired state one render collects: ipset members, bound addresses, virtual servers. */
+    private static final class Desired {
+        final Map<String, Set<String>> sets = new LinkedHashMap<>();
+        final Set<String> addresses = new TreeSet<>();
+        final StringBuilder ipvs = new StringBuilder(1 << 14);
+        int virtualServers;
+        int realServers;
+
+        Desired() {
+            for (String[] s : SETS) {
+                sets.put(s[0], new TreeSet<>());
             }
         }
 
+        void virtualServer(String flag, String ip, int port, String sched, String persist, List<EndpointInfo> reals) {
+            virtualServers++;
+            realServers += IpvsRenderer.virtualServer(ipvs, flag, ip, port, sched, persist, reals);
+        }
+    }
+
+    /** One service port's virtual servers (cluster IP, external IPs, LB IPs, NodePort) and set members. */
+    private void renderService(ServicePortEntry entry, Desired d) {
+        ServicePortInfo svc = entry.info();
+        ServicePortSpec spec = svc.spec();
+        String proto = svc.protocol();
+        String flag = proto.equals("tcp") ? "-t" : proto.equals("udp") ? "-u" : "--sctp-service";
+        EndpointCategories cat = EndpointCategories.of(entry.endpoints(), svc, config.nodeName(), config.nodeZone());
+        List<EndpointInfo> internal = svc.internalPolicyLocal() ? cat.local() : cat.cluster();
+        List<EndpointInfo> external = svc.externalPolicyLocal() ? cat.local() : cat.cluster();
+        String persist = spec.clientIPAffinity() ? " -p " + spec.stickySeconds() : "";
+        String sched = config.ipvsScheduler();
+        String ipPort = "," + proto + ":" + spec.port();
+
+        d.addresses.add(spec.clusterIP());
+        d.sets.get("KUBE-CLUSTER-IP").add(spec.clusterIP() + ipPort);
+        d.virtualServer(flag, spec.clusterIP(), spec.port(), sched, persist, internal);
+        for (String ip : spec.externalIPs()) {
+            d.addresses.add(ip);
+            d.sets.get("KUBE-EXTERNAL-IP").add(ip + ipPort);
+            if (svc.externalPolicyLocal()) {
+                d.sets.get("KUBE-EXTERNAL-IP-LOCAL").add(ip + ipPort);
+            }
+            d.virtualServer(flag, ip, spec.port(), sched, persist, external);
+        }
+        for (String ip : spec.loadBalancerIPs()) {
+            d.addresses.add(ip);
+            loadBalancerSets(svc, ip, ipPort, d.sets);
+            d.virtualServer(flag, ip, spec.port(), sched, persist, external);
+        }
+        if (spec.nodePort() != 0) {
+            nodePortSets(svc, d.sets);
+            d.virtualServer(flag, config.nodeIP(), spec.nodePort(), sched, persist, external);
+        }
+        if (spec.healthCheckNodePort() != 0) {
+            d.sets.get("KUBE-HEALTH-CHECK-NODE-PORT").add(Integer.toString(spec.healthCheckNodePort()));
+        }
+        for (EndpointInfo ep : cat.reachable()) {
+            d.sets.get("KUBE-LOOP-BACK").add(ep.ip() + "," + proto + ":" + ep.port() + "," + ep.ip());
+        }
+    }
+
+    private static void loadBalancerSets(ServicePortInfo svc, String ip, String ipPort, Map<String, Set<String>> sets) {
+        ServicePortSpec spec = svc.spec();
+        sets.get("KUBE-LOAD-BALANCER").add(ip + ipPort);
+        if (svc.externalPolicyLocal()) {
+            sets.get("KUBE-LOAD-BALANCER-LOCAL").add(ip + ipPort);
+        }
+        if (!spec.loadBalancerSourceRanges().isEmpty()) {
+            sets.get("KUBE-LOAD-BALANCER-FW").add(ip + ipPort);
+            for (String cidr : spec.loadBalancerSourceRanges()) {
+                sets.get("KUBE-LOAD-BALANCER-SOURCE-CIDR").add(ip + ipPort + "," + cidr);
+            }
+        }
+    }
+
+    /** NodePorts: TCP/UDP in bitmap sets by port, SCTP in hash sets by node IP and port. */
+    private void nodePortSets(ServicePortInfo svc, Map<String, Set<String>> sets) {
+        int nodePort = svc.spec().nodePort();
+        String proto = svc.protocol();
+        if (proto.equals("sctp")) {
+            sets.get("KUBE-NODE-PORT-SCTP-HASH").add(config.nodeIP() + ",sctp:" + nodePort);
+            if (svc.externalPolicyLocal()) {
+                sets.get("KUBE-NODE-PORT-LOCAL-SCTP-HASH").add(config.nodeIP() + ",sctp:" + nodePort);
+            }
+        } else {
+            String upper = proto.toUpperCase();
+            sets.get("KUBE-NODE-PORT-" + upper).add(Integer.toString(nodePort));
+            if (svc.externalPolicyLocal()) {
+                sets.get("KUBE-NODE-PORT-LOCAL-" + upper).add(Integer.toString(nodePort));
+            }
+        }
+    }
+
+    /** {@code ip -batch} input: the dummy interface and every virtual address bound to it. */
+    private static String addressBatch(Set<String> addresses, IpFamily family) {
         StringBuilder addr = new StringBuilder();
         addr.append("link add kube-ipvs0 type dummy\n");
         for (String a : addresses) {
-            addr.append("address add ").append(a).append("/32 dev kube-ipvs0\n");
+            addr.append("address add ").append(a).append('/').append(family.bits()).append(" dev kube-ipvs0\n");
         }
+        return addr.toString();
+    }
+
+    /** {@code ipset restore} input: every set created and flushed, then its members. */
+    private static String ipsetRestore(Map<String, Set<String>> sets, int[] entries, IpFamily family) {
         StringBuilder ipset = new StringBuilder();
-        int entries = 0;
         for (String[] s : SETS) {
             ipset.append("create ").append(s[0]).append(' ').append(s[1]);
             if (s[1].startsWith("bitmap:port")) {
                 ipset.append(" range 0-65535");
             } else {
-                ipset.append(" family inet hashsize 1024 maxelem 65536");
+                ipset.append(" family ").append(family.ipsetFamily()).append(" hashsize 1024 maxelem 65536");
             }
             ipset.append(" comment\n");
             ipset.append("flush ").append(s[0]).append('\n');
             for (String e : sets.get(s[0])) {
                 ipset.append("add ").append(s[0]).append(' ').append(e).append(" comment \"").append(s[2]).append("\"\n");
-                entries++;
+                entries[0]++;
             }
         }
-        return new IpvsRuleset(ipvs.toString(), addr.toString(), ipset.toString(), helperRules(), vs, rs, entries);
+        return ipset.toString();
     }
 
     private static int virtualServer(StringBuilder sb, String flag, String ip, int port, String sched, String persist,
                                      List<EndpointInfo> reals) {
-        sb.append("-A ").append(flag).append(' ').append(ip).append(':').append(port).append(" -s ").append(sched)
+        sb.append("-A ").append(flag).append(' ').append(IpFamily.hostPort(ip, port)).append(" -s ").append(sched)
                 .append(persist).append('\n');
         for (EndpointInfo ep : reals) {
             // Terminating endpoints stay as real servers with weight 0 (graceful termination).
             int weight = ep.ready() ? 1 : 0;
-            sb.append("-a ").append(flag).append(' ').append(ip).append(':').append(port).append(" -r ")
+            sb.append("-a ").append(flag).append(' ').append(IpFamily.hostPort(ip, port)).append(" -r ")
                     .append(ep.address()).append(" -m -w ").append(weight).append('\n');
         }
         return reals.size();

@@ -1,5 +1,10 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.Trace;
+import io.kplane.proxy.iptables.IptablesRenderer;
+import io.kplane.proxy.iptables.IptablesRules;
+import io.kplane.proxy.iptables.IptablesTracer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +49,7 @@ public final class IpvsTracer {
             Map<String, Double> out = new LinkedHashMap<>();
             for (IpvsadmText.RealServer r : vs.reals()) {
                 if (r.weight() > 0) {
-                    out.put(r.ip() + ":" + r.port(), (double) r.weight() / total);
+                    out.put(io.kplane.proxy.IpFamily.hostPort(r.ip(), r.port()), (double) r.weight() / total);
                 }
             }
             return out;

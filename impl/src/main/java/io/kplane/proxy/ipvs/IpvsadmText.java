@@ -1,5 +1,7 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.IpAddress;
+import io.kplane.proxy.IpFamily;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -119,15 +121,15 @@ public final class IpvsadmText {
         StringBuilder sb = new StringBuilder();
         for (VirtualServer vs : servers) {
             VirtualKey k = vs.key();
-            sb.append("-A ").append(k.flag()).append(' ').append(k.ip()).append(':').append(k.port()).append(" -s ")
+            sb.append("-A ").append(k.flag()).append(' ').append(IpFamily.hostPort(k.ip(), k.port())).append(" -s ")
                     .append(vs.scheduler());
             if (vs.persistence() != null) {
                 sb.append(" -p ").append(vs.persistence());
             }
             sb.append('\n');
             for (RealServer r : vs.reals()) {
-                sb.append("-a ").append(k.flag()).append(' ').append(k.ip()).append(':').append(k.port()).append(" -r ")
-                        .append(r.ip()).append(':').append(r.port()).append(" -").append(r.method()).append(" -w ")
+                sb.append("-a ").append(k.flag()).append(' ').append(IpFamily.hostPort(k.ip(), k.port())).append(" -r ")
+                        .append(IpFamily.hostPort(r.ip(), r.port())).append(" -").append(r.method()).append(" -w ")
                         .append(r.weight()).append('\n');
             }
         }
@@ -145,9 +147,13 @@ public final class IpvsadmText {
             throw error(lineNo, "address without port: " + s);
         }
         String ip = s.substring(0, colon);
-        if (!Cidr.isIPv4(ip)) {
-            throw error(lineNo, "not an IPv4 address: " + ip);
+        if (ip.startsWith("[") && ip.endsWith("]")) {
+            ip = ip.substring(1, ip.length() - 1);
         }
+        if (!IpAddress.isValid(ip)) {
+            throw error(lineNo, "not an IP address: " + ip);
+        }
+        ip = IpAddress.parse(ip).toString();
         int port;
         try {
             port = Integer.parseInt(s.substring(colon + 1));

@@ -1,5 +1,9 @@
-package io.kplane.proxy;
+package io.kplane.proxy.iptables;
 
+import io.kplane.proxy.IpAddress;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.Trace;
+import io.kplane.proxy.TracedPacket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +19,7 @@ import java.util.Set;
  */
 public final class IptablesTracer {
     private final IptablesRules rules;
-    private final Set<Integer> localAddresses = new HashSet<>();
+    private final Set<IpAddress> localAddresses = new HashSet<>();
     private final Map<String, Set<String>> recent = new HashMap<>();
     private final Map<String, IpsetMembership> ipsets = new HashMap<>();
 
@@ -27,7 +31,7 @@ public final class IptablesTracer {
     public IptablesTracer(IptablesRules rules, List<String> localAddresses) {
         this.rules = rules;
         for (String a : localAddresses) {
-            this.localAddresses.add(Cidr.parseIPv4(a));
+            this.localAddresses.add(IpAddress.parse(a));
         }
     }
 
@@ -91,7 +95,7 @@ public final class IptablesTracer {
                 }
                 List<Res> delivered = List.of(filter);
                 Map<String, Double> reals = ipvs == null || filter.state.dnat ? null
-                        : ipvs.lookup(ipString(filter.state.dst), filter.state.proto, filter.state.dport);
+                        : ipvs.lookup(filter.state.dst.toString(), filter.state.proto, filter.state.dport);
                 if (reals != null) {
                     if (reals.isEmpty()) {
                         outcomes.add(outcome(filter, Trace.Verdict.DROP));
@@ -100,10 +104,7 @@ public final class IptablesTracer {
                     delivered = new ArrayList<>();
                     for (Map.Entry<String, Double> r : reals.entrySet()) {
                         TracedPacket s = new TracedPacket(filter.state);
-                        int colon = r.getKey().lastIndexOf(':');
-                        s.dst = Cidr.parseIPv4(r.getKey().substring(0, colon));
-                        s.dport = Integer.parseInt(r.getKey().substring(colon + 1));
-                        s.dnat = true;
+                        s.dnatTo(r.getKey());
                         delivered.add(new Res(s, filter.p * r.getValue(), Kind.ACCEPT));
                     }
                 }
@@ -118,7 +119,7 @@ public final class IptablesTracer {
     }
 
     private static Trace.Outcome outcome(Res r, Trace.Verdict v) {
-        String ep = r.state.dnat ? ipString(r.state.dst) + ":" + r.state.dport : null;
+        String ep = r.state.dnat ? r.state.destination() : null;
         return new Trace.Outcome(r.p, ep, r.state.masq, v);
     }
 
@@ -166,11 +167,7 @@ public final class IptablesTracer {
             case "REJECT": return List.of(new Res(s, p, Kind.REJECT));
             case "RETURN": return List.of(new Res(s, p, Kind.FALLTHROUGH));
             case "DNAT": {
-                String to = r.toDestination();
-                int colon = to.lastIndexOf(':');
-                s.dst = Cidr.parseIPv4(to.substring(0, colon));
-                s.dport = Integer.parseInt(to.substring(colon + 1));
-                s.dnat = true;
+                s.dnatTo(r.toDestination());
                 return List.of(new Res(s, p, Kind.ACCEPT));
             }
             case "MASQUERADE": case "SNAT":
@@ -252,15 +249,11 @@ public final class IptablesTracer {
             if (set == null) {
                 throw new IllegalStateException("rule uses unknown ipset " + r.matchSet() + ": " + r.text());
             }
-            boolean in = set.contains(r.matchSetFlags(), s.src, ipString(s.dst), s.proto, s.dport);
+            boolean in = set.contains(r.matchSetFlags(), s.src, s.dst.toString(), s.proto, s.dport);
             if (in == r.matchSetNeg()) {
                 return false;
             }
         }
         return true;
-    }
-
-    static String ipString(int a) {
-        return (a >>> 24) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + "." + (a & 255);
     }
 }

@@ -1,5 +1,9 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.NetworkNamespace;
+import io.kplane.proxy.Packet;
+import io.kplane.proxy.ProxyFixture;
+import io.kplane.proxy.Trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -58,7 +62,8 @@ class IpvsRendererTest {
         assertThatThrownBy(() -> IpvsadmText.parse("-A -t 10.0.0.1:80 -s fastest\n")).hasMessageContaining("unknown scheduler");
         assertThatThrownBy(() -> IpvsadmText.parse("-A -t 10.0.0.1:80 -s rr\n-A -t 10.0.0.1:80 -s rr\n"))
                 .hasMessageContaining("line 2").hasMessageContaining("already exists");
-        assertThatThrownBy(() -> IpvsadmText.parse("-A -t 10.0.0.300:80 -s rr\n")).hasMessageContaining("not an IPv4");
+        assertThatThrownBy(() -> IpvsadmText.parse("-A -t 10.0.0.300:80 -s rr\n")).hasMessageContaining("not an IP address: 10.0.0.300");
+        assertThatThrownBy(() -> IpvsadmText.parse("-A -t [fd00::1::2]:80 -s rr\n")).hasMessageContaining("not an IP address: fd00::1::2");
         assertThatThrownBy(() -> IpsetText.parse("create S hash:ip,port\nadd S 10.0.0.1,tcp\n")).hasMessageContaining("bad hash:ip,port entry");
         assertThatThrownBy(() -> IpsetText.parse("add S 1\n")).hasMessageContaining("does not exist");
     }

@@ -1,4 +1,4 @@
-package io.kplane.proxy;
+package io.kplane.proxy.runtime;
 
 /**
  * When to sync, as kube-proxy's BoundedFrequencyRunner decides it, with time passed in: a change

@@ -1,5 +1,17 @@
-package io.kplane.proxy;
+package io.kplane.proxy.iptables;
 
+import io.kplane.proxy.Cidr;
+import io.kplane.proxy.IpFamily;
+import io.kplane.proxy.EndpointCategories;
+import io.kplane.proxy.EndpointInfo;
+import io.kplane.proxy.ExistingChains;
+import io.kplane.proxy.NamespacedName;
+import io.kplane.proxy.ProxyConfig;
+import io.kplane.proxy.ServicePortEntry;
+import io.kplane.proxy.ServicePortInfo;
+import io.kplane.proxy.ServicePortSpec;
+import io.kplane.proxy.ServiceTracker;
+import io.kplane.proxy.TrafficPolicy;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -52,6 +64,15 @@ public final class IptablesRenderer {
             new JumpRule("nat", "POSTROUTING", "-m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING"),
             new JumpRule("filter", "INPUT", "-j KUBE-FIREWALL"),
             new JumpRule("filter", "OUTPUT", "-j KUBE-FIREWALL"));
+
+    /**
+     * The jump rules of {@code family}'s proxier: the IPv6 one has no KUBE-FIREWALL (its localnet
+     * guard exists only for IPv4's route_localnet).
+     */
+    public static List<JumpRule> jumpRules(IpFamily family) {
+        return family == IpFamily.IPv4 ? JUMP_RULES
+                : JUMP_RULES.stream().filter(j -> !j.rule().endsWith("-j " + KUBE_FIREWALL)).toList();
+    }
 
     /** The text of one service port, kept between syncs. */
     private static final class Fragment {
@@ -126,148 +147,179 @@ public final class IptablesRenderer {
         boolean large = tracker.totalEndpoints() > config.largeClusterThreshold();
         boolean doFull = full || needFullSync || large != largeClusterMode;
         largeClusterMode = large;
-
-        // Chains the changed (or, in a full sync, all) services had before this sync.
-        Set<String> previous;
-        if (doFull) {
-            // Everything installed so far is "previous"; the new set is filled by this sync.
-            previous = installedChains;
-            // Sized for this sync's chains (a service chain per port, one per endpoint, a few more):
-            // growing a set of ~110k names by rehashing was a tenth of a 10k-service render.
-            int expected = Math.max(previous.size(), 2 * tracker.ports().size() + tracker.totalEndpoints());
-            installedChains = new HashSet<>(Math.max(16, (int) (expected / 0.75f) + 1));
-            renderedByService.clear();
-            // Size the builders once instead of doubling through tens of megabytes.
-            long estimate = 256L * tracker.ports().size() + 300L * tracker.totalEndpoints();
-            int cap = (int) Math.min(Integer.MAX_VALUE - 64, estimate);
-            natRulesOut.ensureCapacity(cap);
-            out.ensureCapacity(cap + (cap >> 3));
-            natChainsOut.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 64, 40L * (tracker.ports().size() + tracker.totalEndpoints())));
-        } else {
-            previous = new HashSet<>();
-            for (NamespacedName svc : changed) {
-                List<Fragment> old = renderedByService.remove(svc);
-                if (old != null) {
-                    for (Fragment f : old) {
-                        previous.addAll(f.chains);
-                    }
-                }
-            }
-        }
+        Set<String> previous = doFull ? beginFullSync(tracker) : chainsOfChangedServices(changed);
         Set<String> current = doFull ? installedChains : new HashSet<>();
 
         out.setLength(0);
         natChainsOut.setLength(0);
         natRulesOut.setLength(0);
-        int filterRuleCount = 0;
-        int natRuleCount = 0;
-        int natRuleTotal = 0;
-        int natChainCount = 0;
-        int written = 0;
         noLocalEndpointsInternal = 0;
         noLocalEndpointsExternal = 0;
-
-        out.append("*filter\n");
-        for (String c : new String[] {KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS,
-                KUBE_PROXY_FIREWALL}) {
-            chainLine(out, c);
+        Counts c = new Counts();
+        filterHeader(c);
+        natHeader(c);
+        List<String> deleted = doFull
+                ? renderFull(tracker, previous, current, c)
+                : renderPartial(tracker, changed, previous, current, c);
+        if (!doFull) {
+            installedChains.addAll(current);
         }
-        if (config.localhostNodePorts()) {
+        needFullSync = false;
+        return new IptablesRuleset(out.toString(), doFull, c.filterRules, c.natRules, c.natRulesTotal, c.natChains,
+                List.copyOf(deleted), c.servicesWritten);
+    }
+
+    /** What one sync wrote, for the ruleset and kube-proxy's metrics. */
+    private static final class Counts {
+        int filterRules;
+        int natRules;
+        int natRulesTotal;
+        int natChains;
+        int servicesWritten;
+    }
+
+    /**
+     * A full sync: everything installed so far is "previous", the new set is filled by this sync.
+     * Sized for this sync's chains (a service chain per port, one per endpoint, a few more): growing
+     * a set of ~110k names by rehashing was a tenth of a 10k-service render. The builders are sized
+     * once instead of doubling through tens of megabytes.
+     */
+    private Set<String> beginFullSync(ServiceTracker tracker) {
+        Set<String> previous = installedChains;
+        int expected = Math.max(previous.size(), 2 * tracker.ports().size() + tracker.totalEndpoints());
+        installedChains = new HashSet<>(Math.max(16, (int) (expected / 0.75f) + 1));
+        renderedByService.clear();
+        long estimate = 256L * tracker.ports().size() + 300L * tracker.totalEndpoints();
+        int cap = (int) Math.min(Integer.MAX_VALUE - 64, estimate);
+        natRulesOut.ensureCapacity(cap);
+        out.ensureCapacity(cap + (cap >> 3));
+        natChainsOut.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 64, 40L * (tracker.ports().size() + tracker.totalEndpoints())));
+        return previous;
+    }
+
+    /** A partial sync: the chains the changed services had before it. */
+    private Set<String> chainsOfChangedServices(Set<NamespacedName> changed) {
+        Set<String> previous = new HashSet<>();
+        for (NamespacedName svc : changed) {
+            List<Fragment> old = renderedByService.remove(svc);
+            if (old != null) {
+                for (Fragment f : old) {
+                    previous.addAll(f.chains);
+                }
+            }
+        }
+        return previous;
+    }
+
+    /** The filter table's fixed chains (and, with localhost NodePorts, the kubelet's KUBE-FIREWALL rule). */
+    private void filterHeader(Counts c) {
+        out.append("*filter\n");
+        for (String chain : new String[] {KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS,
+                KUBE_PROXY_FIREWALL}) {
+            chainLine(out, chain);
+        }
+        if (config.localhostNodePorts() && config.family() == IpFamily.IPv4) {
             chainLine(out, KUBE_FIREWALL);
             out.append("-A KUBE-FIREWALL -m comment --comment \"block incoming localnet connections\" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n");
-            filterRuleCount++;
+            c.filterRules++;
         }
+    }
 
-        for (String c : new String[] {KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ}) {
-            chainLine(natChainsOut, c);
-            natChainCount++;
+    /** The nat table's fixed chains and the KUBE-POSTROUTING / KUBE-MARK-MASQ rules. */
+    private void natHeader(Counts c) {
+        for (String chain : new String[] {KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ}) {
+            chainLine(natChainsOut, chain);
+            c.natChains++;
         }
         natRulesOut.append("-A KUBE-POSTROUTING -m mark ! --mark ").append(mark).append('/').append(mark).append(" -j RETURN\n");
         natRulesOut.append("-A KUBE-POSTROUTING -j MARK --xor-mark ").append(mark).append('\n');
         natRulesOut.append("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully\n");
         natRulesOut.append("-A KUBE-MARK-MASQ -j MARK --or-mark ").append(mark).append('\n');
-        natRuleCount += 4;
-        natRuleTotal += 4;
-
-        // Services to rewrite: all of them in a full sync, else only the changed ones (their entries were replaced).
-        if (!doFull) {
-            for (NamespacedName svc : changed) {
-                for (ServicePortEntry entry : tracker.entriesOf(svc)) {
-                    Fragment f = renderService(entry, natChainsOut, null);
-                    entry.iptablesOwner = this;
-                    entry.iptablesFragment = f;
-                    renderedByService.computeIfAbsent(svc, k -> new ArrayList<>(1)).add(f);
-                    current.addAll(f.chains);
-                    natChainCount += f.chains.size();
-                    written++;
-                }
-            }
-        }
-        int[] c = {filterRuleCount, natRuleCount, natRuleTotal, natChainCount};
-        List<String> deleted;
-        if (doFull) {
-            for (ServicePortEntry entry : tracker.ports().values()) {
-                Fragment f = renderService(entry, natChainsOut, natRulesOut);
-                entry.iptablesOwner = this;
-                entry.iptablesFragment = f;
-                renderedByService.computeIfAbsent(entry.info().service(), k -> new ArrayList<>(1)).add(f);
-                current.addAll(f.chains);
-                c[3] += f.chains.size();
-                c[1] += f.natTopRuleCount + f.natChainRuleCount;
-                written++;
-                countAndWriteFilter(f, c);
-            }
-            deleted = staleChains(previous, current, c);
-            for (String d : deleted) {
-                natRulesOut.append("-X ").append(d).append('\n');
-            }
-            nodePortsTail(natRulesOut, c);
-            forwardRules(c);
-            out.append("COMMIT\n*nat\n");
-            out.ensureCapacity(out.length() + natChainsOut.length() + natRulesOut.length() + 16);
-            out.append(natChainsOut).append(natRulesOut).append("COMMIT\n");
-        } else {
-            // Two passes so that the (large) top-level nat rules go straight into the output.
-            for (ServicePortEntry entry : tracker.ports().values()) {
-                countAndWriteFilter((Fragment) entry.iptablesFragment, c);
-            }
-            deleted = staleChains(previous, current, c);
-            forwardRules(c);
-            out.append("COMMIT\n*nat\n");
-            out.append(natChainsOut).append(natRulesOut);
-            for (ServicePortEntry entry : tracker.ports().values()) {
-                Fragment f = (Fragment) entry.iptablesFragment;
-                out.append(f.natTopRules);
-                c[1] += f.natTopRuleCount;
-                if (f.pendingChainRules != null) {
-                    out.append(f.pendingChainRules);
-                    c[1] += f.natChainRuleCount;
-                    f.pendingChainRules = null;
-                }
-            }
-            for (String d : deleted) {
-                out.append("-X ").append(d).append('\n');
-            }
-            nodePortsTail(out, c);
-            out.append("COMMIT\n");
-        }
-        if (!doFull) {
-            installedChains.addAll(current);
-        }
-        needFullSync = false;
-        return new IptablesRuleset(out.toString(), doFull, c[0], c[1], c[2], c[3], List.copyOf(deleted), written);
+        c.natRules += 4;
+        c.natRulesTotal += 4;
     }
 
-    private void countAndWriteFilter(Fragment f, int[] c) {
+    /** Every service's chains and rules, written straight into the nat section. Returns the deleted chains. */
+    private List<String> renderFull(ServiceTracker tracker, Set<String> previous, Set<String> current, Counts c) {
+        for (ServicePortEntry entry : tracker.ports().values()) {
+            Fragment f = renderAndKeep(entry, natRulesOut, current, c);
+            c.natRules += f.natTopRuleCount + f.natChainRuleCount;
+            countAndWriteFilter(f, c);
+        }
+        List<String> deleted = staleChains(previous, current, c);
+        for (String d : deleted) {
+            natRulesOut.append("-X ").append(d).append('\n');
+        }
+        nodePortsTail(natRulesOut, c);
+        forwardRules(c);
+        out.append("COMMIT\n*nat\n");
+        out.ensureCapacity(out.length() + natChainsOut.length() + natRulesOut.length() + 16);
+        out.append(natChainsOut).append(natRulesOut).append("COMMIT\n");
+        return deleted;
+    }
+
+    /**
+     * The changed services' chains, and every service's top-level lines copied from its kept text;
+     * two passes so that the (large) top-level nat rules go straight into the output.
+     */
+    private List<String> renderPartial(ServiceTracker tracker, Set<NamespacedName> changed, Set<String> previous,
+                                       Set<String> current, Counts c) {
+        for (NamespacedName svc : changed) {
+            for (ServicePortEntry entry : tracker.entriesOf(svc)) {
+                renderAndKeep(entry, null, current, c);
+            }
+        }
+        for (ServicePortEntry entry : tracker.ports().values()) {
+            Fragment f = (Fragment) entry.fragment(this);
+            if (f == null) {
+                // Kept by another renderer since (a renderer keeps the text of the entries it wrote).
+                f = renderAndKeep(entry, null, current, c);
+            }
+            countAndWriteFilter(f, c);
+        }
+        List<String> deleted = staleChains(previous, current, c);
+        forwardRules(c);
+        out.append("COMMIT\n*nat\n");
+        out.append(natChainsOut).append(natRulesOut);
+        for (ServicePortEntry entry : tracker.ports().values()) {
+            Fragment f = (Fragment) entry.fragment(this);
+            out.append(f.natTopRules);
+            c.natRules += f.natTopRuleCount;
+            if (f.pendingChainRules != null) {
+                out.append(f.pendingChainRules);
+                c.natRules += f.natChainRuleCount;
+                f.pendingChainRules = null;
+            }
+        }
+        for (String d : deleted) {
+            out.append("-X ").append(d).append('\n');
+        }
+        nodePortsTail(out, c);
+        out.append("COMMIT\n");
+        return deleted;
+    }
+
+    /** Renders one service port (chain lines into the nat chains section) and keeps its text. */
+    private Fragment renderAndKeep(ServicePortEntry entry, StringBuilder rulesSink, Set<String> current, Counts c) {
+        Fragment f = renderService(entry, natChainsOut, rulesSink);
+        entry.keepFragment(this, f);
+        renderedByService.computeIfAbsent(entry.info().service(), k -> new ArrayList<>(1)).add(f);
+        current.addAll(f.chains);
+        c.natChains += f.chains.size();
+        c.servicesWritten++;
+        return f;
+    }
+
+    private void countAndWriteFilter(Fragment f, Counts c) {
         noLocalEndpointsInternal += f.noLocalInternal;
         noLocalEndpointsExternal += f.noLocalExternal;
         out.append(f.filterRules);
-        c[0] += f.filterRuleCount;
-        c[2] += f.natTopRuleCount + f.natChainRuleCount;
+        c.filterRules += f.filterRuleCount;
+        c.natRulesTotal += f.natTopRuleCount + f.natChainRuleCount;
     }
 
     /** Chains used before but not now: a chain line (which flushes) now, the {@code -X} after the rules. */
-    private List<String> staleChains(Set<String> previous, Set<String> current, int[] c) {
+    private List<String> staleChains(Set<String> previous, Set<String> current, Counts c) {
         List<String> deleted = new ArrayList<>();
         for (String ch : previous) {
             if (!current.contains(ch)) {
@@ -277,28 +329,31 @@ public final class IptablesRenderer {
         deleted.sort(null);
         for (String d : deleted) {
             chainLine(natChainsOut, d);
-            c[3]++;
+            c.natChains++;
             installedChains.remove(d);
         }
         return deleted;
     }
 
-    private void nodePortsTail(StringBuilder sb, int[] c) {
+    private void nodePortsTail(StringBuilder sb, Counts c) {
         sb.append("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL");
-        if (!config.localhostNodePorts()) {
+        // Localhost NodePorts never work for IPv6, and for IPv4 only with route_localnet (upstream).
+        if (config.family() == IpFamily.IPv6) {
+            sb.append(" ! -d ::1/128");
+        } else if (!config.localhostNodePorts()) {
             sb.append(" ! -d 127.0.0.0/8");
         }
         sb.append(" -j KUBE-NODEPORTS\n");
-        c[1]++;
-        c[2]++;
+        c.natRules++;
+        c.natRulesTotal++;
     }
 
-    private void forwardRules(int[] c) {
+    private void forwardRules(Counts c) {
         out.append("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\n");
         out.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark ")
                 .append(mark).append('/').append(mark).append(" -j ACCEPT\n");
         out.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
-        c[0] += 3;
+        c.filterRules += 3;
     }
 
     /**
@@ -333,13 +388,6 @@ public final class IptablesRenderer {
         return probabilities.get(n);
     }
 
-    /** One service port's rules, following syncProxyRules' per-service loop line for line. */
-    /**
-     * Renders one service port. Chain lines go to {@code chainLines}; the top-level nat rules are
-     * kept in the fragment and, with {@code rulesSink} given (full sync), written there followed by
-     * the service's chain rules; without it (partial sync) the chain rules are kept in
-     * {@link Fragment#pendingChainRules} for the pass that writes every service's top-level rules.
-     */
     /** What one service port's rules are made of, computed once and read by the per-chain writers. */
     private static final class ServiceRules {
         ServicePortInfo svc;
@@ -364,6 +412,12 @@ public final class IptablesRenderer {
         String externalFilterComment;
     }
 
+    /**
+     * Renders one service port, following syncProxyRules' per-service loop line for line. Chain lines go to {@code chainLines}; the top-level nat rules are
+     * kept in the fragment and, with {@code rulesSink} given (full sync), written there followed by
+     * the service's chain rules; without it (partial sync) the chain rules are kept in
+     * {@link Fragment#pendingChainRules} for the pass that writes every service's top-level rules.
+     */
     private Fragment renderService(ServicePortEntry entry, StringBuilder chainLines, StringBuilder rulesSink) {
         ServiceRules r = new ServiceRules();
         r.svc = entry.info();

@@ -1,5 +1,9 @@
-package io.kplane.proxy;
+package io.kplane.proxy.ipvs;
 
+import io.kplane.proxy.Cidr;
+import io.kplane.proxy.IpAddress;
+import io.kplane.proxy.iptables.IptablesRules;
+import io.kplane.proxy.iptables.IptablesTracer;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,14 +70,14 @@ public final class IpsetText {
             String[] p = entry.split(",");
             switch (type) {
                 case "bitmap:port": port(entry); break;
-                case "hash:ip": Cidr.parseIPv4(entry); break;
+                case "hash:ip": IpAddress.parse(entry); break;
                 case "hash:net": Cidr.parse(entry); break;
                 default: {
                     int want = type.equals("hash:ip,port") ? 2 : 3;
                     if (p.length != want) {
                         throw new IllegalArgumentException("wrong number of fields");
                     }
-                    Cidr.parseIPv4(p[0]);
+                    IpAddress.parse(p[0]);
                     String[] pp = p[1].split(":");
                     if (pp.length != 2 || !List.of("tcp", "udp", "sctp").contains(pp[0])) {
                         throw new IllegalArgumentException("want proto:port, got " + p[1]);
@@ -81,7 +85,7 @@ public final class IpsetText {
                     port(pp[1]);
                     if (want == 3) {
                         if (type.endsWith(",ip")) {
-                            Cidr.parseIPv4(p[2]);
+                            IpAddress.parse(p[2]);
                         } else {
                             Cidr.parse(p[2]);
                         }

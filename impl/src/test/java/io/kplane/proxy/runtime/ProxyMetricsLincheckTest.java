@@ -1,4 +1,4 @@
-package io.kplane.proxy;
+package io.kplane.proxy.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package io.kplane.proxy;
+package io.kplane.proxy.iptables;
 
+import io.kplane.proxy.Cidr;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
