@@ -18,8 +18,9 @@
  *       revision it announces (etcd 3.5's rule; 3.4 could announce a revision ahead of events).</li>
  *   <li>A lease expiry carries the lease's refresh stamp: a keep-alive ordered before it in the log
  *       keeps the lease (and was acknowledged truthfully), one ordered after it gets not-found.</li>
- *   <li>{@code /health} and Prometheus {@code /metrics} (etcd's names) are served on
- *       {@code --listen-metrics-urls}, not on the gRPC port; the client port can use TLS with
+ *   <li>{@code /health} and Prometheus {@code /metrics} (etcd's names) are served over HTTP/1.1 on
+ *       the plaintext client port next to gRPC, as etcd does ({@link io.kplane.etcd.ClientPortHttp}),
+ *       and on {@code --listen-metrics-urls}; with client TLS only on the latter. The client port can use TLS with
  *       etcd's {@code --cert-file/--key-file/--trusted-ca-file/--client-cert-auth}
  *       ({@link io.kplane.etcd.ClientTls}).</li>
  * </ul>
