@@ -105,7 +105,8 @@ public final class EtcdServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis());
+        WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis(),
+                options.maxRequestBytes() + GRPC_OVERHEAD_BYTES);
         LeaseExpiry expiry = new LeaseExpiry(replica, System::nanoTime, options.leasePromoteExtensionMillis(),
                 options.leaseCheckMillis());
         ClusterService cluster = new ClusterService(kv, replica, headers);
