@@ -23,6 +23,13 @@
  *       and on {@code --listen-metrics-urls}; with client TLS only on the latter. The client port can use TLS with
  *       etcd's {@code --cert-file/--key-file/--trusted-ca-file/--client-cert-auth}
  *       ({@link io.kplane.etcd.ClientTls}).</li>
+ *   <li>The Cluster service changes membership at runtime (MemberAdd with or without
+ *       {@code --learner}, MemberRemove, MemberUpdate, MemberPromote) with etcd 3.4's checks and
+ *       errors; MemberPromote is answered on the leader only (etcd forwards it to the leader; kplane
+ *       answers {@code etcdserver: not leader} elsewhere). Unlike etcd 3.4, MemberUpdate keeps a
+ *       learner's learner flag (as etcd 3.5 does).</li>
+ *   <li>{@code WatchCreateRequest.fragment} splits responses above max-request-bytes + 512 KiB, as
+ *       etcd does; the fields travel as unknown protobuf fields (jetcd-grpc's proto lacks them).</li>
  * </ul>
  */
 package io.kplane.etcd;
