@@ -36,6 +36,24 @@ final class EtcdErrors {
         return Status.fromCode(code(e)).withDescription(e.message()).asRuntimeException();
     }
 
+    /** etcd 3.4's errors of the Cluster service (rpctypes: ErrGRPCMemberNotFound, ...). */
+    static StatusRuntimeException membership(io.kplane.server.MembershipException.Reason r) {
+        Status s = switch (r) {
+            case MEMBER_NOT_FOUND -> Status.NOT_FOUND.withDescription("etcdserver: member not found");
+            case PEER_URL_EXISTS -> Status.FAILED_PRECONDITION.withDescription("etcdserver: Peer URLs already exists");
+            case ID_EXISTS -> Status.FAILED_PRECONDITION.withDescription("etcdserver: member ID already exist");
+            case NOT_LEARNER -> Status.FAILED_PRECONDITION.withDescription("etcdserver: can only promote a learner member");
+            case LEARNER_NOT_READY -> Status.FAILED_PRECONDITION
+                    .withDescription("etcdserver: can only promote a learner member which is in sync with leader");
+            case NOT_ENOUGH_STARTED -> Status.FAILED_PRECONDITION
+                    .withDescription("etcdserver: re-configuration failed due to not enough started members");
+            case TOO_MANY_LEARNERS -> Status.FAILED_PRECONDITION
+                    .withDescription("etcdserver: too many learner members in cluster");
+            case NOT_LEADER -> Status.FAILED_PRECONDITION.withDescription("etcdserver: not leader");
+        };
+        return s.asRuntimeException();
+    }
+
     /** The gRPC error a client sees for {@code t} (unwrapping future wrappers). */
     static StatusRuntimeException toStatus(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
@@ -46,6 +64,9 @@ final class EtcdErrors {
         }
         if (t instanceof KvException k) {
             return of(k.error());
+        }
+        if (t instanceof io.kplane.server.MembershipException m) {
+            return membership(m.reason());
         }
         if (t instanceof NoLeaderException) {
             return NO_LEADER;

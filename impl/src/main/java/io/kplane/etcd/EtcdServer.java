@@ -112,13 +112,19 @@ public final class EtcdServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis(), clock);
+        WatchHub hub = new WatchHub(replica, headers, options.progressNotifyMillis(),
+                options.maxRequestBytes() + GRPC_OVERHEAD_BYTES, clock);
         LeaseExpiry expiry = new LeaseExpiry(replica, clock, options.leasePromoteExtensionMillis(),
                 options.leaseCheckMillis());
         ClusterService cluster = new ClusterService(kv, replica, headers);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(listen);
+        MemberMetrics memberMetrics = new MemberMetrics(replica);
+        NettyServerBuilder builder;
         if (options.tls() != null) {
-            builder.sslContext(options.tls().serverContext());
+            builder = NettyServerBuilder.forAddress(listen).sslContext(options.tls().serverContext());
+        } else {
+            // plaintext: /health and /metrics over HTTP/1.1 share the port with gRPC, as in etcd
+            builder = NettyServerBuilder.forAddress(listen, io.grpc.netty.InternalNettyServerCredentials.create(
+                    new ClientPortHttp(io.grpc.netty.InternalProtocolNegotiators.serverPlaintext(), memberMetrics)));
         }
         Server server = builder
                 // Every handler only validates, encodes and hands the request to the member's queue
@@ -147,7 +153,7 @@ public final class EtcdServer implements AutoCloseable {
         MetricsEndpoint metrics = null;
         if (options.metricsListen() != null) {
             try {
-                metrics = new MetricsEndpoint(replica, options.metricsListen());
+                metrics = new MetricsEndpoint(memberMetrics, options.metricsListen());
             } catch (IOException e) {
                 server.shutdownNow();
                 hub.close();

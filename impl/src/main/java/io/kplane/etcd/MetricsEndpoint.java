@@ -2,46 +2,25 @@ package io.kplane.etcd;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.kplane.server.FsyncHistogram;
-import io.kplane.server.Replica;
-import io.kplane.server.ReplicaStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * etcd's HTTP {@code /health} and Prometheus {@code /metrics} for one member, on the address etcd
- * calls {@code --listen-metrics-urls}. Metric names are etcd's where kplane measures the same
- * thing: a dashboard or alert written for etcd reads them unchanged.
- *
- * <p>{@code /health} is etcd 3.4's: {@code {"health":"true"}} with 200 when the member knows a
- * leader and a linearizable read barrier completes within a second, else {@code "false"} with 503.
+ * etcd's HTTP {@code /health} and Prometheus {@code /metrics} of one member ({@link MemberMetrics})
+ * on the separate address etcd calls {@code --listen-metrics-urls}. The client port serves them
+ * too ({@link ClientPortHttp}).
  */
 final class MetricsEndpoint implements AutoCloseable {
-    private final Replica replica;
+    private final MemberMetrics metrics;
     private final HttpServer http;
     private final ExecutorService threads;
-    private final AtomicLong leaderChanges = new AtomicLong();
 
-    MetricsEndpoint(Replica replica, InetSocketAddress listen) throws IOException {
-        this.replica = replica;
-        replica.addLeadershipListener(new io.kplane.server.LeadershipListener() {
-            private long lastLeader = -1;
-
-            @Override
-            public void leadershipChanged(long leaderId, long term, boolean isLeader) {
-                if (leaderId != 0 && leaderId != lastLeader) {
-                    leaderChanges.incrementAndGet();
-                    lastLeader = leaderId;
-                }
-            }
-        });
+    MetricsEndpoint(MemberMetrics metrics, InetSocketAddress listen) throws IOException {
+        this.metrics = metrics;
         this.http = HttpServer.create(listen, 16);
         this.threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "etcd-metrics");
@@ -59,66 +38,12 @@ final class MetricsEndpoint implements AutoCloseable {
     }
 
     private void health(HttpExchange ex) throws IOException {
-        boolean ok = replica.status().leaderId() != 0;
-        if (ok) {
-            try {
-                replica.readBarrier().get(1, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                ok = false;
-            }
-        }
-        respond(ex, ok ? 200 : 503, "application/json", "{\"health\":\"" + ok + "\"}");
+        boolean ok = metrics.healthy().join();
+        respond(ex, ok ? 200 : 503, "application/json", MemberMetrics.healthBody(ok));
     }
 
     private void metrics(HttpExchange ex) throws IOException {
-        respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", render());
-    }
-
-    /** The Prometheus text exposition of this member's metrics. */
-    String render() {
-        ReplicaStatus s = replica.status();
-        StringBuilder b = new StringBuilder();
-        gauge(b, "etcd_server_has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.",
-                s.leaderId() != 0 ? 1 : 0);
-        gauge(b, "etcd_server_is_leader", "Whether or not this member is a leader. 1 if is, 0 otherwise.",
-                s.isLeader() ? 1 : 0);
-        counter(b, "etcd_server_leader_changes_seen_total", "The number of leader changes seen.", leaderChanges.get());
-        gauge(b, "etcd_server_proposals_committed_total", "The total number of consensus proposals committed.",
-                s.commitIndex());
-        gauge(b, "etcd_server_proposals_applied_total", "The total number of consensus proposals applied.",
-                s.appliedIndex());
-        gauge(b, "etcd_mvcc_db_total_size_in_bytes",
-                "Total size of the underlying database physically allocated in bytes.", Math.max(0, s.dbSize()));
-        FsyncHistogram fsyncs = replica.walFsyncs();
-        if (fsyncs != null) {
-            String name = "etcd_disk_wal_fsync_duration_seconds";
-            b.append("# HELP ").append(name).append(" The latency distributions of fsync called by WAL.\n");
-            b.append("# TYPE ").append(name).append(" histogram\n");
-            long[] counts = fsyncs.counts();
-            long cumulative = 0;
-            for (int i = 0; i < FsyncHistogram.BOUNDS.length; i++) {
-                cumulative += counts[i];
-                b.append(name).append("_bucket{le=\"").append(FsyncHistogram.BOUNDS[i]).append("\"} ")
-                        .append(cumulative).append('\n');
-            }
-            cumulative += counts[counts.length - 1];
-            b.append(name).append("_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
-            b.append(name).append("_sum ").append(String.format(Locale.ROOT, "%.9f", fsyncs.sumSeconds())).append('\n');
-            b.append(name).append("_count ").append(cumulative).append('\n');
-        }
-        return b.toString();
-    }
-
-    private static void gauge(StringBuilder b, String name, String help, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE ").append(name).append(" gauge\n");
-        b.append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void counter(StringBuilder b, String name, String help, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE ").append(name).append(" counter\n");
-        b.append(name).append(' ').append(value).append('\n');
+        respond(ex, 200, MemberMetrics.METRICS_CONTENT_TYPE, metrics.render());
     }
 
     private static void respond(HttpExchange ex, int code, String type, String body) throws IOException {

@@ -46,6 +46,11 @@ final class WatchHub implements AutoCloseable {
     private final Headers headers;
     private final MvccStore store;
     private final long progressIntervalNanos;
+    /**
+     * Where a fragmenting watcher's responses are split: as in etcd's watch server,
+     * {@code --max-request-bytes} plus the 512 KiB it lets gRPC take beyond it.
+     */
+    private final int fragmentBytes;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Stream> streams = new ArrayList<>(); // dispatcher thread only
     private final Thread thread;
@@ -55,8 +60,9 @@ final class WatchHub implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong overruns = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong catchUps = new java.util.concurrent.atomic.AtomicLong();
 
-    WatchHub(Replica replica, Headers headers, long progressIntervalMillis, NanoClock clock) {
+    WatchHub(Replica replica, Headers headers, long progressIntervalMillis, int fragmentBytes, NanoClock clock) {
         this.replica = replica;
+        this.fragmentBytes = fragmentBytes;
         this.clock = clock;
         this.lastProgressNanos = clock.nanoTime();
         this.headers = headers;
@@ -96,6 +102,7 @@ final class WatchHub implements AutoCloseable {
         boolean noPut;
         boolean noDelete;
         boolean progressNotify;
+        boolean fragment;
         long nextRev;
         boolean catchingUp;
 
@@ -251,6 +258,7 @@ final class WatchHub implements AutoCloseable {
         w.end = end.length == 0 ? null : end.length == 1 && end[0] == 0 ? new byte[0] : end;
         w.prevKv = req.getPrevKv();
         w.progressNotify = req.getProgressNotify();
+        w.fragment = fragmentRequested(req);
         for (WatchCreateRequest.FilterType f : req.getFiltersList()) {
             if (f == WatchCreateRequest.FilterType.NOPUT) {
                 w.noPut = true;
@@ -355,13 +363,17 @@ final class WatchHub implements AutoCloseable {
     }
 
     private void sendEvents(Stream s, Watcher w, List<Event> events, long revision) {
+        if (w.fragment) {
+            sendFragments(s, w, events, revision);
+            return;
+        }
         WatchResponse.Builder b = null;
         int bytes = 0;
         for (Event e : events) {
             if (!w.matches(e)) {
                 continue;
             }
-            Event out = w.prevKv || !e.hasPrevKv() ? e : e.toBuilder().clearPrevKv().build();
+            Event out = visible(w, e);
             if (b == null) {
                 b = WatchResponse.newBuilder().setHeader(headers.of(revision)).setWatchId(w.id);
             }
@@ -377,6 +389,73 @@ final class WatchHub implements AutoCloseable {
         if (b != null) {
             send(s, b.build());
         }
+    }
+
+    private static Event visible(Watcher w, Event e) {
+        return w.prevKv || !e.hasPrevKv() ? e : e.toBuilder().clearPrevKv().build();
+    }
+
+    /**
+     * A watcher created with {@code fragment}: etcd's rule. A response smaller than {@link #fragmentBytes},
+     * or with a single event, goes whole; a larger one is cut into pieces, each taking events until
+     * the next would bring it to that size (but at least one), all marked {@code fragment}
+     * except the last. The client reassembles them into one response.
+     */
+    private void sendFragments(Stream s, Watcher w, List<Event> events, long revision) {
+        List<Event> visible = new ArrayList<>();
+        for (Event e : events) {
+            if (w.matches(e)) {
+                visible.add(visible(w, e));
+            }
+        }
+        if (visible.isEmpty()) {
+            return;
+        }
+        WatchResponse whole = WatchResponse.newBuilder().setHeader(headers.of(revision)).setWatchId(w.id)
+                .addAllEvents(visible).build();
+        if (whole.getSerializedSize() < fragmentBytes || visible.size() < 2) {
+            send(s, whole);
+            return;
+        }
+        WatchResponse.Builder empty = WatchResponse.newBuilder().setHeader(headers.of(revision)).setWatchId(w.id)
+                .setUnknownFields(FRAGMENT_TRUE);
+        int baseSize = empty.build().getSerializedSize();
+        int i = 0;
+        while (i < visible.size()) {
+            WatchResponse.Builder piece = empty.clone();
+            int size = baseSize;
+            int count = 0;
+            while (i < visible.size()) {
+                int eventSize = com.google.protobuf.CodedOutputStream.computeMessageSize(
+                        WatchResponse.EVENTS_FIELD_NUMBER, visible.get(i));
+                if (count >= 1 && size + eventSize >= fragmentBytes) {
+                    break;
+                }
+                piece.addEvents(visible.get(i));
+                size += eventSize;
+                count++;
+                i++;
+            }
+            if (i == visible.size()) {
+                piece.setUnknownFields(com.google.protobuf.UnknownFieldSet.getDefaultInstance()); // fragment=false: the last
+            }
+            send(s, piece.build());
+        }
+    }
+
+    /**
+     * etcd's {@code WatchCreateRequest.fragment} (field 8) and {@code WatchResponse.fragment} (field
+     * 7) are not in the protos jetcd-grpc ships: they travel as unknown fields, which protobuf keeps.
+     */
+    static final int CREATE_FRAGMENT_FIELD = 8;
+    static final int RESPONSE_FRAGMENT_FIELD = 7;
+    private static final com.google.protobuf.UnknownFieldSet FRAGMENT_TRUE = com.google.protobuf.UnknownFieldSet.newBuilder()
+            .addField(RESPONSE_FRAGMENT_FIELD, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+            .build();
+
+    static boolean fragmentRequested(WatchCreateRequest req) {
+        com.google.protobuf.UnknownFieldSet.Field f = req.getUnknownFields().getField(CREATE_FRAGMENT_FIELD);
+        return f != null && !f.getVarintList().isEmpty() && f.getVarintList().get(f.getVarintList().size() - 1) != 0;
     }
 
     private void sendProgress() {

@@ -19,10 +19,18 @@
  *       revision it announces (etcd 3.5's rule; 3.4 could announce a revision ahead of events).</li>
  *   <li>A lease expiry carries the lease's refresh stamp: a keep-alive ordered before it in the log
  *       keeps the lease (and was acknowledged truthfully), one ordered after it gets not-found.</li>
- *   <li>{@code /health} and Prometheus {@code /metrics} (etcd's names) are served on
- *       {@code --listen-metrics-urls}, not on the gRPC port; the client port can use TLS with
+ *   <li>{@code /health} and Prometheus {@code /metrics} (etcd's names) are served over HTTP/1.1 on
+ *       the plaintext client port next to gRPC, as etcd does ({@link io.kplane.etcd.ClientPortHttp}),
+ *       and on {@code --listen-metrics-urls}; with client TLS only on the latter. The client port can use TLS with
  *       etcd's {@code --cert-file/--key-file/--trusted-ca-file/--client-cert-auth}
  *       ({@link io.kplane.etcd.ClientTls}).</li>
+ *   <li>The Cluster service changes membership at runtime (MemberAdd with or without
+ *       {@code --learner}, MemberRemove, MemberUpdate, MemberPromote) with etcd 3.4's checks and
+ *       errors; MemberPromote is answered on the leader only (etcd forwards it to the leader; kplane
+ *       answers {@code etcdserver: not leader} elsewhere). Unlike etcd 3.4, MemberUpdate keeps a
+ *       learner's learner flag (as etcd 3.5 does).</li>
+ *   <li>{@code WatchCreateRequest.fragment} splits responses above max-request-bytes + 512 KiB, as
+ *       etcd does; the fields travel as unknown protobuf fields (jetcd-grpc's proto lacks them).</li>
  * </ul>
  */
 package io.kplane.etcd;

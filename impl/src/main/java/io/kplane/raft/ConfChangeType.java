@@ -7,5 +7,10 @@ public enum ConfChangeType {
     /** Add a learner: it receives the log but does not vote or count towards quorums. */
     ADD_LEARNER,
     /** Remove a voter or learner. */
-    REMOVE_NODE
+    REMOVE_NODE,
+    /**
+     * Change what the application records about a member (its addresses, in the context); the
+     * configuration stays as it is. Ordered in the log like the other changes (etcd's UpdateNode).
+     */
+    UPDATE_NODE
 }

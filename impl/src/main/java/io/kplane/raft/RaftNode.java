@@ -841,6 +841,9 @@ public final class RaftNode {
                 if (p == null) return "node " + cc.nodeId() + " is not a member";
                 if (!p.isLearner && votersCount() == 1) return "cannot remove the last voter";
             }
+            case UPDATE_NODE -> {
+                if (p == null) return "node " + cc.nodeId() + " is not a member";
+            }
             default -> { }
         }
         return null;
@@ -1128,6 +1131,7 @@ public final class RaftNode {
                 // demoting a voter needs joint consensus: refused at proposal time, ignored here
             }
             case REMOVE_NODE -> prs.remove(cc.nodeId());
+            case UPDATE_NODE -> { } // the configuration is unchanged; the context is the application's
         }
         Progress self = prs.get(id);
         isLearner = self != null && self.isLearner;

@@ -20,7 +20,7 @@ import java.util.Set;
  * started with the same spec computes the same ids, so no id exchange is needed at bootstrap, and
  * a data dir records the cluster id to catch a member pointed at another cluster's data.
  */
-public record ClusterSpec(String token, List<Peer> peers) {
+public record ClusterSpec(String token, List<Peer> peers, long joinedClusterId, List<Member> joinedMembers) {
 
     /** One member of the initial cluster. */
     public record Peer(String name, String host, int port, long id) {
@@ -35,6 +35,32 @@ public record ClusterSpec(String token, List<Peer> peers) {
 
     public ClusterSpec {
         peers = List.copyOf(peers);
+        joinedMembers = List.copyOf(joinedMembers);
+    }
+
+    /** An initial cluster of a new cluster ({@code --initial-cluster-state new}). */
+    public ClusterSpec(String token, List<Peer> peers) {
+        this(token, peers, 0, List.of());
+    }
+
+    /**
+     * The spec of a member joining an existing cluster ({@code --initial-cluster-state existing}):
+     * the cluster's id and members as one of its members reported them, this member among them
+     * (added by MemberAdd). {@code peers} then carry the members' real ids.
+     */
+    public static ClusterSpec joined(String token, long clusterId, List<Member> members, long selfId, String selfName) {
+        List<Peer> peers = new ArrayList<>();
+        for (Member m : members) {
+            java.net.InetSocketAddress a = m.peerAddress();
+            String name = m.id() == selfId ? selfName : m.name().isEmpty() ? Long.toHexString(m.id()) : m.name();
+            peers.add(new Peer(name, a.getHostString(), a.getPort(), m.id()));
+        }
+        return new ClusterSpec(token, peers, clusterId, members);
+    }
+
+    /** True for a member joining an existing cluster: it starts with an empty log, no bootstrap. */
+    public boolean joining() {
+        return joinedClusterId != 0;
     }
 
     /**
@@ -113,6 +139,9 @@ public record ClusterSpec(String token, List<Peer> peers) {
 
     /** The cluster id: a hash of the token and the sorted member ids. */
     public long clusterId() {
+        if (joinedClusterId != 0) {
+            return joinedClusterId;
+        }
         long[] ids = peers.stream().mapToLong(Peer::id).sorted().toArray();
         StringBuilder b = new StringBuilder("kplane-cluster\0").append(token);
         for (long id : ids) {
@@ -128,6 +157,9 @@ public record ClusterSpec(String token, List<Peer> peers) {
 
     /** This spec as {@link Member}s (client URLs are not known here). */
     public List<Member> members() {
+        if (joining()) {
+            return joinedMembers;
+        }
         return peers.stream().map(p -> new Member(p.id(), p.name(), List.of(p.peerUrl()), List.of(), false)).toList();
     }
 

@@ -53,8 +53,8 @@ public final class NettyPeerTransport implements PeerTransport {
     private final long clusterId;
     private final long selfId;
     private final InetSocketAddress listen;
-    private final Map<Long, InetSocketAddress> peerAddresses;
-    private final Map<Long, String> peerNames;
+    private volatile Map<Long, InetSocketAddress> peerAddresses;
+    private volatile Map<Long, String> peerNames;
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> socketChannel;
     private final Class<? extends ServerChannel> serverChannel;
@@ -99,7 +99,7 @@ public final class NettyPeerTransport implements PeerTransport {
      * @throws PortInUseException when the listen address is taken
      */
     @Override
-    public void start(InboundListener listener) {
+    public synchronized void start(InboundListener listener) {
         this.listener = listener;
         ServerBootstrap sb = new ServerBootstrap()
                 .group(group)
@@ -128,6 +128,33 @@ public final class NettyPeerTransport implements PeerTransport {
             Outbound o = new Outbound(e.getKey(), e.getValue());
             outbound.put(e.getKey(), o);
             o.connect();
+        }
+    }
+
+    @Override
+    public synchronized void setPeers(Map<Long, InetSocketAddress> peers, Map<Long, String> names) {
+        if (peers.equals(peerAddresses) && names.equals(peerNames)) {
+            return;
+        }
+        peerNames = Map.copyOf(names);
+        peerAddresses = Map.copyOf(peers);
+        if (server == null || closed) {
+            return; // not started: start() dials what is set now
+        }
+        for (Map.Entry<Long, Outbound> e : Map.copyOf(outbound).entrySet()) {
+            InetSocketAddress now = peers.get(e.getKey());
+            if (now == null || !now.equals(e.getValue().address)) {
+                LOG.info("peer {} {}", name(e.getKey()), now == null ? "removed" : "moved to " + now);
+                outbound.remove(e.getKey());
+                e.getValue().stop();
+            }
+        }
+        for (Map.Entry<Long, InetSocketAddress> e : peers.entrySet()) {
+            if (!outbound.containsKey(e.getKey())) {
+                Outbound o = new Outbound(e.getKey(), e.getValue());
+                outbound.put(e.getKey(), o);
+                o.connect();
+            }
         }
     }
 
@@ -186,6 +213,16 @@ public final class NettyPeerTransport implements PeerTransport {
         long backoffMs = MIN_BACKOFF_MS;
         long lastWarnNs;
         boolean warned;
+        volatile boolean stopped;
+
+        /** This peer left the cluster (or moved): close and stop re-dialing. */
+        void stop() {
+            stopped = true;
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
+        }
 
         Outbound(long peerId, InetSocketAddress address) {
             this.peerId = peerId;
@@ -193,7 +230,7 @@ public final class NettyPeerTransport implements PeerTransport {
         }
 
         void connect() {
-            if (closed) {
+            if (closed || stopped) {
                 return;
             }
             Bootstrap b = new Bootstrap()
@@ -209,7 +246,9 @@ public final class NettyPeerTransport implements PeerTransport {
                         }
                     });
             b.connect(address).addListener((ChannelFuture f) -> {
-                if (f.isSuccess()) {
+                if (f.isSuccess() && stopped) {
+                    f.channel().close();
+                } else if (f.isSuccess()) {
                     ByteBuf hello = f.channel().alloc().buffer(4 + 1 + 4 + 1 + 24);
                     hello.writeInt(1 + 4 + 1 + 24).writeByte(PeerWire.HELLO).writeInt(PeerWire.MAGIC)
                             .writeByte(PeerWire.VERSION).writeLong(clusterId).writeLong(selfId).writeLong(peerId);
@@ -231,7 +270,7 @@ public final class NettyPeerTransport implements PeerTransport {
         }
 
         void scheduleReconnect(Throwable cause) {
-            if (closed) {
+            if (closed || stopped) {
                 return;
             }
             long now = System.nanoTime();

@@ -23,6 +23,14 @@ public interface PeerTransport extends AutoCloseable {
      */
     boolean send(long to, ByteBuffer body);
 
+    /**
+     * The members to talk to changed (a membership change was applied, or a snapshot or the log
+     * said who they are): dial the new ones, forget the removed ones, re-dial moved ones. Called on
+     * the Raft agent thread. Transports with a fixed set of peers ignore it.
+     */
+    default void setPeers(java.util.Map<Long, java.net.InetSocketAddress> peers, java.util.Map<Long, String> names) {
+    }
+
     /** Peers that currently have an established outbound connection (for status/tests). */
     default boolean isConnected(long to) {
         return true;

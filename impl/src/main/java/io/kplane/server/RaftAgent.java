@@ -1,5 +1,7 @@
 package io.kplane.server;
 
+import io.kplane.raft.ConfChange;
+import io.kplane.raft.ConfChangeType;
 import io.kplane.raft.ConfState;
 import io.kplane.raft.Entry;
 import io.kplane.raft.EntryType;
@@ -68,7 +70,11 @@ final class RaftAgent implements Agent {
     private static final int MAX_TICKS_PER_CYCLE = 5;
 
     /** Work handed to the agent by other threads. */
-    sealed interface Request permits Propose, ReadBarrier, Query, HandOver {
+    sealed interface Request permits Propose, ReadBarrier, Query, HandOver, ChangeMembers {
+    }
+
+    /** A runtime membership change (etcd's Cluster service); completes with the members once applied here. */
+    record ChangeMembers(MembershipChange change, CompletableFuture<List<Member>> future) implements Request {
     }
 
     /**
@@ -95,6 +101,9 @@ final class RaftAgent implements Agent {
     }
 
     private record PendingProposal(CompletableFuture<byte[]> future, long deadlineNs) {
+    }
+
+    private record PendingChange(CompletableFuture<List<Member>> future, long deadlineNs) {
     }
 
     private record PendingRead(List<CompletableFuture<Void>> futures, long deadlineNs, long index) {
@@ -162,7 +171,11 @@ final class RaftAgent implements Agent {
     private long term;
     private StateType role = StateType.FOLLOWER;
     private volatile ReplicaStatus status;
-    private final List<Member> members;
+    /** The members (names, addresses) as of the applied index: changed by applied conf changes and snapshots. */
+    private final LinkedHashMap<Long, Member> members = new LinkedHashMap<>();
+    private final Map<Long, PendingChange> membershipChanges = new HashMap<>();
+    /** When this member applied its own removal (0: not removed): it stops a moment later. */
+    private long removedAtNs;
     private final long clusterId;
 
     /**
@@ -179,7 +192,9 @@ final class RaftAgent implements Agent {
         this.clock = clock;
         this.selfId = config.memberId();
         this.clusterId = config.cluster().clusterId();
-        this.members = config.cluster().members();
+        for (Member m : config.cluster().members()) {
+            members.put(m.id(), m);
+        }
         this.stateMachine = stateMachine;
         this.transport = transport;
         this.tickNs = config.tick().toNanos();
@@ -208,6 +223,12 @@ final class RaftAgent implements Agent {
             this.rejoining = true;
             LOG.warn("member {} ({}) lost its log and re-joins with a fresh one: no votes, no campaigns until it has "
                     + "caught up with the leader", config.name(), Long.toHexString(selfId));
+        } else if (recovered.isEmpty() && config.cluster().joining()) {
+            // A member added at runtime (--initial-cluster-state existing): no bootstrap snapshot;
+            // the leader sends its snapshot, and the configuration in it names this member.
+            this.storage = new MemoryStorage();
+            LOG.info("member {} ({}) joins the existing cluster {} with an empty log", config.name(),
+                    Long.toHexString(selfId), Long.toHexString(clusterId));
         } else if (recovered.isEmpty()) {
             // A new member of a new cluster: everyone starts from the same bootstrap snapshot
             // (index 1, term 1, all initial members voters), written durably before anything else.
@@ -228,9 +249,7 @@ final class RaftAgent implements Agent {
             if (snap != null) {
                 storage.applySnapshot(new Snapshot(new SnapshotMetadata(snap.index(), snap.term(),
                         MessageCodec.decodeConfState(snap.meta())), snap.data()));
-                if (snap.data().length > 0) {
-                    stateMachine.restore(snap.data());
-                }
+                restoreSnapshotData(snap.data());
                 snapshotIndex = snap.index();
             }
             List<Entry> entries = new ArrayList<>(recovered.entries().size());
@@ -294,6 +313,7 @@ final class RaftAgent implements Agent {
     public void onStart() {
         lastTickNs = clock.nanoTime();
         lastExpiryCheckNs = lastTickNs;
+        syncTransport(); // the recovered membership may differ from the initial cluster the transport started with
     }
 
     ReplicaStatus status() {
@@ -331,7 +351,7 @@ final class RaftAgent implements Agent {
         int ticks = 0;
         while (now - lastTickNs >= tickNs) {
             lastTickNs += tickNs;
-            if (rejoining) {
+            if (rejoining || removedAtNs != 0) {
                 ticks++;
                 lastTickNs = now;
             } else if (ticks++ < MAX_TICKS_PER_CYCLE) {
@@ -376,6 +396,15 @@ final class RaftAgent implements Agent {
         }
         while (!raftUnreachable.isEmpty()) {
             raft.reportUnreachable(raftUnreachable.poll());
+        }
+        if (removedAtNs != 0 && now - removedAtNs > 1_000_000_000L) {
+            // etcd: "the member has been permanently removed from the cluster" — it stops. The second
+            // of grace lets the answer to the MemberRemove that removed it reach its client.
+            ReplicaStoppedException removed = new ReplicaStoppedException("member " + config.name()
+                    + " has been permanently removed from the cluster");
+            LOG.warn("member {} stops: {}", config.name(), removed.getMessage());
+            failure.completeExceptionally(removed);
+            throw new AgentTerminationException(removed);
         }
         maybeSnapshot();
         if (now - lastExpiryCheckNs > 50_000_000L) {
@@ -443,6 +472,8 @@ final class RaftAgent implements Agent {
                 q.run(stateMachine);
             } else if (r instanceof HandOver h) {
                 handOver(h, now);
+            } else if (r instanceof ChangeMembers c) {
+                changeMembers(c, now);
             }
         }
         if (!readBatch.isEmpty()) {
@@ -575,9 +606,8 @@ final class RaftAgent implements Agent {
         snapshotsSent.addAll(send(afterSync));
         // 3. Apply.
         if (rd.snapshot() != null && rd.snapshot().index() > appliedIndex) {
-            if (rd.snapshot().data().length > 0) {
-                stateMachine.restore(rd.snapshot().data());
-            }
+            restoreSnapshotData(rd.snapshot().data());
+            syncTransport();
             appliedIndex = rd.snapshot().index();
             snapshotIndex = appliedIndex;
             wal.releaseTo(appliedIndex);
@@ -724,6 +754,10 @@ final class RaftAgent implements Agent {
             return;
         }
         appliedIndex = e.index();
+        if (e.type() == EntryType.CONF_CHANGE) {
+            applyMembership(e);
+            return;
+        }
         if (e.type() != EntryType.NORMAL || e.data().length == 0) {
             return; // a leader's no-op or a configuration change (applied by the core)
         }
@@ -761,6 +795,198 @@ final class RaftAgent implements Agent {
                 p.future().complete(response);
             }
         }
+    }
+
+    /** Restores a snapshot's data: the members it carries (if any) and the state machine. */
+    private void restoreSnapshotData(byte[] data) {
+        SnapshotMembers sm = SnapshotMembers.unwrap(data);
+        if (sm.members() != null) {
+            members.clear();
+            for (Member m : sm.members()) {
+                members.put(m.id(), m);
+            }
+        }
+        if (sm.state().length > 0) {
+            stateMachine.restore(sm.state());
+        }
+    }
+
+    /**
+     * Checks a membership change against the members as applied here (etcd's checks, with its
+     * {@code --strict-reconfig-check} on, its default), then proposes it as a conf change whose
+     * context names the proposer, the request and the member record after the change.
+     */
+    private void changeMembers(ChangeMembers r, long now) {
+        MembershipChange change = r.change();
+        Member m = change.member();
+        Member current = members.get(m.id());
+        ConfChangeType type;
+        Member after;
+        try {
+            switch (change.kind()) {
+                case ADD -> {
+                    if (current != null) {
+                        throw new MembershipException(MembershipException.Reason.ID_EXISTS, Long.toHexString(m.id()));
+                    }
+                    checkPeerUrlsFree(m.id(), m.peerUrls());
+                    if (m.isLearner()) {
+                        if (members.values().stream().filter(Member::isLearner).count() >= MAX_LEARNERS) {
+                            throw new MembershipException(MembershipException.Reason.TOO_MANY_LEARNERS,
+                                    "at most " + MAX_LEARNERS);
+                        }
+                    } else {
+                        long voters = members.values().stream().filter(x -> !x.isLearner()).count();
+                        long started = members.values().stream().filter(x -> !x.isLearner() && !x.name().isEmpty()).count();
+                        long after1 = voters + 1;
+                        // etcd's isReadyToAddVotingMember; a 1-member cluster may always add a second one
+                        if (!(started == 1 && after1 == 2) && started < after1 / 2 + 1) {
+                            throw new MembershipException(MembershipException.Reason.NOT_ENOUGH_STARTED,
+                                    started + " of " + after1 + " voters started");
+                        }
+                    }
+                    type = m.isLearner() ? ConfChangeType.ADD_LEARNER : ConfChangeType.ADD_VOTER;
+                    after = m;
+                }
+                case REMOVE -> {
+                    requireMember(current, m.id());
+                    if (!current.isLearner()) {
+                        long votersAfter = members.values().stream().filter(x -> !x.isLearner()).count() - 1;
+                        long startedAfter = members.values().stream()
+                                .filter(x -> !x.isLearner() && !x.name().isEmpty() && x.id() != m.id()).count();
+                        if (votersAfter > 0 && startedAfter < votersAfter / 2 + 1) { // etcd's isReadyToRemoveVotingMember
+                            throw new MembershipException(MembershipException.Reason.NOT_ENOUGH_STARTED,
+                                    startedAfter + " of " + votersAfter + " voters started");
+                        }
+                    }
+                    type = ConfChangeType.REMOVE_NODE;
+                    after = current;
+                }
+                case UPDATE -> {
+                    requireMember(current, m.id());
+                    checkPeerUrlsFree(m.id(), m.peerUrls());
+                    type = ConfChangeType.UPDATE_NODE;
+                    after = current.withPeerUrls(m.peerUrls());
+                }
+                case PROMOTE -> {
+                    requireMember(current, m.id());
+                    if (!current.isLearner()) {
+                        throw new MembershipException(MembershipException.Reason.NOT_LEARNER, Long.toHexString(m.id()));
+                    }
+                    if (raft.leaderId() != selfId) {
+                        // only the leader knows how far the learner is
+                        throw new MembershipException(MembershipException.Reason.NOT_LEADER, "promote on the leader");
+                    }
+                    io.kplane.raft.Progress learner = raft.progress().get(m.id());
+                    long leaderMatch = raft.progress().get(selfId).match();
+                    if (learner == null || learner.match() < leaderMatch * LEARNER_READY_FRACTION) {
+                        throw new MembershipException(MembershipException.Reason.LEARNER_NOT_READY, "learner at "
+                                + (learner == null ? 0 : learner.match()) + ", leader at " + leaderMatch);
+                    }
+                    type = ConfChangeType.ADD_VOTER;
+                    after = current.asVoter();
+                }
+                case PUBLISH -> {
+                    requireMember(current, m.id());
+                    type = ConfChangeType.UPDATE_NODE;
+                    after = current.withAttributes(m.name(), m.clientUrls());
+                }
+                default -> throw new IllegalArgumentException(String.valueOf(change.kind()));
+            }
+        } catch (MembershipException e) {
+            r.future().completeExceptionally(e);
+            return;
+        }
+        if (raft.leaderId() == 0) {
+            r.future().completeExceptionally(new NoLeaderException("no leader: election in progress"));
+            return;
+        }
+        long requestId = incarnation | (nextRequest++ & 0xffffffffL);
+        ByteBuffer ctx = ByteBuffer.allocate(16 + after.encodedSize()).putLong(selfId).putLong(requestId);
+        after.encode(ctx);
+        try {
+            raft.proposeConfChange(new ConfChange(type, m.id(), ctx.array()));
+            membershipChanges.put(requestId, new PendingChange(r.future(), now + timeoutNs));
+        } catch (ProposalDroppedException e) {
+            r.future().completeExceptionally(new NoLeaderException("membership change dropped: " + e.getMessage()));
+        }
+    }
+
+    /** etcd 3.4 allows one learner at a time. */
+    private static final int MAX_LEARNERS = 1;
+    /** etcd promotes a learner only once its log is within 10% of the leader's. */
+    private static final double LEARNER_READY_FRACTION = 0.9;
+
+    private static void requireMember(Member current, long id) {
+        if (current == null) {
+            throw new MembershipException(MembershipException.Reason.MEMBER_NOT_FOUND, Long.toHexString(id));
+        }
+    }
+
+    private void checkPeerUrlsFree(long id, List<String> urls) {
+        for (Member other : members.values()) {
+            if (other.id() != id && other.peerUrls().stream().anyMatch(urls::contains)) {
+                throw new MembershipException(MembershipException.Reason.PEER_URL_EXISTS, String.join(",", urls));
+            }
+        }
+    }
+
+    /** A committed conf change: the member record in its context replaces ours; the transport follows. */
+    private void applyMembership(Entry e) {
+        ConfChange cc = ConfChange.decode(e.data());
+        byte[] context = cc.context();
+        long origin = 0;
+        long requestId = 0;
+        Member record = null;
+        if (context.length >= 16) {
+            ByteBuffer b = ByteBuffer.wrap(context);
+            origin = b.getLong();
+            requestId = b.getLong();
+            record = Member.decode(b);
+        }
+        switch (cc.type()) {
+            case ADD_VOTER, ADD_LEARNER, UPDATE_NODE -> {
+                if (record != null) {
+                    members.put(cc.nodeId(), record);
+                } else if (!members.containsKey(cc.nodeId())) {
+                    members.put(cc.nodeId(), new Member(cc.nodeId(), "", List.of(), List.of(),
+                            cc.type() == ConfChangeType.ADD_LEARNER));
+                } else if (cc.type() == ConfChangeType.ADD_VOTER) {
+                    members.put(cc.nodeId(), members.get(cc.nodeId()).asVoter());
+                }
+            }
+            case REMOVE_NODE -> members.remove(cc.nodeId());
+        }
+        LOG.info("member {} applied {} of {} at index {}: {} members", config.name(), cc.type(),
+                Long.toHexString(cc.nodeId()), e.index(), members.size());
+        syncTransport();
+        if (cc.type() == ConfChangeType.REMOVE_NODE && cc.nodeId() == selfId && removedAtNs == 0) {
+            removedAtNs = System.nanoTime();
+        }
+        if (origin == selfId) {
+            PendingChange p = membershipChanges.remove(requestId);
+            if (p != null) {
+                p.future().complete(List.copyOf(members.values()));
+            }
+        }
+        publishStatus();
+    }
+
+    /** Points the transport at the members as applied here (every member but this one). */
+    private void syncTransport() {
+        Map<Long, java.net.InetSocketAddress> peers = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
+        for (Member m : members.values()) {
+            if (m.id() == selfId || m.peerUrls().isEmpty()) {
+                continue;
+            }
+            try {
+                peers.put(m.id(), m.peerAddress());
+                names.put(m.id(), m.name().isEmpty() ? Long.toHexString(m.id()) : m.name());
+            } catch (RuntimeException bad) {
+                LOG.warn("member {} has an unusable peer URL {}: {}", Long.toHexString(m.id()), m.peerUrls(), bad.toString());
+            }
+        }
+        transport.setPeers(peers, names);
     }
 
     private void completeReads() {
@@ -839,8 +1065,9 @@ final class RaftAgent implements Agent {
         byte[] meta = MessageCodec.encodeConfState(confState);
         long startNs = clock.nanoTime();
         StateMachine.Capture capture = stateMachine.capture();
+        List<Member> snapshotMembers = List.copyOf(members.values());
         CompletableFuture<byte[]> file = CompletableFuture.supplyAsync(() -> {
-            byte[] data = capture.serialize();
+            byte[] data = SnapshotMembers.wrap(snapshotMembers, capture.serialize());
             wal.writeSnapshotFile(new SnapshotFile(index, snapTerm, meta, data));
             return data;
         }, snapshotWriter);
@@ -889,6 +1116,14 @@ final class RaftAgent implements Agent {
             handOver.complete(0L);
             handOver = null;
         }
+        membershipChanges.values().removeIf(c -> {
+            if (now - c.deadlineNs() > 0) {
+                c.future().completeExceptionally(new TimeoutException("membership change not applied within "
+                        + config.requestTimeout().toMillis() + " ms (outcome unknown)"));
+                return true;
+            }
+            return false;
+        });
         Iterator<PendingProposal> it = proposals.values().iterator();
         while (it.hasNext()) {
             PendingProposal p = it.next();
@@ -924,7 +1159,7 @@ final class RaftAgent implements Agent {
 
     private void publishStatus() {
         status = new ReplicaStatus(selfId, clusterId, raft.leaderId(), raft.term(), raft.commitIndex(), appliedIndex,
-                members, dbSize);
+                new ArrayList<>(members.values()), dbSize);
         walSyncs = wal.syncCount();
     }
 
@@ -940,6 +1175,10 @@ final class RaftAgent implements Agent {
             p.future().completeExceptionally(stopped);
         }
         proposals.clear();
+        for (PendingChange c : membershipChanges.values()) {
+            c.future().completeExceptionally(stopped);
+        }
+        membershipChanges.clear();
         for (PendingRead pr : readsAwaitingIndex.values()) {
             fail(pr.futures(), stopped);
         }
@@ -957,6 +1196,8 @@ final class RaftAgent implements Agent {
                 q.future().completeExceptionally(stopped);
             } else if (r instanceof HandOver h) {
                 h.future().complete(0L);
+            } else if (r instanceof ChangeMembers c) {
+                c.future().completeExceptionally(stopped);
             }
         }
         if (handOver != null) {

@@ -53,4 +53,13 @@ public interface Replica {
     default FsyncHistogram walFsyncs() {
         return null;
     }
+
+    /**
+     * A runtime membership change (etcd's MemberAdd/Remove/Update/Promote). Completes with the
+     * members once the change is applied on this member; fails with {@link MembershipException}
+     * when etcd's checks refuse it, or like {@link #propose}.
+     */
+    default CompletableFuture<java.util.List<Member>> changeMembership(MembershipChange change) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("membership changes are not supported here"));
+    }
 }

@@ -147,6 +147,13 @@ public final class StoreNode implements Replica, AutoCloseable {
         return f;
     }
 
+    @Override
+    public CompletableFuture<List<Member>> changeMembership(MembershipChange change) {
+        CompletableFuture<List<Member>> f = new CompletableFuture<>();
+        offer(new RaftAgent.ChangeMembers(change, f), f);
+        return f;
+    }
+
     private void offer(RaftAgent.Request r, CompletableFuture<?> f) {
         if (closed || agent.failure.isDone()) {
             f.completeExceptionally(new ReplicaStoppedException("member " + config.name() + " is stopped"));

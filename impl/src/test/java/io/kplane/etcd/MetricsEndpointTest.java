@@ -108,4 +108,59 @@ class MetricsEndpointTest {
             assertThat(value(get(server.metricsPort(), "/metrics").body(), "etcd_server_has_leader")).isZero();
         }
     }
+
+    /**
+     * etcd serves {@code /health} and {@code /metrics} over HTTP/1.1 on the client port next to gRPC:
+     * the same GETs, and {@code etcdctl endpoint health} (gRPC) on the same port, against real etcd
+     * and against kplane started without a metrics address.
+     */
+    @Test
+    void clientPortServesHealthAndMetricsBesideGrpc() throws Exception {
+        Assumptions.assumeTrue(RealEtcd.installed(), "etcd not installed");
+        List<String> etcd;
+        try (RealEtcd real = new RealEtcd()) {
+            etcd = clientPortTranscript(real.clientPort);
+        }
+        int peer = freePort();
+        ClusterSpec spec = ClusterSpec.parse("solo=127.0.0.1:" + peer, "client-port-http");
+        StoreConfig config = StoreConfig.defaults("solo", spec, dir.resolve("solo")).withTick(Duration.ofMillis(10));
+        List<String> kplane;
+        String metrics;
+        try (StoreNode node = StoreNode.startTcp(config, new KvReplicatedStateMachine(), null);
+             EtcdServer server = EtcdServer.start(node, new InetSocketAddress("127.0.0.1", 0))) {
+            assertThat(server.metricsPort()).isEqualTo(-1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!node.status().isLeader() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            kplane = clientPortTranscript(server.port());
+            metrics = get(server.port(), "/metrics").body();
+        }
+        assertThat(String.join("\n", kplane)).isEqualTo(String.join("\n", etcd));
+        assertThat(value(metrics, "etcd_server_has_leader")).isEqualTo(1);
+        assertThat(value(metrics, "etcd_server_proposals_applied_total")).isGreaterThanOrEqualTo(2); // the put below
+    }
+
+    /** HTTP/1.1 and gRPC on one port, in turns: health, a put over gRPC, metrics types, 404, etcdctl health. */
+    private static List<String> clientPortTranscript(int port) throws Exception {
+        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        List<String> out = new ArrayList<>();
+        HttpResponse<String> health = http1.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        out.add("GET /health " + health.statusCode() + " " + health.body());
+        EtcdctlInteropTest.Session ctl = new EtcdctlInteropTest.Session("http://127.0.0.1:" + port);
+        ctl.run(null, "put", "over-grpc", "v");
+        HttpResponse<String> metrics = http1.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        out.add("GET /metrics " + metrics.statusCode() + " " + metrics.headers().firstValue("content-type").orElse("")
+                + " has_leader " + types(metrics.body()).contains("etcd_server_has_leader gauge"));
+        HttpResponse<String> missing = http1.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/no-such-path"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        out.add("GET /no-such-path " + missing.statusCode() + " " + missing.body().trim());
+        ctl.run(null, "endpoint", "health");
+        ctl.run(null, "get", "over-grpc", "--print-value-only");
+        out.addAll(ctl.lines);
+        return out;
+    }
 }
