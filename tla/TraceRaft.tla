@@ -65,7 +65,9 @@
 (*                                                                         *)
 (* Limits, so that a failing replay is read correctly:                     *)
 (* - Membership changes and read-index are not in Raft.tla; leadership    *)
-(*   transfer's election skips PreVote (Timeout with "transfer":true).     *)
+(*   transfer's election skips PreVote (Timeout with "transfer":true) and  *)
+(*   is explained only right after the follower received the TimeoutNow  *)
+(*   its leader sent in the follower's term (TransferTimeout).             *)
 (* - The implementation's lease (it ignores vote requests while it heard  *)
 (*   from a leader within an election timeout; a leader is in its own     *)
 (*   lease) is judged permissively: with CheckQuorum a vote request is    *)
@@ -84,7 +86,8 @@ EXTENDS Raft, Sequences, Naturals, TLC
 \* The trace: a sequence of records, one per line, every record with the same fields:
 \*   [event, node, msg |-> [type, source, dest, term, prevote, index, logTerm, commit, reject,
 \*    entryTerms, snapIndex, snapTerm], post |-> [term, state, commitIndex, logLength], entries, snapIndex, snapTerm,
-\*    logTerms]   (entryTerms/logTerms: one term per entry; absent fields are 0, "" or "none").
+\*    logTerms, transfer]   (entryTerms/logTerms: one term per entry; absent fields are 0, "", "none" or
+\*    FALSE; transfer: a Timeout line's election is a leadership transfer's).
 CONSTANT TraceLog
 Trace == TraceLog
 
@@ -239,6 +242,41 @@ ReceiveSnapshot(i, e) ==
                 mmatchIndex |-> replyIndex, msource |-> i, mdest |-> src])
        /\ UNCHANGED <<votesGranted, nextIndex, matchIndex, recentlyActive, historyVars>>
 
+\* The last line before line k on which node i received a message (0: none).
+LastReceive(i, k) ==
+    LET ks == {k2 \in 1..(k - 1) : Trace[k2].node = i /\ Trace[k2].event = "Receive"}
+    IN IF ks = {} THEN 0 ELSE MaxOf(ks)
+
+\* A leadership transfer's election (not in Raft.tla), as etcd-io/raft runs it: the leader sends
+\* TimeoutNow to a follower that has its whole log, and the follower campaigns at once as a
+\* Candidate for term + 1 - no PreVote, and its vote requests bypass the voters' lease (which
+\* TraceReceive judges permissively). Only a Follower does it (a (pre)candidate ignores
+\* TimeoutNow), only for the TimeoutNow of its current term that it has just received, and
+\* once per TimeoutNow. Any other "transfer" campaign is unexplained.
+TransferTimeout(i) ==
+    LET k == LastReceive(i, l)
+    IN /\ k > 0
+       /\ Trace[k].msg.type = "TimeoutNow"
+       /\ Trace[k].msg.term = currentTerm[i]
+       /\ ~\E k2 \in (k + 1)..(l - 1) : Trace[k2].node = i /\ Trace[k2].event \in {"Timeout", "Restart"}
+       /\ state[i] = Follower
+       /\ state'         = [state EXCEPT ![i] = Candidate]
+       /\ currentTerm'   = [currentTerm EXCEPT ![i] = @ + 1]
+       /\ votedFor'      = [votedFor EXCEPT ![i] = i]
+       /\ votesGranted'  = [votesGranted EXCEPT ![i] = {i}]
+       /\ leaderContact' = [leaderContact EXCEPT ![i] = FALSE]
+       /\ UNCHANGED <<log, commitIndex, nextIndex, matchIndex, recentlyActive, messages, historyVars>>
+
+\* TimeoutNow (not in Raft.tla) is sent only by a leader in its term, and received only if sent.
+SendTimeoutNow(i, e) ==
+    /\ state[i] = Leader
+    /\ e.msg.term = currentTerm[i]
+    /\ UNCHANGED vars
+
+ReceiveTimeoutNow(e) ==
+    /\ \E k \in 1..(l - 1) : Trace[k].event = "Send" /\ Trace[k].msg = e.msg
+    /\ UNCHANGED vars
+
 \* Receive(m) of Raft.tla, but with CheckQuorum a vote request may find the receiver in a lease
 \* or not: the implementation's lease is a matter of ticks the trace does not show (a follower's
 \* runs out on a fixed timeout before its randomized election timer fires; a leader is in its own
@@ -253,7 +291,7 @@ TraceReceive(m) ==
 Step(e) ==
     LET i == e.node IN
     \/ e.event = "Restart"            /\ TraceRestart(i, e)
-    \/ e.event = "Timeout"            /\ Timeout(i)
+    \/ e.event = "Timeout"            /\ IF e.transfer THEN TransferTimeout(i) ELSE Timeout(i)
     \/ e.event = "StartElection"      /\ StartElection(i)
     \/ e.event = "BecomeLeader"       /\ BecomeLeader(i)
     \/ e.event = "BecomeFollower"     /\ \/ state[i] = Follower /\ UNCHANGED vars
@@ -268,7 +306,9 @@ Step(e) ==
     \/ e.event = "SendAppendEntries"  /\ SendAppendAsLogged(i, e)
     \/ e.event = "Reply"              /\ UNCHANGED vars   \* sent by the Receive step
                                       /\ (SpecType(e) => \E m \in DOMAIN messages : MatchesMsg(m, e))
-    \/ e.event \in {"SendHeartbeat", "SendSnapshot", "Send"} /\ UNCHANGED vars
+    \/ e.event \in {"SendHeartbeat", "SendSnapshot", "Send"} /\ IF e.msg.type = "TimeoutNow"
+                                                                THEN SendTimeoutNow(i, e)
+                                                                ELSE UNCHANGED vars
     \/ e.event = "Receive"            /\ IF SpecType(e)
                                          THEN \E m \in DOMAIN messages : MatchesMsg(m, e) /\ TraceReceive(m)
                                          ELSE IF e.msg.type = "Snapshot"
@@ -277,6 +317,8 @@ Step(e) ==
                                          THEN ReceiveHeartbeat(i, e)
                                          ELSE IF e.msg.type = "HeartbeatResponse"
                                          THEN ReceiveHeartbeatResponse(i, e)
+                                         ELSE IF e.msg.type = "TimeoutNow"
+                                         THEN ReceiveTimeoutNow(e)
                                          ELSE UNCHANGED vars
     \/ e.event = "Drop"               /\ IF SpecType(e)
                                          THEN \E m \in DOMAIN messages : MatchesMsg(m, e) /\ DropMessage(m)

@@ -41,6 +41,15 @@ final class WatchHub implements AutoCloseable {
     static final int HISTORY_BATCH_REVISIONS = 1000;
     private static final int MAX_RESPONSE_BYTES = 1 << 20;
     private static final int PUMP_BUDGET = 512;
+    /**
+     * Bytes a stream may queue before gRPC calls it not ready (its default is 32 KiB). One stream
+     * carries the responses of all its watchers — one per watcher and revision — so 32 KiB is a few
+     * hundred responses: a single write to a prefix a thousand watchers share filled it, and the
+     * dispatcher parked until the transport had flushed and the client had granted window again,
+     * once per burst. 1 MiB, the client's default HTTP/2 window, lets such a burst go out in one
+     * flush while still bounding what a slow client can make this member hold per stream.
+     */
+    static final int ON_READY_THRESHOLD_BYTES = 1 << 20;
 
     private final Replica replica;
     private final Headers headers;
@@ -122,6 +131,7 @@ final class WatchHub implements AutoCloseable {
 
     Stream open(ServerCallStreamObserver<WatchResponse> out) {
         Stream s = new Stream(out);
+        out.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
         out.setOnReadyHandler(this::signal);
         submit(() -> {
             // Cursor and revision from one subscription: the published revision alone can lag the

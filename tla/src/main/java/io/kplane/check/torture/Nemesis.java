@@ -52,7 +52,7 @@ final class Nemesis {
 
     /** Runs faults until {@link #stop()}; always leaves every member healed and running. */
     void run() {
-        int next = random.nextInt(faults.size());
+        int next = faults.isEmpty() ? 0 : random.nextInt(faults.size()); // --nemesis none: no faults, only the final heal
         while (running) {
             if (!sleep(1000 + random.nextInt(1500)) || faults.isEmpty()) {
                 break;

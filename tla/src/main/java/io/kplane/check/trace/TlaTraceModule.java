@@ -151,7 +151,8 @@ public final class TlaTraceModule {
                 + ", entries |-> " + j.path("entries").asLong(0)
                 + ", snapIndex |-> " + log.path("snapIndex").asLong(0)
                 + ", snapTerm |-> " + log.path("snapTerm").asLong(0)
-                + ", logTerms |-> " + seq(expand(log.path("runs"))) + "]";
+                + ", logTerms |-> " + seq(expand(log.path("runs")))
+                + ", transfer |-> " + bool(j.path("transfer").asBoolean(false)) + "]";
     }
 
     /** [[term, count], ...] as one term per entry. */

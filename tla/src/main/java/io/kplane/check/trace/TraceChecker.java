@@ -25,6 +25,8 @@ import java.util.TreeMap;
  *   <li>{@code NodeStarted}: a node's first line is {@code Restart} (its initial state).</li>
  *   <li>{@code TermMonotonic}/{@code TermChange}: terms never decrease within an incarnation and change only
  *       by Timeout/StartElection (+1), or BecomeFollower to the term of the message being handled.</li>
+ *   <li>{@code TransferCampaign}: a Timeout line with {@code "transfer": true} (a leadership transfer's election,
+ *       which skips PreVote) follows the receipt of a TimeoutNow of the follower's term, once per TimeoutNow.</li>
  *   <li>{@code StateChange}: roles change only by Timeout, StartElection (PreCandidate to Candidate),
  *       BecomeLeader (Candidate to Leader), BecomeFollower, Restart.</li>
  *   <li>{@code PreVoteQuorum}, {@code LeaderQuorum}: StartElection/BecomeLeader only after granted (pre-)votes,
@@ -241,6 +243,9 @@ public final class TraceChecker {
         switch (event) {
             case "Timeout" -> {
                 require(!"Leader".equals(oldState), "StateChange", name + ": a leader's election timer does not fire");
+                if (bool(j, "transfer")) {
+                    transferCampaign(n, pState);
+                }
                 if ("Candidate".equals(pState)) {
                     require(pTerm == oldTerm + 1, "TermChange", name + ": Timeout to Candidate must move to term " + (oldTerm + 1) + ", not " + pTerm);
                     require(name.equals(pVote), "VoteOnce", name + ": a candidate votes for itself, vote is " + pVote);
@@ -328,6 +333,22 @@ public final class TraceChecker {
         n.state = pState;
         n.commit = pCommit;
         n.vote = pVote;
+    }
+
+    /**
+     * {@code TransferCampaign}: a leadership transfer's election (etcd-io/raft's campaignTransfer) is started by a
+     * follower, as a Candidate, right after it received the TimeoutNow its leader sent in its term; one campaign
+     * per TimeoutNow.
+     */
+    private static void transferCampaign(Node n, String pState) {
+        JsonNode r = n.receiving;
+        require(r != null && "TimeoutNow".equals(text(r, "type")), "TransferCampaign",
+                n.name + ": a transfer campaign without a TimeoutNow just received (last received: " + r + ")");
+        require(numOr(r, "term", -1) == n.term, "TransferCampaign",
+                n.name + ": a transfer campaign at term " + n.term + " on a TimeoutNow of term " + numOr(r, "term", -1));
+        require("Follower".equals(n.state) && "Candidate".equals(pState), "TransferCampaign",
+                n.name + ": a transfer campaign goes from Follower to Candidate, not " + n.state + " to " + pState);
+        n.receiving = null;
     }
 
     private void restart(String name, JsonNode j, long pTerm, String pState, long pCommit, long pLen, String pVote) {

@@ -79,4 +79,45 @@ class TlcTraceValidationTest {
         assertThat(r.unexplained()).isNotNull();
         assertThat(r.unexplained().lineNo()).isEqualTo(receive + 1);
     }
+
+    /**
+     * A leadership transfer (TimeoutNow, then the target's election without PreVote, as in etcd-io/raft) is explained
+     * by TraceRaft.tla's TransferTimeout; SIGTERM of a store leader hands over this way.
+     */
+    @Test
+    void aLeadershipTransferIsExplained() throws Exception {
+        Path f = dir.resolve("transfer.ndjson");
+        Files.write(f, TraceCheckerTest.transferRun());
+        TlcTraceCommand.RunResult r = validate(f).get(0);
+        assertThat(r.skipped()).isNull();
+        assertThat(r.ok()).as("first unexplained line: " + r.unexplained()).isTrue();
+        assertThat(r.tlc().depth()).isEqualTo(r.lines() + 1);
+    }
+
+    /** A follower that campaigns as a transfer target without its leader's TimeoutNow is not explained. */
+    @Test
+    void aTransferCampaignWithoutTheLeadersTimeoutNowIsTheFirstUnexplainedLine() throws Exception {
+        List<String> lines = TraceCheckerTest.transferRun();
+        int receive = -1;
+        for (int i = 0; i < lines.size() && receive < 0; i++) {
+            if (lines.get(i).contains("\"event\":\"Receive\"") && lines.get(i).contains("\"type\":\"TimeoutNow\"")) {
+                receive = i;
+            }
+        }
+        assertThat(receive).as("the TimeoutNow is received").isNotNegative();
+        lines.remove(receive);
+        int campaign = -1;
+        for (int i = 0; i < lines.size() && campaign < 0; i++) {
+            if (lines.get(i).contains("\"event\":\"Timeout\"") && lines.get(i).contains("\"transfer\":true")) {
+                campaign = i;
+            }
+        }
+        assertThat(campaign).isNotNegative();
+        Path g = dir.resolve("forged.ndjson");
+        Files.write(g, lines);
+        TlcTraceCommand.RunResult r = validate(g).get(0);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.unexplained()).isNotNull();
+        assertThat(r.unexplained().lineNo()).isEqualTo(campaign + 1);
+    }
 }

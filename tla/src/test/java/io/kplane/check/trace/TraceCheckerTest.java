@@ -83,6 +83,31 @@ class TraceCheckerTest {
         return new ArrayList<>(out.toString().lines().toList());
     }
 
+    /**
+     * {@link #smallRun()}, then s1 hands leadership to s2 (etcd's MoveLeader): s1 sends TimeoutNow, s2 campaigns at
+     * once as a Candidate without PreVote ({@code "transfer": true}) and becomes leader of term 2.
+     */
+    static List<String> transferRun() {
+        StringWriter out = new StringWriter();
+        NdjsonTraceWriter w = new NdjsonTraceWriter(out, null, false);
+        ConfState cs = ConfState.ofVoters(new long[] {1, 2, 3});
+        RaftNode[] n = new RaftNode[4];
+        for (int i = 1; i <= 3; i++) {
+            n[i] = RaftNode.create(RaftConfig.defaults(i), MemoryStorage.bootstrap(cs), i);
+            n[i].setTracer(w);
+        }
+        List<Message> net = new ArrayList<>();
+        n[1].campaign();
+        deliverAll(n, net);
+        n[1].propose("a".getBytes(StandardCharsets.UTF_8));
+        deliverAll(n, net);
+        n[1].transferLeadership(2);
+        deliverAll(n, net);
+        assertThat(n[2].role()).isEqualTo(StateType.LEADER);
+        assertThat(n[1].role()).isEqualTo(StateType.FOLLOWER);
+        return new ArrayList<>(out.toString().lines().toList());
+    }
+
     private static void deliverAll(RaftNode[] n, List<Message> net) {
         for (int round = 0; round < 50; round++) {
             for (int i = 1; i < n.length; i++) {
@@ -123,6 +148,26 @@ class TraceCheckerTest {
         assertThat(r.lines()).isEqualTo(lines.size());
         assertThat(r.leaders()).isEqualTo(1);
         assertThat(r.maxCommit()).isEqualTo(4);
+    }
+
+    @Test
+    void aLeadershipTransferValidates() throws IOException {
+        List<String> lines = transferRun();
+        assertThat(lines).anyMatch(l -> l.contains("\"event\":\"Timeout\"") && l.contains("\"transfer\":true"));
+        TraceResult r = check(lines);
+        assertThat(r.violation()).as("violation").isNull();
+        assertThat(r.leaders()).isEqualTo(2);
+    }
+
+    @Test
+    void aTransferCampaignWithoutTheLeadersTimeoutNowIsRejected() throws IOException {
+        List<String> lines = transferRun();
+        lines.remove(indexOf(lines, "\"event\":\"Receive\"", "\"type\":\"TimeoutNow\""));
+        int campaign = indexOf(lines, "\"event\":\"Timeout\"", "\"transfer\":true");
+        TraceResult r = check(lines);
+        assertThat(r.violation()).isNotNull();
+        assertThat(r.violation().rule()).isEqualTo("TransferCampaign");
+        assertThat(r.violation().line().lineNo()).isEqualTo(campaign + 1);
     }
 
     @Test
