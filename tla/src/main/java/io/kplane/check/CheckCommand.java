@@ -251,7 +251,7 @@ public final class CheckCommand implements Callable<Integer> {
         ExplorationResult r = new Explorer<>(model, maxDepth, maxStates, progress, 2_000_000_000L).run();
         printer.result(r);
         explored.put(model.name(), r);
-        return r.passed() ? 0 : 1;
+        return r.ok() ? 0 : 1;
     }
 
     PrintStream out() {
