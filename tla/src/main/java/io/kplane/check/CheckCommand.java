@@ -71,6 +71,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--max-duplicates", paramLabel = "N", description = "raft: message duplications allowed (default 1)")
     Integer maxDuplicates;
 
+    @Option(names = "--max-compactions", paramLabel = "N", description = "raft: log compactions (snapshot + truncate) allowed (default 1)")
+    Integer maxCompactions;
+
+    @Option(names = "--no-symmetry", description = "raft: no symmetry reduction over node ids (the unreduced search)")
+    boolean noSymmetry;
+
     @Option(names = "--proposals", paramLabel = "N", description = "raft: client proposals allowed (default 1)")
     Integer proposals;
 
@@ -194,6 +200,12 @@ public final class CheckCommand implements Callable<Integer> {
                 proposals != null ? proposals : c.maxProposals(), reads != null ? reads : c.maxReads());
         if (maxTicks != null) {
             c = c.withTicks(maxTicks);
+        }
+        if (maxCompactions != null) {
+            c = c.withCompactions(maxCompactions);
+        }
+        if (noSymmetry) {
+            c = c.withSymmetry(false);
         }
         if (mutation != null) {
             boolean known = false;

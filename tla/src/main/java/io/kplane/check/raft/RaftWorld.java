@@ -23,6 +23,7 @@ import java.util.List;
  * @param duplicates messages duplicated
  * @param proposals client proposals accepted by a leader
  * @param reads     client read-index requests issued
+ * @param compactions log compactions (a snapshot of the applied state replaces the log's prefix)
  * @param elected   history: term * 64 + id of every leader observed (for ElectionSafety)
  * @param panic     the exception the core threw on the last step (an internal assertion such as
  *                  "commit out of range" — etcd's raft panics there too), or null
@@ -30,7 +31,7 @@ import java.util.List;
  *                  was seen committing them (for LeaderCompleteness)
  */
 public record RaftWorld(RaftNode[] nodes, AppliedLog[] applied, MemoryStorage[] disks, List<Message> network, int ticks, int restarts, int drops, int duplicates,
-                        int proposals, int reads, long[] elected, List<CommittedEntry> committed,
+                        int proposals, int reads, int compactions, long[] elected, List<CommittedEntry> committed,
                         String panic) {
 
     /** An entry known to be committed. */
