@@ -77,6 +77,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-symmetry", description = "raft: no symmetry reduction over node ids (the unreduced search)")
     boolean noSymmetry;
 
+    @Option(names = "--no-prevote", description = "raft: the core without PreVote (LeaderNotDisrupted then fails)")
+    boolean noPreVote;
+
+    @Option(names = "--no-check-quorum", description = "raft: the core without CheckQuorum (LeaderNotDisrupted then fails)")
+    boolean noCheckQuorum;
+
     @Option(names = "--proposals", paramLabel = "N", description = "raft: client proposals allowed (default 1)")
     Integer proposals;
 
@@ -206,6 +212,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (noSymmetry) {
             c = c.withSymmetry(false);
+        }
+        if (noPreVote || noCheckQuorum) {
+            c = c.withFlags(!noPreVote, !noCheckQuorum);
         }
         if (mutation != null) {
             boolean known = false;

@@ -61,7 +61,8 @@ public final class RaftModel implements Model<RaftWorld> {
     public record Config(int nodes, int maxTicks, int maxTerm, int maxLogIndex, int maxMessages, int maxRestarts,
                          int maxDrops, int maxDuplicates,
                          int maxProposals, int maxReads, int electionTick, Mutation mutation,
-                         ShellMutation shellMutation, int maxCompactions, boolean symmetry) {
+                         ShellMutation shellMutation, int maxCompactions, boolean symmetry,
+                         boolean preVote, boolean checkQuorum) {
         public Config {
             if (nodes < 1 || nodes > 5) {
                 throw new IllegalArgumentException("nodes must be 1..5, got " + nodes);
@@ -70,37 +71,42 @@ public final class RaftModel implements Model<RaftWorld> {
 
         /** Defaults of {@code ./kplane check raft}. */
         public static Config defaults() {
-            return new Config(3, 2, 3, 3, 3, 1, 1, 1, 1, 0, 2, Mutation.NONE, ShellMutation.NONE, 1, true);
+            return new Config(3, 2, 3, 3, 3, 1, 1, 1, 1, 0, 2, Mutation.NONE, ShellMutation.NONE, 1, true, true, true);
         }
 
         public Config withNodes(int n) {
-            return new Config(n, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, symmetry);
+            return new Config(n, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, symmetry, preVote, checkQuorum);
         }
 
         public Config withBounds(int term, int logIndex, int messages, int restarts, int drops, int duplicates,
                                  int proposals, int reads) {
-            return new Config(nodes, maxTicks, term, logIndex, messages, restarts, drops, duplicates, proposals, reads, electionTick, mutation, shellMutation, maxCompactions, symmetry);
+            return new Config(nodes, maxTicks, term, logIndex, messages, restarts, drops, duplicates, proposals, reads, electionTick, mutation, shellMutation, maxCompactions, symmetry, preVote, checkQuorum);
         }
 
         public Config withTicks(int t) {
-            return new Config(nodes, t, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, symmetry);
+            return new Config(nodes, t, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, symmetry, preVote, checkQuorum);
         }
 
         public Config with(Mutation m) {
-            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, m, shellMutation, maxCompactions, symmetry);
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, m, shellMutation, maxCompactions, symmetry, preVote, checkQuorum);
+        }
+
+        /** The core's PreVote and CheckQuorum flags (both on by default; off shows what each is for). */
+        public Config withFlags(boolean pv, boolean cq) {
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, symmetry, pv, cq);
         }
 
         public Config withCompactions(int c) {
-            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, c, symmetry);
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, c, symmetry, preVote, checkQuorum);
         }
 
         /** Symmetry reduction over node permutations on (default) or off (the unreduced search). */
         public Config withSymmetry(boolean on) {
-            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, on);
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, on, preVote, checkQuorum);
         }
 
         public Config with(ShellMutation m) {
-            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, m, maxCompactions, symmetry);
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, m, maxCompactions, symmetry, preVote, checkQuorum);
         }
     }
 
@@ -109,6 +115,8 @@ public final class RaftModel implements Model<RaftWorld> {
     public static final String LEADER_COMPLETENESS = "LeaderCompleteness";
     public static final String STATE_MACHINE_SAFETY = "StateMachineSafety";
     public static final String LEADER_APPEND_ONLY = "LeaderAppendOnly";
+    /** A message from outside a steady leader's live quorum never deposes it (what PreVote + CheckQuorum are for). */
+    public static final String LEADER_NOT_DISRUPTED = "LeaderNotDisrupted";
     /** Not a spec invariant: the core threw (its own consistency checks fired, as etcd's raft panics). */
     public static final String NO_PANIC = "NoPanic";
 
@@ -130,7 +138,8 @@ public final class RaftModel implements Model<RaftWorld> {
 
     @Override
     public String describeBounds() {
-        return config.nodes() + " nodes (PreVote, CheckQuorum, electionTick " + config.electionTick()
+        return config.nodes() + " nodes (PreVote " + (config.preVote() ? "on" : "OFF") + ", CheckQuorum "
+                + (config.checkQuorum() ? "on" : "OFF") + ", electionTick " + config.electionTick()
                 + "), timer events <= " + config.maxTicks() + ", terms <= " + config.maxTerm() + ", log index <= " + config.maxLogIndex()
                 + ", messages in flight <= " + config.maxMessages() + ", restarts <= " + config.maxRestarts()
                 + ", drops <= " + config.maxDrops() + ", duplicates <= " + config.maxDuplicates()
@@ -143,7 +152,7 @@ public final class RaftModel implements Model<RaftWorld> {
 
     RaftConfig raftConfig(long id) {
         return RaftConfig.builder(id).electionTick(config.electionTick()).heartbeatTick(1)
-                .preVote(true).checkQuorum(true).mutation(config.mutation()).build();
+                .preVote(config.preVote()).checkQuorum(config.checkQuorum()).mutation(config.mutation()).build();
     }
 
     @Override
@@ -164,7 +173,7 @@ public final class RaftModel implements Model<RaftWorld> {
         }
         RaftWorld.AppliedLog[] applied = new RaftWorld.AppliedLog[n];
         Arrays.fill(applied, RaftWorld.AppliedLog.EMPTY);
-        return List.of(new RaftWorld(nodes, applied, disks, List.of(), 0, 0, 0, 0, 0, 0, 0, new long[0], List.of(), null));
+        return List.of(new RaftWorld(nodes, applied, disks, List.of(), 0, 0, 0, 0, 0, 0, 0, new long[0], List.of(), null, 0, 0, null));
     }
 
     /** A successor under construction: copies what it changes. */
@@ -182,6 +191,8 @@ public final class RaftModel implements Model<RaftWorld> {
         int proposals;
         int reads;
         int compactions;
+        /** Id of the node whose message this step delivers (0: the step is not a delivery). */
+        long sender;
 
         Next(RaftWorld w) {
             from = w;
@@ -288,8 +299,98 @@ public final class RaftModel implements Model<RaftWorld> {
                 com.sort((a, b) -> Long.compare(a.index(), b.index()));
                 committed = List.copyOf(com);
             }
-            return new RaftWorld(nodes, applied, disks, List.copyOf(network), ticks, restarts, drops, duplicates, proposals, reads, compactions, elected, committed, null);
+            RaftWorld after = new RaftWorld(nodes, applied, disks, List.copyOf(network), ticks, restarts, drops, duplicates, proposals, reads, compactions, elected, committed, null, 0, 0, null);
+            return disruption(from, after, sender);
         }
+    }
+
+    /**
+     * Follows LeaderNotDisrupted's history into {@code after}. A follower is <i>live</i> for leader L
+     * when it follows L in L's term and its election timer has not run out (electionElapsed &lt;
+     * electionTick: it heard from L within an election timeout). A leader that has a quorum of
+     * itself and live followers, while no node or message carries a higher term (no campaign that
+ * began before is still under way), becomes <i>steady</i>; it stays steady while it keeps one. A step
+     * that delivers a message from a node outside a steady leader's live quorum must neither depose
+     * that leader nor change a live follower's term: that is the disruption PreVote (a rejoining
+     * node asks before it raises its term) and CheckQuorum (voters in a leader's lease ignore
+     * campaigns) exist to prevent. Once a leader's live quorum is lost by any other means (a timer,
+     * a restart) its term is spoiled: a later campaign may legitimately depose it.
+     */
+    RaftWorld disruption(RaftWorld before, RaftWorld after, long sender) {
+        long steady = before.steadyLeader();
+        long spoiled = before.spoiledTerm();
+        String disrupted = before.disrupted();
+        if (steady != 0) {
+            long term = steady / 64;
+            int li = (int) (steady % 64) - 1;
+            boolean[] liveBefore = liveFollowers(before, li);
+            if (sender != 0 && sender != li + 1 && !liveBefore[(int) sender - 1]) {
+                RaftNode l = after.nodes()[li];
+                String what = null;
+                if (l.role() != StateType.LEADER || l.term() != term) {
+                    what = id(li + 1) + ", leader of term " + term + ", became " + l.role() + " in term " + l.term();
+                }
+                for (int j = 0; j < after.size() && what == null; j++) {
+                    if (liveBefore[j] && after.nodes()[j].term() != term) {
+                        what = id(j + 1) + ", a live follower of " + id(li + 1) + ", moved to term " + after.nodes()[j].term();
+                    }
+                }
+                if (what != null && disrupted == null) {
+                    disrupted = "a message from " + id(sender) + " (outside the live quorum) disrupted a steady leader: " + what;
+                }
+            }
+            if (!hasLiveQuorum(after, li, term)) {
+                spoiled = Math.max(spoiled, term);
+                steady = 0;
+            }
+        }
+        if (steady == 0) {
+            for (int i = 0; i < after.size(); i++) {
+                RaftNode n = after.nodes()[i];
+                if (n.role() == StateType.LEADER && n.term() > spoiled && hasLiveQuorum(after, i, n.term())
+                        && maxTerm(after) == n.term()) {
+                    steady = n.term() * 64 + n.id();
+                }
+            }
+        }
+        return new RaftWorld(after.nodes(), after.applied(), after.disks(), after.network(), after.ticks(), after.restarts(),
+                after.drops(), after.duplicates(), after.proposals(), after.reads(), after.compactions(), after.elected(),
+                after.committed(), after.panic(), steady, spoiled, disrupted);
+    }
+
+    /** The highest term of any node or in-flight message. */
+    private static long maxTerm(RaftWorld w) {
+        long t = 0;
+        for (RaftNode n : w.nodes()) {
+            t = Math.max(t, n.term());
+        }
+        for (Message m : w.network()) {
+            t = Math.max(t, m.term());
+        }
+        return t;
+    }
+
+    private boolean[] liveFollowers(RaftWorld w, int leader) {
+        RaftNode l = w.nodes()[leader];
+        boolean[] live = new boolean[w.size()];
+        for (int j = 0; j < w.size(); j++) {
+            RaftNode f = w.nodes()[j];
+            live[j] = j != leader && f.role() == StateType.FOLLOWER && f.term() == l.term() && f.leaderId() == l.id()
+                    && f.electionElapsed() < config.electionTick();
+        }
+        return live;
+    }
+
+    private boolean hasLiveQuorum(RaftWorld w, int leader, long term) {
+        RaftNode l = w.nodes()[leader];
+        if (l.role() != StateType.LEADER || l.term() != term) {
+            return false;
+        }
+        int count = 1;
+        for (boolean b : liveFollowers(w, leader)) {
+            count += b ? 1 : 0;
+        }
+        return count > w.size() / 2;
     }
 
     private static boolean knownCommitted(List<RaftWorld.CommittedEntry> c, long idx) {
@@ -330,7 +431,8 @@ public final class RaftModel implements Model<RaftWorld> {
             next = step.get();
         } catch (RuntimeException e) {
             next = new RaftWorld(w.nodes(), w.applied(), w.disks(), w.network(), w.ticks(), w.restarts(), w.drops(), w.duplicates(),
-                    w.proposals(), w.reads(), w.compactions(), w.elected(), w.committed(), e.getClass().getSimpleName() + ": " + e.getMessage());
+                    w.proposals(), w.reads(), w.compactions(), w.elected(), w.committed(), e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    w.steadyLeader(), w.spoiledTerm(), w.disrupted());
         }
         out.add(action, next);
     }
@@ -421,6 +523,7 @@ public final class RaftModel implements Model<RaftWorld> {
             final int fk = k;
             act(w, "Deliver " + m, out, () -> {
                 Next d = new Next(w);
+                d.sender = m.from();
                 d.network.remove(fk);
                 int to = (int) m.to() - 1;
                 d.node(to).step(m);
@@ -511,6 +614,8 @@ public final class RaftModel implements Model<RaftWorld> {
         for (RaftWorld.CommittedEntry c : w.committed()) {
             f.add(c.index()).add(c.entryTerm()).add(c.dataHash()).add(c.commitTerm());
         }
+        long steady = w.steadyLeader();
+        f.add(steady == 0 ? 0 : steady / 64 * 64 + relabel(relabel, steady % 64)).add(w.spoiledTerm()).add(w.disrupted() != null);
         return f.get();
     }
 
@@ -560,7 +665,8 @@ public final class RaftModel implements Model<RaftWorld> {
                 new Invariant<>(ELECTION_SAFETY, RaftModel::electionSafety),
                 new Invariant<>(LOG_MATCHING, RaftModel::logMatching),
                 new Invariant<>(LEADER_COMPLETENESS, RaftModel::leaderCompleteness),
-                new Invariant<>(STATE_MACHINE_SAFETY, RaftModel::stateMachineSafety));
+                new Invariant<>(STATE_MACHINE_SAFETY, RaftModel::stateMachineSafety),
+                new Invariant<>(LEADER_NOT_DISRUPTED, w -> w.disrupted() == null));
     }
 
     public static final String CHECK_QUORUM_STEP_DOWN = "CheckQuorumStepDown";
@@ -746,6 +852,9 @@ public final class RaftModel implements Model<RaftWorld> {
         StringBuilder b = new StringBuilder();
         if (w.panic() != null) {
             b.append("THE CORE THREW: ").append(w.panic()).append('\n');
+        }
+        if (w.disrupted() != null) {
+            b.append("DISRUPTED: ").append(w.disrupted()).append('\n');
         }
         for (RaftNode n : w.nodes()) {
             b.append(id(n.id())).append(": ").append(n.role()).append(" term=").append(n.term())
