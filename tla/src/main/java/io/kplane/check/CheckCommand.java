@@ -50,7 +50,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--max-time", paramLabel = "TICKS", description = "election: time horizon (default 24)")
     Integer maxTime;
 
-    @Option(names = "--max-ticks", paramLabel = "N", description = "raft: timer events (election timeouts, heartbeats) allowed (default 2)")
+    @Option(names = "--max-ticks", paramLabel = "N", description = "raft: timer events (election timeouts, heartbeats) allowed (default 3)")
     Integer maxTicks;
 
     @Option(names = "--max-term", paramLabel = "N", description = "raft: bound on terms (bootstrap term is 1; default 3)")

@@ -71,7 +71,7 @@ public final class RaftModel implements Model<RaftWorld> {
 
         /** Defaults of {@code ./kplane check raft}. */
         public static Config defaults() {
-            return new Config(3, 2, 3, 3, 3, 1, 1, 1, 1, 0, 2, Mutation.NONE, ShellMutation.NONE, 1, true, true, true);
+            return new Config(3, 3, 3, 3, 3, 1, 1, 1, 1, 0, 2, Mutation.NONE, ShellMutation.NONE, 1, true, true, true);
         }
 
         public Config withNodes(int n) {

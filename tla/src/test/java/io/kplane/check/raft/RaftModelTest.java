@@ -161,7 +161,7 @@ class RaftModelTest {
      */
     @Test
     void skippingTheLogMatchingCheckBreaksLogMatching() {
-        RaftModel.Config c = bounds(5, 4, 3, 4, 0, 10, 0, 0).with(Mutation.SKIP_LOG_MATCHING_CHECK);
+        RaftModel.Config c = bounds(5, 4, 3, 4, 0, 10, 0, 0).with(Mutation.SKIP_LOG_MATCHING_CHECK).withSymmetry(false);
         FromScenario<RaftWorld> scenario = new FromScenario<>(new RaftModel(c), THREE_TERMS_DIVERGING);
         ExplorationResult r = new Explorer<>(new OnlyInvariant<>(scenario, RaftModel.LOG_MATCHING), 100, 2_000_000, null, Long.MAX_VALUE).run();
         assertThat(r.passed()).isFalse();
@@ -172,7 +172,8 @@ class RaftModelTest {
 
     @Test
     void theCorrectCorePassesEverySearchFromTheSameScenario() {
-        RaftModel.Config c = bounds(5, 4, 3, 4, 0, 10, 0, 0);
+        // The scenario breaks the symmetry between nodes, so the reduction would only cost time here.
+        RaftModel.Config c = bounds(5, 4, 3, 4, 0, 10, 0, 0).withSymmetry(false);
         ExplorationResult r = new Explorer<>(new FromScenario<>(new RaftModel(c), THREE_TERMS_DIVERGING), 100, 3_000_000, null, Long.MAX_VALUE).run();
         System.out.println("correct core from the scenario: " + r.stats());
         assertThat(r.passed()).as(r.counterexample() == null ? "" : r.counterexample().render()).isTrue();
