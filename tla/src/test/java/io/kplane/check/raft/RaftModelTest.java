@@ -115,6 +115,18 @@ class RaftModelTest {
     }
 
     @Test
+    void randomWalksOverFiveNodesHoldForTheCorrectCoreAndFindABug() {
+        RaftModel.Config deep = RaftModel.Config.defaults().withNodes(5).withSymmetry(false).withTicks(10)
+                .withBounds(6, 6, 24, 2, 4, 2, 3, 0);
+        io.kplane.check.RandomWalk.Result ok = new io.kplane.check.RandomWalk<>(new RaftModel(deep), 7).run(30, 300, null);
+        assertThat(ok.passed()).as(String.join("\n", ok.trace())).isTrue();
+        assertThat(ok.deepest()).isGreaterThan(25);
+        io.kplane.check.RandomWalk.Result bug = new io.kplane.check.RandomWalk<>(
+                new RaftModel(deep.with(Mutation.GRANT_TWO_VOTES_IN_ONE_TERM)), 7).run(2000, 300, null);
+        assertThat(bug.violated()).isEqualTo("ElectionSafety");
+    }
+
+    @Test
     void twoVotesInOneTermBreakElectionSafety() {
         ExplorationResult r = run(bounds(2, 2, 2, 5, 0, 0, 0, 0).with(Mutation.GRANT_TWO_VOTES_IN_ONE_TERM),
                 RaftModel.ELECTION_SAFETY);
