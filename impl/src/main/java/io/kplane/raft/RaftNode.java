@@ -1167,9 +1167,21 @@ public final class RaftNode {
      * internal state is excluded (so states that differ only in future random draws are identified).
      */
     public long fingerprint() {
-        long h = mix(id, term);
-        h = mix(h, vote);
-        h = mix(h, lead);
+        return fingerprint(null);
+    }
+
+    /**
+     * The fingerprint of this node's state with every node id renamed by {@code relabel}
+     * ({@code relabel[id]} is the new id; null: no renaming). A node whose state is another's under
+     * a renaming of ids gets that node's fingerprint, which lets a model checker reduce by symmetry
+     * (a canonical fingerprint: the least over all renamings). Collections keyed by id (progress,
+     * votes, pending messages) are hashed without regard to order, since a renaming reorders them.
+     * Checker-only: nothing on the production path calls it.
+     */
+    public long fingerprint(long[] relabel) {
+        long h = mix(relabel(relabel, id), term);
+        h = mix(h, relabel(relabel, vote));
+        h = mix(h, relabel(relabel, lead));
         h = mix(h, state.ordinal());
         h = mix(h, log.committed);
         h = mix(h, log.applied);
@@ -1186,37 +1198,49 @@ public final class RaftNode {
                 h = mix(h, e.type().ordinal() * 31L + Arrays.hashCode(e.data()));
             }
         }
+        long set = 0;
         for (Map.Entry<Long, Progress> e : prs.entrySet()) {
-            h = mix(h, e.getKey());
-            h = mix(h, e.getValue().fingerprint());
+            set += mix(mix(17, relabel(relabel, e.getKey())), e.getValue().fingerprint());
         }
-        for (Map.Entry<Long, Boolean> e : votes.entrySet()) h = mix(h, e.getKey() * 2 + (e.getValue() ? 1 : 0));
-        for (Message m : msgs) h = mix(h, messageHash(m));
+        h = mix(h, set);
+        set = 0;
+        for (Map.Entry<Long, Boolean> e : votes.entrySet()) set += mix(31, relabel(relabel, e.getKey()) * 2 + (e.getValue() ? 1 : 0));
+        h = mix(h, set);
+        set = 0;
+        for (Message m : msgs) set += mix(37, messageHash(m, relabel));
+        h = mix(h, set);
         for (ReadState r : readStates) h = mix(h, r.index() * 31 + Arrays.hashCode(r.context()));
-        for (Message m : pendingReadIndexMessages) h = mix(h, messageHash(m));
-        h = mix(h, readOnly.fingerprint());
+        set = 0;
+        for (Message m : pendingReadIndexMessages) set += mix(41, messageHash(m, relabel));
+        h = mix(h, set);
+        h = mix(h, readOnly.fingerprint(relabel));
         h = mix(h, (readRoundNeeded ? 1 : 0) + (isLearner ? 2 : 0) + (outstanding != null ? 4 : 0));
         h = mix(h, electionElapsed);
         h = mix(h, heartbeatElapsed);
         h = mix(h, randomizedElectionTimeout);
-        h = mix(h, leadTransferee);
+        h = mix(h, relabel(relabel, leadTransferee));
         h = mix(h, pendingConfIndex);
-        h = mix(h, prevHard.term() * 31 + prevHard.vote() + prevHard.commit() * 131);
-        h = mix(h, prevSoft.leader() * 7 + prevSoft.role().ordinal());
+        h = mix(h, prevHard.term() * 31 + relabel(relabel, prevHard.vote()) + prevHard.commit() * 131);
+        h = mix(h, relabel(relabel, prevSoft.leader()) * 7 + prevSoft.role().ordinal());
         if (log.storage instanceof MemoryStorage ms) {
             h = mix(h, ms.firstIndex());
             h = mix(h, ms.lastIndex());
             h = mix(h, ms.lastIndex() >= ms.firstIndex() - 1 ? ms.term(ms.lastIndex()) : 0);
             HardState hs = ms.hardState();
-            h = mix(h, hs.term() * 31 + hs.vote() + hs.commit() * 131);
+            h = mix(h, hs.term() * 31 + relabel(relabel, hs.vote()) + hs.commit() * 131);
         }
         return h;
     }
 
     /** Hash of a message's content (used by fingerprints of nodes and of the checker's network). */
     public static long messageHash(Message m) {
-        long h = mix(m.type().ordinal(), m.from());
-        h = mix(h, m.to());
+        return messageHash(m, null);
+    }
+
+    /** As {@link #messageHash(Message)} with the ends renamed by {@code relabel} (null: none). */
+    public static long messageHash(Message m, long[] relabel) {
+        long h = mix(m.type().ordinal(), relabel(relabel, m.from()));
+        h = mix(h, relabel(relabel, m.to()));
         h = mix(h, m.term());
         h = mix(h, m.logTerm());
         h = mix(h, m.index());
@@ -1225,6 +1249,11 @@ public final class RaftNode {
         for (Entry e : m.entries()) h = mix(h, e.term() * 31 + e.index() + Arrays.hashCode(e.data()) * 17L);
         if (m.snapshot() != null) h = mix(h, m.snapshot().index() * 31 + m.snapshot().term() + Arrays.hashCode(m.snapshot().data()));
         return mix(h, Arrays.hashCode(m.context()));
+    }
+
+    /** {@code relabel[id]}, or {@code id} itself when there is no renaming or it is not a node id (0: none). */
+    static long relabel(long[] relabel, long id) {
+        return relabel == null || id <= 0 || id >= relabel.length ? id : relabel[(int) id];
     }
 
     private static long mix(long h, long v) {

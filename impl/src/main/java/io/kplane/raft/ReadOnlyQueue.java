@@ -78,13 +78,18 @@ final class ReadOnlyQueue {
     }
 
     long fingerprint() {
+        return fingerprint(null);
+    }
+
+    /** As {@link #fingerprint()} with node ids renamed by {@code relabel} (see {@link RaftNode#fingerprint(long[])}). */
+    long fingerprint(long[] relabel) {
         long h = queue.size();
         for (ByteBuffer k : queue) {
             Status s = pending.get(k);
             h = h * 31 + k.hashCode();
             h = h * 31 + s.index;
-            h = h * 31 + s.request.from();
-            h = h * 31 + s.acks.stream().mapToLong(Long::longValue).sorted().reduce(17, (a, b) -> a * 31 + b);
+            h = h * 31 + RaftNode.relabel(relabel, s.request.from());
+            h = h * 31 + s.acks.stream().mapToLong(a -> RaftNode.relabel(relabel, a)).sorted().reduce(17, (a, b) -> a * 31 + b);
         }
         return h;
     }

@@ -50,7 +50,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--max-time", paramLabel = "TICKS", description = "election: time horizon (default 24)")
     Integer maxTime;
 
-    @Option(names = "--max-ticks", paramLabel = "N", description = "raft: timer events (election timeouts, heartbeats) allowed (default 2)")
+    @Option(names = "--max-ticks", paramLabel = "N", description = "raft: timer events (election timeouts, heartbeats) allowed (default 3)")
     Integer maxTicks;
 
     @Option(names = "--max-term", paramLabel = "N", description = "raft: bound on terms (bootstrap term is 1; default 3)")
@@ -70,6 +70,18 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--max-duplicates", paramLabel = "N", description = "raft: message duplications allowed (default 1)")
     Integer maxDuplicates;
+
+    @Option(names = "--max-compactions", paramLabel = "N", description = "raft: log compactions (snapshot + truncate) allowed (default 1)")
+    Integer maxCompactions;
+
+    @Option(names = "--no-symmetry", description = "raft: no symmetry reduction over node ids (the unreduced search)")
+    boolean noSymmetry;
+
+    @Option(names = "--no-prevote", description = "raft: the core without PreVote (LeaderNotDisrupted then fails)")
+    boolean noPreVote;
+
+    @Option(names = "--no-check-quorum", description = "raft: the core without CheckQuorum (LeaderNotDisrupted then fails)")
+    boolean noCheckQuorum;
 
     @Option(names = "--proposals", paramLabel = "N", description = "raft: client proposals allowed (default 1)")
     Integer proposals;
@@ -146,7 +158,8 @@ public final class CheckCommand implements Callable<Integer> {
         return switch (t) {
             case "election" -> explore(new ElectionModel(electionConfig()), depth == null ? 500 : depth);
             case "watch" -> explore(new io.kplane.check.watch.WatchModel(watchConfig()), depth == null ? 200 : depth);
-            case "raft" -> simulate ? simulateRaft() : explore(new io.kplane.check.raft.RaftModel(raftConfig()), depth == null ? 100 : depth);
+            case "raft" -> simulate && (core || traceOut != null) ? simulateRaft()
+                    : simulate ? walkRaft() : explore(new io.kplane.check.raft.RaftModel(raftConfig()), depth == null ? 100 : depth);
             default -> CheckTargets.run(t, this);
         };
     }
@@ -195,6 +208,15 @@ public final class CheckCommand implements Callable<Integer> {
         if (maxTicks != null) {
             c = c.withTicks(maxTicks);
         }
+        if (maxCompactions != null) {
+            c = c.withCompactions(maxCompactions);
+        }
+        if (noSymmetry) {
+            c = c.withSymmetry(false);
+        }
+        if (noPreVote || noCheckQuorum) {
+            c = c.withFlags(!noPreVote, !noCheckQuorum);
+        }
         if (mutation != null) {
             boolean known = false;
             for (io.kplane.raft.Mutation m : io.kplane.raft.Mutation.values()) {
@@ -230,6 +252,45 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "raft --simulate: steps per seed (default 5000)")
     int steps = 5000;
 
+    @Option(names = "--core", description = "raft --simulate: the core's own seeded simulation (raft.sim.Simulation) instead of a random walk over the explorer's model; implied by --trace-out")
+    boolean core;
+
+    @Option(names = "--seed", paramLabel = "N", description = "raft --simulate: seed of the random walk (default 1)")
+    long seed = 1;
+
+    /**
+     * {@code check raft --simulate}: random walks over the explorer's model (TLC's -simulate) with 5
+     * nodes and deep bounds by default, every invariant checked after every step.
+     */
+    private int walkRaft() {
+        var c = raftConfig();
+        if (nodes == null) {
+            c = c.withNodes(5);
+        }
+        c = c.withSymmetry(false);   // a walk keeps no visited set: canonical fingerprints would only cost time
+        if (maxTicks == null) {
+            c = c.withTicks(12);
+        }
+        c = c.withBounds(maxTerm != null ? maxTerm : 8, maxLog != null ? maxLog : 8, maxMessages != null ? maxMessages : 12,
+                maxRestarts != null ? maxRestarts : 3, maxDrops != null ? maxDrops : 6, maxDuplicates != null ? maxDuplicates : 3,
+                proposals != null ? proposals : 4, reads != null ? reads : 1);
+        var model = new io.kplane.check.raft.RaftModel(c);
+        new ResultPrinter(out).header("raft --simulate (random walk, seed " + seed + ")", model.describeBounds());
+        RandomWalk.Result r = new RandomWalk<>(model, seed).run(seeds, steps, quiet ? null
+                : (w, st) -> System.err.printf(java.util.Locale.ROOT, "  [raft-walk] progress: walk %,d/%,d, %,d steps%n", w, seeds, st));
+        out.printf(java.util.Locale.ROOT, "  walks            : %,d (up to %,d steps each), %,d steps, deepest %d%n", r.walks(), steps, r.steps(), r.deepest());
+        out.printf(java.util.Locale.ROOT, "  elapsed          : %.2f s (%,.0f steps/s)%n", r.seconds(), r.steps() / Math.max(r.seconds(), 1e-9));
+        if (r.passed()) {
+            out.println("  result           : every invariant held after every step of every walk");
+            return 0;
+        }
+        out.println("  VIOLATED " + r.violated() + " in walk " + r.walks() + " (reproduce: --seed " + seed + "):");
+        for (int k = 0; k < r.trace().size(); k++) {
+            out.println("  " + (k + 1) + ". " + r.trace().get(k).replace("\n", "\n       "));
+        }
+        return 1;
+    }
+
     private int simulateRaft() throws Exception {
         new ResultPrinter(out).header("raft --simulate", "seeded randomized simulation of the real core");
         io.kplane.check.raft.SimulationRunner runner = new io.kplane.check.raft.SimulationRunner(out);
@@ -251,7 +312,7 @@ public final class CheckCommand implements Callable<Integer> {
         ExplorationResult r = new Explorer<>(model, maxDepth, maxStates, progress, 2_000_000_000L).run();
         printer.result(r);
         explored.put(model.name(), r);
-        return r.passed() ? 0 : 1;
+        return r.ok() ? 0 : 1;
     }
 
     PrintStream out() {

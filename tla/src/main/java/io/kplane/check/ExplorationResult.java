@@ -1,6 +1,7 @@
 package io.kplane.check;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of a search.
@@ -8,17 +9,35 @@ import java.util.List;
  * @param exhaustive    every reachable state within the model's bounds was explored
  * @param depthBounded  the depth bound cut the search short
  * @param stateCapped   the distinct-state cap cut the search short
+ * @param pruned        distinct states outside the model's bounds: checked, not expanded (TLC's CONSTRAINT)
+ * @param actions       how often each kind of action fired (successors generated), by {@link Model#actionKind}
+ * @param behaviours    each required behaviour and how many steps showed it
  */
 public record ExplorationResult(String model, String bounds, ExplorationStats stats,
                                 List<InvariantResult> invariants, CounterexampleTrace counterexample,
-                                boolean exhaustive, boolean depthBounded, boolean stateCapped) {
+                                boolean exhaustive, boolean depthBounded, boolean stateCapped,
+                                long pruned, Map<String, Long> actions, List<BehaviourResult> behaviours) {
 
     /**
      * @param checkedStates how many states it was checked on (-1 when the search stopped at a violation)
      */
     public record InvariantResult(String name, boolean holds, long checkedStates) {}
 
+    /** A required behaviour and the number of steps that showed it (0: never reached). */
+    public record BehaviourResult(String name, long steps) {}
+
+    /** No invariant or action property was violated. */
     public boolean passed() {
         return counterexample == null;
+    }
+
+    /** Required behaviours the search never reached (empty when every one was). */
+    public List<String> unreached() {
+        return behaviours.stream().filter(b -> b.steps() == 0).map(BehaviourResult::name).toList();
+    }
+
+    /** The verdict of {@code kplane check}: nothing violated, and every required behaviour reached. */
+    public boolean ok() {
+        return passed() && unreached().isEmpty();
     }
 }

@@ -2,8 +2,11 @@ package io.kplane.check;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -34,6 +37,10 @@ public final class Explorer<S> {
     private final long maxStates;
     private final Progress progress;
     private final long progressIntervalNanos;
+    // Counters of the current run (the explorer is single-threaded and runs once at a time).
+    private long prunedCount;
+    private long[] reachedCounts;
+    private Map<String, long[]> actionCounts;
 
     /**
      * @param maxDepth  states at this depth are not expanded
@@ -61,8 +68,13 @@ public final class Explorer<S> {
         long distinct = 0;
         int depth = 0;
         boolean depthBounded = false;
-        boolean boundsPruned = false;
         long[] checkedOn = new long[model.invariants().size()];
+        List<RequiredBehaviour<S>> required = model.requiredBehaviours();
+        long[] reached = new long[required.size()];
+        Map<String, long[]> actions = new TreeMap<>();
+        this.reachedCounts = reached;
+        this.actionCounts = actions;
+        this.prunedCount = 0;
 
         for (S init : model.initialStates()) {
             generated++;
@@ -90,7 +102,7 @@ public final class Explorer<S> {
             while (!level.isEmpty()) {
                 S s = level.poll();
                 if (!model.withinBounds(s)) {
-                    boundsPruned = true;
+                    prunedCount++;
                     continue;
                 }
                 long sfp = canonical(model.fingerprint(s));
@@ -103,6 +115,12 @@ public final class Explorer<S> {
                     gen[0]++;
                     if (stepViolation[0] != null) {
                         return;
+                    }
+                    actions.computeIfAbsent(model.actionKind(action), k -> new long[1])[0]++;
+                    for (int b = 0; b < reached.length; b++) {
+                        if (required.get(b).reached().test(s, action, t)) {
+                            reached[b]++;
+                        }
                     }
                     for (ActionProperty<S> p : model.actionProperties()) {
                         if (!p.holds().test(s, t)) {
@@ -163,7 +181,25 @@ public final class Explorer<S> {
             results.add(new ExplorationResult.InvariantResult(p.name(), true, st.generated()));
         }
         return new ExplorationResult(model.name(), model.describeBounds(), st, results, null,
-                !depthBounded && !stateCapped, depthBounded, stateCapped);
+                !depthBounded && !stateCapped, depthBounded, stateCapped, prunedCount, actionCounts(), behaviourResults());
+    }
+
+    private Map<String, Long> actionCounts() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (actionCounts != null) {
+            actionCounts.forEach((k, v) -> out.put(k, v[0]));
+        }
+        return out;
+    }
+
+    private List<ExplorationResult.BehaviourResult> behaviourResults() {
+        List<RequiredBehaviour<S>> required = model.requiredBehaviours();
+        List<ExplorationResult.BehaviourResult> out = new ArrayList<>();
+        for (int b = 0; b < required.size(); b++) {
+            out.add(new ExplorationResult.BehaviourResult(required.get(b).name(),
+                    reachedCounts == null ? 0 : reachedCounts[b]));
+        }
+        return out;
     }
 
     private record Violation(String name, boolean action) {}
@@ -193,7 +229,7 @@ public final class Explorer<S> {
             results.add(new ExplorationResult.InvariantResult(p.name(), !p.name().equals(v.name()), -1));
         }
         return new ExplorationResult(model.name(), model.describeBounds(), st, results,
-                new CounterexampleTrace(v.name(), steps), false, false, false);
+                new CounterexampleTrace(v.name(), steps), false, false, false, prunedCount, actionCounts(), behaviourResults());
     }
 
     /** Walks parent pointers back to an initial state, then replays forward to recover states and actions. */

@@ -63,4 +63,6 @@ public final class FromScenario<S> implements Model<S> {
     @Override public List<Invariant<S>> invariants() { return model.invariants(); }
     @Override public List<ActionProperty<S>> actionProperties() { return model.actionProperties(); }
     @Override public String describe(S state) { return model.describe(state); }
+    @Override public List<RequiredBehaviour<S>> requiredBehaviours() { return model.requiredBehaviours(); }
+    @Override public String actionKind(String action) { return model.actionKind(action); }
 }

@@ -42,6 +42,25 @@ public interface Model<S> {
         return List.of();
     }
 
+    /** Behaviours every search of this model must reach (see {@link RequiredBehaviour}). */
+    default List<RequiredBehaviour<S>> requiredBehaviours() {
+        return List.of();
+    }
+
+    /**
+     * The kind of an action label, for the per-action counts of a search: by default the label up
+     * to its first '(' or space ("Deliver 1->2 VOTE" and "Tick(n1)" count as Deliver and Tick).
+     */
+    default String actionKind(String action) {
+        for (int i = 0; i < action.length(); i++) {
+            char c = action.charAt(i);
+            if (c == '(' || c == ' ') {
+                return action.substring(0, i);
+            }
+        }
+        return action;
+    }
+
     /** A readable, multi-line rendering of a state for counterexample traces. */
     String describe(S state);
 

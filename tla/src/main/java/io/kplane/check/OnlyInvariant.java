@@ -27,6 +27,8 @@ public final class OnlyInvariant<S> implements Model<S> {
     @Override public long fingerprint(S state) { return model.fingerprint(state); }
     @Override public boolean withinBounds(S state) { return model.withinBounds(state); }
     @Override public String describe(S state) { return model.describe(state); }
+    @Override public List<RequiredBehaviour<S>> requiredBehaviours() { return model.requiredBehaviours(); }
+    @Override public String actionKind(String action) { return model.actionKind(action); }
 
     @Override
     public List<Invariant<S>> invariants() {

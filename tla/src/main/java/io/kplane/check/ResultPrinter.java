@@ -18,6 +18,14 @@ public final class ResultPrinter {
                 model, s.maxDepth(), s.distinct(), s.generated(), frontier, s.generatedPerSecond(), s.seconds());
     }
 
+    /** "Deliver 1,234, Tick 56, ..." in the order the model first offered each kind. */
+    public static String actionLine(ExplorationResult r) {
+        StringBuilder b = new StringBuilder();
+        r.actions().forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%,d", v)));
+        return b.length() == 0 ? "(none)" : b.toString();
+    }
+
     public void header(String model, String bounds) {
         out.println("== " + model + ": " + bounds);
         out.flush();
@@ -36,12 +44,21 @@ public final class ResultPrinter {
                 : r.depthBounded() ? "bounded by --depth " + s.maxDepth() + " (not exhaustive)"
                 : "stopped at the distinct-state cap (not exhaustive)";
         out.println("  search           : " + search);
+        out.printf(Locale.ROOT, "  bound-pruned     : %,d states outside the bounds (checked, not expanded)%n", r.pruned());
+        out.println("  actions fired    : " + actionLine(r));
+        for (ExplorationResult.BehaviourResult b : r.behaviours()) {
+            out.printf(Locale.ROOT, "  %-28s %s%n", "reached " + b.name(),
+                    b.steps() == 0 ? "NEVER REACHED (the bounds are too tight to cover it)" : String.format(Locale.ROOT, "%,d steps", b.steps()));
+        }
         for (ExplorationResult.InvariantResult i : r.invariants()) {
             String verdict = !i.holds() ? "VIOLATED"
                     : r.counterexample() != null ? "not violated before the search stopped"
                     : String.format(Locale.ROOT, "holds (checked on %,d %s)", i.checkedStates(),
                             i.name().equals("LeaderAppendOnly") ? "steps" : "states");
             out.printf("  %-28s %s%n", i.name(), verdict);
+        }
+        if (r.passed() && !r.unreached().isEmpty()) {
+            out.println("  FAILED: required behaviour(s) never reached: " + String.join(", ", r.unreached()));
         }
         if (r.counterexample() != null) {
             out.println();

@@ -30,13 +30,25 @@ final class SideBySide {
                 continue;
             }
             String left = e == null ? String.format(Locale.ROOT, "%-9s %14s %14s %6s %9s", "-", "", "", "", "")
-                    : String.format(Locale.ROOT, "%-9s %,14d %,14d %6d %9.1f", e.passed() ? "pass" : "VIOLATION",
+                    : String.format(Locale.ROOT, "%-9s %,14d %,14d %6d %9.1f", e.ok() ? "pass" : e.passed() ? "UNCOVERED" : "VIOLATION",
                             e.stats().distinct(), e.stats().generated(), e.stats().maxDepth(), e.stats().seconds());
             String right = o == null ? "-"
                     : String.format(Locale.ROOT, "%-9s %,14d %,14d %6d %9.1f", TlcRunner.verdict(m, o).startsWith("PASS") ? "pass" : "FAILED",
                             o.distinct(), o.generated(), o.depth(), o.seconds());
             out.printf(Locale.ROOT, "  %-16s | %s | %s%n", m.name(), left, right);
         }
+        out.println("  explorer coverage:");
+        explored.forEach((name, e) -> {
+            out.printf(Locale.ROOT, "    %-14s pruned %,d; actions: %s%n", name, e.pruned(), ResultPrinter.actionLine(e));
+            if (!e.behaviours().isEmpty()) {
+                StringBuilder b = new StringBuilder();
+                for (ExplorationResult.BehaviourResult x : e.behaviours()) {
+                    b.append(b.length() == 0 ? "" : ", ").append(x.name()).append(' ')
+                            .append(x.steps() == 0 ? "NEVER" : String.format(Locale.ROOT, "%,d", x.steps()));
+                }
+                out.printf(Locale.ROOT, "    %-14s required: %s%n", "", b);
+            }
+        });
         out.flush();
     }
 }

@@ -12,6 +12,10 @@ class ExplorerTest {
     record Pair(int x, int y) {}
 
     static Model<Pair> counters(int max, java.util.function.Predicate<Pair> inv, boolean badStep) {
+        return counters(max, inv, badStep, false);
+    }
+
+    static Model<Pair> counters(int max, java.util.function.Predicate<Pair> inv, boolean badStep, boolean pruneCorner) {
         return new Model<>() {
             public String name() { return "counters"; }
             public String describeBounds() { return "max " + max; }
@@ -22,12 +26,17 @@ class ExplorerTest {
                 if (s.x() == max) out.add("ResetX", new Pair(0, s.y()));
             }
             public long fingerprint(Pair s) { return new Fingerprint().add(s.x()).add(s.y()).get(); }
-            public boolean withinBounds(Pair s) { return true; }
             public List<Invariant<Pair>> invariants() { return List.of(new Invariant<>("Inv", inv)); }
             public List<ActionProperty<Pair>> actionProperties() {
                 return badStep ? List.of(new ActionProperty<>("XNeverDecreases", (a, b) -> b.x() >= a.x())) : List.of();
             }
             public String describe(Pair s) { return "x=" + s.x() + " y=" + s.y(); }
+            public List<RequiredBehaviour<Pair>> requiredBehaviours() {
+                return List.of(new RequiredBehaviour<>("ResetAtMax", (a, act, b) -> act.equals("ResetX")),
+                        new RequiredBehaviour<>("BothAtMax", (a, act, b) -> b.x() == max && b.y() == max),
+                        new RequiredBehaviour<>("Overflow", (a, act, b) -> b.x() > max));
+            }
+            public boolean withinBounds(Pair s) { return s.x() + s.y() <= 2 * max - 1 || !pruneCorner; }
         };
     }
 
@@ -69,6 +78,24 @@ class ExplorerTest {
         assertThat(r.exhaustive()).isFalse();
         assertThat(r.depthBounded()).isTrue();
         assertThat(r.stats().distinct()).isEqualTo(6);
+    }
+
+    @Test
+    void countsActionsPrunedStatesAndRequiredBehaviours() {
+        ExplorationResult r = new Explorer<>(counters(3, p -> true, false), 100).run();
+        // 12 IncX + 12 IncY (+1 initial state, not an action) and 4 resets, as in exploresEveryReachableStateOnce.
+        assertThat(r.actions()).containsEntry("IncX", 12L).containsEntry("IncY", 12L).containsEntry("ResetX", 4L);
+        assertThat(r.pruned()).isZero();
+        assertThat(r.behaviours()).containsExactly(new ExplorationResult.BehaviourResult("ResetAtMax", 4),
+                new ExplorationResult.BehaviourResult("BothAtMax", 2), new ExplorationResult.BehaviourResult("Overflow", 0));
+        assertThat(r.passed()).isTrue();
+        assertThat(r.unreached()).containsExactly("Overflow");
+        assertThat(r.ok()).isFalse();
+
+        // With (3,3) outside the bounds it is reached but not expanded: one pruned state, its reset never fires.
+        ExplorationResult p = new Explorer<>(counters(3, q -> true, false, true), 100).run();
+        assertThat(p.pruned()).isEqualTo(1);
+        assertThat(p.actions()).containsEntry("ResetX", 3L);
     }
 
     @Test

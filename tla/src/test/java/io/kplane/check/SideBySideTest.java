@@ -15,7 +15,8 @@ class SideBySideTest {
     @Test
     void eachModelRowShowsTheExplorerBesideTlc() {
         ExplorationResult watch = new ExplorationResult("watch", "b", new ExplorationStats(500, 200, 17, 2_000_000_000L),
-                List.of(), null, true, false, false);
+                List.of(), null, true, false, false, 7, java.util.Map.of("Deliver", 300L),
+                List.of(new ExplorationResult.BehaviourResult("Lapped", 12)));
         TlcOutcome tlcWatch = TlcOutcome.parse(0, List.of("Model checking completed. No error has been found.",
                 "98,363 states generated, 22,630 distinct states found, 0 states left on queue.",
                 "The depth of the complete state graph search is 17."), 48.1);
@@ -28,5 +29,6 @@ class SideBySideTest {
         assertThat(out).containsPattern("watch +\\| pass +200 +500 +17 +2\\.0 \\| pass +22,630 +98,363 +17 +48\\.1");
         assertThat(out).containsPattern("election-drift +\\| - .*\\| pass +1,795,672 +5,650,777");
         assertThat(out).doesNotContain("raft ");
+        assertThat(out).contains("watch          pruned 7; actions: Deliver 300").contains("required: Lapped 12");
     }
 }

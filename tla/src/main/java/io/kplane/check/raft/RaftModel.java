@@ -4,6 +4,7 @@ import io.kplane.check.ActionProperty;
 import io.kplane.check.Fingerprint;
 import io.kplane.check.Invariant;
 import io.kplane.check.Model;
+import io.kplane.check.RequiredBehaviour;
 import io.kplane.raft.ConfState;
 import io.kplane.raft.Entry;
 import io.kplane.raft.HardState;
@@ -39,8 +40,13 @@ import java.util.Set;
  *   <li>{@code Propose(i)}: a client proposal at leader i; {@code ReadIndex(i)}: a client read.</li>
  * </ul>
  *
- * <p>No symmetry reduction: node ids are part of the core's state (votes, leader, progress), and
- * the core offers no relabelling, so permuting ids is not sound here.
+ * <p>Symmetry reduction (on by default): the fingerprint is canonical over renamings of node ids
+ * ({@link RaftNode#fingerprint(long[])} renames the ids inside the core's state: votes, leader,
+ * progress, pending reads), so a search visits one state per class of states equal up to a
+ * permutation of the nodes.
+ *
+ * <p>{@code Compact(i)}: node i snapshots its applied state and drops the log before it, so a
+ * lagging follower is brought up to date with a snapshot (as {@code kplane store} does).
  */
 public final class RaftModel implements Model<RaftWorld> {
 
@@ -55,7 +61,8 @@ public final class RaftModel implements Model<RaftWorld> {
     public record Config(int nodes, int maxTicks, int maxTerm, int maxLogIndex, int maxMessages, int maxRestarts,
                          int maxDrops, int maxDuplicates,
                          int maxProposals, int maxReads, int electionTick, Mutation mutation,
-                         ShellMutation shellMutation) {
+                         ShellMutation shellMutation, int maxCompactions, boolean symmetry,
+                         boolean preVote, boolean checkQuorum) {
         public Config {
             if (nodes < 1 || nodes > 5) {
                 throw new IllegalArgumentException("nodes must be 1..5, got " + nodes);
@@ -64,28 +71,42 @@ public final class RaftModel implements Model<RaftWorld> {
 
         /** Defaults of {@code ./kplane check raft}. */
         public static Config defaults() {
-            return new Config(3, 2, 3, 3, 3, 1, 1, 1, 1, 0, 2, Mutation.NONE, ShellMutation.NONE);
+            return new Config(3, 3, 3, 3, 3, 1, 1, 1, 1, 0, 2, Mutation.NONE, ShellMutation.NONE, 1, true, true, true);
         }
 
         public Config withNodes(int n) {
-            return new Config(n, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation);
+            return new Config(n, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, symmetry, preVote, checkQuorum);
         }
 
         public Config withBounds(int term, int logIndex, int messages, int restarts, int drops, int duplicates,
                                  int proposals, int reads) {
-            return new Config(nodes, maxTicks, term, logIndex, messages, restarts, drops, duplicates, proposals, reads, electionTick, mutation, shellMutation);
+            return new Config(nodes, maxTicks, term, logIndex, messages, restarts, drops, duplicates, proposals, reads, electionTick, mutation, shellMutation, maxCompactions, symmetry, preVote, checkQuorum);
         }
 
         public Config withTicks(int t) {
-            return new Config(nodes, t, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation);
+            return new Config(nodes, t, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, symmetry, preVote, checkQuorum);
         }
 
         public Config with(Mutation m) {
-            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, m, shellMutation);
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, m, shellMutation, maxCompactions, symmetry, preVote, checkQuorum);
+        }
+
+        /** The core's PreVote and CheckQuorum flags (both on by default; off shows what each is for). */
+        public Config withFlags(boolean pv, boolean cq) {
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, symmetry, pv, cq);
+        }
+
+        public Config withCompactions(int c) {
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, c, symmetry, preVote, checkQuorum);
+        }
+
+        /** Symmetry reduction over node permutations on (default) or off (the unreduced search). */
+        public Config withSymmetry(boolean on) {
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, shellMutation, maxCompactions, on, preVote, checkQuorum);
         }
 
         public Config with(ShellMutation m) {
-            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, m);
+            return new Config(nodes, maxTicks, maxTerm, maxLogIndex, maxMessages, maxRestarts, maxDrops, maxDuplicates, maxProposals, maxReads, electionTick, mutation, m, maxCompactions, symmetry, preVote, checkQuorum);
         }
     }
 
@@ -94,15 +115,20 @@ public final class RaftModel implements Model<RaftWorld> {
     public static final String LEADER_COMPLETENESS = "LeaderCompleteness";
     public static final String STATE_MACHINE_SAFETY = "StateMachineSafety";
     public static final String LEADER_APPEND_ONLY = "LeaderAppendOnly";
+    /** A message from outside a steady leader's live quorum never deposes it (what PreVote + CheckQuorum are for). */
+    public static final String LEADER_NOT_DISRUPTED = "LeaderNotDisrupted";
     /** Not a spec invariant: the core threw (its own consistency checks fired, as etcd's raft panics). */
     public static final String NO_PANIC = "NoPanic";
 
     private static final byte[] VALUE = "v".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SNAPSHOT_DATA = "s".getBytes(StandardCharsets.UTF_8);
 
     private final Config config;
+    private final List<int[]> permutations;
 
     public RaftModel(Config config) {
         this.config = config;
+        this.permutations = permutations(config.nodes());
     }
 
     @Override
@@ -112,18 +138,21 @@ public final class RaftModel implements Model<RaftWorld> {
 
     @Override
     public String describeBounds() {
-        return config.nodes() + " nodes (PreVote, CheckQuorum, electionTick " + config.electionTick()
+        return config.nodes() + " nodes (PreVote " + (config.preVote() ? "on" : "OFF") + ", CheckQuorum "
+                + (config.checkQuorum() ? "on" : "OFF") + ", electionTick " + config.electionTick()
                 + "), timer events <= " + config.maxTicks() + ", terms <= " + config.maxTerm() + ", log index <= " + config.maxLogIndex()
                 + ", messages in flight <= " + config.maxMessages() + ", restarts <= " + config.maxRestarts()
                 + ", drops <= " + config.maxDrops() + ", duplicates <= " + config.maxDuplicates()
                 + ", proposals <= " + config.maxProposals() + ", reads <= " + config.maxReads()
+                + ", compactions <= " + config.maxCompactions()
+                + (config.symmetry() ? ", symmetry over node ids" : ", no symmetry reduction")
                 + (config.mutation() != Mutation.NONE ? ", MUTATION " + config.mutation() : "")
                 + (config.shellMutation() != ShellMutation.NONE ? ", MUTATION " + config.shellMutation() : "");
     }
 
     RaftConfig raftConfig(long id) {
         return RaftConfig.builder(id).electionTick(config.electionTick()).heartbeatTick(1)
-                .preVote(true).checkQuorum(true).mutation(config.mutation()).build();
+                .preVote(config.preVote()).checkQuorum(config.checkQuorum()).mutation(config.mutation()).build();
     }
 
     @Override
@@ -140,11 +169,11 @@ public final class RaftModel implements Model<RaftWorld> {
             if (disks != null) {
                 disks[i] = storage.copy();
             }
-            nodes[i] = RaftNode.create(raftConfig(i + 1), storage, 1000 + i);
+            nodes[i] = RaftNode.create(raftConfig(i + 1), storage, 1000);   // one seed: nodes differ only by id
         }
         RaftWorld.AppliedLog[] applied = new RaftWorld.AppliedLog[n];
         Arrays.fill(applied, RaftWorld.AppliedLog.EMPTY);
-        return List.of(new RaftWorld(nodes, applied, disks, List.of(), 0, 0, 0, 0, 0, 0, new long[0], List.of(), null));
+        return List.of(new RaftWorld(nodes, applied, disks, List.of(), 0, 0, 0, 0, 0, 0, 0, new long[0], List.of(), null, 0, 0, null));
     }
 
     /** A successor under construction: copies what it changes. */
@@ -161,6 +190,9 @@ public final class RaftModel implements Model<RaftWorld> {
         int duplicates;
         int proposals;
         int reads;
+        int compactions;
+        /** Id of the node whose message this step delivers (0: the step is not a delivery). */
+        long sender;
 
         Next(RaftWorld w) {
             from = w;
@@ -175,6 +207,7 @@ public final class RaftModel implements Model<RaftWorld> {
             duplicates = w.duplicates();
             proposals = w.proposals();
             reads = w.reads();
+            compactions = w.compactions();
         }
 
         RaftNode node(int i) {
@@ -243,7 +276,7 @@ public final class RaftModel implements Model<RaftWorld> {
                         el.add(key);
                     }
                 }
-                for (long idx = 2; idx <= n.commitIndex(); idx++) {
+                for (long idx = Math.max(2, n.firstIndex()); idx <= n.commitIndex(); idx++) {
                     if (!knownCommitted(com == null ? committed : com, idx)) {
                         if (com == null) {
                             com = new ArrayList<>(committed);
@@ -266,8 +299,98 @@ public final class RaftModel implements Model<RaftWorld> {
                 com.sort((a, b) -> Long.compare(a.index(), b.index()));
                 committed = List.copyOf(com);
             }
-            return new RaftWorld(nodes, applied, disks, List.copyOf(network), ticks, restarts, drops, duplicates, proposals, reads, elected, committed, null);
+            RaftWorld after = new RaftWorld(nodes, applied, disks, List.copyOf(network), ticks, restarts, drops, duplicates, proposals, reads, compactions, elected, committed, null, 0, 0, null);
+            return disruption(from, after, sender);
         }
+    }
+
+    /**
+     * Follows LeaderNotDisrupted's history into {@code after}. A follower is <i>live</i> for leader L
+     * when it follows L in L's term and its election timer has not run out (electionElapsed &lt;
+     * electionTick: it heard from L within an election timeout). A leader that has a quorum of
+     * itself and live followers, while no node or message carries a higher term (no campaign that
+ * began before is still under way), becomes <i>steady</i>; it stays steady while it keeps one. A step
+     * that delivers a message from a node outside a steady leader's live quorum must neither depose
+     * that leader nor change a live follower's term: that is the disruption PreVote (a rejoining
+     * node asks before it raises its term) and CheckQuorum (voters in a leader's lease ignore
+     * campaigns) exist to prevent. Once a leader's live quorum is lost by any other means (a timer,
+     * a restart) its term is spoiled: a later campaign may legitimately depose it.
+     */
+    RaftWorld disruption(RaftWorld before, RaftWorld after, long sender) {
+        long steady = before.steadyLeader();
+        long spoiled = before.spoiledTerm();
+        String disrupted = before.disrupted();
+        if (steady != 0) {
+            long term = steady / 64;
+            int li = (int) (steady % 64) - 1;
+            boolean[] liveBefore = liveFollowers(before, li);
+            if (sender != 0 && sender != li + 1 && !liveBefore[(int) sender - 1]) {
+                RaftNode l = after.nodes()[li];
+                String what = null;
+                if (l.role() != StateType.LEADER || l.term() != term) {
+                    what = id(li + 1) + ", leader of term " + term + ", became " + l.role() + " in term " + l.term();
+                }
+                for (int j = 0; j < after.size() && what == null; j++) {
+                    if (liveBefore[j] && after.nodes()[j].term() != term) {
+                        what = id(j + 1) + ", a live follower of " + id(li + 1) + ", moved to term " + after.nodes()[j].term();
+                    }
+                }
+                if (what != null && disrupted == null) {
+                    disrupted = "a message from " + id(sender) + " (outside the live quorum) disrupted a steady leader: " + what;
+                }
+            }
+            if (!hasLiveQuorum(after, li, term)) {
+                spoiled = Math.max(spoiled, term);
+                steady = 0;
+            }
+        }
+        if (steady == 0) {
+            for (int i = 0; i < after.size(); i++) {
+                RaftNode n = after.nodes()[i];
+                if (n.role() == StateType.LEADER && n.term() > spoiled && hasLiveQuorum(after, i, n.term())
+                        && maxTerm(after) == n.term()) {
+                    steady = n.term() * 64 + n.id();
+                }
+            }
+        }
+        return new RaftWorld(after.nodes(), after.applied(), after.disks(), after.network(), after.ticks(), after.restarts(),
+                after.drops(), after.duplicates(), after.proposals(), after.reads(), after.compactions(), after.elected(),
+                after.committed(), after.panic(), steady, spoiled, disrupted);
+    }
+
+    /** The highest term of any node or in-flight message. */
+    private static long maxTerm(RaftWorld w) {
+        long t = 0;
+        for (RaftNode n : w.nodes()) {
+            t = Math.max(t, n.term());
+        }
+        for (Message m : w.network()) {
+            t = Math.max(t, m.term());
+        }
+        return t;
+    }
+
+    private boolean[] liveFollowers(RaftWorld w, int leader) {
+        RaftNode l = w.nodes()[leader];
+        boolean[] live = new boolean[w.size()];
+        for (int j = 0; j < w.size(); j++) {
+            RaftNode f = w.nodes()[j];
+            live[j] = j != leader && f.role() == StateType.FOLLOWER && f.term() == l.term() && f.leaderId() == l.id()
+                    && f.electionElapsed() < config.electionTick();
+        }
+        return live;
+    }
+
+    private boolean hasLiveQuorum(RaftWorld w, int leader, long term) {
+        RaftNode l = w.nodes()[leader];
+        if (l.role() != StateType.LEADER || l.term() != term) {
+            return false;
+        }
+        int count = 1;
+        for (boolean b : liveFollowers(w, leader)) {
+            count += b ? 1 : 0;
+        }
+        return count > w.size() / 2;
     }
 
     private static boolean knownCommitted(List<RaftWorld.CommittedEntry> c, long idx) {
@@ -308,7 +431,8 @@ public final class RaftModel implements Model<RaftWorld> {
             next = step.get();
         } catch (RuntimeException e) {
             next = new RaftWorld(w.nodes(), w.applied(), w.disks(), w.network(), w.ticks(), w.restarts(), w.drops(), w.duplicates(),
-                    w.proposals(), w.reads(), w.elected(), w.committed(), e.getClass().getSimpleName() + ": " + e.getMessage());
+                    w.proposals(), w.reads(), w.compactions(), w.elected(), w.committed(), e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    w.steadyLeader(), w.spoiledTerm(), w.disrupted());
         }
         out.add(action, next);
     }
@@ -357,13 +481,27 @@ public final class RaftModel implements Model<RaftWorld> {
                 act(w, "Restart(" + id(i + 1) + ")", out, () -> {
                     Next c = new Next(w);
                     MemoryStorage disk = w.disks() == null ? ((MemoryStorage) node.storage()).copy() : w.disks()[fi].copy();
-                    c.nodes[fi] = RaftNode.create(raftConfig(fi + 1), disk, 2000 + 10L * fi + w.restarts());
+                    c.nodes[fi] = RaftNode.create(raftConfig(fi + 1), disk, 2000 + w.restarts());
                     c.copied[fi] = true;
                     c.applied[fi] = RaftWorld.AppliedLog.EMPTY;  // the state machine is rebuilt from the log
                     if (c.disks != null) {
                         c.disks[fi] = disk.copy();
                     }
                     c.restarts++;
+                    c.drain(fi);
+                    return c.build();
+                });
+            }
+            if (w.compactions() < config.maxCompactions() && w.disks() == null
+                    && node.appliedIndex() >= node.firstIndex() && node.appliedIndex() > 1) {
+                act(w, "Compact(" + id(i + 1) + ")", out, () -> {
+                    Next c = new Next(w);
+                    RaftNode cn = c.node(fi);
+                    MemoryStorage st = (MemoryStorage) cn.storage();
+                    long upTo = cn.appliedIndex();
+                    st.createSnapshot(upTo, cn.confState(), SNAPSHOT_DATA);
+                    st.compact(upTo);
+                    c.compactions++;
                     c.drain(fi);
                     return c.build();
                 });
@@ -385,6 +523,7 @@ public final class RaftModel implements Model<RaftWorld> {
             final int fk = k;
             act(w, "Deliver " + m, out, () -> {
                 Next d = new Next(w);
+                d.sender = m.from();
                 d.network.remove(fk);
                 int to = (int) m.to() - 1;
                 d.node(to).step(m);
@@ -412,19 +551,46 @@ public final class RaftModel implements Model<RaftWorld> {
                 && a.firstIndex() == b.firstIndex() && a.term(a.lastIndex()) == b.term(b.lastIndex());
     }
 
+    /**
+     * The canonical fingerprint: with symmetry on, the least fingerprint of the world over every
+     * renaming of node ids (n! of them), so states equal up to a permutation of the nodes are one
+     * state. Sound because every node runs the same core with the same configuration and random
+     * seed (the initial cluster is all voters, symmetric), the network is a multiset and every bound
+     * counts cluster-wide; {@code RaftModelTest} checks it against the unreduced search.
+     */
     @Override
     public long fingerprint(RaftWorld w) {
-        Fingerprint f = new Fingerprint();
-        for (RaftNode node : w.nodes()) {
-            f.add(node.fingerprint());
+        if (!config.symmetry()) {
+            return fingerprint(w, null, null);
         }
-        if (w.disks() != null) {
-            for (MemoryStorage d : w.disks()) {
-                HardState hs = d.hardState();
-                f.add(hs.term()).add(hs.vote()).add(hs.commit()).add(d.lastIndex()).add(d.term(d.lastIndex()));
+        long best = Long.MAX_VALUE;
+        for (int[] p : permutations) {
+            long[] relabel = new long[p.length + 1];
+            for (int i = 0; i < p.length; i++) {
+                relabel[i + 1] = p[i] + 1;
             }
+            best = Math.min(best, fingerprint(w, p, relabel));
         }
-        for (RaftWorld.AppliedLog a : w.applied()) {
+        return best;
+    }
+
+    /** The fingerprint of {@code w} with node i placed at position p[i] and ids renamed by relabel. */
+    private static long fingerprint(RaftWorld w, int[] p, long[] relabel) {
+        int n = w.size();
+        int[] at = new int[n];  // at[position] = node index
+        for (int i = 0; i < n; i++) {
+            at[p == null ? i : p[i]] = i;
+        }
+        Fingerprint f = new Fingerprint();
+        for (int pos = 0; pos < n; pos++) {
+            int i = at[pos];
+            f.add(w.nodes()[i].fingerprint(relabel));
+            if (w.disks() != null) {
+                MemoryStorage d = w.disks()[i];
+                HardState hs = d.hardState();
+                f.add(hs.term()).add(relabel(relabel, hs.vote())).add(hs.commit()).add(d.lastIndex()).add(d.term(d.lastIndex()));
+            }
+            RaftWorld.AppliedLog a = w.applied()[i];
             f.add(a.first());
             for (long id : a.ids()) {
                 f.add(id);
@@ -432,18 +598,51 @@ public final class RaftModel implements Model<RaftWorld> {
         }
         long[] msgs = new long[w.network().size()];
         for (int k = 0; k < msgs.length; k++) {
-            msgs[k] = RaftNode.messageHash(w.network().get(k));
+            msgs[k] = RaftNode.messageHash(w.network().get(k), relabel);
         }
         f.add(Fingerprint.ofMultiset(msgs, msgs.length));
         f.add(w.panic());
-        f.add(w.ticks()).add(w.restarts()).add(w.drops()).add(w.duplicates()).add(w.proposals()).add(w.reads());
-        for (long e : w.elected()) {
+        f.add(w.ticks()).add(w.restarts()).add(w.drops()).add(w.duplicates()).add(w.proposals()).add(w.reads()).add(w.compactions());
+        long[] elected = w.elected().clone();
+        for (int k = 0; k < elected.length; k++) {
+            elected[k] = elected[k] / 64 * 64 + relabel(relabel, elected[k] % 64);
+        }
+        Arrays.sort(elected);
+        for (long e : elected) {
             f.add(e);
         }
         for (RaftWorld.CommittedEntry c : w.committed()) {
             f.add(c.index()).add(c.entryTerm()).add(c.dataHash()).add(c.commitTerm());
         }
+        long steady = w.steadyLeader();
+        f.add(steady == 0 ? 0 : steady / 64 * 64 + relabel(relabel, steady % 64)).add(w.spoiledTerm()).add(w.disrupted() != null);
         return f.get();
+    }
+
+    private static long relabel(long[] relabel, long id) {
+        return relabel == null || id <= 0 || id >= relabel.length ? id : relabel[(int) id];
+    }
+
+    /** Every permutation of 0..n-1 (the identity first). */
+    static List<int[]> permutations(int n) {
+        List<int[]> out = new ArrayList<>();
+        permute(new int[n], new boolean[n], 0, out);
+        return out;
+    }
+
+    private static void permute(int[] cur, boolean[] used, int k, List<int[]> out) {
+        if (k == cur.length) {
+            out.add(cur.clone());
+            return;
+        }
+        for (int v = 0; v < cur.length; v++) {
+            if (!used[v]) {
+                used[v] = true;
+                cur[k] = v;
+                permute(cur, used, k + 1, out);
+                used[v] = false;
+            }
+        }
     }
 
     @Override
@@ -466,7 +665,62 @@ public final class RaftModel implements Model<RaftWorld> {
                 new Invariant<>(ELECTION_SAFETY, RaftModel::electionSafety),
                 new Invariant<>(LOG_MATCHING, RaftModel::logMatching),
                 new Invariant<>(LEADER_COMPLETENESS, RaftModel::leaderCompleteness),
-                new Invariant<>(STATE_MACHINE_SAFETY, RaftModel::stateMachineSafety));
+                new Invariant<>(STATE_MACHINE_SAFETY, RaftModel::stateMachineSafety),
+                new Invariant<>(LEADER_NOT_DISRUPTED, w -> w.disrupted() == null));
+    }
+
+    public static final String CHECK_QUORUM_STEP_DOWN = "CheckQuorumStepDown";
+    public static final String CONCURRENT_CAMPAIGNS = "ConcurrentCampaigns";
+    public static final String SNAPSHOT_INSTALL = "SnapshotInstall";
+    public static final String LEADER_CHANGE = "LeaderChange";
+    public static final String PROPOSAL_COMMITTED = "ProposalCommitted";
+    public static final String RESTART = "Restart";
+
+    /**
+     * What the default bounds must reach: a leader stepping down on its own timer because it lost
+     * contact with a quorum (CheckQuorum), two nodes campaigning at once, a follower installing a
+     * snapshot after the leader compacted its log, a second leader in a later term, a client
+     * proposal committed, and a crash/restart.
+     */
+    @Override
+    public List<RequiredBehaviour<RaftWorld>> requiredBehaviours() {
+        return List.of(
+                new RequiredBehaviour<>(CHECK_QUORUM_STEP_DOWN, (a, action, b) -> action.startsWith("Tick") && anyNode(a, b,
+                        (x, y) -> x.role() == StateType.LEADER && y.role() == StateType.FOLLOWER && x.term() == y.term())),
+                new RequiredBehaviour<>(CONCURRENT_CAMPAIGNS, (a, action, b) -> campaigning(b) >= 2 && campaigning(a) < 2),
+                new RequiredBehaviour<>(SNAPSHOT_INSTALL, (a, action, b) -> action.startsWith("Deliver") && action.contains(" SNAP")
+                        && anyNode(a, b, (x, y) -> y.firstIndex() > x.firstIndex())),
+                new RequiredBehaviour<>(LEADER_CHANGE, (a, action, b) -> b.elected().length >= 2 && a.elected().length < 2),
+                new RequiredBehaviour<>(PROPOSAL_COMMITTED, (a, action, b) -> committedProposal(b) && !committedProposal(a)),
+                new RequiredBehaviour<>(RESTART, (a, action, b) -> action.startsWith("Restart")));
+    }
+
+    private static boolean anyNode(RaftWorld a, RaftWorld b, java.util.function.BiPredicate<RaftNode, RaftNode> p) {
+        for (int i = 0; i < a.size(); i++) {
+            if (a.nodes()[i] != b.nodes()[i] && p.test(a.nodes()[i], b.nodes()[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int campaigning(RaftWorld w) {
+        int c = 0;
+        for (RaftNode n : w.nodes()) {
+            if (n.role() == StateType.CANDIDATE || n.role() == StateType.PRE_CANDIDATE) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    private static boolean committedProposal(RaftWorld w) {
+        for (RaftWorld.CommittedEntry c : w.committed()) {
+            if (c.dataHash() == Arrays.hashCode(VALUE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -530,7 +784,7 @@ public final class RaftModel implements Model<RaftWorld> {
                 continue;
             }
             for (RaftWorld.CommittedEntry c : w.committed()) {
-                if (c.commitTerm() < n.term()) {
+                if (c.commitTerm() < n.term() && c.index() >= n.firstIndex()) {
                     if (n.lastIndex() < c.index() || n.termAt(c.index()) != c.entryTerm()
                             || Arrays.hashCode(n.entries(c.index(), c.index() + 1).get(0).data()) != c.dataHash()) {
                         return false;
@@ -598,6 +852,9 @@ public final class RaftModel implements Model<RaftWorld> {
         StringBuilder b = new StringBuilder();
         if (w.panic() != null) {
             b.append("THE CORE THREW: ").append(w.panic()).append('\n');
+        }
+        if (w.disrupted() != null) {
+            b.append("DISRUPTED: ").append(w.disrupted()).append('\n');
         }
         for (RaftNode n : w.nodes()) {
             b.append(id(n.id())).append(": ").append(n.role()).append(" term=").append(n.term())

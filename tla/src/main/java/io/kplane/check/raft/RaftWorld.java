@@ -23,15 +23,22 @@ import java.util.List;
  * @param duplicates messages duplicated
  * @param proposals client proposals accepted by a leader
  * @param reads     client read-index requests issued
+ * @param compactions log compactions (a snapshot of the applied state replaces the log's prefix)
  * @param elected   history: term * 64 + id of every leader observed (for ElectionSafety)
  * @param panic     the exception the core threw on the last step (an internal assertion such as
  *                  "commit out of range" — etcd's raft panics there too), or null
+ * @param steadyLeader history for LeaderNotDisrupted: term * 64 + id of the leader whose quorum has
+ *                  been live in every state since it first was (0: none)
+ * @param spoiledTerm history: the highest term in which a leader's live quorum was lost (a leader
+ *                  of that term or below cannot become steady again)
+ * @param disrupted  a description of the step in which a message from outside a steady leader's
+ *                  live quorum deposed it or raised a live follower's term, or null
  * @param committed history: entries known committed, with the smallest term in which a node
  *                  was seen committing them (for LeaderCompleteness)
  */
 public record RaftWorld(RaftNode[] nodes, AppliedLog[] applied, MemoryStorage[] disks, List<Message> network, int ticks, int restarts, int drops, int duplicates,
-                        int proposals, int reads, long[] elected, List<CommittedEntry> committed,
-                        String panic) {
+                        int proposals, int reads, int compactions, long[] elected, List<CommittedEntry> committed,
+                        String panic, long steadyLeader, long spoiledTerm, String disrupted) {
 
     /** An entry known to be committed. */
     public record CommittedEntry(long index, long entryTerm, int dataHash, long commitTerm) {}

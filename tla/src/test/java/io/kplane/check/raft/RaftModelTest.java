@@ -17,7 +17,8 @@ class RaftModelTest {
 
     /** Timer events, terms, last log index, messages, restarts, drops, duplicates, proposals, reads. */
     static RaftModel.Config bounds(int ticks, int term, int log, int msgs, int restarts, int drops, int dups, int props) {
-        return RaftModel.Config.defaults().withBounds(term, log, msgs, restarts, drops, dups, props, 0).withTicks(ticks);
+        return RaftModel.Config.defaults().withBounds(term, log, msgs, restarts, drops, dups, props, 0).withTicks(ticks)
+                .withCompactions(0);
     }
 
     static ExplorationResult run(RaftModel.Config c, String only) {
@@ -27,12 +28,102 @@ class RaftModelTest {
 
     @Test
     void theCorrectCorePassesAnExhaustiveSmallSearch() {
-        ExplorationResult r = run(bounds(4, 3, 3, 2, 1, 1, 1, 1), null);
+        ExplorationResult r = run(bounds(4, 3, 3, 2, 1, 1, 1, 1).withSymmetry(false), null);
         assertThat(r.passed()).as(r.counterexample() == null ? "" : r.counterexample().render()).isTrue();
         assertThat(r.exhaustive()).isTrue();
         assertThat(r.stats().distinct()).isGreaterThan(1_000);
         assertThat(r.invariants()).extracting(ExplorationResult.InvariantResult::name).containsExactly(
-                "NoPanic", "ElectionSafety", "LogMatching", "LeaderCompleteness", "StateMachineSafety", "LeaderAppendOnly");
+                "NoPanic", "ElectionSafety", "LogMatching", "LeaderCompleteness", "StateMachineSafety", "LeaderNotDisrupted",
+                "LeaderAppendOnly");
+    }
+
+    /**
+     * Symmetry reduction against the unreduced search: the reduced search visits exactly one state
+     * per class of reachable states equal up to a renaming of node ids (the unreduced reachable
+     * states, mapped to their canonical fingerprints, give the same set and count), with the same verdict.
+     */
+    @Test
+    void symmetryReductionVisitsOneStatePerPermutationClass() {
+        RaftModel.Config c = bounds(2, 3, 2, 3, 0, 1, 0, 0).withCompactions(0);
+        RaftModel full = new RaftModel(c.withSymmetry(false));
+        RaftModel reduced = new RaftModel(c);
+        ExplorationResult a = new Explorer<>(full, 100).run();
+        ExplorationResult b = new Explorer<>(reduced, 100).run();
+        assertThat(a.passed()).isTrue();
+        assertThat(b.passed()).isTrue();
+        assertThat(a.exhaustive()).isTrue();
+        assertThat(b.exhaustive()).isTrue();
+        // Every state of the unreduced search, canonicalized: one per class.
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        java.util.Set<Long> classes = new java.util.HashSet<>();
+        java.util.ArrayDeque<RaftWorld> queue = new java.util.ArrayDeque<>(full.initialStates());
+        for (RaftWorld w : queue) {
+            seen.add(full.fingerprint(w));
+        }
+        while (!queue.isEmpty()) {
+            RaftWorld w = queue.poll();
+            classes.add(reduced.fingerprint(w));
+            if (!full.withinBounds(w)) {
+                continue;
+            }
+            full.successors(w, (action, t) -> {
+                if (seen.add(full.fingerprint(t))) {
+                    queue.add(t);
+                }
+            });
+        }
+        assertThat(seen).hasSize((int) a.stats().distinct());
+        assertThat(classes).hasSize((int) b.stats().distinct());
+        assertThat(b.stats().distinct()).isLessThan(a.stats().distinct());
+        System.out.println("symmetry: " + a.stats().distinct() + " states unreduced, " + b.stats().distinct() + " reduced");
+
+        // Same verdict on a bug: both find two leaders in one term.
+        RaftModel.Config bug = bounds(2, 2, 2, 5, 0, 0, 0, 0).with(Mutation.GRANT_TWO_VOTES_IN_ONE_TERM).withCompactions(0);
+        ExplorationResult x = run(bug.withSymmetry(false), RaftModel.ELECTION_SAFETY);
+        ExplorationResult y = run(bug, RaftModel.ELECTION_SAFETY);
+        assertThat(x.counterexample().invariant()).isEqualTo("ElectionSafety");
+        assertThat(y.counterexample().invariant()).isEqualTo("ElectionSafety");
+        assertThat(y.counterexample().steps()).hasSameSizeAs(x.counterexample().steps());
+        assertThat(y.stats().distinct()).isLessThan(x.stats().distinct());
+    }
+
+    /** A rejoining node's campaign deposes a leader whose quorum is live unless both PreVote and CheckQuorum are on. */
+    @Test
+    void aRejoiningNodeDisruptsALiveLeaderOnlyWithoutPreVoteOrCheckQuorum() {
+        RaftModel.Config c = bounds(2, 3, 2, 4, 0, 0, 0, 0).withCompactions(0);
+        ExplorationResult both = run(c, null);
+        assertThat(both.passed()).as(both.counterexample() == null ? "" : both.counterexample().render()).isTrue();
+        assertThat(both.exhaustive()).isTrue();
+
+        ExplorationResult noPreVote = run(c.withFlags(false, true), RaftModel.LEADER_NOT_DISRUPTED);
+        assertThat(noPreVote.counterexample().invariant()).isEqualTo("LeaderNotDisrupted");
+        assertThat(noPreVote.counterexample().render()).contains("DISRUPTED: a message from n");
+
+        ExplorationResult noCheckQuorum = run(c.withFlags(true, false), RaftModel.LEADER_NOT_DISRUPTED);
+        assertThat(noCheckQuorum.counterexample().invariant()).isEqualTo("LeaderNotDisrupted");
+        assertThat(noCheckQuorum.counterexample().render()).contains("PRE_VOTE").contains("DISRUPTED");
+    }
+
+    @Test
+    void theRequiredBehavioursAreReachedAndMissingOnesAreReported() {
+        // A search with one timer event cannot elect twice or step down by CheckQuorum.
+        ExplorationResult r = run(bounds(1, 2, 2, 3, 0, 0, 0, 0).withCompactions(0), null);
+        assertThat(r.passed()).isTrue();
+        assertThat(r.unreached()).contains(RaftModel.CHECK_QUORUM_STEP_DOWN, RaftModel.LEADER_CHANGE, RaftModel.SNAPSHOT_INSTALL);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.actions()).containsKeys("Tick", "Deliver");
+    }
+
+    @Test
+    void randomWalksOverFiveNodesHoldForTheCorrectCoreAndFindABug() {
+        RaftModel.Config deep = RaftModel.Config.defaults().withNodes(5).withSymmetry(false).withTicks(10)
+                .withBounds(6, 6, 24, 2, 4, 2, 3, 0);
+        io.kplane.check.RandomWalk.Result ok = new io.kplane.check.RandomWalk<>(new RaftModel(deep), 7).run(30, 300, null);
+        assertThat(ok.passed()).as(String.join("\n", ok.trace())).isTrue();
+        assertThat(ok.deepest()).isGreaterThan(25);
+        io.kplane.check.RandomWalk.Result bug = new io.kplane.check.RandomWalk<>(
+                new RaftModel(deep.with(Mutation.GRANT_TWO_VOTES_IN_ONE_TERM)), 7).run(2000, 300, null);
+        assertThat(bug.violated()).isEqualTo("ElectionSafety");
     }
 
     @Test
@@ -82,7 +173,7 @@ class RaftModelTest {
      */
     @Test
     void skippingTheLogMatchingCheckBreaksLogMatching() {
-        RaftModel.Config c = bounds(5, 4, 3, 4, 0, 10, 0, 0).with(Mutation.SKIP_LOG_MATCHING_CHECK);
+        RaftModel.Config c = bounds(5, 4, 3, 4, 0, 10, 0, 0).with(Mutation.SKIP_LOG_MATCHING_CHECK).withSymmetry(false);
         FromScenario<RaftWorld> scenario = new FromScenario<>(new RaftModel(c), THREE_TERMS_DIVERGING);
         ExplorationResult r = new Explorer<>(new OnlyInvariant<>(scenario, RaftModel.LOG_MATCHING), 100, 2_000_000, null, Long.MAX_VALUE).run();
         assertThat(r.passed()).isFalse();
@@ -93,7 +184,8 @@ class RaftModelTest {
 
     @Test
     void theCorrectCorePassesEverySearchFromTheSameScenario() {
-        RaftModel.Config c = bounds(5, 4, 3, 4, 0, 10, 0, 0);
+        // The scenario breaks the symmetry between nodes, so the reduction would only cost time here.
+        RaftModel.Config c = bounds(5, 4, 3, 4, 0, 10, 0, 0).withSymmetry(false);
         ExplorationResult r = new Explorer<>(new FromScenario<>(new RaftModel(c), THREE_TERMS_DIVERGING), 100, 3_000_000, null, Long.MAX_VALUE).run();
         System.out.println("correct core from the scenario: " + r.stats());
         assertThat(r.passed()).as(r.counterexample() == null ? "" : r.counterexample().render()).isTrue();
