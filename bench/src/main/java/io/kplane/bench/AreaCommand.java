@@ -29,6 +29,10 @@ final class AreaCommand implements Callable<Integer> {
                     + "'none' for kplane alone). Areas without peers ignore it.")
     String compare;
 
+    @Option(names = "--e2e", description = "End to end through the real API server where the area has such a variant "
+            + "(scheduler: nodes and pods created through the API, bound through pods/binding); same as -p e2e=true.")
+    boolean e2e;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Parent of the run directory (default: reports/out).")
     Path out;
 
@@ -39,6 +43,9 @@ final class AreaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Instant started = Instant.now();
+        if (e2e) {
+            params.put("e2e", "true");
+        }
         if (compare != null) {
             params.put("compare", compare);
         }

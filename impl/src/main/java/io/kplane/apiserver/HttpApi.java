@@ -467,11 +467,38 @@ final class HttpApi {
     json(call, 201, (JsonNode) Registry.JSON.valueToTree(Status.success()));
   }
 
+  /**
+   * {@code pods/eviction}: the pod's PodDisruptionBudget is consulted and decremented in one
+   * compare-and-swap (a refusal is 429, see {@link Eviction}), then the pod is deleted with the
+   * eviction's deleteOptions.
+   */
   private void evict(Call call) {
     ObjectNode eviction = Registry.parseBody(call.body);
     JsonNode opts = eviction.path("deleteOptions");
-    registry.delete(call.type, call.namespace, call.name, Registry.DeleteOptions.of(opts.isObject() ? opts : Registry.JSON.createObjectNode(),
-        Map.of()));
+    Registry.DeleteOptions options = Registry.DeleteOptions.of(opts.isObject() ? opts : Registry.JSON.createObjectNode(), Map.of());
+    if (call.dryRun() && !options.dryRun()) {
+      options = new Registry.DeleteOptions(options.gracePeriodSeconds(), options.propagationPolicy(), options.preconditionUid(),
+          options.preconditionResourceVersion(), true);
+    }
+    ObjectNode pod = registry.get(call.type, call.namespace, call.name);
+    if (options.preconditionUid() != null && !options.preconditionUid().equals(pod.path("metadata").path("uid").asText())) {
+      throw new ApiException(Status.conflict("", "pods", call.name, "the UID in the precondition (" + options.preconditionUid()
+          + ") does not match the UID in record (" + pod.path("metadata").path("uid").asText() + "). The object might have been deleted and then recreated"));
+    }
+    ResourceType budgets = registry.resources().find("policy", "v1", "poddisruptionbudgets");
+    if (budgets != null && !Eviction.ignoresBudgets(pod)) {
+      List<ObjectNode> matching = Eviction.budgetsOf(pod,
+          registry.list(budgets, call.namespace, Registry.ListOptions.of(budgets, Map.of())).items());
+      if (matching.size() > 1) {
+        throw Eviction.moreThanOneBudget();
+      }
+      if (matching.size() == 1 && !Eviction.unhealthyMayGo(pod, matching.get(0))) {
+        String budget = matching.get(0).path("metadata").path("name").asText();
+        registry.guaranteedUpdate(budgets, call.namespace, budget, "", options.dryRun(),
+            pdb -> Eviction.decrement(pdb, call.name, clock.instant()), "status");
+      }
+    }
+    registry.delete(call.type, call.namespace, call.name, options);
     json(call, 201, (JsonNode) Registry.JSON.valueToTree(Status.success()));
   }
 

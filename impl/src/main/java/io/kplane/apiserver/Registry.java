@@ -159,7 +159,7 @@ public final class Registry {
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", now());
     meta.remove(List.of("deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion", "selfLink"));
-    if (t.kind().equals("Deployment") || t.kind().equals("ReplicaSet")) {
+    if (t.kind().equals("Deployment") || t.kind().equals("ReplicaSet") || t.kind().equals("PodDisruptionBudget")) {
       meta.put("generation", 1);
     }
     String name = meta.path("name").asText();

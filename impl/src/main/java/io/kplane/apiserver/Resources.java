@@ -18,7 +18,7 @@ public final class Resources {
     }
   }
 
-  /** The built-in set: core/v1, apps/v1, discovery.k8s.io/v1, coordination.k8s.io/v1, scheduling.k8s.io/v1. */
+  /** The built-in set: core/v1, apps/v1, discovery.k8s.io/v1, coordination.k8s.io/v1, policy/v1, scheduling.k8s.io/v1. */
   public static Resources builtIn() {
     List<ResourceType> l = new ArrayList<>();
     l.add(new ResourceType("", "v1", "namespaces", "namespace", "Namespace", false, List.of("ns"), Set.of("status"), List.of()));
@@ -31,6 +31,8 @@ public final class Resources {
     l.add(new ResourceType("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, List.of("rs"), Set.of("status", "scale"), List.of("all")));
     l.add(new ResourceType("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, List.of(), Set.of(), List.of()));
     l.add(new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, List.of(), Set.of(), List.of()));
+    l.add(new ResourceType("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, List.of("pdb"),
+        Set.of("status"), List.of()));
     l.add(new ResourceType("scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false, List.of("pc"), Set.of(), List.of()));
     return new Resources(l);
   }

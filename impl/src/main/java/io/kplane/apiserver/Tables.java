@@ -90,6 +90,10 @@ final class Tables {
           col("Type", o -> o.path("type").asText("")), col("Reason", o -> o.path("reason").asText("")),
           col("Object", o -> o.path("involvedObject").path("kind").asText("").toLowerCase() + "/" + o.path("involvedObject").path("name").asText("")),
           col("Message", o -> o.path("message").asText("")));
+      case "PodDisruptionBudget" -> List.of(name(),
+          col("Min Available", o -> o.path("spec").has("minAvailable") ? o.path("spec").path("minAvailable").asText() : "N/A"),
+          col("Max Unavailable", o -> o.path("spec").has("maxUnavailable") ? o.path("spec").path("maxUnavailable").asText() : "N/A"),
+          new Column("Allowed Disruptions", "integer", "", 0, o -> o.path("status").path("disruptionsAllowed").asLong(0)), age);
       case "Lease" -> List.of(name(), col("Holder", o -> o.path("spec").path("holderIdentity").asText("")), age);
       case "PriorityClass" -> List.of(name(), new Column("Value", "integer", "", 0, o -> o.path("value").asLong(0)),
           new Column("Global-Default", "boolean", "", 0, o -> o.path("globalDefault").asBoolean(false)), age,

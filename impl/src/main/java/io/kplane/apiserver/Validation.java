@@ -89,6 +89,7 @@ final class Validation {
           e.required("value");
         }
       }
+      case "PodDisruptionBudget" -> disruptionBudget(e, o.path("spec"));
       case "EndpointSlice" -> {
         if (o.path("addressType").asText("").isEmpty()) {
           e.required("addressType");
@@ -207,6 +208,35 @@ final class Validation {
     }
     labels(e, "spec.template.metadata.labels", spec.path("template").path("metadata").path("labels"));
     podSpec(e, "spec.template.spec", spec.path("template").path("spec"));
+  }
+
+  /** policy/v1: at most one of minAvailable/maxUnavailable, each a non-negative integer or a percentage. */
+  private static void disruptionBudget(Errors e, JsonNode spec) {
+    if (spec.has("minAvailable") && spec.has("maxUnavailable")) {
+      e.invalid("spec", spec, "minAvailable and maxUnavailable cannot be both set");
+    }
+    for (String f : List.of("minAvailable", "maxUnavailable")) {
+      JsonNode v = spec.path(f);
+      if (v.isMissingNode() || v.isNull()) {
+        continue;
+      }
+      if (v.isIntegralNumber()) {
+        if (v.asLong() < 0) {
+          e.invalid("spec." + f, v, "must be greater than or equal to 0");
+        }
+      } else if (!v.isTextual() || !v.asText().matches("[0-9]+%") || Integer.parseInt(v.asText().replace("%", "")) > 100) {
+        e.invalid("spec." + f, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', "
+            + "regex used for validation is '[0-9]+%') and must be between 0% and 100%");
+      }
+    }
+    JsonNode selector = spec.path("selector");
+    if (selector.isObject()) {
+      try {
+        Selector.of(io.kplane.model.Json.convert(selector, LabelSelector.class));
+      } catch (RuntimeException bad) {
+        e.invalid("spec.selector", selector, bad.getMessage());
+      }
+    }
   }
 
   private static void service(Errors e, ObjectNode o) {

@@ -46,6 +46,9 @@ public record ApiResource<T extends KubeObject>(String group, String version, St
             new ApiResource<>("apps", "v1", "deployments", "Deployment", true, Deployment.class);
     public static final ApiResource<Lease> LEASES =
             new ApiResource<>("coordination.k8s.io", "v1", "leases", "Lease", true, Lease.class);
+    /** policy/v1 PodDisruptionBudgets, which the model reads as generic objects (spec and status as maps). */
+    public static final ApiResource<GenericObject> POD_DISRUPTION_BUDGETS =
+            new ApiResource<>("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, GenericObject.class);
     public static final ApiResource<PriorityClass> PRIORITY_CLASSES =
             new ApiResource<>("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, PriorityClass.class);
 

@@ -74,6 +74,7 @@ public final class ControllerManager implements AutoCloseable {
                 new DeploymentController(informers, writer, config.workers(), clock),
                 new ReplicaSetController(informers, writer, config.workers(), clock),
                 new EndpointSliceController(informers, writer, config.workers()),
+                new DisruptionController(informers, writer, clock),
                 new NodeLifecycleController(informers, writer, config.nodeLifecycle(), config.monitorPeriod(), clock),
                 new GarbageCollector(informers, writer, config.gcPeriod()));
     }

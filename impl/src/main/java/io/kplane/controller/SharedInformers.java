@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The informers the controllers share (one watch per resource for the whole
  * controller-manager): pods, ReplicaSets, Deployments, Services, EndpointSlices, Endpoints, Nodes
- * and the node Leases in {@code kube-node-lease}.
+ * the node Leases in {@code kube-node-lease} and PodDisruptionBudgets.
  */
 public final class SharedInformers implements AutoCloseable {
     public final Informer<Pod> pods;
@@ -29,6 +29,7 @@ public final class SharedInformers implements AutoCloseable {
     public final Informer<GenericObject> endpoints;
     public final Informer<Node> nodes;
     public final Informer<Lease> nodeLeases;
+    public final Informer<GenericObject> budgets;
 
     public SharedInformers(KubeClient client, Duration resync) {
         pods = new Informer<>(client, ApiResource.PODS, null, ListOptions.NONE, resync);
@@ -39,10 +40,11 @@ public final class SharedInformers implements AutoCloseable {
         endpoints = new Informer<>(client, ApiResource.ENDPOINTS, null, ListOptions.NONE, resync);
         nodes = new Informer<>(client, ApiResource.NODES, null, ListOptions.NONE, resync);
         nodeLeases = new Informer<>(client, ApiResource.LEASES, NodeLifecycle.NODE_LEASE_NAMESPACE, ListOptions.NONE, resync);
+        budgets = new Informer<>(client, ApiResource.POD_DISRUPTION_BUDGETS, null, ListOptions.NONE, resync);
     }
 
     public List<Informer<?>> all() {
-        return List.of(pods, replicaSets, deployments, services, endpointSlices, endpoints, nodes, nodeLeases);
+        return List.of(pods, replicaSets, deployments, services, endpointSlices, endpoints, nodes, nodeLeases, budgets);
     }
 
     public void start() {

@@ -24,6 +24,9 @@
  *   <li>{@link io.kplane.controller.OwnerGraph}: the garbage collector's ownerReferences graph,
  *       with background, foreground ({@code foregroundDeletion}, blockOwnerDeletion) and orphan
  *       propagation.</li>
+ *   <li>{@link io.kplane.controller.DisruptionBudgetStatus}: a PodDisruptionBudget's status
+ *       (expectedPods, desiredHealthy, currentHealthy, disruptionsAllowed, disruptedPods, the
+ *       DisruptionAllowed condition), which the API server's {@code pods/eviction} consults.</li>
  * </ul>
  * Every instance runs its informers; only the holder of the Lease
  * {@code kube-system/kube-controller-manager} runs the controllers.
@@ -32,6 +35,9 @@
  * progressDeadlineSeconds; our template hash is not the value upstream computes; ReplicaSet
  * batches run one after the other; EndpointSlices are IPv4 only, without zones or hints; the
  * garbage collector watches six resources and rescans on each pass; node eviction has no rate
- * limit and deletes pods directly rather than through the eviction API.
+ * limit and deletes pods directly rather than through the eviction API; the disruption
+ * controller knows ReplicaSets and Deployments as controllers only (no StatefulSets or scale
+ * subresources of other kinds) and counts two ReplicaSets of one Deployment (mid-rollout) twice
+ * when it needs the scale (maxUnavailable or a percentage).
  */
 package io.kplane.controller;

@@ -38,8 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler's runtime shell around the pure {@link Scheduler}: informers for Pods, Nodes and
- * PriorityClasses feed the core's events; one loop thread owns the core; bindings go out through
+ * The scheduler's runtime shell around the pure {@link Scheduler}: informers for Pods, Nodes,
+ * PriorityClasses and PodDisruptionBudgets feed the core's events; one loop thread owns the core; bindings go out through
  * {@code pods/binding} on a small writer pool and come back as {@link Scheduler#onBindResult}; a
  * pod that does not fit gets {@code PodScheduled=False} (reason Unschedulable, kube-scheduler's
  * "0/N nodes are available: …" message) and a FailedScheduling event; nominations and preemption
@@ -68,6 +68,7 @@ public final class SchedulerRuntime implements AutoCloseable {
     private final Informer<Pod> pods;
     private final Informer<Node> nodes;
     private final Informer<PriorityClass> priorityClasses;
+    private final Informer<io.kplane.model.GenericObject> budgets;
     private final Thread loop;
     private final Scheduler core;
     private final Map<String, String> failureMessages = new HashMap<>();  // loop thread only
@@ -107,6 +108,7 @@ public final class SchedulerRuntime implements AutoCloseable {
         this.pods = new Informer<>(client, ApiResource.PODS);
         this.nodes = new Informer<>(client, ApiResource.NODES);
         this.priorityClasses = new Informer<>(client, ApiResource.PRIORITY_CLASSES);
+        this.budgets = new Informer<>(client, ApiResource.POD_DISRUPTION_BUDGETS);
         this.loop = daemon(this::run, "scheduler-loop");
     }
 
@@ -170,10 +172,28 @@ public final class SchedulerRuntime implements AutoCloseable {
                 });
             }
         });
+        // PodDisruptionBudgets: preemption prefers victims whose eviction keeps their budget.
+        budgets.addHandler(new EventHandler<>() {
+            @Override
+            public void onAdd(io.kplane.model.GenericObject b) {
+                events.add(() -> core.onDisruptionBudget(budgetKey(b), FromModel.disruption(b)));
+            }
+
+            @Override
+            public void onUpdate(io.kplane.model.GenericObject old, io.kplane.model.GenericObject b) {
+                onAdd(b);
+            }
+
+            @Override
+            public void onDelete(io.kplane.model.GenericObject b) {
+                events.add(() -> core.onDisruptionBudget(budgetKey(b), null));
+            }
+        });
         priorityClasses.start();
+        budgets.start();
         nodes.start();
         pods.start();
-        for (Informer<?> i : List.of(priorityClasses, nodes, pods)) {
+        for (Informer<?> i : List.of(priorityClasses, budgets, nodes, pods)) {
             if (!i.waitForSync(syncTimeout)) {
                 throw new IllegalStateException("scheduler: informer for " + i.resource() + " did not sync within " + syncTimeout);
             }
@@ -215,6 +235,10 @@ public final class SchedulerRuntime implements AutoCloseable {
         boolean assigned = p.spec() != null && p.spec().nodeName() != null && !p.spec().nodeName().isEmpty();
         String name = p.spec() == null || p.spec().schedulerName() == null ? DEFAULT_SCHEDULER : p.spec().schedulerName();
         return assigned || config.schedulerName().equals(name);
+    }
+
+    private static String budgetKey(io.kplane.model.GenericObject b) {
+        return b.metadata().namespace() + "/" + b.metadata().name();
     }
 
     private PodInfo info(Pod p) {
@@ -347,6 +371,7 @@ public final class SchedulerRuntime implements AutoCloseable {
         pods.close();
         nodes.close();
         priorityClasses.close();
+        budgets.close();
         writers.shutdownNow();
     }
 }

@@ -22,15 +22,16 @@
  * (percentageOfNodesToScore 100); as upstream, a single feasible node is not scored.
  *
  * <p>{@link io.kplane.scheduler.SchedulerRuntime} is the runtime shell
- * ({@code kplane scheduler run --kubeconfig FILE [--leader-elect]}): informers for Pods, Nodes
- * and PriorityClasses feed the core on one loop thread; bindings go out through
+ * ({@code kplane scheduler run --kubeconfig FILE [--leader-elect]}): informers for Pods, Nodes,
+ * PriorityClasses and PodDisruptionBudgets (policy/v1, for preemption's victim choice) feed the core on one loop thread; bindings go out through
  * {@code pods/binding}; a pod that fits nowhere gets {@code PodScheduled=False} with
  * kube-scheduler's "0/N nodes are available: …" message and a FailedScheduling event; nominations
  * and preemption victims (with the {@code DisruptionTarget} condition) are written as upstream
  * does; with leader election only the holder of {@code kube-system/kube-scheduler} schedules.
  *
- * <p>Not done: the runtime does not read PodDisruptionBudgets (the API server does not serve
- * policy/v1 yet; {@code simulate} reads them from YAML), volume plugins, extenders, multiple
- * profiles, {@code kplane bench scheduler --e2e}.
+ * <p>{@code kplane bench scheduler --e2e} measures the runtime end to end through the API server
+ * (see {@code io.kplane.bench.scheduler.SchedulerArea}).
+ *
+ * <p>Not done: volume plugins, extenders, multiple profiles.
  */
 package io.kplane.scheduler;

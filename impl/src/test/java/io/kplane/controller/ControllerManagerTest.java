@@ -188,6 +188,64 @@ class ControllerManagerTest {
                 && client.getOrNull(ApiResource.ENDPOINTS, ns, "web") == null);
     }
 
+    static Map<String, Object> budgetStatus(String ns, String name) {
+        Object st = client.get(ApiResource.POD_DISRUPTION_BUDGETS, ns, name).extra().get("status");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = st instanceof Map<?, ?> x ? (Map<String, Object>) x : Map.of();
+        return m;
+    }
+
+    static int intOf(Map<String, Object> m, String k) {
+        return m.get(k) instanceof Number n ? n.intValue() : -1;
+    }
+
+    static void budget(String ns, String name, String rule) {
+        client.create(ApiResource.POD_DISRUPTION_BUDGETS, io.kplane.model.Json.read("{\"apiVersion\":\"policy/v1\","
+                + "\"kind\":\"PodDisruptionBudget\",\"metadata\":{\"namespace\":\"" + ns + "\",\"name\":\"" + name
+                + "\"},\"spec\":{" + rule + ",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}",
+                io.kplane.model.GenericObject.class));
+    }
+
+    static void evict(String ns, String pod) {
+        client.post(ApiResource.PODS, ns, pod, "eviction", Map.of("apiVersion", "policy/v1", "kind", "Eviction",
+                "metadata", Map.of("name", pod, "namespace", ns)));
+    }
+
+    @Test
+    void theDisruptionControllerKeepsBudgetStatusAndEvictionsFollowIt() throws Exception {
+        String ns = "e2e-pdb";
+        namespace(ns);
+        ReplicaSet rs = Fixtures.rs("web", 3, null);
+        client.create(ApiResource.REPLICA_SETS, ReplicaSet.of(ObjectMeta.of(ns, "web").withLabels(Fixtures.WEB), rs.spec(), null));
+        eventually("3 ready pods", () -> pods(ns, "app=web").stream().filter(PodState::isReady).count() == 3);
+        budget(ns, "one-down", "\"maxUnavailable\":1");
+        eventually("maxUnavailable 1 of 3: one disruption allowed", () -> {
+            Map<String, Object> st = budgetStatus(ns, "one-down");
+            return intOf(st, "observedGeneration") == 1 && intOf(st, "expectedPods") == 3 && intOf(st, "desiredHealthy") == 2
+                    && intOf(st, "currentHealthy") == 3 && intOf(st, "disruptionsAllowed") == 1;
+        });
+        String victim = pods(ns, "app=web").get(0).metadata().name();
+        evict(ns, victim);
+        Map<String, Object> after = budgetStatus(ns, "one-down");
+        assertThat(intOf(after, "disruptionsAllowed")).as("the eviction used the budget up at once").isZero();
+        assertThat(after.get("disruptedPods")).asString().contains(victim);
+        eventually("the replacement is ready and the budget allows one again", () -> {
+            Map<String, Object> st = budgetStatus(ns, "one-down");
+            return intOf(st, "currentHealthy") == 3 && intOf(st, "disruptionsAllowed") == 1;
+        });
+        client.delete(ApiResource.POD_DISRUPTION_BUDGETS, ns, "one-down", io.kplane.client.DeleteOptions.DEFAULT);
+        budget(ns, "all-up", "\"minAvailable\":3");
+        eventually("minAvailable 3 of 3: none allowed", () -> {
+            Map<String, Object> st = budgetStatus(ns, "all-up");
+            return intOf(st, "observedGeneration") == 1 && intOf(st, "currentHealthy") == 3 && intOf(st, "disruptionsAllowed") == 0;
+        });
+        String pod = pods(ns, "app=web").get(0).metadata().name();
+        io.kplane.client.ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(io.kplane.client.ApiException.class,
+                () -> evict(ns, pod));
+        assertThat(refused.code()).isEqualTo(429);
+        assertThat(client.get(ApiResource.PODS, ns, pod).metadata().deletionTimestamp()).isNull();
+    }
+
     @Test
     void aServiceWithMoreThanAHundredPodsGetsSeveralSlices() throws Exception {
         String ns = "e2e-slices";

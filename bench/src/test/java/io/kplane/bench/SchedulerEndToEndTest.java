@@ -1,0 +1,49 @@
+package io.kplane.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kplane.bench.scheduler.SchedulerArea;
+import io.kplane.reports.AreaResult;
+import io.kplane.reports.IntervalLog;
+import io.kplane.reports.WorkloadResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kplane bench scheduler --e2e} at a tiny scale (upstream sizes / 250: 20 nodes): the
+ * pods go through the real API server and the scheduler runtime, every measured pod is counted
+ * once, the per-second log holds them all, and the invariants are checked on the API's objects.
+ */
+class SchedulerEndToEndTest {
+
+    @TempDir Path dir;
+
+    @Test
+    @Timeout(300)
+    // PreemptionAsync is left out: end to end it is slow (1 pod/s at 500 nodes) and once did not
+    // finish within the timeout here — an open finding of the preemption path through the API.
+    void basicAndAntiAffinityRunThroughTheApiServerAndLandInTheReport() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AreaResult r = AreaRunner.run(new SchedulerArea(), dir, true,
+                Map.of("e2e", "true", "scale", "250",
+                        "workload", "SchedulingBasic,SchedulingPodAntiAffinity"),
+                new PrintStream(out, true));
+        assertThat(r.status()).as(out.toString()).isEqualTo(AreaResult.Status.OK);
+        assertThat(r.workloads()).extracting(WorkloadResult::workload)
+                .containsExactly("SchedulingBasic-e2e", "SchedulingPodAntiAffinity-e2e");
+        for (WorkloadResult w : r.workloads()) {
+            assertThat(w.errors()).as(w.workload() + " invariant violations").isZero();
+            assertThat(w.throughput()).isPositive();
+            IntervalLog log = IntervalLog.read(dir.resolve(w.hlog()));
+            assertThat(log.total().getTotalCount()).as(w.workload() + " pods in the interval log").isEqualTo(w.count());
+            assertThat(log.intervals()).isNotEmpty();
+        }
+        assertThat(r.workloads().get(0).count()).isEqualTo(40);  // 10000 / 250
+        assertThat(r.headlines()).hasSize(2).allSatisfy(h -> assertThat(h.anchor()).isNull());
+    }
+}
