@@ -84,7 +84,10 @@ final class HttpApi {
     final String method;
     final String path;
     final Map<String, String> query = new HashMap<>();
-    final byte[] body;
+    /** The request body; a protobuf body is replaced by its JSON form before routing. */
+    byte[] body;
+    /** Warnings for the client, sent as {@code Warning: 299 - "..."} headers (kube-apiserver's format). */
+    final List<String> warnings = new ArrayList<>();
     final long startNanos = System.nanoTime();
     ResourceType type;
     String namespace;
@@ -320,9 +323,21 @@ final class HttpApi {
 
   private void resource(Call call) {
     String contentType = call.http.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-    if (call.body.length > 0 && (contentType.startsWith("application/vnd.kubernetes.protobuf") || contentType.startsWith("application/cbor"))) {
+    if (call.body.length > 0 && contentType.startsWith(ProtobufDecoder.MEDIA_TYPE) && !call.method.equals("PATCH")) {
+      ProtobufDecoder.Decoded decoded = ProtobufDecoder.decode(call.body);
+      call.warnings.addAll(decoded.warnings());
+      try {
+        call.body = Registry.JSON.writeValueAsBytes(decoded.object());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    } else if (call.body.length > 0 && (contentType.startsWith(ProtobufDecoder.MEDIA_TYPE) || contentType.startsWith("application/cbor"))) {
       throw new ApiException(Status.failure(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-          + "accepted media types include: application/json, application/yaml", null));
+          + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf", null));
+    }
+    if (!acceptsJson(call.accept())) {
+      throw new ApiException(Status.failure(406, "NotAcceptable", "only the following media types are accepted: application/json, "
+          + "application/yaml (protobuf responses are not encoded by this server)", null));
     }
     ResourceType t = call.type;
     String ns = call.namespace;
@@ -428,6 +443,20 @@ final class HttpApi {
     }
   }
 
+  /** Whether an Accept header admits a JSON answer (absent, a wildcard or any JSON type). */
+  static boolean acceptsJson(String accept) {
+    if (accept.isBlank()) {
+      return true;
+    }
+    for (String part : accept.split(",")) {
+      String type = part.split(";")[0].trim();
+      if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json") || type.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void requireName(Call call) {
     if (call.name == null) {
       throw new ApiException(Status.methodNotAllowed("the server does not allow this method on the requested resource"));
@@ -527,6 +556,9 @@ final class HttpApi {
   private void write(Call call, FullHttpResponse r) {
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
     r.headers().set("Audit-Id", java.util.UUID.randomUUID().toString());
+    for (String w : call.warnings) {
+      r.headers().add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
     metrics.request(call.verb, call.type, call.subresource, call.scope(), r.status().code(), System.nanoTime() - call.startNanos);
     if (call.keepAlive) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

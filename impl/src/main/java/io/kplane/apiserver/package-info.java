@@ -35,6 +35,17 @@
  *       streams with bookmarks, {@code sendInitialEvents}, {@code timeoutSeconds} and 410.</li>
  * </ul>
  *
+ * <h2>Request bodies</h2>
+ * JSON, YAML and Kubernetes protobuf ({@code application/vnd.kubernetes.protobuf}, which kubectl's
+ * typed commands such as {@code kubectl create namespace|deployment|service} send).
+ * {@link io.kplane.apiserver.ProtobufDecoder} reads the {@code k8s\0} envelope and the typed
+ * message with the field table {@code protobuf-schema.txt} (the upstream generated.proto field
+ * numbers of the served kinds and of Scale, Eviction, Binding and DeleteOptions) and turns it into
+ * the JSON Go would write: omitempty zeros dropped, pointer zeros kept, Time/MicroTime/Quantity/
+ * IntOrString/RawExtension in their JSON forms, embedded structs inlined. Unknown field numbers
+ * are dropped (as upstream's decoder does) and reported in a {@code Warning} header. Answers are
+ * JSON.
+ *
  * <h2>Running it</h2>
  * <pre>
  * ./kplane apiserver --store embedded --listen 127.0.0.1:6443 --kubeconfig /tmp/kplane.kubeconfig
@@ -45,9 +56,8 @@
  * admin client certificates) is kept next to it in {@code FILE.pki/} and reused on restart.
  *
  * <h2>Not done</h2>
- * Protobuf and CBOR request bodies are answered 415 (kubectl's typed commands such as
- * {@code kubectl create namespace X} send protobuf; {@code kubectl create -f}/{@code apply} send
- * JSON); server-side apply; {@code fieldValidation=Strict} is accepted but unknown fields are not
+ * CBOR request bodies are answered 415; protobuf responses are not encoded (a request whose
+ * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply; {@code fieldValidation=Strict} is accepted but unknown fields are not
  * rejected (schemas are open); HTTP/2; a namespace's content is deleted inline when the
  * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
  * allocator is per process.
