@@ -323,6 +323,7 @@ final class HttpApi {
 
   private void resource(Call call) {
     String contentType = call.http.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    validateFields(call, contentType);
     if (call.body.length > 0 && contentType.startsWith(ProtobufDecoder.MEDIA_TYPE) && !call.method.equals("PATCH")) {
       ProtobufDecoder.Decoded decoded = ProtobufDecoder.decode(call.body);
       call.warnings.addAll(decoded.warnings());
@@ -441,6 +442,24 @@ final class HttpApi {
       }
       default -> throw new ApiException(Status.methodNotAllowed("the server does not allow this method on the requested resource"));
     }
+  }
+
+  /** {@link FieldValidation} of a write's JSON or YAML body: Strict throws 400, Warn adds warnings. */
+  private static void validateFields(Call call, String contentType) {
+    boolean patch = call.method.equals("PATCH");
+    if (!(patch || call.method.equals("POST") || call.method.equals("PUT")) || call.body.length == 0
+        || contentType.startsWith(ProtobufDecoder.MEDIA_TYPE) || contentType.startsWith("application/json-patch+json")) {
+      return;
+    }
+    FieldValidation.Mode mode = FieldValidation.mode(call.query.get("fieldValidation"));
+    String kind = call.subresource == null || call.subresource.equals("status") ? call.type.kind() : switch (call.subresource) {
+      case "scale" -> "Scale";
+      case "binding" -> "Binding";
+      case "eviction" -> "Eviction";
+      default -> "";
+    };
+    boolean partial = patch && !contentType.startsWith("application/apply-patch");
+    call.warnings.addAll(FieldValidation.check(mode, kind, call.type.apiVersion(), call.body, partial));
   }
 
   /** Whether an Accept header admits a JSON answer (absent, a wildcard or any JSON type). */

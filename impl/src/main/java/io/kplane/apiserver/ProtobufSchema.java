@@ -15,7 +15,7 @@ import java.util.Map;
 final class ProtobufSchema {
 
   /** How a field's value is represented. */
-  enum Kind { STRING, INT32, INT64, BOOL, BYTES, MESSAGE, TIME, MICRO_TIME, QUANTITY, INT_OR_STRING, RAW_EXTENSION, FIELDS_V1 }
+  enum Kind { STRING, INT32, INT64, BOOL, BYTES, MESSAGE, TIME, MICRO_TIME, QUANTITY, INT_OR_STRING, RAW_EXTENSION, FIELDS_V1, ANY }
 
   /**
    * One field.
@@ -34,8 +34,11 @@ final class ProtobufSchema {
     }
   }
 
-  /** A message: its fields by number. */
-  record Message(String name, Map<Integer, Field> fields) {
+  /**
+   * A message: its fields by number, and the JSON fields whose wire number is not recorded (known
+   * names for fieldValidation, never decoded).
+   */
+  record Message(String name, Map<Integer, Field> fields, Map<String, Field> jsonOnly) {
   }
 
   private static final Map<String, Message> MESSAGES = load();
@@ -66,13 +69,16 @@ final class ProtobufSchema {
       int eq = line.indexOf('=');
       String name = line.substring(0, eq).strip();
       Map<Integer, Field> fields = new HashMap<>();
+      Map<String, Field> jsonOnly = new HashMap<>();
       for (String f : line.substring(eq + 1).split(",")) {
         Field field = parseField(name, f.strip());
-        if (fields.put(field.number(), field) != null) {
+        if (field.number() == 0) {
+          jsonOnly.put(field.name(), field);
+        } else if (fields.put(field.number(), field) != null) {
           throw new IllegalStateException(name + ": field number " + field.number() + " twice");
         }
       }
-      out.put(name, new Message(name, fields));
+      out.put(name, new Message(name, fields, jsonOnly));
     }
     for (Message m : out.values()) {
       for (Field f : m.fields().values()) {
@@ -116,6 +122,7 @@ final class ProtobufSchema {
       case "IntOrString" -> Kind.INT_OR_STRING;
       case "RawExtension" -> Kind.RAW_EXTENSION;
       case "FieldsV1" -> Kind.FIELDS_V1;
+      case "any" -> Kind.ANY;
       default -> Kind.MESSAGE;
     };
     return new Field(number, name.equals("-") ? null : name, kind, kind == Kind.MESSAGE ? type : null, repeated, map, keepZero);

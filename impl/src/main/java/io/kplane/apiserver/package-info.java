@@ -46,6 +46,15 @@
  * are dropped (as upstream's decoder does) and reported in a {@code Warning} header. Answers are
  * JSON.
  *
+ * <h2>fieldValidation</h2>
+ * Writes with a JSON/YAML body ({@code POST}, {@code PUT}, merge and strategic merge
+ * {@code PATCH}) are checked by {@link io.kplane.apiserver.FieldValidation} against the JSON
+ * field names of the kind (from the same field table): {@code Strict} answers 400 BadRequest
+ * listing every {@code unknown field "path"} and {@code duplicate field "path"}; {@code Warn}
+ * (the default) sends them as {@code Warning} headers; {@code Ignore} skips the check. kubectl
+ * 1.32 sends {@code fieldValidation=Strict} on create/apply/replace ({@code --validate=warn|false}
+ * give Warn/Ignore).
+ *
  * <h2>Running it</h2>
  * <pre>
  * ./kplane apiserver --store embedded --listen 127.0.0.1:6443 --kubeconfig /tmp/kplane.kubeconfig
@@ -57,8 +66,7 @@
  *
  * <h2>Not done</h2>
  * CBOR request bodies are answered 415; protobuf responses are not encoded (a request whose
- * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply; {@code fieldValidation=Strict} is accepted but unknown fields are not
- * rejected (schemas are open); HTTP/2; a namespace's content is deleted inline when the
+ * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply; HTTP/2; a namespace's content is deleted inline when the
  * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
  * allocator is per process.
  */
