@@ -352,7 +352,8 @@ final class HttpApi {
           }
           call.verb = "LIST";
           Registry.ListOptions opts = Registry.ListOptions.of(t, call.query);
-          Registry.ListResult lr = registry.list(t, ns, opts);
+          Registry.ListResult lr = watchSource instanceof CachedWatchSource cached ? cached.list(registry, t, ns, opts)
+              : registry.list(t, ns, opts);
           if (call.wantsTable()) {
             json(call, 200, Tables.table(t, lr.items(), Long.toString(lr.revision()), lr.continueToken(), call.query.get("includeObject"),
                 clock.instant()));

@@ -46,6 +46,15 @@
  * are dropped (as upstream's decoder does) and reported in a {@code Warning} header. Answers are
  * JSON.
  *
+ * <h2>Lists from the watch cache</h2>
+ * With the watch cache plugged in ({@link io.kplane.apiserver.CachedWatchSource}), lists are
+ * answered by {@link io.kplane.apiserver.CachedList} (KEP-2340): without a resourceVersion the
+ * store's current revision is read and the cache waits (asking the store's watch for a progress
+ * notification, {@code Storage.Watch#requestProgress}) until it has seen it, falling back to the
+ * store after 3 s; {@code resourceVersion=0} answers from the cache at once; NotOlderThan waits
+ * (504 after 3 s); Exact and continue pages read the store, and a first page's continue token
+ * carries the cache's revision so the following pages come from the store at that same revision.
+ *
  * <h2>fieldValidation</h2>
  * Writes with a JSON/YAML body ({@code POST}, {@code PUT}, merge and strategic merge
  * {@code PATCH}) are checked by {@link io.kplane.apiserver.FieldValidation} against the JSON
