@@ -400,6 +400,10 @@ final class HttpApi {
       case "PATCH" -> {
         call.verb = "PATCH";
         requireName(call);
+        if (call.http.headers().get(HttpHeaderNames.CONTENT_TYPE, "").startsWith("application/apply-patch")) {
+          serverSideApply(call);
+          return;
+        }
         json(call, 200, registry.patch(t, ns, call.name, call.subresource,
             call.http.headers().get(HttpHeaderNames.CONTENT_TYPE), call.body, call.dryRun()));
       }
@@ -481,6 +485,47 @@ final class HttpApi {
     if (call.name == null) {
       throw new ApiException(Status.methodNotAllowed("the server does not allow this method on the requested resource"));
     }
+  }
+
+  /** PATCH application/apply-patch+yaml: {@link ServerSideApply}, creating the object when it does not exist. */
+  private void serverSideApply(Call call) {
+    String manager = call.query.getOrDefault("fieldManager", "");
+    if (manager.isEmpty()) {
+      throw new ApiException(Status.invalid("meta.k8s.io", "PatchOptions", "", List.of(new io.kplane.model.StatusCause(
+          "FieldValueRequired", "Required value: is required for apply patch", "fieldManager", null))));
+    }
+    if (call.subresource != null) {
+      throw new ApiException(Status.failure(415, "UnsupportedMediaType", "server-side apply of the " + call.subresource
+          + " subresource is not supported by this server", null));
+    }
+    ObjectNode config = Registry.parseBody(call.body);
+    String bodyName = config.path("metadata").path("name").asText("");
+    if (!bodyName.equals(call.name)) {
+      throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + call.name + ")");
+    }
+    boolean force = "true".equals(call.query.get("force"));
+    ResourceType t = call.type;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        json(call, 200, registry.guaranteedUpdate(t, call.namespace, call.name, "", call.dryRun(),
+            cur -> ServerSideApply.apply(t, cur, config, manager, force, clock.instant()), null));
+        return;
+      } catch (ApiException e) {
+        if (e.code() != 404) {
+          throw e;
+        }
+      }
+      try {
+        ObjectNode created = ServerSideApply.apply(t, null, config, manager, force, clock.instant());
+        json(call, 201, registry.create(t, call.namespace, created, call.dryRun()));
+        return;
+      } catch (ApiException e) {
+        if (e.code() != 409 || !"AlreadyExists".equals(e.status().reason())) {
+          throw e;
+        }
+      }
+    }
+    throw new ApiException(Status.conflict(t.group(), t.resource(), call.name, "the object was created and deleted concurrently"));
   }
 
   private void bind(Call call) {

@@ -55,6 +55,14 @@
  * (504 after 3 s); Exact and continue pages read the store, and a first page's continue token
  * carries the cache's revision so the following pages come from the store at that same revision.
  *
+ * <h2>Server-side apply</h2>
+ * {@code PATCH application/apply-patch+yaml?fieldManager=M[&force=true]}
+ * ({@code kubectl apply --server-side}) is {@link io.kplane.apiserver.ServerSideApply}: the
+ * configuration is merged into the live object (created when missing), its fields are recorded as
+ * M's in {@code metadata.managedFields} (FieldsV1), fields M applied before and no longer applies
+ * are removed unless co-owned, and a field another applier owns with a different value is a 409
+ * Conflict with {@code FieldManagerConflict} causes unless {@code force=true}.
+ *
  * <h2>fieldValidation</h2>
  * Writes with a JSON/YAML body ({@code POST}, {@code PUT}, merge and strategic merge
  * {@code PATCH}) are checked by {@link io.kplane.apiserver.FieldValidation} against the JSON
@@ -75,7 +83,8 @@
  *
  * <h2>Not done</h2>
  * CBOR request bodies are answered 415; protobuf responses are not encoded (a request whose
- * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply; HTTP/2; a namespace's content is deleted inline when the
+ * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply tracks Apply managers only (PUT and the other
+ * PATCH types record no Update managers, so they never conflict with an apply) and not on subresources; HTTP/2; a namespace's content is deleted inline when the
  * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
  * allocator is per process.
  */

@@ -309,6 +309,82 @@ abstract class KubectlScenarios {
     assertThat(server().kubectl("get", "-n", "typed", "svc", "web").err()).contains("NotFound");
   }
 
+  static String ssaManifest(String labels, int replicas) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: ssa
+          labels: {%s}
+        spec:
+          replicas: %d
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: nginx
+                image: nginx:1.25
+        """.formatted(labels, replicas);
+  }
+
+  /** kubectl apply --server-side: create, no-op re-apply, field ownership, conflicts (409) and --force-conflicts. */
+  @Test
+  void serverSideApplyOwnsFieldsAndReportsConflicts() throws Exception {
+    TestApiServer.Run ns = server().kubectlWithInput("apiVersion: v1\nkind: Namespace\nmetadata: {name: ssa}\n", "apply", "--server-side", "-f", "-");
+    assertThat(ns.code()).as("%s", ns).isZero();
+    TestApiServer.Run first = server().kubectlWithInput(ssaManifest("app: web, stage: one", 2), "apply", "--server-side", "-f", "-");
+    assertThat(first.code()).as("%s", first).isZero();
+    assertThat(first.out()).contains("deployment.apps/web serverside-applied");
+    JsonNode d = json("get", "-n", "ssa", "deploy", "web", "-o", "json", "--show-managed-fields");
+    JsonNode mf = d.path("metadata").path("managedFields");
+    assertThat(mf).hasSize(1);
+    assertThat(mf.get(0).path("manager").asText()).isEqualTo("kubectl");
+    assertThat(mf.get(0).path("operation").asText()).isEqualTo("Apply");
+    assertThat(mf.get(0).path("fieldsV1").path("f:spec").has("f:replicas")).isTrue();
+    assertThat(mf.get(0).path("fieldsV1").path("f:spec").path("f:template").path("f:spec").path("f:containers")
+        .has("k:{\"name\":\"nginx\"}")).isTrue();
+    String rv = d.path("metadata").path("resourceVersion").asText();
+    // the same configuration again changes nothing
+    TestApiServer.Run again = server().kubectlWithInput(ssaManifest("app: web, stage: one", 2), "apply", "--server-side", "-f", "-");
+    assertThat(again.code()).as("%s", again).isZero();
+    assertThat(json("get", "-n", "ssa", "deploy", "web", "-o", "json").path("metadata").path("resourceVersion").asText()).isEqualTo(rv);
+    // another manager changing a field kubectl owns is a conflict
+    TestApiServer.Run clash = server().kubectlWithInput(ssaManifest("app: web", 5), "apply", "--server-side", "--field-manager=autoscaler",
+        "-f", "-");
+    assertThat(clash.code()).isNotZero();
+    assertThat(clash.err()).contains("conflict", "kubectl", ".spec.replicas");
+    assertThat(json("get", "-n", "ssa", "deploy", "web", "-o", "json").path("spec").path("replicas").asInt()).isEqualTo(2);
+    // --force-conflicts takes the field over
+    TestApiServer.Run forced = server().kubectlWithInput(ssaManifest("app: web", 5), "apply", "--server-side", "--field-manager=autoscaler",
+        "--force-conflicts", "-f", "-");
+    assertThat(forced.code()).as("%s", forced).isZero();
+    d = json("get", "-n", "ssa", "deploy", "web", "-o", "json", "--show-managed-fields");
+    assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(5);
+    JsonNode kubectlFields = null;
+    for (JsonNode e : d.path("metadata").path("managedFields")) {
+      if (e.path("manager").asText().equals("kubectl")) {
+        kubectlFields = e.path("fieldsV1");
+      }
+    }
+    assertThat(kubectlFields).isNotNull();
+    assertThat(kubectlFields.path("f:spec").has("f:replicas")).as("replicas changed hands").isFalse();
+    // a label kubectl applied before and applies no more is removed; one it never owned stays
+    ok("label", "-n", "ssa", "deploy", "web", "added=by-hand");
+    TestApiServer.Run dropped = server().kubectlWithInput(ssaManifest("app: web", 5).replace("  replicas: 5\n", ""), "apply",
+        "--server-side", "-f", "-");
+    assertThat(dropped.code()).as("%s", dropped).isZero();
+    JsonNode labels = json("get", "-n", "ssa", "deploy", "web", "-o", "json").path("metadata").path("labels");
+    assertThat(labels.has("stage")).isFalse();
+    assertThat(labels.path("app").asText()).isEqualTo("web");
+    assertThat(labels.path("added").asText()).isEqualTo("by-hand");
+    assertThat(json("get", "-n", "ssa", "deploy", "web", "-o", "json").path("spec").path("replicas").asInt())
+        .as("owned by autoscaler now: kubectl dropping it does not remove it").isEqualTo(5);
+  }
+
   /**
    * Every field of {@code expected} is in {@code actual} with the same value (the server adds
    * defaults and metadata; nulls and empty objects of the client's rendering stand for "unset").
