@@ -48,6 +48,11 @@ public final class CachedWatchSource implements WatchSource, AutoCloseable {
         k -> new WatchCache(type, storage, dispatcher, nanoClock, freshNanos, lowerBound, upperBound));
   }
 
+  /** A list of {@code type} served from its cache ({@link CachedList}). */
+  Registry.ListResult list(Registry registry, ResourceType type, String namespace, Registry.ListOptions options) {
+    return CachedList.list(cache(type), registry, type, namespace, options, CachedList.WAIT_NANOS);
+  }
+
   Collection<WatchCache> caches() {
     return caches.values();
   }

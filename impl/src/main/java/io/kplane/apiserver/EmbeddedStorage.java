@@ -60,6 +60,20 @@ public final class EmbeddedStorage implements Storage {
         owner.execute(() -> watches.remove(this));
       }
     }
+
+    /** On the owner thread every write up to the current revision has already been handed to this watch. */
+    @Override
+    public void requestProgress() {
+      try {
+        owner.execute(() -> {
+          if (!closed && watches.contains(this)) {
+            listener.onProgress(store.currentRevision());
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException storeClosed) {
+        // closed store: nothing to report
+      }
+    }
   }
 
   private <T> T onOwner(Supplier<T> task) {

@@ -175,7 +175,17 @@ public final class EtcdStorage implements Storage {
         }
       }
     });
-    return watcher::close;
+    return new Watch() {
+      @Override
+      public void close() {
+        watcher.close();
+      }
+
+      @Override
+      public void requestProgress() {
+        watcher.requestProgress();
+      }
+    };
   }
 
   @Override

@@ -84,7 +84,10 @@ final class HttpApi {
     final String method;
     final String path;
     final Map<String, String> query = new HashMap<>();
-    final byte[] body;
+    /** The request body; a protobuf body is replaced by its JSON form before routing. */
+    byte[] body;
+    /** Warnings for the client, sent as {@code Warning: 299 - "..."} headers (kube-apiserver's format). */
+    final List<String> warnings = new ArrayList<>();
     final long startNanos = System.nanoTime();
     ResourceType type;
     String namespace;
@@ -320,9 +323,22 @@ final class HttpApi {
 
   private void resource(Call call) {
     String contentType = call.http.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-    if (call.body.length > 0 && (contentType.startsWith("application/vnd.kubernetes.protobuf") || contentType.startsWith("application/cbor"))) {
+    validateFields(call, contentType);
+    if (call.body.length > 0 && contentType.startsWith(ProtobufDecoder.MEDIA_TYPE) && !call.method.equals("PATCH")) {
+      ProtobufDecoder.Decoded decoded = ProtobufDecoder.decode(call.body);
+      call.warnings.addAll(decoded.warnings());
+      try {
+        call.body = Registry.JSON.writeValueAsBytes(decoded.object());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    } else if (call.body.length > 0 && (contentType.startsWith(ProtobufDecoder.MEDIA_TYPE) || contentType.startsWith("application/cbor"))) {
       throw new ApiException(Status.failure(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-          + "accepted media types include: application/json, application/yaml", null));
+          + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf", null));
+    }
+    if (!acceptsJson(call.accept())) {
+      throw new ApiException(Status.failure(406, "NotAcceptable", "only the following media types are accepted: application/json, "
+          + "application/yaml (protobuf responses are not encoded by this server)", null));
     }
     ResourceType t = call.type;
     String ns = call.namespace;
@@ -336,7 +352,8 @@ final class HttpApi {
           }
           call.verb = "LIST";
           Registry.ListOptions opts = Registry.ListOptions.of(t, call.query);
-          Registry.ListResult lr = registry.list(t, ns, opts);
+          Registry.ListResult lr = watchSource instanceof CachedWatchSource cached ? cached.list(registry, t, ns, opts)
+              : registry.list(t, ns, opts);
           if (call.wantsTable()) {
             json(call, 200, Tables.table(t, lr.items(), Long.toString(lr.revision()), lr.continueToken(), call.query.get("includeObject"),
                 clock.instant()));
@@ -383,6 +400,10 @@ final class HttpApi {
       case "PATCH" -> {
         call.verb = "PATCH";
         requireName(call);
+        if (call.http.headers().get(HttpHeaderNames.CONTENT_TYPE, "").startsWith("application/apply-patch")) {
+          serverSideApply(call);
+          return;
+        }
         json(call, 200, registry.patch(t, ns, call.name, call.subresource,
             call.http.headers().get(HttpHeaderNames.CONTENT_TYPE), call.body, call.dryRun()));
       }
@@ -428,10 +449,83 @@ final class HttpApi {
     }
   }
 
+  /** {@link FieldValidation} of a write's JSON or YAML body: Strict throws 400, Warn adds warnings. */
+  private static void validateFields(Call call, String contentType) {
+    boolean patch = call.method.equals("PATCH");
+    if (!(patch || call.method.equals("POST") || call.method.equals("PUT")) || call.body.length == 0
+        || contentType.startsWith(ProtobufDecoder.MEDIA_TYPE) || contentType.startsWith("application/json-patch+json")) {
+      return;
+    }
+    FieldValidation.Mode mode = FieldValidation.mode(call.query.get("fieldValidation"));
+    String kind = call.subresource == null || call.subresource.equals("status") ? call.type.kind() : switch (call.subresource) {
+      case "scale" -> "Scale";
+      case "binding" -> "Binding";
+      case "eviction" -> "Eviction";
+      default -> "";
+    };
+    boolean partial = patch && !contentType.startsWith("application/apply-patch");
+    call.warnings.addAll(FieldValidation.check(mode, kind, call.type.apiVersion(), call.body, partial));
+  }
+
+  /** Whether an Accept header admits a JSON answer (absent, a wildcard or any JSON type). */
+  static boolean acceptsJson(String accept) {
+    if (accept.isBlank()) {
+      return true;
+    }
+    for (String part : accept.split(",")) {
+      String type = part.split(";")[0].trim();
+      if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json") || type.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void requireName(Call call) {
     if (call.name == null) {
       throw new ApiException(Status.methodNotAllowed("the server does not allow this method on the requested resource"));
     }
+  }
+
+  /** PATCH application/apply-patch+yaml: {@link ServerSideApply}, creating the object when it does not exist. */
+  private void serverSideApply(Call call) {
+    String manager = call.query.getOrDefault("fieldManager", "");
+    if (manager.isEmpty()) {
+      throw new ApiException(Status.invalid("meta.k8s.io", "PatchOptions", "", List.of(new io.kplane.model.StatusCause(
+          "FieldValueRequired", "Required value: is required for apply patch", "fieldManager", null))));
+    }
+    if (call.subresource != null) {
+      throw new ApiException(Status.failure(415, "UnsupportedMediaType", "server-side apply of the " + call.subresource
+          + " subresource is not supported by this server", null));
+    }
+    ObjectNode config = Registry.parseBody(call.body);
+    String bodyName = config.path("metadata").path("name").asText("");
+    if (!bodyName.equals(call.name)) {
+      throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + call.name + ")");
+    }
+    boolean force = "true".equals(call.query.get("force"));
+    ResourceType t = call.type;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        json(call, 200, registry.guaranteedUpdate(t, call.namespace, call.name, "", call.dryRun(),
+            cur -> ServerSideApply.apply(t, cur, config, manager, force, clock.instant()), null));
+        return;
+      } catch (ApiException e) {
+        if (e.code() != 404) {
+          throw e;
+        }
+      }
+      try {
+        ObjectNode created = ServerSideApply.apply(t, null, config, manager, force, clock.instant());
+        json(call, 201, registry.create(t, call.namespace, created, call.dryRun()));
+        return;
+      } catch (ApiException e) {
+        if (e.code() != 409 || !"AlreadyExists".equals(e.status().reason())) {
+          throw e;
+        }
+      }
+    }
+    throw new ApiException(Status.conflict(t.group(), t.resource(), call.name, "the object was created and deleted concurrently"));
   }
 
   private void bind(Call call) {
@@ -554,6 +648,9 @@ final class HttpApi {
   private void write(Call call, FullHttpResponse r) {
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
     r.headers().set("Audit-Id", java.util.UUID.randomUUID().toString());
+    for (String w : call.warnings) {
+      r.headers().add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
     metrics.request(call.verb, call.type, call.subresource, call.scope(), r.status().code(), System.nanoTime() - call.startNanos);
     if (call.keepAlive) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

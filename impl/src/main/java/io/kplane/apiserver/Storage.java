@@ -72,6 +72,15 @@ public interface Storage extends AutoCloseable {
   interface Watch extends AutoCloseable {
     @Override
     void close();
+
+    /**
+     * Asks the store for a progress notification ({@link WatchListener#onProgress}) with its
+     * current revision once everything up to it has been delivered to this watch (etcd's
+     * RequestProgress). A consistent list from the watch cache uses it when no change under the
+     * watched prefix has moved the cache up to the store's revision. No-op where unsupported.
+     */
+    default void requestProgress() {
+    }
   }
 
   /** The key's current value, or null. Linearizable. */

@@ -226,6 +226,10 @@ final class WatchCache {
   Snapshot snapshot(String prefix, long minRevision, long timeoutNanos) throws InterruptedException {
     ensureStarted();
     long deadline = nanoClock.getAsLong() + timeoutNanos;
+    Storage.Watch w = storeWatch;
+    if (revision < minRevision && w != null) {
+      w.requestProgress(); // the store may have moved on through other keys only
+    }
     synchronized (lock) {
       waiters++;
       try {

@@ -35,6 +35,43 @@
  *       streams with bookmarks, {@code sendInitialEvents}, {@code timeoutSeconds} and 410.</li>
  * </ul>
  *
+ * <h2>Request bodies</h2>
+ * JSON, YAML and Kubernetes protobuf ({@code application/vnd.kubernetes.protobuf}, which kubectl's
+ * typed commands such as {@code kubectl create namespace|deployment|service} send).
+ * {@link io.kplane.apiserver.ProtobufDecoder} reads the {@code k8s\0} envelope and the typed
+ * message with the field table {@code protobuf-schema.txt} (the upstream generated.proto field
+ * numbers of the served kinds and of Scale, Eviction, Binding and DeleteOptions) and turns it into
+ * the JSON Go would write: omitempty zeros dropped, pointer zeros kept, Time/MicroTime/Quantity/
+ * IntOrString/RawExtension in their JSON forms, embedded structs inlined. Unknown field numbers
+ * are dropped (as upstream's decoder does) and reported in a {@code Warning} header. Answers are
+ * JSON.
+ *
+ * <h2>Lists from the watch cache</h2>
+ * With the watch cache plugged in ({@link io.kplane.apiserver.CachedWatchSource}), lists are
+ * answered by {@link io.kplane.apiserver.CachedList} (KEP-2340): without a resourceVersion the
+ * store's current revision is read and the cache waits (asking the store's watch for a progress
+ * notification, {@code Storage.Watch#requestProgress}) until it has seen it, falling back to the
+ * store after 3 s; {@code resourceVersion=0} answers from the cache at once; NotOlderThan waits
+ * (504 after 3 s); Exact and continue pages read the store, and a first page's continue token
+ * carries the cache's revision so the following pages come from the store at that same revision.
+ *
+ * <h2>Server-side apply</h2>
+ * {@code PATCH application/apply-patch+yaml?fieldManager=M[&force=true]}
+ * ({@code kubectl apply --server-side}) is {@link io.kplane.apiserver.ServerSideApply}: the
+ * configuration is merged into the live object (created when missing), its fields are recorded as
+ * M's in {@code metadata.managedFields} (FieldsV1), fields M applied before and no longer applies
+ * are removed unless co-owned, and a field another applier owns with a different value is a 409
+ * Conflict with {@code FieldManagerConflict} causes unless {@code force=true}.
+ *
+ * <h2>fieldValidation</h2>
+ * Writes with a JSON/YAML body ({@code POST}, {@code PUT}, merge and strategic merge
+ * {@code PATCH}) are checked by {@link io.kplane.apiserver.FieldValidation} against the JSON
+ * field names of the kind (from the same field table): {@code Strict} answers 400 BadRequest
+ * listing every {@code unknown field "path"} and {@code duplicate field "path"}; {@code Warn}
+ * (the default) sends them as {@code Warning} headers; {@code Ignore} skips the check. kubectl
+ * 1.32 sends {@code fieldValidation=Strict} on create/apply/replace ({@code --validate=warn|false}
+ * give Warn/Ignore).
+ *
  * <h2>Running it</h2>
  * <pre>
  * ./kplane apiserver --store embedded --listen 127.0.0.1:6443 --kubeconfig /tmp/kplane.kubeconfig
@@ -45,10 +82,9 @@
  * admin client certificates) is kept next to it in {@code FILE.pki/} and reused on restart.
  *
  * <h2>Not done</h2>
- * Protobuf and CBOR request bodies are answered 415 (kubectl's typed commands such as
- * {@code kubectl create namespace X} send protobuf; {@code kubectl create -f}/{@code apply} send
- * JSON); server-side apply; {@code fieldValidation=Strict} is accepted but unknown fields are not
- * rejected (schemas are open); HTTP/2; a namespace's content is deleted inline when the
+ * CBOR request bodies are answered 415; protobuf responses are not encoded (a request whose
+ * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply tracks Apply managers only (PUT and the other
+ * PATCH types record no Update managers, so they never conflict with an apply) and not on subresources; HTTP/2; a namespace's content is deleted inline when the
  * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
  * allocator is per process.
  */
