@@ -76,7 +76,8 @@ final class CachedEvent {
   private WatchSource.Frame added() {
     WatchSource.Frame f = added;
     if (f == null) {
-      f = new WatchSource.Frame("ADDED", revision, current, frame(ADDED_PREFIX, currentJson()));
+      byte[] line = frame(ADDED_PREFIX, currentJson());
+      f = new WatchSource.Frame("ADDED", revision, current, line, WatchSource.Frame.httpChunk(line));
       added = f;
     }
     return f;
@@ -85,7 +86,8 @@ final class CachedEvent {
   private WatchSource.Frame modified() {
     WatchSource.Frame f = modified;
     if (f == null) {
-      f = new WatchSource.Frame("MODIFIED", revision, current, frame(MODIFIED_PREFIX, currentJson()));
+      byte[] line = frame(MODIFIED_PREFIX, currentJson());
+      f = new WatchSource.Frame("MODIFIED", revision, current, line, WatchSource.Frame.httpChunk(line));
       modified = f;
     }
     return f;
@@ -96,7 +98,8 @@ final class CachedEvent {
     if (f == null) {
       ObjectNode last = previous.deepCopy();
       Defaults.obj(last, "metadata").put("resourceVersion", Long.toString(revision));
-      f = new WatchSource.Frame("DELETED", revision, last, frame(DELETED_PREFIX, json(last)));
+      byte[] line = frame(DELETED_PREFIX, json(last));
+      f = new WatchSource.Frame("DELETED", revision, last, line, WatchSource.Frame.httpChunk(line));
       deleted = f;
     }
     return f;
