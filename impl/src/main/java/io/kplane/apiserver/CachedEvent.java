@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
  * One change in the watch cache's window, shared by every watcher. The object is decoded once (by
  * the cache's writer) and serialized at most once per form it is sent in: the current object for
  * ADDED/MODIFIED, the previous one (with the event's resourceVersion, as upstream) for DELETED.
- * Each watcher receives the same {@link WatchSource.Frame} instance, bytes included.
+ * Each watcher receives the same {@link WatchSource.Frame} instance, bytes included, and with it
+ * the line already framed as an HTTP chunk in off-heap memory ({@link WatchSource.Frame#chunk}),
+ * which HTTP watches write to their sockets as it is. That copy costs memory (the window holds each
+ * serialized form twice, once on the heap for WebSocket/Table/tests and once off-heap) and saves a
+ * copy and an encoding per watcher.
  *
  * <p>Immutable apart from caches that any thread may fill: a racing second computation yields an
  * equal value, and the fields are volatile, so a reader sees either nothing or a complete frame.
@@ -76,7 +80,8 @@ final class CachedEvent {
   private WatchSource.Frame added() {
     WatchSource.Frame f = added;
     if (f == null) {
-      f = new WatchSource.Frame("ADDED", revision, current, frame(ADDED_PREFIX, currentJson()));
+      byte[] line = frame(ADDED_PREFIX, currentJson());
+      f = new WatchSource.Frame("ADDED", revision, current, line, WatchSource.Frame.httpChunk(line));
       added = f;
     }
     return f;
@@ -85,7 +90,8 @@ final class CachedEvent {
   private WatchSource.Frame modified() {
     WatchSource.Frame f = modified;
     if (f == null) {
-      f = new WatchSource.Frame("MODIFIED", revision, current, frame(MODIFIED_PREFIX, currentJson()));
+      byte[] line = frame(MODIFIED_PREFIX, currentJson());
+      f = new WatchSource.Frame("MODIFIED", revision, current, line, WatchSource.Frame.httpChunk(line));
       modified = f;
     }
     return f;
@@ -96,7 +102,8 @@ final class CachedEvent {
     if (f == null) {
       ObjectNode last = previous.deepCopy();
       Defaults.obj(last, "metadata").put("resourceVersion", Long.toString(revision));
-      f = new WatchSource.Frame("DELETED", revision, last, frame(DELETED_PREFIX, json(last)));
+      byte[] line = frame(DELETED_PREFIX, json(last));
+      f = new WatchSource.Frame("DELETED", revision, last, line, WatchSource.Frame.httpChunk(line));
       deleted = f;
     }
     return f;

@@ -28,8 +28,25 @@ public interface WatchSource {
   /**
    * One event for one watcher. {@code json} is the complete encoded watch event,
    * {@code {"type":"ADDED","object":{...}}}, which a source may share between watchers.
+   * {@code chunk}, when a source provides it, is the same line already framed as one HTTP/1.1
+   * chunk ({@code <hex length>\r\n<json>\r\n}) in off-heap memory that is never released: an
+   * HTTP watch writes {@code chunk.duplicate()} to its socket as it is, with no copy and no encoding
+   * per watcher. Null: the writer frames {@code json} itself.
    */
-  record Frame(String type, long revision, ObjectNode object, byte[] json) {
+  record Frame(String type, long revision, ObjectNode object, byte[] json, io.netty.buffer.ByteBuf chunk) {
+    Frame(String type, long revision, ObjectNode object, byte[] json) {
+      this(type, revision, object, json, null);
+    }
+
+    /** {@code json} framed as one HTTP/1.1 chunk in a direct buffer shared by every writer (see {@link #chunk}). */
+    static io.netty.buffer.ByteBuf httpChunk(byte[] json) {
+      byte[] head = (Integer.toHexString(json.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      // A JDK direct buffer: its memory goes back when the event leaves the window and is collected
+      // (Netty wraps it without taking ownership), so nothing has to count references.
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(head.length + json.length + 2);
+      b.put(head).put(json).put((byte) '\r').put((byte) '\n').flip();
+      return io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.wrappedBuffer(b));
+    }
   }
 
   interface Sink {

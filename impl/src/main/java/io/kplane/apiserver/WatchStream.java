@@ -73,6 +73,12 @@ final class WatchStream implements WatchSource.Sink {
   private boolean closed;
   private long lastRevision;
   private Storage.Watch watch;
+  /**
+   * Where pre-framed chunks ({@link WatchSource.Frame#chunk}) enter the pipeline: just past the
+   * HTTP codec, which has already written the chunked response head and keeps no other state until
+   * the last chunk (that one goes through it). Null over a WebSocket or for Table output.
+   */
+  private ChannelHandlerContext rawChunks;
   private final List<ScheduledFuture<?>> timersStarted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   WatchStream(HttpApi.Call call, Registry registry, WatchSource source, Metrics metrics, ScheduledExecutorService timers,
@@ -161,6 +167,7 @@ final class WatchStream implements WatchSource.Sink {
         head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         head.headers().set("Cache-Control", "no-cache, private");
         channel.write(head);
+        rawChunks = table ? null : channel.pipeline().context(io.netty.handler.codec.http.HttpServerCodec.class);
       }
     }
     channel.closeFuture().addListener(f -> close(false));
@@ -221,6 +228,17 @@ final class WatchStream implements WatchSource.Sink {
     channel.write(payload(Unpooled.wrappedBuffer(json)));
   }
 
+  /** More than {@link #MAX_PENDING_BYTES} unsent: the client does not keep up; ends the watch (under the lock). */
+  private boolean overflowing() {
+    var out = channel.unsafe().outboundBuffer();
+    if (out != null && out.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
+      close(false);
+      channel.close();
+      return true;
+    }
+    return false;
+  }
+
   private void sendBookmark(long revision, boolean initialEventsEnd) {
     ObjectNode o = Registry.JSON.createObjectNode();
     o.put("kind", call.type.kind());
@@ -245,6 +263,12 @@ final class WatchStream implements WatchSource.Sink {
         return;
       }
       lastRevision = Math.max(lastRevision, frame.revision());
+      if (rawChunks != null && frame.chunk() != null) {
+        if (!closed && !overflowing()) {
+          rawChunks.writeAndFlush(frame.chunk().duplicate());
+        }
+        return;
+      }
       send(frame.type(), frame.object(), frame.json());
       channel.flush();
     }
@@ -260,14 +284,25 @@ final class WatchStream implements WatchSource.Sink {
         }
         return;
       }
-      if (closed) {
+      if (closed || overflowing()) {
         return;
       }
-      var out = channel.unsafe().outboundBuffer();
-      if (out != null && out.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
-        close(false);
-        channel.close();
-        return;
+      if (rawChunks != null) {
+        // The shared chunks as they are: one gathering write of off-heap buffers, nothing copied or encoded.
+        ByteBuf[] parts = new ByteBuf[frames.size()];
+        boolean framed = true;
+        for (int i = 0; i < parts.length && framed; i++) {
+          ByteBuf c = frames.get(i).chunk();
+          framed = c != null;
+          parts[i] = framed ? c.duplicate() : null;
+        }
+        if (framed) {
+          for (WatchSource.Frame f : frames) {
+            lastRevision = Math.max(lastRevision, f.revision());
+          }
+          rawChunks.writeAndFlush(Unpooled.wrappedUnmodifiableBuffer(parts));
+          return;
+        }
       }
       byte[][] parts = new byte[frames.size()][];
       for (int i = 0; i < parts.length; i++) {

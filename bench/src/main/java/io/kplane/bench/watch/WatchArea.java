@@ -49,8 +49,18 @@ import org.HdrHistogram.Histogram;
  *   <li>The peer, same run: a single etcd 3.4 member, N jetcd watchers on the half of the keys that
  *       plays the selector's part, puts of the same objects at the same rate.</li>
  * </ol>
- * Parameters: {@code -p watchers=1000,10000}, {@code -p rate=1000}, {@code -p duration=20s},
- * {@code -p warmup=5s}, {@code -p jmh=false}, {@code -p compare=none}.
+ * Parameters: {@code -p watchers=1000,10000} ({@code --quick}: 1000), {@code -p rate=1000},
+ * {@code -p duration=20s}, {@code -p warmup=5s}, {@code -p inflight=64} (writes outstanding: the
+ * writer's keep-alive connections to the API server, jetcd's outstanding puts to etcd),
+ * {@code -p jmh=false}, {@code -p compare=none}, {@code -p serverJvm="-XX:StartFlightRecording=filename=/tmp/a.jfr"}
+ * (extra JVM options of the API server process, e.g. to profile it).
+ *
+ * <p>Both writers are open loop (write {@code i} is due at {@code start + i/rate}) with at most
+ * {@code inflight} writes outstanding; the achieved rate is reported beside the target. The kplane
+ * writer is a Netty client on one event loop ({@link PatchWriter}); the watch streams are read on
+ * two ({@link WatchStreams}); receipts are matched to acknowledgements without locks
+ * ({@link AckTimes}). The etcd watchers are counted as ready by their created notifications, not
+ * after a sleep.
  */
 public final class WatchArea implements BenchArea {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,6 +102,8 @@ public final class WatchArea implements BenchArea {
     double rate = ctx.param("rate", 1000.0);
     Duration warmup = ctx.param("warmup", ctx.quickOr(Duration.ofSeconds(3), Duration.ofSeconds(5)));
     Duration duration = ctx.param("duration", ctx.quickOr(Duration.ofSeconds(8), Duration.ofSeconds(20)));
+    int inflight = ctx.param("inflight", 64);
+    List<String> serverJvm = List.of(ctx.param("serverJvm", "").trim().split("\\s+")).stream().filter(x -> !x.isEmpty()).toList();
     boolean etcd = !ctx.param("compare", "etcd").equals("none") && EtcdCluster.installed();
     if (!etcd) {
       ctx.note("etcd peer skipped: " + RunContext.ETCD_INSTALL_HINT);
@@ -102,12 +114,19 @@ public final class WatchArea implements BenchArea {
     Path tmp = Files.createTempDirectory("kplane-bench-watch");
     try {
       for (int n : counts) {
-        E2e k = kplane(ctx, tmp, n, rate, warmup, duration);
+        ctx.log().printf("  load before %,d watchers: %s%n", n, loadAverage());
+        E2e k = kplane(ctx, tmp, n, rate, warmup, duration, inflight, serverJvm);
         report(ctx, k, rate);
         E2e e = null;
         if (etcd) {
-          e = etcd(ctx, tmp, n, rate, warmup, duration);
-          report(ctx, e, rate);
+          try {
+            e = etcd(ctx, tmp, n, rate, warmup, duration, inflight);
+            report(ctx, e, rate);
+          } catch (IllegalStateException failed) {
+            // etcd overloaded by the watchers (puts time out): a result, not a reason to lose kplane's figures.
+            ctx.note(String.format("etcd 3.4 at %,d watchers: %s%s", n, failed.getMessage(),
+                failed.getCause() == null ? "" : " (first: " + failed.getCause() + ")"));
+          }
         }
         String label = String.format("%,d watchers, %,.0f writes/s target, %,.0f achieved", n, rate, k.writes() / k.seconds());
         var p99 = ctx.measured("watch delivery p99, " + label + " (write ack to receipt)", k.latency.getValueAtPercentile(99) / 1e6,
@@ -189,10 +208,13 @@ public final class WatchArea implements BenchArea {
 
   // --------------------------------------------------------------------------- end to end
 
-  private E2e kplane(RunContext ctx, Path tmp, int watchers, double rate, Duration warmup, Duration duration) throws Exception {
+  private E2e kplane(RunContext ctx, Path tmp, int watchers, double rate, Duration warmup, Duration duration, int inflight,
+                     List<String> serverJvm) throws Exception {
     int port = ChildJvm.freePort();
     Path log = ctx.file("apiserver-" + watchers + ".log");
-    List<String> cmd = ChildJvm.kplaneCommand(List.of("-Xmx4g", "-XX:+UseParallelGC"), List.of("apiserver", "--store", "embedded",
+    List<String> jvm = new ArrayList<>(List.of("-Xmx4g", "-XX:+UseParallelGC"));
+    jvm.addAll(serverJvm);
+    List<String> cmd = ChildJvm.kplaneCommand(jvm, List.of("apiserver", "--store", "embedded",
         "--listen", "127.0.0.1:" + port, "--kubeconfig", tmp.resolve("kc-" + watchers).toString(), "--insecure-http",
         "--anonymous-auth", "--max-requests-inflight", "100000", "--max-mutating-requests-inflight", "100000"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -208,7 +230,7 @@ public final class WatchArea implements BenchArea {
           .path("metadata").path("resourceVersion").asLong();
       double heap0 = heapUsed(p.pid());
       AckTimes acks = new AckTimes();
-      try (WatchStreams streams = new WatchStreams(acks)) {
+      try (WatchStreams streams = new WatchStreams(acks); PatchWriter writer = new PatchWriter("127.0.0.1", port, inflight)) {
         streams.open("127.0.0.1", port, "/api/v1/namespaces/default/pods?watch=1&labelSelector=half%3Dyes&resourceVersion=" + rv
             + "&timeoutSeconds=3600", watchers);
         double heap1 = heapUsed(p.pid());
@@ -218,7 +240,7 @@ public final class WatchArea implements BenchArea {
         AtomicLong writes = new AtomicLong();
         Runnable startRecording = () -> streams.recording(true);
         double[] cpuAtStart = {0};
-        double seconds = openLoop(rate, warmup, duration, () -> {
+        double seconds = openLoop(rate, warmup, duration, inflight, () -> {
           cpuAtStart[0] = ProcessCpu.seconds(List.of(p.pid()));
           startRecording.run();
         }, (i, recording) -> {
@@ -229,26 +251,14 @@ public final class WatchArea implements BenchArea {
           if (recording) {
             writes.incrementAndGet();
           }
-          return http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/namespaces/default/pods/pod-" + pod))
-                  .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"annotations\":{\"seq\":\"" + i + "\"}}}"))
-                  .header("Content-Type", "application/merge-patch+json").build(), HttpResponse.BodyHandlers.ofByteArray())
-              .thenAccept(r -> {
-                long now = System.nanoTime();
-                if (r.statusCode() != 200) {
-                  throw new IllegalStateException("PATCH answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
-                }
-                try {
-                  acks.acked(JSON.readTree(r.body()).path("metadata").path("resourceVersion").asLong(), now, recording);
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
+          return writer.patch("/api/v1/namespaces/default/pods/pod-" + pod, "{\"metadata\":{\"annotations\":{\"seq\":\"" + i + "\"}}}")
+              .thenAccept(acked -> acks.acked(acked, System.nanoTime(), recording));
         });
         double cpu = ProcessCpu.seconds(List.of(p.pid())) - cpuAtStart[0];
-        drain(acks.deliveries, recordedHalf[0] * watchers);
+        drain(acks, recordedHalf[0] * watchers);
         streams.recording(false);
-        return new E2e("kplane", watchers, acks.latency, seconds, acks.deliveries.get(), recordedHalf[0] * watchers,
-            streams.bytes.get(), cpu, Math.max(0, heap1 - heap0) / watchers, writes.get(), acks.early.get(), streams.ended.get());
+        return new E2e("kplane", watchers, acks.latency, seconds, acks.deliveries(), recordedHalf[0] * watchers,
+            streams.bytes.sum(), cpu, Math.max(0, heap1 - heap0) / watchers, writes.get(), acks.early(), streams.ended.get());
       }
     } finally {
       p.destroy();
@@ -258,7 +268,8 @@ public final class WatchArea implements BenchArea {
     }
   }
 
-  private E2e etcd(RunContext ctx, Path tmp, int watchers, double rate, Duration warmup, Duration duration) throws Exception {
+  private E2e etcd(RunContext ctx, Path tmp, int watchers, double rate, Duration warmup, Duration duration, int inflight)
+      throws Exception {
     try (EtcdCluster cluster = EtcdCluster.start(1, tmp.resolve("etcd-" + watchers));
          Client client = Client.builder().endpoints(cluster.clientEndpoints().stream()
              .map(s -> s.contains("://") ? s : "http://" + s).toArray(String[]::new)).build()) {
@@ -266,14 +277,19 @@ public final class WatchArea implements BenchArea {
       ctx.log().printf("  etcd 3.4 (pid %d) up; %,d jetcd watchers%n", pid, watchers);
       AckTimes acks = new AckTimes();
       AtomicLong bytes = new AtomicLong();
-      boolean[] recording = {false};
+      java.util.concurrent.atomic.AtomicBoolean recording = new java.util.concurrent.atomic.AtomicBoolean();
       ByteSequence prefix = ByteSequence.from("/registry/pods/default/yes/", StandardCharsets.UTF_8);
       List<Watch.Watcher> ws = new ArrayList<>();
       java.util.concurrent.CountDownLatch created = new java.util.concurrent.CountDownLatch(watchers);
+      WatchOption option = WatchOption.builder().isPrefix(true).withCreateNotify(true).build();
       for (int i = 0; i < watchers; i++) {
-        ws.add(client.getWatchClient().watch(prefix, WatchOption.builder().isPrefix(true).build(), Watch.listener(r -> {
+        ws.add(client.getWatchClient().watch(prefix, option, Watch.listener(r -> {
           long now = System.nanoTime();
-          if (!recording[0]) {
+          if (r.isCreatedNotify()) {
+            created.countDown();
+            return;
+          }
+          if (!recording.get()) {
             return;
           }
           for (var e : r.getEvents()) {
@@ -282,14 +298,18 @@ public final class WatchArea implements BenchArea {
           }
         })));
       }
-      // jetcd creates watches asynchronously; one put that every watcher must see tells when they all are.
-      Thread.sleep(Math.min(30_000, 2000 + watchers / 2));
+      // jetcd creates watches asynchronously: each one's created notification says it is registered
+      // in etcd (so it sees every later put).
+      if (!created.await(300, TimeUnit.SECONDS)) {
+        throw new IllegalStateException((watchers - created.getCount()) + " of " + watchers + " etcd watchers created within 300 s");
+      }
+      ctx.log().printf("  %,d etcd watchers created%n", watchers);
       long[] recordedHalf = {0};
       AtomicLong etcdWrites = new AtomicLong();
       double[] cpuAtStart = {0};
-      double seconds = openLoop(rate, warmup, duration, () -> {
+      double seconds = openLoop(rate, warmup, duration, inflight, () -> {
         cpuAtStart[0] = ProcessCpu.seconds(List.of(pid));
-        recording[0] = true;
+        recording.set(true);
       }, (i, rec) -> {
         int pod = (int) (i % PODS);
         if (rec && pod % 2 == 0) {
@@ -303,11 +323,11 @@ public final class WatchArea implements BenchArea {
             .thenAccept(r -> acks.acked(r.getHeader().getRevision(), System.nanoTime(), rec));
       });
       double cpu = ProcessCpu.seconds(List.of(pid)) - cpuAtStart[0];
-      drain(acks.deliveries, recordedHalf[0] * watchers);
-      recording[0] = false;
+      drain(acks, recordedHalf[0] * watchers);
+      recording.set(false);
       ws.forEach(Watch.Watcher::close);
-      return new E2e("etcd-3.4", watchers, acks.latency, seconds, acks.deliveries.get(), recordedHalf[0] * watchers, bytes.get(), cpu,
-          Double.NaN, etcdWrites.get(), acks.early.get(), 0);
+      return new E2e("etcd-3.4", watchers, acks.latency, seconds, acks.deliveries(), recordedHalf[0] * watchers, bytes.get(), cpu,
+          Double.NaN, etcdWrites.get(), acks.early(), 0);
     }
   }
 
@@ -316,16 +336,18 @@ public final class WatchArea implements BenchArea {
   }
 
   /** Open loop: write {@code seq} is due at start + seq/rate; returns the recorded (post-warm-up) seconds. */
-  private static double openLoop(double rate, Duration warmup, Duration duration, Runnable onRecord, Write write) throws Exception {
+  private static double openLoop(double rate, Duration warmup, Duration duration, int inflight, Runnable onRecord, Write write)
+      throws Exception {
     long period = (long) (1e9 / rate);
     long start = System.nanoTime();
     long recordFrom = start + warmup.toNanos();
     long end = recordFrom + duration.toNanos();
     boolean recording = false;
     AtomicLong failures = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
     // At most this many writes outstanding: when the server cannot keep up, the writer waits and
     // the achieved rate (reported) falls below the target instead of queueing without bound.
-    java.util.concurrent.Semaphore outstanding = new java.util.concurrent.Semaphore(256);
+    java.util.concurrent.Semaphore outstanding = new java.util.concurrent.Semaphore(inflight);
     List<CompletableFuture<?>> inFlight = new ArrayList<>();
     for (long seq = 0; ; seq++) {
       long due = start + seq * period;
@@ -349,6 +371,7 @@ public final class WatchArea implements BenchArea {
         outstanding.release();
         if (t != null) {
           failures.incrementAndGet();
+          firstFailure.compareAndSet(null, t);
         }
       });
       inFlight.add(f);
@@ -358,15 +381,33 @@ public final class WatchArea implements BenchArea {
     }
     CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).handle((r, t) -> null).get(120, TimeUnit.SECONDS);
     if (failures.get() > 0) {
-      throw new IllegalStateException(failures.get() + " writes failed");
+      throw new IllegalStateException(failures.get() + " writes failed", firstFailure.get());
     }
     return duration.toNanos() / 1e9;
   }
 
-  private static void drain(AtomicLong delivered, long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (delivered.get() < expected && System.nanoTime() < deadline) {
+  /** Waits for the deliveries still on their way: until all arrived, none arrived for 5 s, or 120 s passed. */
+  private static void drain(AckTimes acks, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long seen = acks.deliveries();
+    long progressAt = System.nanoTime();
+    while (acks.deliveries() < expected && System.nanoTime() < deadline
+        && System.nanoTime() - progressAt < TimeUnit.SECONDS.toNanos(5)) {
       Thread.sleep(20);
+      long now = acks.deliveries();
+      if (now > seen) {
+        seen = now;
+        progressAt = System.nanoTime();
+      }
+    }
+  }
+
+  /** The machine's load averages, as uptime prints them (other engineers' builds share these cores). */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 
