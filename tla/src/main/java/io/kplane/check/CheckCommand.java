@@ -22,6 +22,9 @@ import picocli.CommandLine.Parameters;
             "Raft core, Lease elector and watch fan-out, checking the invariants of the TLA+ specs in tla/.",
             "Prints states explored, distinct states, max depth, states/s, elapsed time and one line per",
             "invariant; a violation prints a numbered counterexample trace. Exit 0: all hold; 1: violation.",
+            "'check raft' without bound options runs three searches (raft, raft-snapshot, raft-checkquorum), each",
+            "required to reach what its bounds are for; any bound option runs one search under the given bounds",
+            "(the rest from the defaults listed below) that must reach every required behaviour.",
             "With --tlc, runs TLC (bundled; TLA2TOOLS_JAR overrides) on the models in tla/ instead: raft, election,",
             "election-drift (passes only when TLC reports AtMostOneLeader violated), watch, raft-liveness, all;",
             "'--tlc trace FILE...' validates NDJSON traces with TLC (TraceRaft.tla). 'check all' also runs TLC",
@@ -159,7 +162,7 @@ public final class CheckCommand implements Callable<Integer> {
             case "election" -> explore(new ElectionModel(electionConfig()), depth == null ? 500 : depth);
             case "watch" -> explore(new io.kplane.check.watch.WatchModel(watchConfig()), depth == null ? 200 : depth);
             case "raft" -> simulate && (core || traceOut != null) ? simulateRaft()
-                    : simulate ? walkRaft() : explore(new io.kplane.check.raft.RaftModel(raftConfig()), depth == null ? 100 : depth);
+                    : simulate ? walkRaft() : exploreRaft();
             default -> CheckTargets.run(t, this);
         };
     }
@@ -196,6 +199,25 @@ public final class CheckCommand implements Callable<Integer> {
         return c;
     }
 
+    /** The default presets when no bound is given (each must reach what it is for), else one search under the given bounds. */
+    private int exploreRaft() {
+        int maxDepth = depth == null ? 100 : depth;
+        if (raftBoundsGiven()) {
+            return explore(new io.kplane.check.raft.RaftModel(raftConfig()), maxDepth);
+        }
+        int exit = 0;
+        for (io.kplane.check.raft.RaftPreset p : io.kplane.check.raft.RaftPreset.defaults()) {
+            exit = Math.max(exit, explore(p.model(this::withRaftFlags), maxDepth));
+        }
+        return exit;
+    }
+
+    private boolean raftBoundsGiven() {
+        return nodes != null || maxTicks != null || maxTerm != null || maxLog != null || maxMessages != null
+                || maxRestarts != null || maxDrops != null || maxDuplicates != null || maxCompactions != null
+                || proposals != null || reads != null;
+    }
+
     io.kplane.check.raft.RaftModel.Config raftConfig() {
         var c = io.kplane.check.raft.RaftModel.Config.defaults();
         if (nodes != null) {
@@ -211,6 +233,11 @@ public final class CheckCommand implements Callable<Integer> {
         if (maxCompactions != null) {
             c = c.withCompactions(maxCompactions);
         }
+        return withRaftFlags(c);
+    }
+
+    /** The options that change what is searched, not how far: symmetry, PreVote/CheckQuorum, a mutation. */
+    private io.kplane.check.raft.RaftModel.Config withRaftFlags(io.kplane.check.raft.RaftModel.Config c) {
         if (noSymmetry) {
             c = c.withSymmetry(false);
         }

@@ -46,6 +46,23 @@ class CheckCommandTest {
     }
 
     @Test
+    void theDefaultRaftRunIsThreeExhaustiveSearchesThatTogetherReachEveryRequiredBehaviour() {
+        Run r = check("raft", "--quiet");
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("== raft: ", "== raft-snapshot: ", "== raft-checkquorum: ").doesNotContain("NEVER", "not exhaustive");
+        for (String behaviour : List.of("CheckQuorumStepDown", "ConcurrentCampaigns", "SnapshotInstall", "LeaderChange",
+                "ProposalCommitted", "Restart")) {
+            assertThat(r.out()).containsPattern("reached " + behaviour + "\\s+[\\d,]+ steps");
+        }
+        // any bound option: one search that must reach all six (these bounds miss SnapshotInstall)
+        Run bounded = check("raft", "--quiet", "--max-ticks", "1", "--max-restarts", "0", "--max-drops", "0",
+                "--max-duplicates", "0", "--max-compactions", "0");
+        assertThat(bounded.exit()).isEqualTo(1);
+        assertThat(bounded.out()).doesNotContain("== raft-snapshot").contains("FAILED: required behaviour(s) never reached: ")
+                .containsPattern("reached SnapshotInstall\\s+NEVER");
+    }
+
+    @Test
     void theSimulationExportsAnNdjsonTrace(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("trace.ndjson");
         Run r = check("raft", "--simulate", "--seeds", "3", "--steps", "400", "--trace-out", trace.toString());

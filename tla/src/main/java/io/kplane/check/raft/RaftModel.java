@@ -123,17 +123,28 @@ public final class RaftModel implements Model<RaftWorld> {
     private static final byte[] VALUE = "v".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SNAPSHOT_DATA = "s".getBytes(StandardCharsets.UTF_8);
 
+    private final String name;
     private final Config config;
+    private final Set<String> required;
     private final List<int[]> permutations;
 
+    /** The model under user-given bounds: every required behaviour must be reached. */
     public RaftModel(Config config) {
+        this("raft", config, Set.of(CHECK_QUORUM_STEP_DOWN, CONCURRENT_CAMPAIGNS, SNAPSHOT_INSTALL, LEADER_CHANGE,
+                PROPOSAL_COMMITTED, RESTART));
+    }
+
+    /** A named model whose bounds are meant to reach only {@code required} (see {@link RaftPreset}). */
+    public RaftModel(String name, Config config, Set<String> required) {
+        this.name = name;
         this.config = config;
+        this.required = Set.copyOf(required);
         this.permutations = permutations(config.nodes());
     }
 
     @Override
     public String name() {
-        return "raft";
+        return name;
     }
 
     @Override
@@ -677,13 +688,17 @@ public final class RaftModel implements Model<RaftWorld> {
     public static final String RESTART = "Restart";
 
     /**
-     * What the default bounds must reach: a leader stepping down on its own timer because it lost
+     * What this model's bounds must reach, out of: a leader stepping down on its own timer because it lost
      * contact with a quorum (CheckQuorum), two nodes campaigning at once, a follower installing a
      * snapshot after the leader compacted its log, a second leader in a later term, a client
      * proposal committed, and a crash/restart.
      */
     @Override
     public List<RequiredBehaviour<RaftWorld>> requiredBehaviours() {
+        return allBehaviours().stream().filter(b -> required.contains(b.name())).toList();
+    }
+
+    private static List<RequiredBehaviour<RaftWorld>> allBehaviours() {
         return List.of(
                 new RequiredBehaviour<>(CHECK_QUORUM_STEP_DOWN, (a, action, b) -> action.startsWith("Tick") && anyNode(a, b,
                         (x, y) -> x.role() == StateType.LEADER && y.role() == StateType.FOLLOWER && x.term() == y.term())),
