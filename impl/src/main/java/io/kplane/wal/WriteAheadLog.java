@@ -652,7 +652,11 @@ public final class WriteAheadLog implements AutoCloseable {
                     + claimed + " damaged, its checksum fits length " + trueLength + "); refusing to start: "
                     + "restore this member from a snapshot or remove it and re-add it to the cluster");
         }
-        if (!isTornWrite(data, pos, recordEnd)) {
+        // A zero length field cannot be written (records are never empty), so an all-zero header
+        // is itself unwritten; otherwise the header's leading bytes are legitimately zero (the high
+        // bytes of a small length) and only the body, which starts with a non-zero type, is judged.
+        int from = claimed == 0 ? pos : pos + 8;
+        if (!isTornWrite(data, from, recordEnd)) {
             throw new WalCorruptedException("WAL segment " + path + " is corrupt at offset " + pos + " (" + what
                     + ", not a torn final write: synced records would be lost); refusing to start: restore this "
                     + "member from a snapshot or remove it and re-add it to the cluster");
@@ -682,11 +686,15 @@ public final class WriteAheadLog implements AutoCloseable {
         return -1;
     }
 
-    static boolean isTornWrite(ByteBuffer data, int pos, long recordEnd) {
+    /**
+     * Whether the record bytes {@code [start, recordEnd)} show a write that never reached the disk:
+     * they run past the end of the file, or one of their sector-aligned pieces is all zeros.
+     */
+    static boolean isTornWrite(ByteBuffer data, int start, long recordEnd) {
         if (recordEnd > data.limit()) {
             return true;
         }
-        long from = pos;
+        long from = start;
         while (from < recordEnd) {
             long to = Math.min(recordEnd, (from / SECTOR + 1) * SECTOR);
             if (isAllZero(data, (int) from, (int) to)) {
