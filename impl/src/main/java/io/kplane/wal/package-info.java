@@ -43,8 +43,9 @@
  * one overwrites that suffix (a conflicting suffix replaced by a newer leader). A record that does
  * not validate (bad length, checksum mismatch, non-zero bytes after an empty header) is the torn
  * final write of a crash only if it is in the last segment and shows what an unfinished write
- * leaves: it runs past the end of the file, or one of its 512-byte sector-aligned pieces is still
- * all zeros (the file was preallocated zero-filled; etcd's {@code isTornEntry} rule). Only then are
+ * leaves: it runs past the end of the file, or one of the 512-byte sector-aligned pieces of its body
+ * (after length and checksum, whose leading bytes are zero for any small record) is still all zeros
+ * (the file was preallocated zero-filled; etcd's {@code isTornEntry} rule). Only then are
  * it and everything after it (the rest of that same unsynced batch) dropped and zeroed. Any other
  * mismatch — a flipped bit in a synced record, damage followed by synced records, entries or votes,
  * damage in a completed segment, a missing segment, a hole between the snapshot and the first
