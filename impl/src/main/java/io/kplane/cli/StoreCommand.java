@@ -1,22 +1,30 @@
 package io.kplane.cli;
 
+import io.kplane.server.ClusterMembers;
 import io.kplane.server.ClusterSpec;
 import io.kplane.server.DataDirMismatchException;
+import io.kplane.server.Member;
+import io.kplane.server.MembershipChange;
 import io.kplane.server.PortInUseException;
 import io.kplane.server.StoreApplication;
 import io.kplane.server.StoreConfig;
 import io.kplane.server.StoreNode;
 import io.kplane.wal.WalCorruptedException;
 import io.kplane.wal.WalSyncMode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +54,13 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--initial-cluster", required = true,
             description = "All members: name=host:port[,name=host:port...].")
     String initialCluster;
+
+    @Option(names = "--initial-cluster-state", defaultValue = "new", paramLabel = "new|existing",
+            description = "new (default): bootstrap a new cluster of the --initial-cluster members. existing: join a "
+                    + "running cluster as the member that 'etcdctl member add' added with this member's peer URL; "
+                    + "its id, cluster and peers are asked from a member listed in --initial-cluster. Once it has "
+                    + "joined, it publishes its --name and client URL (etcdctl member list then shows it started).")
+    String initialClusterState;
 
     @Option(names = "--initial-cluster-token", defaultValue = "kplane-cluster",
             description = "Distinguishes clusters with the same member addresses (default: ${DEFAULT-VALUE}).")
@@ -142,6 +157,13 @@ public final class StoreCommand implements Callable<Integer> {
         try {
             cluster = ClusterSpec.parse(initialCluster, token);
             self = cluster.member(name);
+            if (initialClusterState.equals("existing")) {
+                cluster = joinedCluster(cluster, self);
+                self = cluster.member(name);
+            } else if (!initialClusterState.equals("new")) {
+                throw new IllegalArgumentException("--initial-cluster-state must be new or existing, got '"
+                        + initialClusterState + "'");
+            }
             listen = self.address();
             if (listenPeer != null) {
                 listen = parseAddress("--listen-peer", listenPeer);
@@ -190,7 +212,7 @@ public final class StoreCommand implements Callable<Integer> {
                 byte[] state = io.kplane.server.BackupFile.read(restore);
                 io.kplane.server.RestoredDataDir.seed(config, state, app.createStateMachine(dataDir));
                 System.out.printf("kplane store: restored %s (%d bytes of state) into %s%n", restore, state.length, dataDir);
-            } catch (IllegalArgumentException | java.io.IOException e) {
+            } catch (IllegalArgumentException | IOException e) {
                 err.println("kplane store: --restore: " + e.getMessage());
                 return 1;
             }
@@ -213,6 +235,9 @@ public final class StoreCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        if (cluster.joining()) {
+            publishWhenJoined(node, self.id(), client);
+        }
         System.out.printf("kplane store: member %s (%x) of cluster %x, %d members, peers on %s, data in %s, state machine %s%s%n",
                 name, self.id(), cluster.clusterId(), cluster.peers().size(), listen, dataDir, app.name(),
                 client == null ? "" : ", clients on " + client);
@@ -234,6 +259,70 @@ public final class StoreCommand implements Callable<Integer> {
         });
         stopped.await();
         return node.failure().isCompletedExceptionally() ? 1 : 0;
+    }
+
+    /**
+     * The cluster to join as {@code self} (--initial-cluster-state existing): asks the other members
+     * of --initial-cluster, in order, for the member list and finds this member in it by peer URL.
+     */
+    private ClusterSpec joinedCluster(ClusterSpec given, ClusterSpec.Peer self) {
+        List<String> tried = new ArrayList<>();
+        for (ClusterSpec.Peer p : given.peers()) {
+            if (p.name().equals(self.name())) {
+                continue;
+            }
+            ClusterMembers answer;
+            try {
+                answer = ClusterMembers.fetch(p.address(), 3000);
+            } catch (IOException e) {
+                tried.add(p.name() + " (" + p.peerUrl() + "): " + e.getMessage());
+                continue;
+            }
+            Member me = answer.byPeerUrl(self.peerUrl());
+            if (me == null) {
+                throw new IllegalArgumentException("--initial-cluster-state existing: " + self.peerUrl()
+                        + " is not a member of cluster " + Long.toHexString(answer.clusterId()) + " (as " + p.name()
+                        + " lists it); add it first: etcdctl member add " + self.name() + " --peer-urls=" + self.peerUrl()
+                        + " [--learner]");
+            }
+            return ClusterSpec.joined(given.token(), answer.clusterId(), answer.members(), me.id(), self.name());
+        }
+        throw new IllegalArgumentException("--initial-cluster-state existing: no other member of --initial-cluster "
+                + "answered with the member list: " + (tried.isEmpty() ? "none listed besides " + self.name() : String.join("; ", tried)));
+    }
+
+    /**
+     * A joined member announces its name and client URL once the cluster has it (etcd's publish):
+     * retried until a leader has committed it, in the background so the member serves meanwhile.
+     */
+    private void publishWhenJoined(StoreNode node, long selfId, InetSocketAddress client) {
+        List<String> clientUrls = client == null ? List.of()
+                : List.of((certFile != null ? "https://" : "http://") + client.getHostString() + ":" + client.getPort());
+        MembershipChange publish = new MembershipChange(
+                MembershipChange.Kind.PUBLISH,
+                new Member(selfId, name, List.of(), clientUrls, false));
+        Thread t = new Thread(() -> {
+            for (int attempt = 1; !node.failure().isDone(); attempt++) {
+                try {
+                    node.changeMembership(publish).get(5, TimeUnit.SECONDS);
+                    System.out.println("kplane store: member " + name + " published its name and client URLs " + clientUrls);
+                    return;
+                } catch (InterruptedException e) {
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    if (attempt % 10 == 0) {
+                        System.err.println("kplane store: member " + name + " has not published yet (" + e + "); retrying");
+                    }
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "store-publish");
+        t.setDaemon(true);
+        t.start();
     }
 
     private StoreApplication pickApplication() {

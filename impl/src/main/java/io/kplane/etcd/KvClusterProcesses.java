@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class KvClusterProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<Integer> clientPorts = new ArrayList<>();
+    private final StringBuilder initialCluster = new StringBuilder();
 
     /**
      * Starts the members and waits until each answers a linearizable read (so a leader is known).
@@ -33,7 +34,7 @@ public final class KvClusterProcesses implements AutoCloseable {
         KvClusterProcesses c = new KvClusterProcesses();
         try {
             List<Integer> peerPorts = new ArrayList<>();
-            StringBuilder initial = new StringBuilder();
+            StringBuilder initial = c.initialCluster;
             for (int i = 1; i <= size; i++) {
                 peerPorts.add(ChildJvm.freePort());
                 c.clientPorts.add(ChildJvm.freePort());
@@ -57,6 +58,28 @@ public final class KvClusterProcesses implements AutoCloseable {
             c.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts one more member, {@code n<size+1>}, with {@code --initial-cluster-state existing}: it
+     * joins the running cluster as the member that was added (e.g. by {@code etcdctl member add})
+     * with peer URL {@code http://127.0.0.1:peerPort}. Does not wait for it; returns its index.
+     */
+    public int join(int peerPort, int clientPort, Path dataRoot, List<String> jvmOptions) throws IOException {
+        String name = "n" + (processes.size() + 1);
+        initialCluster.append(',').append(name).append("=127.0.0.1:").append(peerPort);
+        List<String> args = List.of("store", "--name", name, "--data-dir", dataRoot.resolve(name).toString(),
+                "--initial-cluster", initialCluster.toString(), "--initial-cluster-state", "existing",
+                "--listen-client", "127.0.0.1:" + clientPort);
+        clientPorts.add(clientPort);
+        processes.add(new ProcessBuilder(ChildJvm.kplaneCommand(jvmOptions, args)).redirectErrorStream(true)
+                .redirectOutput(dataRoot.resolve(name + ".log").toFile()).start());
+        return processes.size() - 1;
+    }
+
+    /** Whether member {@code i}'s process is still running. */
+    public boolean alive(int i) {
+        return processes.get(i).isAlive();
     }
 
     private void awaitReady(int port, Path dataRoot) throws InterruptedException {

@@ -32,6 +32,8 @@ public final class PeerWire {
     public static final byte OP_STATUS = 2;
     /** Admin op: linearizable read barrier, then the state machine's applied index. */
     public static final byte OP_READ_BARRIER = 3;
+    /** Admin op without a token: the cluster id and member list ({@link ClusterMembers}), for a joining member. */
+    public static final byte OP_MEMBERS = 4;
 
     /** Largest frame accepted (a snapshot travels in one frame). */
     public static final int MAX_FRAME_BYTES = 512 << 20;

@@ -235,6 +235,10 @@ public final class StoreNode implements Replica, AutoCloseable {
 
         @Override
         public CompletableFuture<byte[]> onAdminRequest(byte op, byte[] request) {
+            if (op == PeerWire.OP_MEMBERS) {
+                ReplicaStatus s = status();
+                return CompletableFuture.completedFuture(new ClusterMembers(s.clusterId(), s.members()).encode());
+            }
             if (!AdminToken.presentedIn(adminToken, request)) {
                 LOG.warn("member {} refused an admin request without its admin token", config.name());
                 return CompletableFuture.failedFuture(new SecurityException(

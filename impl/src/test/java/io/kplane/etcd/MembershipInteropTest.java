@@ -65,7 +65,7 @@ class MembershipInteropTest {
         String url1 = "http://127.0.0.1:" + ports[0];
         run(lines, endpoint, ports, "member", "list");
         String added = run(lines, endpoint, ports, "member", "add", "learner1", "--peer-urls=" + url1, "--learner");
-        Matcher id = Pattern.compile("Member ([0-9a-f]+) added").matcher(added);
+        Matcher id = Pattern.compile("Member\\s+([0-9a-f]+) added").matcher(added);
         assertThat(id.find()).as(added).isTrue();
         String learner = id.group(1);
         run(lines, endpoint, ports, "member", "list");
@@ -115,7 +115,8 @@ class MembershipInteropTest {
             for (int i = 0; i < ports.length; i++) {
                 l = l.replace("http://127.0.0.1:" + ports[i], "URL" + (i + 1));
             }
-            l = l.replaceAll("http://127\\.0\\.0\\.1:\\d+", "URL").replaceAll("\\b[0-9a-f]{6,16}\\b", "ID");
+            l = l.replaceAll("http://127\\.0\\.0\\.1:\\d+", "URL").replaceAll("\\b[0-9a-f]{6,16}\\b", "ID")
+                    .replaceAll("^Member +ID", "Member ID"); // etcdctl pads ids to 16 columns
             String[] cols = l.split(", ");
             if (cols.length == 6) { // a member list row: id, status, name, peer URLs, client URLs, learner
                 String name = cols[2].isEmpty() ? "" : "NAME";

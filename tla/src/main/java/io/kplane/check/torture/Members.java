@@ -153,14 +153,11 @@ final class Members implements AutoCloseable {
     }
 
     /**
-     * etcd only: replaces member {@code i} — MemberRemove through another member, stop it, wipe its
+     * Replaces member {@code i} — MemberRemove through another member, stop it, wipe its
      * data, MemberAdd it back with the same peer URL, start it with {@code --initial-cluster-state
      * existing}. Returns what happened, for the fault log.
      */
     String replace(int i) throws IOException, InterruptedException {
-        if (target != Target.ETCD) {
-            throw new UnsupportedOperationException("membership change needs the Cluster API's MemberAdd/MemberRemove");
-        }
         int via = ids.stream().filter(j -> j != i && alive(j) && !paused(j)).findFirst().orElseThrow();
         ClusterGrpc.ClusterBlockingStub cluster = ClusterGrpc.newBlockingStub(channels[via]);
         String peerUrl = "http://" + Sandbox.address(i) + ":" + Target.PEER_PORT;

@@ -122,17 +122,12 @@ public final class StoreTortureCommand implements Callable<Integer> {
 
     private List<Fault> faults(Target t) {
         if (nemesis == null) {
-            return Arrays.stream(Fault.values()).filter(f -> f != Fault.MEMBER_REPLACE || t == Target.ETCD).toList();
+            return Arrays.asList(Fault.values());
         }
         if (nemesis.equals(List.of("none"))) {
             return List.of();
         }
-        List<Fault> fs = nemesis.stream().map(Fault::parse).toList();
-        if (fs.contains(Fault.MEMBER_REPLACE) && t != Target.ETCD) {
-            throw new IllegalArgumentException("member-replace needs MemberAdd/MemberRemove, which the kplane store does not "
-                    + "serve yet (etcd only)");
-        }
-        return fs;
+        return nemesis.stream().map(Fault::parse).toList();
     }
 
     static Duration parseDuration(String s) {

@@ -33,6 +33,7 @@ enum Target {
             return ChildJvm.kplaneCommand(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                     List.of("store", "--name", memberName(i), "--data-dir", dataDir.toString(),
                             "--initial-cluster", initial, "--initial-cluster-token", "kplane-torture",
+                            "--initial-cluster-state", joining ? "existing" : "new",
                             "--listen-client", self + ":" + CLIENT_PORT,
                             "--snapshot-count", Integer.toString(SNAPSHOT_COUNT),
                             "--snapshot-catchup-entries", "500"));
