@@ -153,7 +153,7 @@ public final class Scheduler {
     public void onPodUpdate(PodInfo oldPod, PodInfo pod) {
         long now = clock.nanoTime();
         if (pod.nodeName() == null) {
-            queue.update(pod, now);
+            queue.update(oldPod, pod, now);
             return;
         }
         boolean wasAssigned = oldPod != null && oldPod.nodeName() != null;

@@ -295,19 +295,19 @@ public final class SchedulerRuntime implements AutoCloseable {
         writers.execute(() -> {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             try {
-                Pod current = client.getOrNull(ApiResource.PODS, pod.namespace(), pod.name());
-                if (current == null || !pod.uid().equals(current.metadata().uid()) || current.spec().nodeName() != null) {
+                Pod current = updatePodStatus(pod, p -> p.spec().nodeName() == null, status -> {
+                    List<Condition> conditions = new ArrayList<>();
+                    for (Condition c : status.conditions()) {
+                        if (!"PodScheduled".equals(c.type())) {
+                            conditions.add(c);
+                        }
+                    }
+                    conditions.add(Condition.of("PodScheduled", Condition.FALSE, "Unschedulable", message, now));
+                    return status.withConditions(conditions).withPhase("Pending");
+                });
+                if (current == null) {
                     return;
                 }
-                PodStatus status = current.statusOrEmpty();
-                List<Condition> conditions = new ArrayList<>();
-                for (Condition c : status.conditions()) {
-                    if (!"PodScheduled".equals(c.type())) {
-                        conditions.add(c);
-                    }
-                }
-                conditions.add(Condition.of("PodScheduled", Condition.FALSE, "Unschedulable", message, now));
-                client.updateStatus(ApiResource.PODS, current.withStatus(status.withConditions(conditions).withPhase("Pending")));
                 Event event = new Event(null, null,
                         ObjectMeta.of(pod.namespace(), pod.name() + "." + Long.toHexString(System.nanoTime())),
                         ObjectReference.to(current), "FailedScheduling", message,
@@ -320,23 +320,49 @@ public final class SchedulerRuntime implements AutoCloseable {
         });
     }
 
+    /**
+     * Changes the status of {@code pod} (the same uid) if it still passes {@code still}: read, change,
+     * write, again on a 409. Several writers touch one pod's status at once (a failure report, a
+     * nomination); without the retry one of them is lost — a lost nomination leaves the preemptor
+     * without the room its victims made. Returns the pod as written, or null if it is gone or no
+     * longer passes {@code still}.
+     */
+    private Pod updatePodStatus(PodInfo pod, java.util.function.Predicate<Pod> still,
+                                java.util.function.UnaryOperator<PodStatus> change) {
+        for (int attempt = 1; ; attempt++) {
+            Pod current = client.getOrNull(ApiResource.PODS, pod.namespace(), pod.name());
+            if (current == null || !pod.uid().equals(current.metadata().uid()) || !still.test(current)) {
+                return null;
+            }
+            try {
+                return client.updateStatus(ApiResource.PODS, current.withStatus(change.apply(current.statusOrEmpty())));
+            } catch (ApiException e) {
+                if (!e.isConflict() || attempt == STATUS_WRITE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final int STATUS_WRITE_ATTEMPTS = 5;
+
     /** Writes the core asks for besides bindings: nominations and preemption victims. */
     private final class Actions implements ClusterActions {
         @Override
         public void deletePod(PodInfo victim) {
             writers.execute(() -> {
                 try {
-                    Pod current = client.getOrNull(ApiResource.PODS, victim.namespace(), victim.name());
+                    Pod current = updatePodStatus(victim, p -> true, status -> {
+                        List<Condition> conditions = new ArrayList<>(status.conditions());
+                        conditions.removeIf(c -> "DisruptionTarget".equals(c.type()));
+                        conditions.add(Condition.of("DisruptionTarget", Condition.TRUE, "PreemptionByScheduler",
+                                config.schedulerName() + ": preempting to accommodate a higher priority pod",
+                                Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+                        return status.withConditions(conditions);
+                    });
                     if (current == null) {
                         return;
                     }
-                    PodStatus status = current.statusOrEmpty();
-                    List<Condition> conditions = new ArrayList<>(status.conditions());
-                    conditions.removeIf(c -> "DisruptionTarget".equals(c.type()));
-                    conditions.add(Condition.of("DisruptionTarget", Condition.TRUE, "PreemptionByScheduler",
-                            config.schedulerName() + ": preempting to accommodate a higher priority pod",
-                            Instant.now().truncatedTo(ChronoUnit.SECONDS)));
-                    client.updateStatus(ApiResource.PODS, current.withStatus(status.withConditions(conditions)));
                     client.delete(ApiResource.PODS, victim.namespace(), victim.name(), DeleteOptions.preconditionUid(victim.uid()));
                 } catch (ApiException e) {
                     LOG.debug("scheduler: preempting {}: {}", victim.key(), e.getMessage());
@@ -348,11 +374,7 @@ public final class SchedulerRuntime implements AutoCloseable {
         public void setNominatedNode(PodInfo pod, String nodeName) {
             writers.execute(() -> {
                 try {
-                    Pod current = client.getOrNull(ApiResource.PODS, pod.namespace(), pod.name());
-                    if (current != null && pod.uid().equals(current.metadata().uid())) {
-                        client.updateStatus(ApiResource.PODS,
-                                current.withStatus(current.statusOrEmpty().withNominatedNodeName(nodeName)));
-                    }
+                    updatePodStatus(pod, p -> true, status -> status.withNominatedNodeName(nodeName));
                 } catch (ApiException e) {
                     LOG.debug("scheduler: nominating {}: {}", pod.key(), e.getMessage());
                 }

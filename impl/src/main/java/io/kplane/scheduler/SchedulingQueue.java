@@ -97,6 +97,16 @@ public final class SchedulingQueue {
 
     /** An unscheduled pod changed (labels, gates, tolerations, ...). */
     public void update(PodInfo pod, long now) {
+        update(null, pod, now);
+    }
+
+    /**
+     * An update of a pending pod; {@code apiOld} is the object before it as the watch saw it (null
+     * when unknown). A nomination made in memory by preemption survives an update in which neither
+     * the old nor the new object carries one (upstream's {@code UpdateNominatedPod}): the status
+     * write that records it may not have arrived yet, or another status write came first.
+     */
+    public void update(PodInfo apiOld, PodInfo pod, long now) {
         QueuedPodInfo q = byUid.get(pod.uid());
         if (q == null) {
             add(pod, now);
@@ -129,7 +139,11 @@ public final class SchedulingQueue {
             }
             case IN_FLIGHT -> q.pod = pod;
         }
-        if (!java.util.Objects.equals(old.nominatedNodeName(), pod.nominatedNodeName())) {
+        String inMemory = nominatedNodeOf.get(pod.uid());
+        if (inMemory != null && apiOld != null && apiOld.nominatedNodeName() == null && pod.nominatedNodeName() == null) {
+            q.pod = pod.withNominatedNodeName(inMemory);
+            addNominated(q.pod, inMemory);
+        } else if (!java.util.Objects.equals(old.nominatedNodeName(), pod.nominatedNodeName())) {
             deleteNominated(pod.uid());
             if (pod.nominatedNodeName() != null) {
                 addNominated(pod, pod.nominatedNodeName());

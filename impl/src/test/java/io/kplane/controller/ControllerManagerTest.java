@@ -228,7 +228,11 @@ class ControllerManagerTest {
         evict(ns, victim);
         Map<String, Object> after = budgetStatus(ns, "one-down");
         assertThat(intOf(after, "disruptionsAllowed")).as("the eviction used the budget up at once").isZero();
-        assertThat(after.get("disruptedPods")).asString().contains(victim);
+        // The eviction lists the victim under disruptedPods; the controller drops the entry once it sees
+        // the pod terminating or gone, which may already have happened.
+        Pod evicted = client.getOrNull(ApiResource.PODS, ns, victim);
+        assertThat(String.valueOf(after.get("disruptedPods")).contains(victim) || evicted == null
+                || evicted.metadata().deletionTimestamp() != null).as("victim listed as disrupted, or already going: " + after).isTrue();
         eventually("the replacement is ready and the budget allows one again", () -> {
             Map<String, Object> st = budgetStatus(ns, "one-down");
             return intOf(st, "currentHealthy") == 3 && intOf(st, "disruptionsAllowed") == 1;

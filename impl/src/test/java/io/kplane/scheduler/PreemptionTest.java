@@ -33,6 +33,39 @@ class PreemptionTest {
         assertThat(c.invariants()).isEmpty();
     }
 
+    /**
+     * The runtime deletes victims asynchronously. A preemptor retried before their deletions arrive
+     * must wait for them, not preempt again: it did, and through the API server each retry deleted
+     * three more pods (PreemptionAsync end to end: 100 pods took 322 s, now 5 s).
+     */
+    @Test
+    void aPreemptorRetriedBeforeItsVictimsAreGoneDoesNotPreemptAgain() {
+        TestCluster c = new TestCluster();
+        for (String n : List.of("a", "b")) {
+            c.node(n, 4000, 1 << 30, Map.of());
+            for (int i = 0; i < 4; i++) {
+                c.place(pod(n + "-low" + i, 0, 900), n);
+            }
+        }
+        PodInfo high = c.add(pod("high", 10, 3000));
+        assertThat(c.scheduler.scheduleOne()).isTrue();
+        assertThat(c.pendingDeletes).hasSize(3);
+        String nominated = c.nominations.get(high.uid());
+
+        // its own status update (the nomination written) requeues it; backoff passes; deletions still in flight
+        c.scheduler.onPodUpdate(high, high.withNominatedNodeName(nominated));
+        c.now.advance(2_000_000_000L);
+        c.scheduler.tick();
+        assertThat(c.scheduler.scheduleOne()).as("the preemptor is retried").isTrue();
+        assertThat(c.pendingDeletes).as("no second round of victims").hasSize(3);
+        assertThat(c.scheduler.queue().nominatedNode(high.uid())).isEqualTo(nominated);
+
+        c.run();
+        assertThat(c.nodeOf(high)).isEqualTo(nominated);
+        assertThat(c.deleted).hasSize(3);
+        assertThat(c.invariants()).isEmpty();
+    }
+
     @Test
     void doesNotPreemptEqualOrHigherPriorityPods() {
         TestCluster c = new TestCluster();

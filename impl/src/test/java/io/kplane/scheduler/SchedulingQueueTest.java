@@ -39,6 +39,35 @@ class SchedulingQueueTest {
         assertThat(q.pop(30)).isNull();
     }
 
+    /**
+     * Preemption nominates in memory, then writes status.nominatedNodeName; another status write
+     * (a failure report) can reach the watch first, without it. That update must not drop the
+     * nomination (upstream's UpdateNominatedPod), or the preemptor loses the room its victims made.
+     */
+    @Test
+    void aNominationMadeInMemorySurvivesAnUpdateThatDoesNotCarryIt() {
+        SchedulingQueue q = queue(false);
+        PodInfo api = PodInfo.builder("d", "p").uid("u1").priority(10).build();
+        q.add(api, 0);
+        QueuedPodInfo popped = q.pop(0);
+        popped.pod = api.withNominatedNodeName("n1");
+        q.addNominated(popped.pod, "n1");
+        q.addUnschedulable(popped, false, 0);
+
+        PodInfo reported = PodInfo.builder("d", "p").uid("u1").priority(10).build(); // PodScheduled=False written
+        q.update(api, reported, S);
+        assertThat(q.nominatedNode("u1")).isEqualTo("n1");
+        assertThat(q.nominatedPods("n1")).extracting(PodInfo::uid).containsExactly("u1");
+
+        // the nomination written to the API, then cleared there: both followed
+        PodInfo written = PodInfo.builder("d", "p").uid("u1").priority(10).nominatedNodeName("n2").build();
+        q.update(reported, written, 2 * S);
+        assertThat(q.nominatedNode("u1")).isEqualTo("n2");
+        q.update(written, reported, 3 * S);
+        assertThat(q.nominatedNode("u1")).isNull();
+        assertThat(q.nominatedPods("n2")).isEmpty();
+    }
+
     @Test
     void backoffDoublesFromOneToTenSeconds() {
         assertThat(List.of(1, 2, 3, 4, 5, 6).stream().map(SchedulingQueue::backoffDuration).toList())

@@ -45,6 +45,14 @@ public final class DefaultPreemption implements Plugin.PostFilter {
     private final ArrayList<PodInfo> scratch = new ArrayList<>();
     private final NominatedIndex nominatedIndex = new NominatedIndex();
     private final DryRunMemo memo = new DryRunMemo();
+    /**
+     * Victims whose deletion this plugin asked for and that may still be in the snapshot: the
+     * runtime deletes them asynchronously, so until their deletion arrives they count as terminating
+     * by preemption. Without this a preemptor retried before then found its victims still running,
+     * preempted again and deleted more pods on every attempt (upstream deletes them before
+     * PostFilter returns, or with async preemption holds the preemptor back until it has).
+     */
+    private final java.util.Set<String> requestedVictims = new java.util.HashSet<>();
 
     public DefaultPreemption(Supplier<Framework> framework, Supplier<Snapshot> snapshot, SchedulingQueue queue,
             ClusterActions actions, RandomGenerator random) {
@@ -89,7 +97,11 @@ public final class DefaultPreemption implements Plugin.PostFilter {
             // Upstream returns a cleared nomination here: a node nominated earlier is stale.
             return PostFilterResult.cleared(Status.unschedulable(NAME, "preemption: no preemption victims found"));
         }
+        if (requestedVictims.size() > 100_000) {
+            forgetDeletedVictims();
+        }
         for (PodInfo v : best.victims()) {
+            requestedVictims.add(v.uid());
             actions.deletePod(v);
         }
         for (PodInfo p : new ArrayList<>(queue.nominatedPods(best.node()))) {
@@ -123,13 +135,26 @@ public final class DefaultPreemption implements Plugin.PostFilter {
             NodeInfo n = snapshot.get().get(nominated);
             if (n != null) {
                 for (PodInfo p : n.pods()) {
-                    if (p.priority() < pod.priority() && p.terminatingByPreemption()) {
+                    if (p.priority() < pod.priority() && (p.terminatingByPreemption() || requestedVictims.contains(p.uid()))) {
                         return "not eligible due to a terminating pod on the nominated node.";
                     }
                 }
             }
         }
         return null;
+    }
+
+    /** Drops requested victims that are gone from the snapshot (their deletion arrived). */
+    private void forgetDeletedVictims() {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (NodeInfo n : snapshot.get().nodes()) {
+            for (PodInfo p : n.pods()) {
+                if (requestedVictims.contains(p.uid())) {
+                    present.add(p.uid());
+                }
+            }
+        }
+        requestedVictims.retainAll(present);
     }
 
     /** Upstream {@code calculateNumCandidates}. */
