@@ -201,7 +201,15 @@ public final class MvccStore {
                 continue;
             }
             long readRev = publishedRev;
-            RangeResponse resp = range(r, readRev);
+            RangeResponse resp;
+            try {
+                resp = range(r, readRev);
+            } catch (KvException e) {
+                if (e.error() == KvError.COMPACTED && r.getRevision() <= 0) {
+                    continue; // the owner compacted past the "now" we took (we lagged): take the newer now
+                }
+                throw e;
+            }
             long rev = r.getRevision() > 0 ? r.getRevision() : readRev;
             if (restoreSeq != seq) {
                 continue;

@@ -208,6 +208,9 @@ public final class CheckCommand implements Callable<Integer> {
         int exit = 0;
         for (io.kplane.check.raft.RaftPreset p : io.kplane.check.raft.RaftPreset.defaults()) {
             exit = Math.max(exit, explore(p.model(this::withRaftFlags), maxDepth));
+            if (!explored.get(p.name()).passed()) {
+                break; // a counterexample is the answer; the other searches would only delay it
+            }
         }
         return exit;
     }
