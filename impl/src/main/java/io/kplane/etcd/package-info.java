@@ -28,7 +28,10 @@
  *       {@code --learner}, MemberRemove, MemberUpdate, MemberPromote) with etcd 3.4's checks and
  *       errors; MemberPromote is answered on the leader only (etcd forwards it to the leader; kplane
  *       answers {@code etcdserver: not leader} elsewhere). Unlike etcd 3.4, MemberUpdate keeps a
- *       learner's learner flag (as etcd 3.5 does).</li>
+ *       learner's learner flag (as etcd 3.5 does). The added member is started with
+ *       {@code kplane store --initial-cluster-state existing}: it asks a peer for the member list
+ *       ({@link io.kplane.server.ClusterMembers}), joins with an empty log and publishes its name and
+ *       client URL ({@code StoreJoinProcessTest}).</li>
  *   <li>{@code WatchCreateRequest.fragment} splits responses above max-request-bytes + 512 KiB, as
  *       etcd does; the fields travel as unknown protobuf fields (jetcd-grpc's proto lacks them).</li>
  * </ul>
