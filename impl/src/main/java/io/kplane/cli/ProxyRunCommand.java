@@ -1,7 +1,9 @@
 package io.kplane.cli;
 
+import io.kplane.client.ApiResource;
 import io.kplane.client.KubeClient;
 import io.kplane.proxy.NetworkNamespace;
+import io.kplane.proxy.NodeIdentity;
 import io.kplane.proxy.ProxyConfig;
 import io.kplane.proxy.runtime.ProxyRuntime;
 import io.kplane.proxy.runtime.ProxySyncLoop;
@@ -30,6 +32,12 @@ public final class ProxyRunCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "IPTABLES", description = "IPTABLES or NFTABLES (default: ${DEFAULT-VALUE}).")
     ProxySyncLoop.Backend backend;
 
+    @Option(names = "--node-ip", paramLabel = "IP", description = "This node's IP (default: from its Node object: first InternalIP, else ExternalIP).")
+    String nodeIP;
+
+    @Option(names = "--node-zone", paramLabel = "ZONE", description = "This node's zone for topology hints (default: its Node's topology.kubernetes.io/zone label).")
+    String nodeZone;
+
     @Option(names = "--netns", paramLabel = "NAME", description = "Apply the rules in this existing network namespace.")
     String netns;
 
@@ -57,14 +65,20 @@ public final class ProxyRunCommand implements Callable<Integer> {
         if (rulesFile != null && rulesFile.toAbsolutePath().getParent() != null) {
             Files.createDirectories(rulesFile.toAbsolutePath().getParent());
         }
-        ProxyRuntime proxy = new ProxyRuntime(client, ProxyConfig.defaults(node), backend, applier, rulesFile,
+        ProxyConfig config = ProxyConfig.defaults(node).withNodeIP(nodeIP).withNodeZone(nodeZone);
+        try {
+            config = NodeIdentity.apply(config, client.getOrNull(ApiResource.NODES, null, node));
+        } catch (RuntimeException e) {
+            System.err.println("proxy: cannot read Node " + node + " (" + e.getMessage() + "); no node IP or zone from it");
+        }
+        ProxyRuntime proxy = new ProxyRuntime(client, config, backend, applier, rulesFile,
                 minSync, Duration.ofSeconds(30)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();
             stopped.countDown();
         }, "proxy-shutdown"));
-        System.err.println("proxy: node " + node + ", " + backend + (netns == null ? " dry-run" : " in netns " + netns)
+        System.err.println("proxy: node " + node + " (IP " + config.nodeIP() + ", zone " + config.nodeZone() + "), " + backend + (netns == null ? " dry-run" : " in netns " + netns)
                 + (rulesFile == null ? "" : ", rules in " + rulesFile) + " on " + client.config().server());
         stopped.await();
         return 0;

@@ -37,5 +37,9 @@
  * ({@code DualStackTest}, with the real ip6tables-legacy, nft and ipset in a throw-away namespace).
  * Not yet: {@link io.kplane.proxy.runtime.ProxyRuntime} runs one family's loop; a dual-stack node
  * runs two runtimes (one per family, each with its own applier).
+ *
+ * <p>{@code kplane proxy run} takes its node IP and zone from its own Node object unless given as
+ * flags ({@link io.kplane.proxy.NodeIdentity}: the family's first InternalIP, else ExternalIP, and
+ * the {@code topology.kubernetes.io/zone} label; {@code NodeIdentityTest}).
  */
 package io.kplane.proxy;
