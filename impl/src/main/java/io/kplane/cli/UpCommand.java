@@ -5,6 +5,7 @@ import io.kplane.client.KubeClient;
 import io.kplane.client.ListOptions;
 import io.kplane.server.ChildJvm;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,20 +20,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kplane up}: the whole cluster on this machine, each component a child JVM — API server,
+ * {@code kplane up}: the whole cluster on this machine, each component a child JVM — the store's
+ * members ({@code kplane store}, etcd API on loopback; the API server is their etcd client), API server,
  * two controller-managers and two schedulers under Lease election, N hollow kubelets, the proxy —
  * with a command loop on stdin to stop and start any of them (fault injection).
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Starts a local cluster (API server, 2 controller-managers and 2 schedulers under leader election,",
+        description = {"Starts a local cluster (a 3-member kplane store, API server, 2 controller-managers and 2 schedulers under leader election,",
                 "N hollow kubelets, the proxy) as child processes, writes a kubeconfig for real kubectl and runs until",
                 "Ctrl-C, EOF on stdin or `quit`. Commands on stdin: status | stop NAME | start NAME | quit",
-                "(NAME: apiserver, controller-manager-0/1, scheduler-0/1, kubelet, proxy)."})
+                "(NAME: store-1..N, apiserver, controller-manager-0/1, scheduler-0/1, kubelet, proxy)."})
 public final class UpCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Hollow nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--store", defaultValue = "embedded", description = "embedded or etcd=URL[,URL] (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", defaultValue = "kplane=3", description = "kplane=N: an N-member kplane store, one process per"
+            + " member, data under the kubeconfig's directory (fresh at every start); embedded: the API server's in-process"
+            + " store; etcd=URL[,URL]: an existing etcd (default: ${DEFAULT-VALUE}).")
     String store;
 
     @Option(names = "--kubeconfig", defaultValue = ".kplane/kubeconfig", paramLabel = "FILE",
@@ -75,7 +79,16 @@ public final class UpCommand implements Callable<Integer> {
         List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         String k = kc.toString();
         int port = ChildJvm.freePort();
-        c.define("apiserver", jvm, List.of("apiserver", "--store", store, "--listen", "127.0.0.1:" + port, "--kubeconfig", k));
+        List<Integer> storeClientPorts;
+        try {
+            storeClientPorts = defineStoreMembers(c, dir.resolve("store"), jvm);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        String apiStore = storeClientPorts.isEmpty() ? store : "etcd=" + String.join(",",
+                storeClientPorts.stream().map(p -> "http://127.0.0.1:" + p).toList());
+        c.define("apiserver", jvm, List.of("apiserver", "--store", apiStore, "--listen", "127.0.0.1:" + port, "--kubeconfig", k));
         long renewMs = leaseSeconds * 2000L / 3;
         long retryMs = Math.max(200, leaseSeconds * 2000L / 15);
         List<String> election = List.of("--leader-elect", "--leader-elect-lease-duration", leaseSeconds + "s",
@@ -106,6 +119,14 @@ public final class UpCommand implements Callable<Integer> {
             }
         }, "up-shutdown"));
 
+        for (int i = 1; i <= storeClientPorts.size(); i++) {
+            c.start("store-" + i);
+        }
+        if (!storeClientPorts.isEmpty() && !awaitStore(storeClientPorts, Duration.ofSeconds(120))) {
+            out.println("up: the store did not become healthy; see " + c.log("store-1"));
+            c.stopAll();
+            return 1;
+        }
         c.start("apiserver");
         if (!awaitApiServer(c, kc, Duration.ofSeconds(120))) {
             out.println("up: the API server did not come up; see " + c.log("apiserver"));
@@ -115,7 +136,9 @@ public final class UpCommand implements Callable<Integer> {
         for (String name : c.names()) {
             c.start(name);
         }
-        out.println("up: cluster running (API server https://127.0.0.1:" + port + ", " + nodes + " hollow node(s), proxy "
+        out.println("up: cluster running (" + (storeClientPorts.isEmpty() ? "store " + store : storeClientPorts.size()
+                + "-member kplane store on 127.0.0.1:" + storeClientPorts) + ", API server https://127.0.0.1:" + port + ", "
+                + nodes + " hollow node(s), proxy "
                 + (proxyNetns == null ? "dry-run, rules in " + rules : "in netns " + proxyNetns) + ")");
         out.println("up: kubeconfig " + kc);
         out.println("up:   kubectl --kubeconfig " + kc + " get nodes,pods -A");
@@ -163,6 +186,68 @@ public final class UpCommand implements Callable<Integer> {
         // EOF on stdin (e.g. `kplane up < /dev/null &`): keep running until a signal.
         Thread.currentThread().join();
         return 0;
+    }
+
+    /**
+     * {@code --store kplane=N}: defines the members {@code store-1..N} (fresh data dirs under
+     * {@code storeDir}) and returns their client ports; nothing for {@code embedded} or {@code etcd=}.
+     */
+    private List<Integer> defineStoreMembers(LocalComponents c, Path storeDir, List<String> jvm) throws IOException {
+        if (!store.startsWith("kplane")) {
+            return List.of();
+        }
+        int members;
+        try {
+            members = store.equals("kplane") ? 3 : Integer.parseInt(store.substring("kplane=".length()));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("--store kplane=N needs a member count, not '" + store + "'");
+        }
+        if (members < 1 || members > 7) {
+            throw new IllegalArgumentException("--store kplane=N: N must lie in 1..7, got " + members);
+        }
+        if (Files.exists(storeDir)) {
+            try (var files = Files.walk(storeDir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        List<Integer> clientPorts = new ArrayList<>();
+        StringBuilder initial = new StringBuilder();
+        for (int i = 1; i <= members; i++) {
+            initial.append(i > 1 ? "," : "").append("store-").append(i).append("=127.0.0.1:").append(ChildJvm.freePort());
+            clientPorts.add(ChildJvm.freePort());
+        }
+        for (int i = 1; i <= members; i++) {
+            c.define("store-" + i, jvm, List.of("store", "--name", "store-" + i,
+                    "--data-dir", storeDir.resolve("store-" + i).toString(), "--initial-cluster", initial.toString(),
+                    "--listen-client", "127.0.0.1:" + clientPorts.get(i - 1)));
+        }
+        return clientPorts;
+    }
+
+    /** Until every member answers {@code /health} on its client port with 200 (a leader is known). */
+    private static boolean awaitStore(List<Integer> clientPorts, Duration timeout) throws InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int port : clientPorts) {
+            while (true) {
+                try {
+                    var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health"))
+                            .timeout(Duration.ofSeconds(3)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(200);
+            }
+        }
+        return true;
     }
 
     private static boolean awaitApiServer(LocalComponents c, Path kc, Duration timeout) throws InterruptedException {
