@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches Running pods behind a Service with proxy rules; stopping the scheduler leader hands the
  * Lease to the standby, which schedules; with both schedulers stopped, {@code kplane diagnose}
  * names the scheduler; started again, the pending pods run. The same for the controller-manager:
- * failover, then with both stopped a new Deployment gets no ReplicaSet and diagnose names it.
+ * failover, then with both stopped a new Deployment gets no ReplicaSet and diagnose names it. With
+ * the proxy stopped a new endpoint is missing from the rules and diagnose names the proxy, which
+ * catches up once started; with one of the three store members stopped the cluster works on.
  */
 class UpEndToEndTest {
     @TempDir Path dir;
@@ -195,6 +197,36 @@ class UpEndToEndTest {
             eventually("web2 runs after the controller-manager returns", Duration.ofMinutes(2), () ->
                     c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web2")).items().stream()
                             .filter(p -> p.status() != null && "Running".equals(p.status().phase())).count() == 2);
+
+            // The proxy stops: a new pod's endpoint is missing from its rules and diagnose names the proxy;
+            // back, it catches up.
+            send(up, "stop proxy");
+            run(List.of(kubectl, "--kubeconfig", kc.toString(), "scale", "deployment", "web", "--replicas", "6"));
+            eventually("6 running pods", Duration.ofMinutes(1), () -> running(c) == 6);
+            eventually("diagnose names the proxy", Duration.ofMinutes(1), () -> {
+                try {
+                    String d = run(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("diagnose", "--kubeconfig", kc.toString())));
+                    return d.contains("[proxy] endpointslice/default/web") && d.contains("is not in the proxy rules: the proxy is behind");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            send(up, "start proxy");
+            eventually("every pod IP in the proxy rules again", Duration.ofMinutes(1), () -> {
+                String r;
+                try {
+                    r = Files.readString(rules);
+                } catch (IOException e) {
+                    return false;
+                }
+                return c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web")).items().stream()
+                        .allMatch(p -> p.status().podIP() != null && r.contains("--to-destination " + p.status().podIP() + ":8080"));
+            });
+
+            // One of the three store members stops: the store keeps its quorum and the cluster works on.
+            send(up, "stop store-1");
+            run(List.of(kubectl, "--kubeconfig", kc.toString(), "scale", "deployment", "web", "--replicas", "7"));
+            eventually("7 running pods with a store member down", Duration.ofMinutes(2), () -> running(c) == 7);
 
             send(up, "quit");
             assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("up exits on quit").isTrue();
