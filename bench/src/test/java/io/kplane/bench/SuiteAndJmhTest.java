@@ -59,7 +59,7 @@ class SuiteAndJmhTest {
         assertThat(s.areas()).extracting(AreaResult::area).containsExactly("check", "store", "scheduler", "proxy", "fake");
         assertThat(s.areas().get(4).headlines().get(0).ratio()).isEqualTo(123.0 / 583);
         assertThat(s.areas()).allMatch(a -> a.status() == AreaResult.Status.SKIPPED || !a.headlines().isEmpty());
-        assertThat(buf.toString()).contains("check", "SKIPPED", "index.html", "fake ops", "0.21x", "worse than anchor");
+        assertThat(buf.toString()).contains("check", "SKIPPED", "index.html", "fake ops", "etcd writes, 1 client: 583 ops/s");
         assertThat(Files.readString(run.resolve(RunFiles.ENV))).contains("\"cores\"", "\"jvmFlags\"", "\"gitCommit\"");
     }
 
