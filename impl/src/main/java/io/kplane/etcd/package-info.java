@@ -26,8 +26,8 @@
  *       ({@link io.kplane.etcd.ClientTls}).</li>
  *   <li>The Cluster service changes membership at runtime (MemberAdd with or without
  *       {@code --learner}, MemberRemove, MemberUpdate, MemberPromote) with etcd 3.4's checks and
- *       errors; MemberPromote is answered on the leader only (etcd forwards it to the leader; kplane
- *       answers {@code etcdserver: not leader} elsewhere). Unlike etcd 3.4, MemberUpdate keeps a
+ *       errors; a follower forwards MemberPromote to the leader's peer port, as etcd does (only the
+ *       leader knows how far the learner's log is). Unlike etcd 3.4, MemberUpdate keeps a
  *       learner's learner flag (as etcd 3.5 does). The added member is started with
  *       {@code kplane store --initial-cluster-state existing}: it asks a peer for the member list
  *       ({@link io.kplane.server.ClusterMembers}), joins with an empty log and publishes its name and

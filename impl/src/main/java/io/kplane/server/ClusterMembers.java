@@ -1,13 +1,8 @@
 package io.kplane.server;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -50,32 +45,10 @@ public record ClusterMembers(long clusterId, List<Member> members) {
 
     /** Asks the member listening on {@code peer} (its peer port) for the cluster's members. */
     public static ClusterMembers fetch(InetSocketAddress peer, int timeoutMs) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(peer, timeoutMs);
-            socket.setSoTimeout(timeoutMs);
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.writeInt(1 + 8 + 1);
-            out.writeByte(PeerWire.ADMIN_REQUEST);
-            out.writeLong(1);
-            out.writeByte(PeerWire.OP_MEMBERS);
-            out.flush();
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            int length = in.readInt();
-            if (length < 10 || length > PeerWire.MAX_FRAME_BYTES) {
-                throw new IOException(peer + " answered a frame of " + length + " bytes: not a kplane store peer port?");
-            }
-            byte kind = in.readByte();
-            in.readLong();
-            byte status = in.readByte();
-            byte[] payload = new byte[length - 10];
-            in.readFully(payload);
-            if (kind != PeerWire.ADMIN_RESPONSE) {
-                throw new IOException(peer + " answered frame kind " + kind + ", not a member list");
-            }
-            if (status != 0) {
-                throw new IOException(peer + ": " + new String(payload, StandardCharsets.UTF_8));
-            }
-            return decode(payload);
+        try {
+            return decode(PeerCall.call(peer, PeerWire.OP_MEMBERS, new byte[0], timeoutMs));
+        } catch (PeerCall.Refused e) {
+            throw new IOException(peer + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IOException(peer + " sent a malformed member list: " + e.getMessage(), e);
         }

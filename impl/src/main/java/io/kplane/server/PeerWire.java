@@ -34,6 +34,13 @@ public final class PeerWire {
     public static final byte OP_READ_BARRIER = 3;
     /** Admin op without a token: the cluster id and member list ({@link ClusterMembers}), for a joining member. */
     public static final byte OP_MEMBERS = 4;
+    /**
+     * Admin op without a token, answered by the leader only: promote the learner whose id is the
+     * body ({@code u64}); the answer is the member list after it ({@link Member#encodeAll}). A
+     * follower asked to promote forwards it here, as etcd forwards MemberPromote to its leader's
+     * peer URL: only the leader knows how far the learner's log is.
+     */
+    public static final byte OP_PROMOTE = 5;
 
     /** Largest frame accepted (a snapshot travels in one frame). */
     public static final int MAX_FRAME_BYTES = 512 << 20;

@@ -873,7 +873,7 @@ final class RaftAgent implements Agent {
                         throw new MembershipException(MembershipException.Reason.NOT_LEARNER, Long.toHexString(m.id()));
                     }
                     if (raft.leaderId() != selfId) {
-                        // only the leader knows how far the learner is
+                        // only the leader knows how far the learner is: StoreNode forwards it there
                         throw new MembershipException(MembershipException.Reason.NOT_LEADER, "promote on the leader");
                     }
                     io.kplane.raft.Progress learner = raft.progress().get(m.id());

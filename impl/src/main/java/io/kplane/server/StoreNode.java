@@ -149,9 +149,70 @@ public final class StoreNode implements Replica, AutoCloseable {
 
     @Override
     public CompletableFuture<List<Member>> changeMembership(MembershipChange change) {
+        CompletableFuture<List<Member>> local = changeMembershipHere(change);
+        if (change.kind() != MembershipChange.Kind.PROMOTE) {
+            return local;
+        }
+        return local.handle((members, error) -> {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            if (cause instanceof MembershipException m && m.reason() == MembershipException.Reason.NOT_LEADER) {
+                return promoteOnLeader(change.member().id());
+            }
+            return error == null ? CompletableFuture.completedFuture(members) : CompletableFuture.<List<Member>>failedFuture(cause);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<List<Member>> changeMembershipHere(MembershipChange change) {
         CompletableFuture<List<Member>> f = new CompletableFuture<>();
         offer(new RaftAgent.ChangeMembers(change, f), f);
         return f;
+    }
+
+    /** How long a forwarded promote may take: the leader proposes and commits a conf change. */
+    private static final int FORWARD_TIMEOUT_MS = 10_000;
+
+    /**
+     * Forwards a promote to the leader's peer port (etcd's {@code /members/promote/<id>}), on a
+     * thread of its own: it is rare, and blocking IO has no place on the agent or gRPC threads.
+     */
+    private CompletableFuture<List<Member>> promoteOnLeader(long learnerId) {
+        ReplicaStatus s = status();
+        Member leader = s.members().stream().filter(m -> m.id() == s.leaderId()).findFirst().orElse(null);
+        if (s.leaderId() == 0 || leader == null || leader.id() == config.memberId()) {
+            return CompletableFuture.failedFuture(new NoLeaderException("no leader to forward the promote to"));
+        }
+        CompletableFuture<List<Member>> f = new CompletableFuture<>();
+        Thread forward = new Thread(() -> {
+            try {
+                byte[] answer = PeerCall.call(leader.peerAddress(), PeerWire.OP_PROMOTE,
+                        ByteBuffer.allocate(8).putLong(learnerId).array(), FORWARD_TIMEOUT_MS);
+                f.complete(Member.decodeAll(ByteBuffer.wrap(answer)));
+            } catch (PeerCall.Refused e) {
+                f.completeExceptionally(refusal(e.getMessage()));
+            } catch (java.io.IOException | RuntimeException e) {
+                f.completeExceptionally(new NoLeaderException("could not forward the promote to leader "
+                        + leader.name() + " at " + leader.peerUrls().get(0) + ": " + e.getMessage()));
+            }
+        }, "promote-forward-" + config.name());
+        forward.setDaemon(true);
+        forward.start();
+        return f;
+    }
+
+    /** The leader's refusal, "MembershipException: REASON: detail", as the exception it was there. */
+    private static RuntimeException refusal(String answer) {
+        String prefix = MembershipException.class.getSimpleName() + ": ";
+        if (answer.startsWith(prefix)) {
+            String rest = answer.substring(prefix.length());
+            int colon = rest.indexOf(": ");
+            try {
+                return new MembershipException(MembershipException.Reason.valueOf(colon < 0 ? rest : rest.substring(0, colon)),
+                        colon < 0 ? "" : rest.substring(colon + 2));
+            } catch (IllegalArgumentException unknownReason) {
+                // fall through: not one of ours
+            }
+        }
+        return new NoLeaderException("the leader refused the promote: " + answer);
     }
 
     private void offer(RaftAgent.Request r, CompletableFuture<?> f) {
@@ -238,6 +299,15 @@ public final class StoreNode implements Replica, AutoCloseable {
             if (op == PeerWire.OP_MEMBERS) {
                 ReplicaStatus s = status();
                 return CompletableFuture.completedFuture(new ClusterMembers(s.clusterId(), s.members()).encode());
+            }
+            if (op == PeerWire.OP_PROMOTE) {
+                if (request.length != 8) {
+                    return CompletableFuture.failedFuture(new IllegalArgumentException("promote takes a u64 member id"));
+                }
+                long learner = ByteBuffer.wrap(request).getLong();
+                // Here only, never forwarded again: a member that lost leadership meanwhile answers NOT_LEADER.
+                return changeMembershipHere(new MembershipChange(MembershipChange.Kind.PROMOTE,
+                        new Member(learner, "", List.of(), List.of(), false))).thenApply(Member::encodeAll);
             }
             if (!AdminToken.presentedIn(adminToken, request)) {
                 LOG.warn("member {} refused an admin request without its admin token", config.name());

@@ -101,19 +101,12 @@ class StoreJoinProcessTest {
             assertThat(list.out()).as(log(dir, 4)).contains(id.group(1) + ", started, n4, http://127.0.0.1:" + peer
                     + ", " + fourth + ", true");
 
-            // Promoted, it is a voter that serves linearizable writes and reads.
-            // (etcd forwards a promote to its leader; kplane answers it on the leader only, so ask each)
-            Ctl promoted = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && (promoted == null || promoted.exit() != 0)) {
-                for (String e : cluster.clientEndpoints().subList(0, 3)) {
-                    promoted = etcdctl("http://" + e, "member", "promote", id.group(1));
-                    if (promoted.exit() == 0) {
-                        break;
-                    }
-                }
-                Thread.sleep(300);
-            }
+            // Promoted, it is a voter that serves linearizable writes and reads. Asked of a
+            // follower, which forwards it to the leader (only the leader knows the learner's progress).
+            String follower = followerOf(cluster.clientEndpoints().subList(0, 3));
+            Ctl promoted = awaitCtl(follower, c -> c.exit() == 0 || !c.out().contains("in sync with leader"), 60,
+                    "member", "promote", id.group(1));
+            assertThat(promoted.exit()).as(promoted.out()).isZero();
             assertThat(promoted.out()).contains("promoted");
             assertThat(etcdctl(fourth, "put", "k", "v2").exit()).isZero();
             assertThat(etcdctl(first, "get", "k", "--print-value-only").out()).isEqualTo("v2\n");
@@ -121,6 +114,19 @@ class StoreJoinProcessTest {
                     + peer + ", " + fourth + ", false");
             assertThat(cluster.alive(n4)).isTrue();
         }
+    }
+
+    /** The client URL of a member that is not the leader, by etcdctl endpoint status. */
+    private static String followerOf(List<String> endpoints) throws Exception {
+        for (String e : endpoints) {
+            Ctl status = etcdctl("http://" + e, "endpoint", "status", "-w", "json");
+            Matcher self = Pattern.compile("\"member_id\":(\\d+)").matcher(status.out());
+            Matcher leader = Pattern.compile("\"leader\":(\\d+)").matcher(status.out());
+            if (status.exit() == 0 && self.find() && leader.find() && !self.group(1).equals(leader.group(1))) {
+                return "http://" + e;
+            }
+        }
+        throw new AssertionError("no follower among " + endpoints);
     }
 
     /** n{i}'s peer address, as its log line "peers on /127.0.0.1:PORT" states it. */
