@@ -19,9 +19,16 @@ public record ExplorationResult(String model, String bounds, ExplorationStats st
                                 long pruned, Map<String, Long> actions, List<BehaviourResult> behaviours) {
 
     /**
-     * @param checkedStates how many states it was checked on (-1 when the search stopped at a violation)
+     * @param checkedStates how many states (or, for a step property, steps) it was checked on (-1 when the
+     *                      search stopped at a violation)
+     * @param ofSteps       a property of steps (an action property such as LeaderAppendOnly), not of states
      */
-    public record InvariantResult(String name, boolean holds, long checkedStates) {}
+    public record InvariantResult(String name, boolean holds, long checkedStates, boolean ofSteps) {
+        /** A state invariant's result (checked on states, not steps). */
+        public InvariantResult(String name, boolean holds, long checkedStates) {
+            this(name, holds, checkedStates, false);
+        }
+    }
 
     /** A required behaviour and the number of steps that showed it (0: never reached). */
     public record BehaviourResult(String name, long steps) {}

@@ -178,7 +178,7 @@ public final class Explorer<S> {
             results.add(new ExplorationResult.InvariantResult(invs.get(i).name(), true, checkedOn[i]));
         }
         for (ActionProperty<S> p : model.actionProperties()) {
-            results.add(new ExplorationResult.InvariantResult(p.name(), true, st.generated()));
+            results.add(new ExplorationResult.InvariantResult(p.name(), true, st.generated(), true));
         }
         return new ExplorationResult(model.name(), model.describeBounds(), st, results, null,
                 !depthBounded && !stateCapped, depthBounded, stateCapped, prunedCount, actionCounts(), behaviourResults());
@@ -226,7 +226,7 @@ public final class Explorer<S> {
             results.add(new ExplorationResult.InvariantResult(inv.name(), !inv.name().equals(v.name()), -1));
         }
         for (ActionProperty<S> p : model.actionProperties()) {
-            results.add(new ExplorationResult.InvariantResult(p.name(), !p.name().equals(v.name()), -1));
+            results.add(new ExplorationResult.InvariantResult(p.name(), !p.name().equals(v.name()), -1, true));
         }
         return new ExplorationResult(model.name(), model.describeBounds(), st, results,
                 new CounterexampleTrace(v.name(), steps), false, false, false, prunedCount, actionCounts(), behaviourResults());

@@ -54,7 +54,7 @@ public final class ResultPrinter {
             String verdict = !i.holds() ? "VIOLATED"
                     : r.counterexample() != null ? "not violated before the search stopped"
                     : String.format(Locale.ROOT, "holds (checked on %,d %s)", i.checkedStates(),
-                            i.name().equals("LeaderAppendOnly") ? "steps" : "states");
+                            i.ofSteps() ? "steps" : "states");
             out.printf("  %-28s %s%n", i.name(), verdict);
         }
         if (r.passed() && !r.unreached().isEmpty()) {

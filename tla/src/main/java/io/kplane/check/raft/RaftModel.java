@@ -11,6 +11,7 @@ import io.kplane.raft.HardState;
 import io.kplane.raft.MemoryStorage;
 import io.kplane.raft.Message;
 import io.kplane.raft.Mutation;
+import io.kplane.raft.Progress;
 import io.kplane.raft.RaftConfig;
 import io.kplane.raft.RaftNode;
 import io.kplane.raft.Ready;
@@ -115,6 +116,13 @@ public final class RaftModel implements Model<RaftWorld> {
     public static final String LEADER_COMPLETENESS = "LeaderCompleteness";
     public static final String STATE_MACHINE_SAFETY = "StateMachineSafety";
     public static final String LEADER_APPEND_ONLY = "LeaderAppendOnly";
+    /** A leader advances its commit index only to an entry of its own term (Raft §5.4.2; figure 8). */
+    public static final String LEADER_COMMIT_RULE = "LeaderCommitRule";
+    /**
+     * A leader's match index for a follower of its term is a prefix the follower holds: an entry a
+     * follower acknowledged is never dropped while the term lasts (the leader counts it toward commit).
+     */
+    public static final String MATCH_INDEX_VALID = "MatchIndexValid";
     /** A message from outside a steady leader's live quorum never deposes it (what PreVote + CheckQuorum are for). */
     public static final String LEADER_NOT_DISRUPTED = "LeaderNotDisrupted";
     /** Not a spec invariant: the core threw (its own consistency checks fired, as etcd's raft panics). */
@@ -162,7 +170,10 @@ public final class RaftModel implements Model<RaftWorld> {
     }
 
     RaftConfig raftConfig(long id) {
-        return RaftConfig.builder(id).electionTick(config.electionTick()).heartbeatTick(1)
+        // One entry per append message, as Raft.tla's AppendEntries sends: etcd batches up to
+        // MaxSizePerMsg, and with small batches a follower acknowledges an older leader's entry
+        // before the new leader's own, the schedule that the commit rule exists for.
+        return RaftConfig.builder(id).electionTick(config.electionTick()).heartbeatTick(1).maxSizePerMsg(1)
                 .preVote(config.preVote()).checkQuorum(config.checkQuorum()).mutation(config.mutation()).build();
     }
 
@@ -677,7 +688,8 @@ public final class RaftModel implements Model<RaftWorld> {
                 new Invariant<>(LOG_MATCHING, RaftModel::logMatching),
                 new Invariant<>(LEADER_COMPLETENESS, RaftModel::leaderCompleteness),
                 new Invariant<>(STATE_MACHINE_SAFETY, RaftModel::stateMachineSafety),
-                new Invariant<>(LEADER_NOT_DISRUPTED, w -> w.disrupted() == null));
+                new Invariant<>(LEADER_NOT_DISRUPTED, w -> w.disrupted() == null),
+                new Invariant<>(MATCH_INDEX_VALID, RaftModel::matchIndexValid));
     }
 
     public static final String CHECK_QUORUM_STEP_DOWN = "CheckQuorumStepDown";
@@ -686,12 +698,14 @@ public final class RaftModel implements Model<RaftWorld> {
     public static final String LEADER_CHANGE = "LeaderChange";
     public static final String PROPOSAL_COMMITTED = "ProposalCommitted";
     public static final String RESTART = "Restart";
+    /** Two nodes hold different entries at one index (what the append's log-matching check repairs). */
+    public static final String LOGS_DIVERGE = "LogsDiverge";
 
     /**
      * What this model's bounds must reach, out of: a leader stepping down on its own timer because it lost
      * contact with a quorum (CheckQuorum), two nodes campaigning at once, a follower installing a
      * snapshot after the leader compacted its log, a second leader in a later term, a client
-     * proposal committed, and a crash/restart.
+     * proposal committed, a crash/restart, and two logs holding different entries at one index.
      */
     @Override
     public List<RequiredBehaviour<RaftWorld>> requiredBehaviours() {
@@ -707,13 +721,29 @@ public final class RaftModel implements Model<RaftWorld> {
                         && anyNode(a, b, (x, y) -> y.firstIndex() > x.firstIndex())),
                 new RequiredBehaviour<>(LEADER_CHANGE, (a, action, b) -> b.elected().length >= 2 && a.elected().length < 2),
                 new RequiredBehaviour<>(PROPOSAL_COMMITTED, (a, action, b) -> committedProposal(b) && !committedProposal(a)),
-                new RequiredBehaviour<>(RESTART, (a, action, b) -> action.startsWith("Restart")));
+                new RequiredBehaviour<>(RESTART, (a, action, b) -> action.startsWith("Restart")),
+                new RequiredBehaviour<>(LOGS_DIVERGE, (a, action, b) -> diverged(b) && !diverged(a)));
     }
 
     private static boolean anyNode(RaftWorld a, RaftWorld b, java.util.function.BiPredicate<RaftNode, RaftNode> p) {
         for (int i = 0; i < a.size(); i++) {
             if (a.nodes()[i] != b.nodes()[i] && p.test(a.nodes()[i], b.nodes()[i])) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean diverged(RaftWorld w) {
+        RaftNode[] ns = w.nodes();
+        for (int i = 0; i < ns.length; i++) {
+            for (int j = i + 1; j < ns.length; j++) {
+                long top = Math.min(ns[i].lastIndex(), ns[j].lastIndex());
+                for (long k = Math.max(ns[i].firstIndex(), ns[j].firstIndex()); k <= top; k++) {
+                    if (!sameEntry(ns[i], ns[j], k)) {
+                        return true;
+                    }
+                }
             }
         }
         return false;
@@ -740,7 +770,8 @@ public final class RaftModel implements Model<RaftWorld> {
 
     @Override
     public List<ActionProperty<RaftWorld>> actionProperties() {
-        return List.of(new ActionProperty<>(LEADER_APPEND_ONLY, RaftModel::leaderAppendOnly));
+        return List.of(new ActionProperty<>(LEADER_APPEND_ONLY, RaftModel::leaderAppendOnly),
+                new ActionProperty<>(LEADER_COMMIT_RULE, RaftModel::leaderCommitRule));
     }
 
     /** At most one leader per term, over the whole history. */
@@ -856,6 +887,49 @@ public final class RaftModel implements Model<RaftWorld> {
             for (long idx = Math.max(a.firstIndex(), b.firstIndex()); idx <= a.lastIndex(); idx++) {
                 if (!sameEntry(a, b, idx)) {
                     return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A leader that stays leader of its term moves its commit index only onto an entry of that term. */
+    static boolean leaderCommitRule(RaftWorld before, RaftWorld after) {
+        for (int i = 0; i < before.size(); i++) {
+            RaftNode a = before.nodes()[i];
+            RaftNode b = after.nodes()[i];
+            if (a == b || a.role() != StateType.LEADER || b.role() != StateType.LEADER || a.term() != b.term()) {
+                continue;
+            }
+            if (b.commitIndex() > a.commitIndex() && b.termAt(b.commitIndex()) != b.term()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * For every leader and every follower in its term, the follower's log holds the leader's entries
+     * up to the leader's match index for it (the part of it not compacted on either side).
+     */
+    static boolean matchIndexValid(RaftWorld w) {
+        for (RaftNode leader : w.nodes()) {
+            if (leader.role() != StateType.LEADER) {
+                continue;
+            }
+            for (RaftNode f : w.nodes()) {
+                Progress pr = leader.progress().get(f.id());
+                if (f == leader || pr == null || f.term() != leader.term()) {
+                    continue;
+                }
+                if (pr.match() > f.lastIndex()) {
+                    return false;
+                }
+                long from = Math.max(leader.firstIndex(), f.firstIndex());
+                for (long idx = from; idx <= Math.min(pr.match(), leader.lastIndex()); idx++) {
+                    if (!sameEntry(leader, f, idx)) {
+                        return false;
+                    }
                 }
             }
         }
