@@ -416,8 +416,8 @@ TypeOK ==
 (* requests; only the server Designated (the one randomization favoured) *)
 (* times out, once, as a follower; it sends each peer at most one         *)
 (* request at a time; delivery to every server is weakly fair. Then a     *)
-(* leader is eventually elected. (Stated for TLC; see README.md: TLC is   *)
-(* not run on this project's machines.)                                   *)
+(* leader is eventually elected. TLC checks it with MCRaftLiveness.cfg    *)
+(* (`./kplane check --tlc raft-liveness`).                                 *)
 CONSTANT Designated
 
 LivenessRequestVote(j) ==

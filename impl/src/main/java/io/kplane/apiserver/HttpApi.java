@@ -389,13 +389,14 @@ final class HttpApi {
         if (t.namespaced() && ns == null) {
           throw notFound();
         }
-        ObjectNode created = registry.create(t, ns, Registry.parseBody(call.body), call.dryRun());
+        ObjectNode created = registry.create(t, ns, Registry.parseBody(call.body), call.dryRun(), writer(call));
         json(call, 201, created);
       }
       case "PUT" -> {
         call.verb = "PUT";
         requireName(call);
-        json(call, 200, registry.update(t, ns, call.name, call.subresource, Registry.parseBody(call.body), call.dryRun()));
+        json(call, 200, registry.update(t, ns, call.name, call.subresource, Registry.parseBody(call.body), call.dryRun(),
+            writer(call)));
       }
       case "PATCH" -> {
         call.verb = "PATCH";
@@ -405,7 +406,7 @@ final class HttpApi {
           return;
         }
         json(call, 200, registry.patch(t, ns, call.name, call.subresource,
-            call.http.headers().get(HttpHeaderNames.CONTENT_TYPE), call.body, call.dryRun()));
+            call.http.headers().get(HttpHeaderNames.CONTENT_TYPE), call.body, call.dryRun(), writer(call)));
       }
       case "DELETE" -> {
         JsonNode body = call.body.length == 0 ? Registry.JSON.createObjectNode() : Registry.parseBody(call.body);
@@ -485,6 +486,23 @@ final class HttpApi {
     if (call.name == null) {
       throw new ApiException(Status.methodNotAllowed("the server does not allow this method on the requested resource"));
     }
+  }
+
+  /**
+   * Who makes a create, update or (non-apply) patch, for managedFields: {@code ?fieldManager=},
+   * else the product part of the User-Agent. Upstream's limit: at most 128 characters.
+   */
+  private static ManagedFields.Writer writer(Call call) {
+    String named = call.query.getOrDefault("fieldManager", "");
+    if (named.length() > 128) {
+      throw new ApiException(Status.invalid("meta.k8s.io", "PatchOptions", "", List.of(new io.kplane.model.StatusCause(
+          "FieldValueInvalid", "Invalid value: must be no more than 128 characters", "fieldManager", null))));
+    }
+    if (!named.isEmpty()) {
+      return new ManagedFields.Writer(named, true);
+    }
+    String product = call.http.headers().get(HttpHeaderNames.USER_AGENT, "").split("/", 2)[0].trim();
+    return new ManagedFields.Writer(product.isEmpty() ? "unknown" : product, false);
   }
 
   /** PATCH application/apply-patch+yaml: {@link ServerSideApply}, creating the object when it does not exist. */

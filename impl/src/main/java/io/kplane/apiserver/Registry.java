@@ -124,6 +124,11 @@ public final class Registry {
 
   /** Creates the object; {@code ns} is the namespace of the URL (null for cluster-scoped or all). */
   public ObjectNode create(ResourceType t, String ns, ObjectNode o, boolean dryRun) {
+    return create(t, ns, o, dryRun, ManagedFields.Writer.NONE);
+  }
+
+  /** Creates the object as {@code writer} (recorded in managedFields when the request named its manager). */
+  public ObjectNode create(ResourceType t, String ns, ObjectNode o, boolean dryRun, ManagedFields.Writer writer) {
     checkKind(t, o);
     ObjectNode meta = Defaults.obj(o, "metadata");
     if (t.namespaced()) {
@@ -161,6 +166,9 @@ public final class Registry {
     meta.remove(List.of("deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion", "selfLink"));
     if (t.kind().equals("Deployment") || t.kind().equals("ReplicaSet") || t.kind().equals("PodDisruptionBudget")) {
       meta.put("generation", 1);
+    }
+    if (writer.named()) {
+      ServerSideApply.recordUpdate(t, null, o, writer.manager(), null, clock.instant());
     }
     String name = meta.path("name").asText();
     if (dryRun) {
@@ -248,6 +256,12 @@ public final class Registry {
    * resourceVersion in the body is a precondition (409 when stale).
    */
   public ObjectNode update(ResourceType t, String ns, String name, String subresource, ObjectNode body, boolean dryRun) {
+    return update(t, ns, name, subresource, body, dryRun, ManagedFields.Writer.NONE);
+  }
+
+  /** {@link #update(ResourceType, String, String, String, ObjectNode, boolean)} as {@code writer}. */
+  public ObjectNode update(ResourceType t, String ns, String name, String subresource, ObjectNode body, boolean dryRun,
+                           ManagedFields.Writer writer) {
     JsonNode bodyName = body.path("metadata").path("name");
     if (!"scale".equals(subresource) && !bodyName.isMissingNode() && !bodyName.asText().equals(name)) {
       throw ApiException.badRequest("the name of the object (" + bodyName.asText() + ") does not match the name on the URL (" + name + ")");
@@ -258,17 +272,23 @@ public final class Registry {
         ObjectNode next = cur.deepCopy();
         Defaults.obj(next, "spec").set("replicas", body.path("spec").path("replicas"));
         return next;
-      }, null));
+      }, null, writer));
     }
     if (!"status".equals(subresource)) {
       checkKind(t, body);
     }
-    return guaranteedUpdate(t, ns, name, bodyRv, dryRun, cur -> body.deepCopy(), subresource);
+    return guaranteedUpdate(t, ns, name, bodyRv, dryRun, cur -> body.deepCopy(), subresource, writer);
   }
 
   /** Applies a patch (content types of the PATCH verb) to the current object. */
   public ObjectNode patch(ResourceType t, String ns, String name, String subresource, String contentType, byte[] patchBytes,
                           boolean dryRun) {
+    return patch(t, ns, name, subresource, contentType, patchBytes, dryRun, ManagedFields.Writer.NONE);
+  }
+
+  /** {@link #patch(ResourceType, String, String, String, String, byte[], boolean)} as {@code writer}. */
+  public ObjectNode patch(ResourceType t, String ns, String name, String subresource, String contentType, byte[] patchBytes,
+                          boolean dryRun, ManagedFields.Writer writer) {
     JsonNode patch;
     try {
       patch = JSON.readTree(patchBytes);
@@ -305,7 +325,7 @@ public final class Registry {
       }
       return o;
     };
-    ObjectNode result = guaranteedUpdate(t, ns, name, "", dryRun, apply, "scale".equals(subresource) ? null : subresource);
+    ObjectNode result = guaranteedUpdate(t, ns, name, "", dryRun, apply, "scale".equals(subresource) ? null : subresource, writer);
     return "scale".equals(subresource) ? toScale(t, result) : result;
   }
 
@@ -317,6 +337,12 @@ public final class Registry {
    */
   ObjectNode guaranteedUpdate(ResourceType t, String ns, String name, String preconditionRv, boolean dryRun,
                               UnaryOperator<ObjectNode> tryUpdate, String subresource) {
+    return guaranteedUpdate(t, ns, name, preconditionRv, dryRun, tryUpdate, subresource, ManagedFields.Writer.NONE);
+  }
+
+  /** {@link #guaranteedUpdate(ResourceType, String, String, String, boolean, UnaryOperator, String)}, recorded for {@code writer}. */
+  ObjectNode guaranteedUpdate(ResourceType t, String ns, String name, String preconditionRv, boolean dryRun,
+                              UnaryOperator<ObjectNode> tryUpdate, String subresource, ManagedFields.Writer writer) {
     String key = t.storageKey(ns, name);
     Storage.KeyValue cur = storage.get(key);
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
@@ -329,6 +355,19 @@ public final class Registry {
       ObjectNode old = decode(cur);
       ObjectNode next = tryUpdate.apply(old.deepCopy());
       next = prepareForUpdate(t, next, old, subresource);
+      if (writer.recordsOn(old)) {
+        // ownership follows the stored managedFields, whatever the client sent back in its body
+        JsonNode stored = old.path("metadata").get("managedFields");
+        ObjectNode nextMeta = (ObjectNode) next.get("metadata");
+        if (stored == null) {
+          nextMeta.remove("managedFields");
+        } else {
+          nextMeta.set("managedFields", stored.deepCopy());
+        }
+        if (!next.equals(old)) {
+          ServerSideApply.recordUpdate(t, old, next, writer.manager(), subresource, clock.instant());
+        }
+      }
       if (next.equals(old)) {
         return old; // nothing changed: no write, same resourceVersion (kubectl apply twice)
       }

@@ -7,11 +7,7 @@ import io.kplane.model.Status;
 import io.kplane.model.StatusCause;
 import io.kplane.model.StatusDetails;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +17,8 @@ import java.util.Set;
  * Server-side apply ({@code PATCH application/apply-patch+yaml}): the applied configuration is
  * merged into the live object and its fields become owned by the {@code fieldManager}, recorded in
  * {@code metadata.managedFields} (operation Apply, FieldsV1 sets: {@code f:field},
- * {@code k:{"name":"x"}} for list items with a merge key, {@code "."} for an item itself).
+ * {@code k:{"name":"x"}} for list items with a merge key, {@code "."} for an item itself; see
+ * {@link ManagedFields}).
  * <ul>
  *   <li>A field the manager applied before and no longer applies is removed, unless another
  *       manager owns it too.</li>
@@ -30,9 +27,9 @@ import java.util.Set;
  *       field over.</li>
  *   <li>An object that does not exist is created from the configuration.</li>
  * </ul>
- * Simplified against upstream: only Apply operations are tracked (writes through PUT and the other
- * PATCH types do not record Update managers, so they never conflict with an apply); lists without
- * a merge key and primitive sets are owned as a whole.
+ * Writes that are not applies record Update managers ({@link #recordUpdate}), so an apply that
+ * changes a field a {@code kubectl create} or a controller set conflicts with it, as upstream.
+ * Simplified against upstream: lists without a merge key and primitive sets are owned as a whole.
  */
 final class ServerSideApply {
   private ServerSideApply() {
@@ -44,52 +41,42 @@ final class ServerSideApply {
 
   /** The object after applying {@code config} as {@code manager} to {@code live} (null: a create). */
   static ObjectNode apply(ResourceType t, ObjectNode live, ObjectNode config, String manager, boolean force, Instant now) {
-    Set<String> applied = fieldSet(config);
-    Map<String, Set<String>> owners = new LinkedHashMap<>();
-    Map<String, ObjectNode> entries = new LinkedHashMap<>();
+    Set<String> applied = fieldSet(config, false);
+    ManagedFields.Owner self = ManagedFields.Owner.apply(manager);
+    ManagedFields mf = live == null ? ManagedFields.of(Registry.JSON.createObjectNode()) : ManagedFields.of(live);
+    Set<String> previous = Set.copyOf(mf.of(self));
+    List<Object[]> conflicts = new ArrayList<>();
     if (live != null) {
-      for (JsonNode e : live.path("metadata").path("managedFields")) {
-        String m = e.path("manager").asText();
-        Set<String> set = new LinkedHashSet<>();
-        flatten(e.path("fieldsV1"), "", set);
-        owners.put(m, set);
-        entries.put(m, (ObjectNode) e.deepCopy());
-      }
-    }
-    Set<String> previous = owners.getOrDefault(manager, Set.of());
-    List<String[]> conflicts = new ArrayList<>();
-    if (live != null) {
-      for (Map.Entry<String, Set<String>> o : owners.entrySet()) {
-        if (o.getKey().equals(manager)) {
+      for (Map.Entry<ManagedFields.Owner, Set<String>> o : mf.owners.entrySet()) {
+        if (o.getKey().equals(self)) {
           continue;
         }
         for (String p : applied) {
           // a list item's "." is its existence, which both sides want: never a conflict
           if (o.getValue().contains(p) && !p.endsWith("\t.") && !valueAt(live, p).equals(valueAt(config, p))) {
-            conflicts.add(new String[] {o.getKey(), p});
+            conflicts.add(new Object[] {o.getKey(), p});
           }
         }
       }
     }
     if (!conflicts.isEmpty() && !force) {
       List<StatusCause> causes = new ArrayList<>();
-      for (String[] c : conflicts) {
-        causes.add(new StatusCause("FieldManagerConflict", "conflict with \"" + c[0] + "\" using " + t.apiVersion(), dotted(c[1]), null));
+      for (Object[] c : conflicts) {
+        causes.add(new StatusCause("FieldManagerConflict", "conflict with " + ((ManagedFields.Owner) c[0]).describe() + " using "
+            + t.apiVersion(), dotted((String) c[1]), null));
       }
       String name = config.path("metadata").path("name").asText();
       StringBuilder msg = new StringBuilder("Apply failed with " + conflicts.size() + " conflict" + (conflicts.size() == 1 ? "" : "s") + ":");
-      for (String[] c : conflicts) {
-        msg.append(" conflict with \"").append(c[0]).append("\" using ").append(t.apiVersion()).append(": ").append(dotted(c[1]));
+      for (Object[] c : conflicts) {
+        msg.append(" conflict with ").append(((ManagedFields.Owner) c[0]).describe()).append(" using ").append(t.apiVersion())
+            .append(": ").append(dotted((String) c[1]));
       }
       throw new ApiException(Status.failure(409, "Conflict", msg.toString(),
           new StatusDetails(name, t.group(), t.resource(), null, causes, null, null)));
     }
-    for (String[] c : conflicts) {
-      owners.get(c[0]).remove(c[1]); // force: the field changes hands
-    }
     ObjectNode base = live == null ? Registry.JSON.createObjectNode() : live.deepCopy();
     for (String p : previous) {
-      if (!applied.contains(p) && owners.entrySet().stream().noneMatch(o -> !o.getKey().equals(manager) && o.getValue().contains(p))) {
+      if (!applied.contains(p) && !mf.ownedByOtherThan(self, p)) {
         remove(base, p);
       }
     }
@@ -102,25 +89,39 @@ final class ServerSideApply {
     if (live != null && conflicts.isEmpty() && previous.equals(applied) && withoutManagedFields(merged).equals(withoutManagedFields(live))) {
       return live.deepCopy(); // applying the same configuration again changes nothing (no write, same resourceVersion)
     }
-    owners.put(manager, applied);
-    ArrayNode managed = Registry.JSON.createArrayNode();
-    for (Map.Entry<String, Set<String>> o : owners.entrySet()) {
-      if (o.getValue().isEmpty()) {
-        continue;
-      }
-      ObjectNode e = o.getKey().equals(manager) || !entries.containsKey(o.getKey()) ? Registry.JSON.createObjectNode() : entries.get(o.getKey());
-      if (o.getKey().equals(manager)) {
-        e.put("manager", manager);
-        e.put("operation", "Apply");
-        e.put("apiVersion", t.apiVersion());
-        e.put("time", DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)));
-      }
-      e.put("fieldsType", "FieldsV1");
-      e.set("fieldsV1", tree(o.getValue()));
-      managed.add(e);
+    for (Object[] c : conflicts) {
+      mf.owners.get((ManagedFields.Owner) c[0]).remove((String) c[1]); // force: the field changes hands
     }
-    Defaults.obj(merged, "metadata").set("managedFields", managed);
+    mf.owners.put(self, new LinkedHashSet<>(applied)); // fields applied with the same value stay shared
+    mf.writeTo(merged, self, t.apiVersion(), now);
     return merged;
+  }
+
+  /**
+   * Records a write that was not an apply (create, update, the other patch types) as upstream
+   * does: the fields it set or changed become {@code manager}'s (operation Update, per
+   * subresource), taken from whoever owned them, and fields it removed leave every owner. Ownership
+   * is computed from {@code old}'s managedFields, not from what the client sent.
+   *
+   * @param old the stored object (null: a create)
+   */
+  static void recordUpdate(ResourceType t, ObjectNode old, ObjectNode next, String manager, String subresource, Instant now) {
+    ManagedFields mf = ManagedFields.of(old == null ? Registry.JSON.createObjectNode() : old);
+    ManagedFields.Owner self = ManagedFields.Owner.update(manager, subresource);
+    Set<String> after = fieldSet(next, true);
+    if (old != null) {
+      Set<String> gone = new LinkedHashSet<>(fieldSet(old, true));
+      gone.removeAll(after);
+      for (Set<String> owned : mf.owners.values()) {
+        owned.removeAll(gone);
+      }
+    }
+    for (String p : after) {
+      if (old == null || !valueAt(old, p).equals(valueAt(next, p))) {
+        mf.takeOver(self, p);
+      }
+    }
+    mf.writeTo(next, self, t.apiVersion(), now);
   }
 
   private static ObjectNode withoutManagedFields(ObjectNode o) {
@@ -131,12 +132,15 @@ final class ServerSideApply {
     return c;
   }
 
-  /** The leaf paths of a configuration, each a tab-separated list of FieldsV1 keys. */
-  static Set<String> fieldSet(ObjectNode config) {
+  /**
+   * The leaf paths of an object, each a tab-separated list of FieldsV1 keys; status only if asked
+   * (an apply to the main resource never sets it).
+   */
+  static Set<String> fieldSet(ObjectNode config, boolean withStatus) {
     Set<String> out = new LinkedHashSet<>();
     config.fields().forEachRemaining(e -> {
       String k = e.getKey();
-      if (k.equals("apiVersion") || k.equals("kind") || k.equals("status")) {
+      if (k.equals("apiVersion") || k.equals("kind") || (k.equals("status") && !withStatus)) {
         return;
       }
       if (k.equals("metadata") && e.getValue() instanceof ObjectNode m) {
@@ -167,33 +171,6 @@ final class ServerSideApply {
       return;
     }
     out.add(path);
-  }
-
-  /** FieldsV1 tree to leaf paths. */
-  private static void flatten(JsonNode n, String prefix, Set<String> out) {
-    Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-    if (!it.hasNext()) {
-      if (!prefix.isEmpty()) {
-        out.add(prefix);
-      }
-      return;
-    }
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      flatten(e.getValue(), prefix.isEmpty() ? e.getKey() : prefix + "\t" + e.getKey(), out);
-    }
-  }
-
-  /** Leaf paths to a FieldsV1 tree. */
-  private static ObjectNode tree(Set<String> paths) {
-    ObjectNode root = Registry.JSON.createObjectNode();
-    for (String p : paths) {
-      ObjectNode at = root;
-      for (String seg : p.split("\t")) {
-        at = at.get(seg) instanceof ObjectNode o ? o : at.putObject(seg);
-      }
-    }
-    return root;
   }
 
   /** The value at a path (MissingNode when absent; a list item's "." is the item itself). */

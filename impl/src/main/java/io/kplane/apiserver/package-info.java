@@ -60,8 +60,14 @@
  * ({@code kubectl apply --server-side}) is {@link io.kplane.apiserver.ServerSideApply}: the
  * configuration is merged into the live object (created when missing), its fields are recorded as
  * M's in {@code metadata.managedFields} (FieldsV1), fields M applied before and no longer applies
- * are removed unless co-owned, and a field another applier owns with a different value is a 409
- * Conflict with {@code FieldManagerConflict} causes unless {@code force=true}.
+ * are removed unless co-owned, and a field another manager owns with a different value is a 409
+ * Conflict with {@code FieldManagerConflict} causes unless {@code force=true}. Creates, updates and
+ * the other patch types record Update managers ({@code ?fieldManager=}, else the User-Agent's
+ * product: {@code kubectl create} is {@code kubectl-create}), owning what they set or changed, so an
+ * apply conflicts with them as upstream ({@link io.kplane.apiserver.ManagedFields}). Unlike upstream,
+ * a write that names no manager records nothing on an object that has no managedFields yet (the
+ * controllers' writes keep their objects lean), and managedFields sent by a client are ignored:
+ * ownership follows the stored entries.
  *
  * <h2>fieldValidation</h2>
  * Writes with a JSON/YAML body ({@code POST}, {@code PUT}, merge and strategic merge
@@ -83,8 +89,7 @@
  *
  * <h2>Not done</h2>
  * CBOR request bodies are answered 415; protobuf responses are not encoded (a request whose
- * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply tracks Apply managers only (PUT and the other
- * PATCH types record no Update managers, so they never conflict with an apply) and not on subresources; HTTP/2; a namespace's content is deleted inline when the
+ * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply is not accepted on subresources; HTTP/2; a namespace's content is deleted inline when the
  * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
  * allocator is per process.
  */

@@ -36,6 +36,10 @@ public final class KubeletCommand implements Callable<Integer> {
             description = "Zones, assigned round-robin (default: ${DEFAULT-VALUE}).")
     List<String> zones;
 
+    @Option(names = "--node-lease-duration-seconds", defaultValue = "40",
+            description = "Duration of each node's Lease, renewed every quarter of it, as the kubelet's flag (default: ${DEFAULT-VALUE}).")
+    int nodeLeaseSeconds;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -45,13 +49,18 @@ public final class KubeletCommand implements Callable<Integer> {
                     + ", --nodes " + nodes + ")");
             return 2;
         }
+        if (nodeLeaseSeconds < 1) {
+            spec.commandLine().getErr().println("error: --node-lease-duration-seconds must be at least 1, got " + nodeLeaseSeconds);
+            return 2;
+        }
         KubeClient client = KubeconfigClient.open(kubeconfig, spec.commandLine().getErr());
         if (client == null) {
             return 2;
         }
         List<HollowKubelet> kubelets = new ArrayList<>();
         for (int i = firstIndex; i < firstIndex + nodes; i++) {
-            KubeletConfig c = KubeletConfig.hollow(prefix, i, zones.get(i % zones.size()));
+            KubeletConfig c = KubeletConfig.hollow(prefix, i, zones.get(i % zones.size()))
+                    .withLeaseDuration(java.time.Duration.ofSeconds(nodeLeaseSeconds));
             kubelets.add(new HollowKubelet(client, c, InstantSource.system()).start());
         }
         CountDownLatch stopped = new CountDownLatch(1);

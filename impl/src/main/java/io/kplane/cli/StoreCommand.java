@@ -14,6 +14,7 @@ import io.kplane.wal.WalSyncMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -266,6 +267,25 @@ public final class StoreCommand implements Callable<Integer> {
      * of --initial-cluster, in order, for the member list and finds this member in it by peer URL.
      */
     private ClusterSpec joinedCluster(ClusterSpec given, ClusterSpec.Peer self) {
+        ClusterMembers saved;
+        try {
+            saved = Files.exists(dataDir.resolve("member.properties")) ? ClusterMembers.saved(dataDir) : null;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the member list in " + dataDir + ": " + e.getMessage());
+        }
+        if (saved != null) {
+            // A restart: the data dir says which cluster and member this is, its log what changed
+            // since it joined; --initial-cluster is not consulted (etcd ignores it too), so a member
+            // restarts even when no peer answers.
+            Member me = saved.byPeerUrl(self.peerUrl());
+            if (me == null) {
+                throw new IllegalArgumentException("--initial-cluster-state existing: the data dir " + dataDir + " belongs to a "
+                        + "member of cluster " + Long.toHexString(saved.clusterId()) + " that is not reached at " + self.peerUrl());
+            }
+            System.out.printf("kplane store: member %s restarts from its data dir (cluster %x, joined as %x)%n", self.name(),
+                    saved.clusterId(), me.id());
+            return ClusterSpec.joined(given.token(), saved.clusterId(), saved.members(), me.id(), self.name());
+        }
         List<String> tried = new ArrayList<>();
         for (ClusterSpec.Peer p : given.peers()) {
             if (p.name().equals(self.name())) {
@@ -284,6 +304,11 @@ public final class StoreCommand implements Callable<Integer> {
                         + " is not a member of cluster " + Long.toHexString(answer.clusterId()) + " (as " + p.name()
                         + " lists it); add it first: etcdctl member add " + self.name() + " --peer-urls=" + self.peerUrl()
                         + " [--learner]");
+            }
+            try {
+                answer.save(dataDir);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot keep the member list in " + dataDir + ": " + e.getMessage());
             }
             return ClusterSpec.joined(given.token(), answer.clusterId(), answer.members(), me.id(), self.name());
         }

@@ -53,6 +53,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "Seconds (default: ${DEFAULT-VALUE}).")
     int graceSeconds;
 
+    @Option(names = "--node-lease-duration-seconds", defaultValue = "40",
+            description = "The hollow kubelets' node Lease duration, renewed every quarter of it (default: ${DEFAULT-VALUE}).")
+    int nodeLeaseSeconds;
+
     @Option(names = "--heap", defaultValue = "160m", description = "-Xmx of each component (default: ${DEFAULT-VALUE}).")
     String heap;
 
@@ -104,7 +108,8 @@ public final class UpCommand implements Callable<Integer> {
             a.addAll(election);
             c.define("scheduler-" + i, jvm, a);
         }
-        c.define("kubelet", jvm, List.of("kubelet", "--kubeconfig", k, "--nodes", String.valueOf(nodes)));
+        c.define("kubelet", jvm, List.of("kubelet", "--kubeconfig", k, "--nodes", String.valueOf(nodes),
+                "--node-lease-duration-seconds", String.valueOf(nodeLeaseSeconds)));
         List<String> proxy = new ArrayList<>(List.of("proxy", "run", "--kubeconfig", k, "--rules-file", rules.toString()));
         if (proxyNetns != null) {
             proxy.addAll(List.of("--netns", proxyNetns));

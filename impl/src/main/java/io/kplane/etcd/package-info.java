@@ -30,8 +30,10 @@
  *       leader knows how far the learner's log is). Unlike etcd 3.4, MemberUpdate keeps a
  *       learner's learner flag (as etcd 3.5 does). The added member is started with
  *       {@code kplane store --initial-cluster-state existing}: it asks a peer for the member list
- *       ({@link io.kplane.server.ClusterMembers}), joins with an empty log and publishes its name and
- *       client URL ({@code StoreJoinProcessTest}).</li>
+ *       ({@link io.kplane.server.ClusterMembers}), keeps that list in its data dir, joins with an empty log
+ *       and publishes its name and client URL; restarted, it reads the list from its data dir and asks
+ *       no peer (as etcd ignores {@code --initial-cluster} once the data dir exists)
+ *       ({@code StoreJoinProcessTest}).</li>
  *   <li>{@code WatchCreateRequest.fragment} splits responses above max-request-bytes + 512 KiB, as
  *       etcd does; the fields travel as unknown protobuf fields (jetcd-grpc's proto lacks them).</li>
  * </ul>

@@ -3,6 +3,11 @@ package io.kplane.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -41,6 +46,41 @@ public record ClusterMembers(long clusterId, List<Member> members) {
             }
         }
         return null;
+    }
+
+    /** Where a joined member keeps the member list it joined with, in its data dir. */
+    static final String FILE = "joined-cluster";
+
+    /**
+     * Keeps this list in {@code dataDir} durably (written aside, synced, renamed), so that the
+     * member restarts from its data dir without asking a peer, as etcd ignores
+     * {@code --initial-cluster} once a data dir exists: what changed since is in its log.
+     */
+    public void save(Path dataDir) throws IOException {
+        io.kplane.wal.WriteAheadLog.createDirectoryDurably(dataDir);
+        Path tmp = dataDir.resolve(FILE + ".tmp");
+        try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            f.write(ByteBuffer.wrap(encode()));
+            f.force(true);
+        }
+        Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(dataDir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** The list a member saved when it joined, or null if {@code dataDir} has none. */
+    public static ClusterMembers saved(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            return decode(Files.readAllBytes(file));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " is not a member list: " + e.getMessage(), e);
+        }
     }
 
     /** Asks the member listening on {@code peer} (its peer port) for the cluster's members. */

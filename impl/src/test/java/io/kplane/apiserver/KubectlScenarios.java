@@ -385,6 +385,68 @@ abstract class KubectlScenarios {
         .as("owned by autoscaler now: kubectl dropping it does not remove it").isEqualTo(5);
   }
 
+  /** The managedFields entry of {@code manager} with {@code operation}, or null. */
+  static JsonNode entry(JsonNode object, String manager, String operation) {
+    for (JsonNode e : object.path("metadata").path("managedFields")) {
+      if (e.path("manager").asText().equals(manager) && e.path("operation").asText().equals(operation)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Writes that are not applies record Update managers, as upstream: kubectl create owns what it
+   * set, an apply that changes one of those fields conflicts with it, the same value is shared,
+   * kubectl label adds its own entry, a forced apply takes the field over. A client that names no
+   * manager on an object that has none leaves it without managedFields.
+   */
+  @Test
+  void updatesRecordTheirManagersAndAppliesConflictWithThem() throws Exception {
+    namespace("upd");
+    TestApiServer.Run created = server().kubectlWithInput(ssaManifest("app: web", 2).replace("namespace: ssa", "namespace: upd"),
+        "create", "-f", "-");
+    assertThat(created.code()).as("%s", created).isZero();
+    JsonNode d = json("get", "-n", "upd", "deploy", "web", "-o", "json", "--show-managed-fields");
+    JsonNode byCreate = entry(d, "kubectl-create", "Update");
+    assertThat(byCreate).as(d.path("metadata").toString()).isNotNull();
+    assertThat(byCreate.path("fieldsV1").path("f:spec").has("f:replicas")).isTrue();
+    assertThat(byCreate.path("apiVersion").asText()).isEqualTo("apps/v1");
+
+    String manifest = ssaManifest("app: web", 3).replace("namespace: ssa", "namespace: upd");
+    TestApiServer.Run clash = server().kubectlWithInput(manifest, "apply", "--server-side", "-f", "-");
+    assertThat(clash.code()).isNotZero();
+    assertThat(clash.err()).contains("conflict with \"kubectl-create\"", ".spec.replicas");
+    assertThat(json("get", "-n", "upd", "deploy", "web", "-o", "json").path("spec").path("replicas").asInt()).isEqualTo(2);
+
+    TestApiServer.Run same = server().kubectlWithInput(manifest.replace("replicas: 3", "replicas: 2"), "apply", "--server-side", "-f", "-");
+    assertThat(same.code()).as("%s", same).isZero();
+    d = json("get", "-n", "upd", "deploy", "web", "-o", "json", "--show-managed-fields");
+    assertThat(entry(d, "kubectl-create", "Update").path("fieldsV1").path("f:spec").has("f:replicas")).as("shared").isTrue();
+    assertThat(entry(d, "kubectl", "Apply").path("fieldsV1").path("f:spec").has("f:replicas")).as("shared").isTrue();
+
+    ok("label", "-n", "upd", "deploy", "web", "owner=upd");
+    d = json("get", "-n", "upd", "deploy", "web", "-o", "json", "--show-managed-fields");
+    JsonNode byLabel = entry(d, "kubectl-label", "Update");
+    assertThat(byLabel).as(d.path("metadata").toString()).isNotNull();
+    assertThat(byLabel.path("fieldsV1").path("f:metadata").path("f:labels").has("f:owner")).isTrue();
+
+    TestApiServer.Run forced = server().kubectlWithInput(manifest, "apply", "--server-side", "--force-conflicts", "-f", "-");
+    assertThat(forced.code()).as("%s", forced).isZero();
+    d = json("get", "-n", "upd", "deploy", "web", "-o", "json", "--show-managed-fields");
+    assertThat(d.path("spec").path("replicas").asInt()).isEqualTo(3);
+    assertThat(entry(d, "kubectl-create", "Update").path("fieldsV1").path("f:spec").has("f:replicas")).as("taken over").isFalse();
+
+    // A client naming no manager (kplane's own, as the controllers use it) on an object without managedFields.
+    io.kplane.client.KubeClient c = io.kplane.client.KubeClient.fromKubeconfig(server().kubeconfig);
+    c.create(io.kplane.client.ApiResource.SERVICES, io.kplane.model.Json.read(service("plain", "upd"), io.kplane.model.Service.class));
+    assertThat(json("get", "-n", "upd", "svc", "plain", "-o", "json", "--show-managed-fields").path("metadata").has("managedFields"))
+        .isFalse();
+    ok("label", "-n", "upd", "svc", "plain", "owner=upd");
+    assertThat(entry(json("get", "-n", "upd", "svc", "plain", "-o", "json", "--show-managed-fields"), "kubectl-label", "Update"))
+        .isNotNull();
+  }
+
   /**
    * Every field of {@code expected} is in {@code actual} with the same value (the server adds
    * defaults and metadata; nulls and empty objects of the client's rendering stand for "unset").

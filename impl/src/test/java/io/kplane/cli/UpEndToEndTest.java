@@ -83,7 +83,8 @@ class UpEndToEndTest {
         Path kc = dir.resolve(".kplane/kubeconfig");
         Path out = dir.resolve("up.out");
         Process up = new ProcessBuilder(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("up", "--nodes", "2",
-                "--lease-duration", "4", "--heap", "128m", "--kubeconfig", kc.toString())))
+                "--lease-duration", "4", "--node-lease-duration-seconds", "8", "--node-monitor-grace-period", "10",
+                "--heap", "128m", "--kubeconfig", kc.toString())))
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             eventually("up: ready", Duration.ofMinutes(3), () -> {
@@ -222,6 +223,22 @@ class UpEndToEndTest {
                 return c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web")).items().stream()
                         .allMatch(p -> p.status().podIP() != null && r.contains("--to-destination " + p.status().podIP() + ":8080"));
             });
+
+            // The kubelets stop: their node Leases expire, the node lifecycle controller marks the Nodes
+            // NotReady, and diagnose names the kubelet; back, they renew and the Nodes are Ready again.
+            send(up, "stop kubelet");
+            eventually("diagnose names the kubelet", Duration.ofMinutes(1), () -> {
+                try {
+                    String d = run(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("diagnose", "--kubeconfig", kc.toString())));
+                    return d.contains("[kubelet] node/hollow-node-0: NotReady: its kubelet stopped renewing its Lease");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            send(up, "start kubelet");
+            eventually("every Node Ready again", Duration.ofMinutes(1), () -> c.list(ApiResource.NODES, null, ListOptions.NONE)
+                    .items().stream().allMatch(n -> n.status() != null && n.status().conditions() != null && n.status().conditions()
+                            .stream().anyMatch(x -> "Ready".equals(x.type()) && "True".equals(x.status()))));
 
             // One of the three store members stops: the store keeps its quorum and the cluster works on.
             send(up, "stop store-1");

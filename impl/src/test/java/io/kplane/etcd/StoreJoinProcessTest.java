@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * etcd's way of growing a cluster, with real etcdctl and {@code kplane store} processes:
  * {@code etcdctl member add n4 --learner}, then {@code kplane store --name n4
  * --initial-cluster-state existing}; the new member learns its id and peers from a running
- * member, catches up, publishes its name and client URL, is promoted and takes writes. A member
- * that was never added is refused with a clear message.
+ * member, catches up, publishes its name and client URL, is promoted and takes writes, and
+ * restarts from its data dir with no peer to ask. A member that was never added is refused with a
+ * clear message.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StoreJoinProcessTest {
@@ -113,6 +114,26 @@ class StoreJoinProcessTest {
             assertThat(etcdctl(first, "member", "list").out()).contains(id.group(1) + ", started, n4, http://127.0.0.1:"
                     + peer + ", " + fourth + ", false");
             assertThat(cluster.alive(n4)).isTrue();
+
+            // Restarted, it needs no peer to answer: its data dir holds the cluster it joined and
+            // its log the rest (here --initial-cluster names no reachable member at all).
+            cluster.kill(n4);
+            assertThat(etcdctl(first, "put", "k", "v3").exit()).isZero();
+            Process again = new ProcessBuilder(ChildJvm.kplaneCommand(jvm, List.of("store", "--name", "n4",
+                    "--data-dir", dir.resolve("n4").toString(), "--initial-cluster-state", "existing",
+                    "--initial-cluster", "n1=127.0.0.1:" + ChildJvm.freePort() + ",n4=127.0.0.1:" + peer,
+                    "--listen-client", "127.0.0.1:" + client)))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("n4-again.log").toFile()).start();
+            try {
+                Ctl caughtUp = awaitCtl(fourth, c -> c.out().equals("v3\n"), 90, "get", "k", "--print-value-only", "--consistency=s");
+                String log = Files.readString(dir.resolve("n4-again.log"));
+                assertThat(caughtUp.out()).as(log).isEqualTo("v3\n");
+                assertThat(log).contains("member n4 restarts from its data dir");
+                assertThat(etcdctl(fourth, "put", "k", "v4").exit()).isZero(); // a voter again: linearizable write
+            } finally {
+                again.destroy();
+                again.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 
