@@ -512,7 +512,7 @@ final class HttpApi {
       throw new ApiException(Status.invalid("meta.k8s.io", "PatchOptions", "", List.of(new io.kplane.model.StatusCause(
           "FieldValueRequired", "Required value: is required for apply patch", "fieldManager", null))));
     }
-    if (call.subresource != null) {
+    if (call.subresource != null && !call.subresource.equals("status")) {
       throw new ApiException(Status.failure(415, "UnsupportedMediaType", "server-side apply of the " + call.subresource
           + " subresource is not supported by this server", null));
     }
@@ -523,10 +523,16 @@ final class HttpApi {
     }
     boolean force = "true".equals(call.query.get("force"));
     ResourceType t = call.type;
+    if ("status".equals(call.subresource)) {
+      // status is applied to an object that exists (404 otherwise), as upstream
+      json(call, 200, registry.guaranteedUpdate(t, call.namespace, call.name, "", call.dryRun(),
+          cur -> ServerSideApply.apply(t, cur, config, manager, force, clock.instant(), "status"), "status", null));
+      return;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
         json(call, 200, registry.guaranteedUpdate(t, call.namespace, call.name, "", call.dryRun(),
-            cur -> ServerSideApply.apply(t, cur, config, manager, force, clock.instant()), null));
+            cur -> ServerSideApply.apply(t, cur, config, manager, force, clock.instant()), null, null));
         return;
       } catch (ApiException e) {
         if (e.code() != 404) {

@@ -340,7 +340,10 @@ public final class Registry {
     return guaranteedUpdate(t, ns, name, preconditionRv, dryRun, tryUpdate, subresource, ManagedFields.Writer.NONE);
   }
 
-  /** {@link #guaranteedUpdate(ResourceType, String, String, String, boolean, UnaryOperator, String)}, recorded for {@code writer}. */
+  /**
+   * {@link #guaranteedUpdate(ResourceType, String, String, String, boolean, UnaryOperator, String)},
+   * recorded for {@code writer}; a null writer is an apply, whose function computed managedFields itself.
+   */
   ObjectNode guaranteedUpdate(ResourceType t, String ns, String name, String preconditionRv, boolean dryRun,
                               UnaryOperator<ObjectNode> tryUpdate, String subresource, ManagedFields.Writer writer) {
     String key = t.storageKey(ns, name);
@@ -355,7 +358,7 @@ public final class Registry {
       ObjectNode old = decode(cur);
       ObjectNode next = tryUpdate.apply(old.deepCopy());
       next = prepareForUpdate(t, next, old, subresource);
-      if (writer.recordsOn(old)) {
+      if (writer != null) {
         // ownership follows the stored managedFields, whatever the client sent back in its body
         JsonNode stored = old.path("metadata").get("managedFields");
         ObjectNode nextMeta = (ObjectNode) next.get("metadata");
@@ -364,7 +367,7 @@ public final class Registry {
         } else {
           nextMeta.set("managedFields", stored.deepCopy());
         }
-        if (!next.equals(old)) {
+        if (writer.recordsOn(old) && !next.equals(old)) {
           ServerSideApply.recordUpdate(t, old, next, writer.manager(), subresource, clock.instant());
         }
       }
@@ -401,6 +404,12 @@ public final class Registry {
         merged.set("status", next.get("status"));
       } else {
         merged.remove("status");
+      }
+      JsonNode managed = next.path("metadata").get("managedFields"); // an apply to status records itself
+      if (managed != null) {
+        ((ObjectNode) merged.get("metadata")).set("managedFields", managed);
+      } else {
+        ((ObjectNode) merged.get("metadata")).remove("managedFields");
       }
       next = merged;
     } else if (t.hasStatus() && !"binding".equals(subresource)) {

@@ -41,8 +41,19 @@ final class ServerSideApply {
 
   /** The object after applying {@code config} as {@code manager} to {@code live} (null: a create). */
   static ObjectNode apply(ResourceType t, ObjectNode live, ObjectNode config, String manager, boolean force, Instant now) {
-    Set<String> applied = fieldSet(config, false);
-    ManagedFields.Owner self = ManagedFields.Owner.apply(manager);
+    return apply(t, live, config, manager, force, now, "");
+  }
+
+  /**
+   * The object after applying {@code config} as {@code manager} to {@code live}, to the main
+   * resource ({@code subresource} "") or to {@code status} (then only the configuration's status
+   * counts, and the manager's entry says {@code subresource: status}).
+   */
+  static ObjectNode apply(ResourceType t, ObjectNode live, ObjectNode config, String manager, boolean force, Instant now,
+                          String subresource) {
+    boolean toStatus = "status".equals(subresource);
+    Set<String> applied = toStatus ? statusFields(config) : fieldSet(config, false);
+    ManagedFields.Owner self = new ManagedFields.Owner(manager, "Apply", toStatus ? "status" : "");
     ManagedFields mf = live == null ? ManagedFields.of(Registry.JSON.createObjectNode()) : ManagedFields.of(live);
     Set<String> previous = Set.copyOf(mf.of(self));
     List<Object[]> conflicts = new ArrayList<>();
@@ -80,11 +91,19 @@ final class ServerSideApply {
         remove(base, p);
       }
     }
-    ObjectNode patch = config.deepCopy();
-    if (patch.get("metadata") instanceof ObjectNode pm) {
-      pm.remove("managedFields");
+    ObjectNode patch;
+    if (toStatus) {
+      patch = Registry.JSON.createObjectNode();
+      if (config.has("status")) {
+        patch.set("status", config.get("status").deepCopy());
+      }
+    } else {
+      patch = config.deepCopy();
+      if (patch.get("metadata") instanceof ObjectNode pm) {
+        pm.remove("managedFields");
+      }
+      patch.remove("status");
     }
-    patch.remove("status");
     ObjectNode merged = (ObjectNode) StrategicMergePatch.apply(base, patch);
     if (live != null && conflicts.isEmpty() && previous.equals(applied) && withoutManagedFields(merged).equals(withoutManagedFields(live))) {
       return live.deepCopy(); // applying the same configuration again changes nothing (no write, same resourceVersion)
@@ -130,6 +149,17 @@ final class ServerSideApply {
       m.remove("managedFields");
     }
     return c;
+  }
+
+  /** The leaf paths under the configuration's status. */
+  private static Set<String> statusFields(ObjectNode config) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String p : fieldSet(config, true)) {
+      if (p.equals("f:status") || p.startsWith("f:status\t")) {
+        out.add(p);
+      }
+    }
+    return out;
   }
 
   /**

@@ -67,7 +67,8 @@
  * apply conflicts with them as upstream ({@link io.kplane.apiserver.ManagedFields}). Unlike upstream,
  * a write that names no manager records nothing on an object that has no managedFields yet (the
  * controllers' writes keep their objects lean), and managedFields sent by a client are ignored:
- * ownership follows the stored entries.
+ * ownership follows the stored entries. An apply to {@code /status} changes only the status and
+ * records its manager with {@code subresource: status}.
  *
  * <h2>fieldValidation</h2>
  * Writes with a JSON/YAML body ({@code POST}, {@code PUT}, merge and strategic merge
@@ -89,7 +90,8 @@
  *
  * <h2>Not done</h2>
  * CBOR request bodies are answered 415; protobuf responses are not encoded (a request whose
- * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply is not accepted on subresources; HTTP/2; a namespace's content is deleted inline when the
+ * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply is accepted on the main resource and on {@code status}
+ * ({@code kubectl apply --server-side --subresource=status}), not on {@code scale}; HTTP/2; a namespace's content is deleted inline when the
  * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
  * allocator is per process.
  */

@@ -448,6 +448,45 @@ abstract class KubectlScenarios {
   }
 
   /**
+   * kubectl apply --server-side --subresource=status: only the status changes, the manager's entry
+   * names the subresource, and another manager's different value is a conflict naming it.
+   */
+  @Test
+  void serverSideApplyToTheStatusSubresource() throws Exception {
+    namespace("sts");
+    TestApiServer.Run created = server().kubectlWithInput(ssaManifest("app: web", 2).replace("namespace: ssa", "namespace: sts"),
+        "create", "-f", "-");
+    assertThat(created.code()).as("%s", created).isZero();
+    String status = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: sts}
+        spec: {replicas: 9}
+        status: {replicas: 2, readyReplicas: %d}
+        """;
+    TestApiServer.Run applied = server().kubectlWithInput(status.formatted(1), "apply", "--server-side", "--subresource=status",
+        "--field-manager=prober", "-f", "-");
+    assertThat(applied.code()).as("%s", applied).isZero();
+    JsonNode d = json("get", "-n", "sts", "deploy", "web", "-o", "json", "--show-managed-fields");
+    assertThat(d.path("status").path("readyReplicas").asInt()).isEqualTo(1);
+    assertThat(d.path("spec").path("replicas").asInt()).as("only status is applied through /status").isEqualTo(2);
+    JsonNode byProber = entry(d, "prober", "Apply");
+    assertThat(byProber).as(d.path("metadata").toString()).isNotNull();
+    assertThat(byProber.path("subresource").asText()).isEqualTo("status");
+    assertThat(byProber.path("fieldsV1").path("f:status").has("f:readyReplicas")).isTrue();
+    assertThat(byProber.path("fieldsV1").has("f:spec")).isFalse();
+
+    TestApiServer.Run clash = server().kubectlWithInput(status.formatted(2), "apply", "--server-side", "--subresource=status",
+        "--field-manager=other", "-f", "-");
+    assertThat(clash.code()).isNotZero();
+    assertThat(clash.err()).contains("conflict with \"prober\" with subresource \"status\"", ".status.readyReplicas");
+    TestApiServer.Run missing = server().kubectlWithInput(status.formatted(1).replace("name: web", "name: nosuch"), "apply",
+        "--server-side", "--subresource=status", "--field-manager=prober", "-f", "-");
+    assertThat(missing.code()).isNotZero();
+    assertThat(missing.err()).contains("not found");
+  }
+
+  /**
    * Every field of {@code expected} is in {@code actual} with the same value (the server adds
    * defaults and metadata; nulls and empty objects of the client's rendering stand for "unset").
    */
