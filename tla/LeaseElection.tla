@@ -23,6 +23,15 @@
 (* and TLC (or `./kplane check election --skew N`) finds two believers     *)
 (* when the drift exceeds that bound.                                      *)
 (*                                                                         *)
+(* Responses take time: the API server applies a write, and the candidate  *)
+(* learns the outcome up to MaxLatency ticks later. A leader anchors its   *)
+(* renew deadline at the moment it LEARNS of its success (as client-go     *)
+(* does), while the others saw the record change as early as the moment   *)
+(* it was applied, so the latency comes off the margin:                    *)
+(*     RetryPeriod + RenewDeadline + 4 * MaxSkew + MaxLatency              *)
+(*         < LeaseDuration                                                 *)
+(* (`./kplane check election --max-latency N`).                            *)
+(*                                                                         *)
 (* FENCING CAVEAT. "Believes it leads" is a belief about time, not a lock. *)
 (* A leader whose process is paused (GC, swap, SIGSTOP) between checking   *)
 (* its belief and acting on it acts on a stale belief; clocks that drift   *)
@@ -39,6 +48,7 @@ CONSTANTS
     None,            \* "no holder"
     LeaseDuration, RenewDeadline, RetryPeriod,
     MaxSkew,         \* bound on |local clock - real time|
+    MaxLatency,      \* bound on the time from applying a write to its writer learning the outcome
     MaxTime          \* bound on real time, for model checking
 
 VARIABLES
@@ -51,12 +61,15 @@ VARIABLES
     observedTime,    \* observedTime[c]: c's local time when observed[c] last changed
     deadline,        \* deadline[c]: a leader's local time at which it stops believing
     wakeup,          \* wakeup[c]: c's local time of its next try
-    pending          \* pending[c]: a write c has read-and-decided but not yet applied, or NoWrite
+    pending,         \* pending[c]: a write c has read-and-decided but not yet applied, or NoWrite
+    response         \* response[c]: the outcome of c's applied write, not yet learned by c, or NoResponse
 
-vars == <<now, clock, lease, phase, observed, observedRv, observedTime, deadline, wakeup, pending>>
+vars == <<now, clock, lease, phase, observed, observedRv, observedTime, deadline, wakeup, pending, response>>
 
 NoWrite == [holder |-> None, rv |-> 0, renewTime |-> 0, transitions |-> 0, valid |-> FALSE]
 NoRecord == [holder |-> None, renewTime |-> 0, transitions |-> 0]
+NoResponse == [ok |-> FALSE, lease |-> [holder |-> None, renewTime |-> 0, transitions |-> 0, rv |-> 0],
+               appliedAt |-> 0, valid |-> FALSE]
 Record(l) == [holder |-> l.holder, renewTime |-> l.renewTime, transitions |-> l.transitions]
 
 Init ==
@@ -70,33 +83,36 @@ Init ==
     /\ deadline = [c \in Candidate |-> 0]
     /\ wakeup = [c \in Candidate |-> 0]
     /\ pending = [c \in Candidate |-> NoWrite]
+    /\ response = [c \in Candidate |-> NoResponse]
 
 \* c believes it leads: it is leader and its own clock has not reached its renew deadline.
 Believes(c) == phase[c] = "leader" /\ clock[c] < deadline[c]
 
 \* c's retry timer has fired and c has no write in flight: it reads now.
-ReadDue(c) == clock[c] >= wakeup[c] /\ pending[c] = NoWrite
+ReadDue(c) == clock[c] >= wakeup[c] /\ pending[c] = NoWrite /\ ~response[c].valid
 
 (* Real time passes; every clock moves by 0..2 within the skew bound.    *)
 (* Reads are prompt: time does not pass while one is due (a slow or lost *)
-(* read is GetFails). Writes may stay in flight across ticks.            *)
+(* read is GetFails). Writes may stay in flight across ticks; a response *)
+(* reaches its writer within MaxLatency ticks of the write being applied.*)
 (* A leader whose deadline passed stops leading (its renew round failed).*)
 Tick ==
     /\ now < MaxTime
     /\ \A c \in Candidate : ~ReadDue(c)
+    /\ \A c \in Candidate : response[c].valid => now + 1 - response[c].appliedAt <= MaxLatency
     /\ now' = now + 1
     /\ \E d \in [Candidate -> {0, 1, 2}] :
          /\ \A c \in Candidate : clock[c] + d[c] - (now + 1) \in -MaxSkew..MaxSkew
          /\ clock' = [c \in Candidate |-> clock[c] + d[c]]
     /\ phase' = [c \in Candidate |->
                    IF phase[c] = "leader" /\ clock'[c] >= deadline[c] THEN "follower" ELSE phase[c]]
-    /\ UNCHANGED <<lease, observed, observedRv, observedTime, deadline, wakeup, pending>>
+    /\ UNCHANGED <<lease, observed, observedRv, observedTime, deadline, wakeup, pending, response>>
 
 (* c's Get fails (API server unreachable): retry after RetryPeriod.      *)
 GetFails(c) ==
     /\ ReadDue(c)
     /\ wakeup' = [wakeup EXCEPT ![c] = clock[c] + RetryPeriod]
-    /\ UNCHANGED <<now, clock, lease, phase, observed, observedRv, observedTime, deadline, pending>>
+    /\ UNCHANGED <<now, clock, lease, phase, observed, observedRv, observedTime, deadline, pending, response>>
 
 (* c's retry timer fires: Get the lease, note a change, decide to write. *)
 TryAcquireOrRenew(c) ==
@@ -118,27 +134,45 @@ TryAcquireOrRenew(c) ==
                          transitions |-> IF rec.holder = c THEN rec.transitions ELSE rec.transitions + 1,
                          valid |-> TRUE]]
                   /\ UNCHANGED wakeup
-    /\ UNCHANGED <<now, clock, lease, phase, deadline>>
+    /\ UNCHANGED <<now, clock, lease, phase, deadline, response>>
+
+(* c learns the outcome `out` of its write, by its own clock then.       *)
+Learn(c, out) ==
+    /\ wakeup' = [wakeup EXCEPT ![c] = clock[c] + RetryPeriod]
+    /\ IF out.ok
+       THEN /\ observed' = [observed EXCEPT ![c] = Record(out.lease)]
+            /\ observedRv' = [observedRv EXCEPT ![c] = out.lease.rv]
+            /\ observedTime' = [observedTime EXCEPT ![c] = clock[c]]
+            \* Acquired or renewed: the next renew round starts RetryPeriod from now
+            \* and gives up RenewDeadline after that.
+            /\ phase' = [phase EXCEPT ![c] = "leader"]
+            /\ deadline' = [deadline EXCEPT ![c] = clock[c] + RetryPeriod + RenewDeadline]
+       ELSE UNCHANGED <<observed, observedRv, observedTime, phase, deadline>>
 
 (* The Update reaches the API server: it succeeds only if the rv is      *)
-(* unchanged since c's Get.                                              *)
+(* unchanged since c's Get. With MaxLatency = 0 c learns the outcome in  *)
+(* the same step; otherwise the outcome is on its way back to c.         *)
 ApplyWrite(c) ==
     /\ pending[c] /= NoWrite
     /\ pending' = [pending EXCEPT ![c] = NoWrite]
-    /\ wakeup' = [wakeup EXCEPT ![c] = clock[c] + RetryPeriod]
-    /\ IF pending[c].rv = lease.rv
-       THEN LET new == [holder |-> c, renewTime |-> pending[c].renewTime,
-                        transitions |-> pending[c].transitions, rv |-> lease.rv + 1]
-            IN /\ lease' = new
-               /\ observed' = [observed EXCEPT ![c] = Record(new)]
-               /\ observedRv' = [observedRv EXCEPT ![c] = new.rv]
-               /\ observedTime' = [observedTime EXCEPT ![c] = clock[c]]
-               \* Acquired or renewed: the next renew round starts RetryPeriod from now
-               \* and gives up RenewDeadline after that.
-               /\ phase' = [phase EXCEPT ![c] = "leader"]
-               /\ deadline' = [deadline EXCEPT ![c] = clock[c] + RetryPeriod + RenewDeadline]
-       ELSE /\ UNCHANGED <<lease, observed, observedRv, observedTime, phase, deadline>>
+    /\ LET ok  == pending[c].rv = lease.rv
+           new == [holder |-> c, renewTime |-> pending[c].renewTime,
+                   transitions |-> pending[c].transitions, rv |-> lease.rv + 1]
+           out == [ok |-> ok, lease |-> IF ok THEN new ELSE lease, appliedAt |-> now, valid |-> TRUE]
+       IN /\ lease' = out.lease
+          /\ IF MaxLatency = 0
+             THEN /\ Learn(c, out)
+                  /\ UNCHANGED response
+             ELSE /\ response' = [response EXCEPT ![c] = out]
+                  /\ UNCHANGED <<observed, observedRv, observedTime, phase, deadline, wakeup>>
     /\ UNCHANGED <<now, clock>>
+
+(* c learns the outcome of its applied write, up to MaxLatency later.   *)
+LearnOutcome(c) ==
+    /\ response[c].valid
+    /\ Learn(c, response[c])
+    /\ response' = [response EXCEPT ![c] = NoResponse]
+    /\ UNCHANGED <<now, clock, lease, pending>>
 
 (* The bounded model stops at the time horizon (a stutter, not a deadlock: *)
 (* a state before MaxTime where nothing can happen is still reported).   *)
@@ -151,6 +185,7 @@ Next ==
     \/ \E c \in Candidate : TryAcquireOrRenew(c)
     \/ \E c \in Candidate : GetFails(c)
     \/ \E c \in Candidate : ApplyWrite(c)
+    \/ \E c \in Candidate : LearnOutcome(c)
     \/ Done
 
 Spec == Init /\ [][Next]_vars

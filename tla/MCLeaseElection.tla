@@ -7,6 +7,6 @@ EXTENDS LeaseElection, TLC
 MCSymmetry == Permutations(Candidate)
 
 \* The drift bound under which AtMostOneLeader must hold.
-SafeTiming == RetryPeriod + RenewDeadline + 4 * MaxSkew < LeaseDuration
+SafeTiming == RetryPeriod + RenewDeadline + 4 * MaxSkew + MaxLatency < LeaseDuration
 ASSUME SafeTiming
 ===========================================================================

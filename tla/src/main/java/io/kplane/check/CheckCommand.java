@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
             "raft-diverging), each required to reach what its bounds are for; any bound option runs one search",
             "under the given bounds (the rest from the defaults listed below) that must reach every required behaviour.",
             "With --tlc, runs TLC (bundled; TLA2TOOLS_JAR overrides) on the models in tla/ instead: raft, election,",
-            "election-drift (passes only when TLC reports AtMostOneLeader violated), watch, raft-liveness, all;",
+            "election-drift and election-latency (pass only when TLC reports AtMostOneLeader violated), watch, raft-liveness, all;",
             "'--tlc trace FILE...' validates NDJSON traces with TLC (TraceRaft.tla). 'check all' also runs TLC",
             "on every model and prints TLC's figures beside the explorer's (--no-tlc: explorer only).",
             "'check trace FILE...' validates NDJSON Raft traces (--trace-out of 'check raft --simulate' or of",
@@ -49,6 +49,10 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--skew", paramLabel = "TICKS", description = "election: max clock skew from real time (default 1; 2 exceeds the safe bound)")
     Integer skew;
+
+    @Option(names = "--max-latency", paramLabel = "TICKS", description = "election: how long a write's outcome may take to reach"
+            + " its writer after the Lease was written (default 0; 2 breaks AtMostOneLeader at the default timing)")
+    Integer maxLatency;
 
     @Option(names = "--max-time", paramLabel = "TICKS", description = "election: time horizon (default 24)")
     Integer maxTime;
@@ -177,6 +181,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (maxTime != null) {
             c = c.withMaxTime(maxTime);
+        }
+        if (maxLatency != null) {
+            c = c.withMaxLatency(maxLatency);
         }
         if (mutation != null) {
             boolean known = false;

@@ -19,6 +19,7 @@ public record TlcModel(String name, String module, String config, String expecte
             new TlcModel("raft", "MCRaft", "MCRaft.cfg", null, "raft"),
             new TlcModel("election", "MCLeaseElection", "MCLeaseElection.cfg", null, "election"),
             new TlcModel("election-drift", "MCLeaseElectionDrift", "MCLeaseElectionDrift.cfg", "AtMostOneLeader", null),
+            new TlcModel("election-latency", "MCLeaseElectionDrift", "MCLeaseElectionLatency.cfg", "AtMostOneLeader", null),
             new TlcModel("watch", "MCWatch", "MCWatch.cfg", null, "watch"),
             new TlcModel("raft-liveness", "MCRaft", "MCRaftLiveness.cfg", null, null));
 

@@ -22,9 +22,13 @@ import java.util.List;
  * create only if the Lease does not exist). Gets and updates may be delayed across ticks: that is
  * how the search covers slow requests and paused processes.
  *
+ * <p>With {@code maxLatency} &gt; 0 a write's outcome reaches its writer in a later step
+ * ({@code Response}), up to {@code maxLatency} ticks after the register applied it; the elector
+ * counts its renew deadline from the moment it learns (as client-go does).
+ *
  * <p>Invariant {@code AtMostOneLeader}: at most one candidate believes it leads at any instant.
- * It holds when retryPeriod + renewDeadline + 4 &times; maxSkew &lt; leaseDuration; beyond that
- * the search shows the counterexample.
+ * It holds when retryPeriod + renewDeadline + 4 &times; maxSkew + maxLatency &lt; leaseDuration;
+ * beyond that the search shows the counterexample.
  */
 public final class ElectionModel implements Model<ElectionWorld> {
 
@@ -33,14 +37,19 @@ public final class ElectionModel implements Model<ElectionWorld> {
 
     /** The constants of one election model. */
     public record Config(int candidates, ElectionTiming timing, int maxSkew, int maxTime,
-                         ElectorMutation electorMutation, StoreMutation storeMutation) {
+                         ElectorMutation electorMutation, StoreMutation storeMutation, int maxLatency) {
         public Config {
             if (candidates < 1 || candidates > 4) {
                 throw new IllegalArgumentException("candidates must be 1..4, got " + candidates);
             }
-            if (maxSkew < 0 || maxTime < 1) {
-                throw new IllegalArgumentException("maxSkew >= 0 and maxTime >= 1 required");
+            if (maxSkew < 0 || maxTime < 1 || maxLatency < 0) {
+                throw new IllegalArgumentException("maxSkew >= 0, maxLatency >= 0 and maxTime >= 1 required");
             }
+        }
+
+        public Config(int candidates, ElectionTiming timing, int maxSkew, int maxTime, ElectorMutation electorMutation,
+                      StoreMutation storeMutation) {
+            this(candidates, timing, maxSkew, maxTime, electorMutation, storeMutation, 0);
         }
 
         /** Defaults of {@code ./kplane check election} (and of MCLeaseElection.cfg). */
@@ -48,29 +57,34 @@ public final class ElectionModel implements Model<ElectionWorld> {
             return new Config(2, new ElectionTiming(8, 2, 1), 1, Integer.MAX_VALUE, ElectorMutation.NONE, StoreMutation.NONE);
         }
 
+        /** Responses reach their writer up to {@code ticks} after the register applied the write. */
+        public Config withMaxLatency(int ticks) {
+            return new Config(candidates, timing, maxSkew, maxTime, electorMutation, storeMutation, ticks);
+        }
+
         public Config withCandidates(int n) {
-            return new Config(n, timing, maxSkew, maxTime, electorMutation, storeMutation);
+            return new Config(n, timing, maxSkew, maxTime, electorMutation, storeMutation, maxLatency);
         }
 
         public Config withSkew(int s) {
-            return new Config(candidates, timing, s, maxTime, electorMutation, storeMutation);
+            return new Config(candidates, timing, s, maxTime, electorMutation, storeMutation, maxLatency);
         }
 
         public Config withMaxTime(int t) {
-            return new Config(candidates, timing, maxSkew, t, electorMutation, storeMutation);
+            return new Config(candidates, timing, maxSkew, t, electorMutation, storeMutation, maxLatency);
         }
 
         public Config with(ElectorMutation m) {
-            return new Config(candidates, timing, maxSkew, maxTime, m, storeMutation);
+            return new Config(candidates, timing, maxSkew, maxTime, m, storeMutation, maxLatency);
         }
 
         public Config with(StoreMutation m) {
-            return new Config(candidates, timing, maxSkew, maxTime, electorMutation, m);
+            return new Config(candidates, timing, maxSkew, maxTime, electorMutation, m, maxLatency);
         }
 
-        /** The drift bound of LeaseElection.tla under which AtMostOneLeader must hold. */
+        /** The drift and latency bound of LeaseElection.tla under which AtMostOneLeader must hold. */
         public boolean safeTiming() {
-            return timing.retryPeriod() + timing.renewDeadline() + 4L * maxSkew < timing.leaseDuration();
+            return timing.retryPeriod() + timing.renewDeadline() + 4L * maxSkew + maxLatency < timing.leaseDuration();
         }
     }
 
@@ -92,7 +106,8 @@ public final class ElectionModel implements Model<ElectionWorld> {
         ElectionTiming t = config.timing();
         return config.candidates() + " candidates, leaseDuration=" + t.leaseDuration() + " renewDeadline="
                 + t.renewDeadline() + " retryPeriod=" + t.retryPeriod() + " ticks, maxSkew=" + config.maxSkew()
-                + " (" + (config.safeTiming() ? "within" : "BEYOND") + " the safe drift bound), time "
+                + (config.maxLatency() > 0 ? ", maxLatency=" + config.maxLatency() : "")
+                + " (" + (config.safeTiming() ? "within" : "BEYOND") + " the safe bound), time "
                 + (config.maxTime() == Integer.MAX_VALUE ? "unbounded (times abstracted relative to now)"
                         : "horizon " + config.maxTime() + " ticks")
                 + (config.electorMutation() != ElectorMutation.NONE ? ", MUTATION " + config.electorMutation() : "")
@@ -120,20 +135,29 @@ public final class ElectionModel implements Model<ElectionWorld> {
         for (int i = 0; i < n; i++) {
             LeaseElector el = w.electors()[i];
             int clock = w.clocks()[i];
-            if (el.readDue(clock)) {
+            if (el.readDue(clock) && w.responses()[i] == null) {
                 LeaseElector[] failed = w.copyElectors();
                 failed[i].onReadFailed(clock);
                 out.add(id(i) + ": Get fails (API server unreachable)",
-                        new ElectionWorld(w.now(), w.clocks(), w.lease(), w.rv(), failed));
+                        new ElectionWorld(w.now(), w.clocks(), w.lease(), w.rv(), failed, w.responses()));
                 LeaseElector[] es = w.copyElectors();
                 ObservedLease read = w.lease() == null ? null : new ObservedLease(w.lease(), Long.toString(w.rv()));
                 LeaseWrite write = es[i].onRead(read, clock);
                 String what = w.lease() == null ? "no lease" : "holder " + holder(w.lease()) + " rv " + w.rv();
                 out.add(id(i) + ": Get (" + what + ") -> " + (write == null ? "wait" : "will write"),
-                        new ElectionWorld(w.now(), w.clocks(), w.lease(), w.rv(), es));
+                        new ElectionWorld(w.now(), w.clocks(), w.lease(), w.rv(), es, w.responses()));
+            }
+            ElectionWorld.Response response = w.responses()[i];
+            if (response != null) {
+                LeaseElector[] es = w.copyElectors();
+                es[i].onWriteResult(response.stored(), clock);
+                ElectionWorld.Response[] rs = w.responses().clone();
+                rs[i] = null;
+                out.add(id(i) + ": learns " + (response.stored() == null ? "conflict" : "ok, rv " + response.stored().resourceVersion())
+                        + " (applied at " + response.appliedAt() + ")", new ElectionWorld(w.now(), w.clocks(), w.lease(), w.rv(), es, rs));
             }
             LeaseWrite pending = el.outstandingWrite();
-            if (pending != null) {
+            if (pending != null && response == null) {
                 LeaseElector[] es = w.copyElectors();
                 boolean ok;
                 if (pending.isCreate()) {
@@ -144,20 +168,30 @@ public final class ElectionModel implements Model<ElectionWorld> {
                 }
                 LeaseRecord lease = ok ? pending.record() : w.lease();
                 long rv = ok ? w.rv() + 1 : w.rv();
-                es[i].onWriteResult(ok ? new ObservedLease(lease, Long.toString(rv)) : null, clock);
+                ObservedLease stored = ok ? new ObservedLease(lease, Long.toString(rv)) : null;
+                ElectionWorld.Response[] rs = w.responses();
+                if (config.maxLatency() == 0) {
+                    es[i].onWriteResult(stored, clock); // the writer learns at once
+                } else {
+                    rs = rs.clone();
+                    rs[i] = new ElectionWorld.Response(stored, w.now());
+                }
                 out.add(id(i) + ": " + (pending.isCreate() ? "Create" : "Update(rv " + pending.expectedResourceVersion() + ")")
                         + " -> " + (ok ? "ok, rv " + rv : "conflict"),
-                        new ElectionWorld(w.now(), w.clocks(), lease, rv, es));
+                        new ElectionWorld(w.now(), w.clocks(), lease, rv, es, rs));
             }
         }
         // Time passes: every combination of clock advances that stays within the skew bound.
         // Reads are prompt (time does not pass while one is due; a slow or lost read is the
         // "Get fails" action); writes may stay in flight across ticks.
         boolean readDue = false;
+        boolean responseDue = false;
         for (int i = 0; i < n; i++) {
-            readDue |= w.electors()[i].readDue(w.clocks()[i]);
+            ElectionWorld.Response r = w.responses()[i];
+            readDue |= r == null && w.electors()[i].readDue(w.clocks()[i]);
+            responseDue |= r != null && w.now() + 1 - r.appliedAt() > config.maxLatency();
         }
-        if (w.now() < config.maxTime() && !readDue) {
+        if (w.now() < config.maxTime() && !readDue && !responseDue) {
             int next = w.now() + 1;
             int combos = 1;
             for (int i = 0; i < n; i++) {
@@ -184,7 +218,7 @@ public final class ElectionModel implements Model<ElectionWorld> {
                 for (int i = 0; i < n; i++) {
                     es[i].tick(clocks[i]);
                 }
-                out.add(label.toString(), new ElectionWorld(next, clocks, w.lease(), w.rv(), es));
+                out.add(label.toString(), new ElectionWorld(next, clocks, w.lease(), w.rv(), es, w.responses()));
             }
         }
     }
@@ -206,6 +240,15 @@ public final class ElectionModel implements Model<ElectionWorld> {
         for (int i = 0; i < w.size(); i++) {
             f.add(w.clocks()[i] - w.now())
                     .add(w.electors()[i].abstractFingerprint(w.clocks()[i], w.lease(), rv));
+            ElectionWorld.Response r = w.responses()[i];
+            if (r == null) {
+                f.add("-");
+            } else {
+                // what learning it will do (a conflict, or the record it stored, still current or
+                // already replaced) and how long it has been on its way
+                f.add(r.stored() == null ? "conflict" : r.stored().record().equals(w.lease())
+                        && r.stored().resourceVersion().equals(rv) ? "current" : "replaced").add(w.now() - r.appliedAt());
+            }
         }
         return f.get();
     }

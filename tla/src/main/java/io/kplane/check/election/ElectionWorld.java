@@ -2,6 +2,7 @@ package io.kplane.check.election;
 
 import io.kplane.election.LeaseElector;
 import io.kplane.election.LeaseRecord;
+import io.kplane.election.ObservedLease;
 
 /**
  * One state of the election world: real time, each candidate's drifting local clock, the Lease
@@ -13,8 +14,23 @@ import io.kplane.election.LeaseRecord;
  * @param lease   the stored record, or null while the Lease does not exist
  * @param rv      the Lease's resourceVersion (0 while it does not exist)
  * @param electors the candidates' state machines
+ * @param responses responses[i]: the outcome of candidate i's applied write that it has not learned
+ *                  yet (only with response latency), or null
  */
-public record ElectionWorld(int now, int[] clocks, LeaseRecord lease, long rv, LeaseElector[] electors) {
+public record ElectionWorld(int now, int[] clocks, LeaseRecord lease, long rv, LeaseElector[] electors,
+                            Response[] responses) {
+
+    /**
+     * A write's outcome on its way back to its writer.
+     *
+     * @param stored    the Lease as stored, or null: the write failed (a conflict)
+     * @param appliedAt the real time at which the register applied (or refused) it
+     */
+    public record Response(ObservedLease stored, int appliedAt) {}
+
+    public ElectionWorld(int now, int[] clocks, LeaseRecord lease, long rv, LeaseElector[] electors) {
+        this(now, clocks, lease, rv, electors, new Response[electors.length]);
+    }
 
     public int size() {
         return electors.length;

@@ -40,6 +40,26 @@ class ElectionModelTest {
         assertThat(last.split("BELIEVES IT LEADS", -1)).hasSize(3);
     }
 
+    /**
+     * Without drift, responses alone: a leader that learns of its renewal late counts its deadline
+     * from then, while the other candidate saw the renewal when it was written. Up to
+     * leaseDuration - retryPeriod - renewDeadline (5 ticks) it holds; one tick more breaks it.
+     */
+    @Test
+    void slowResponsesBeyondTheBoundYieldTwoBelievers() {
+        ElectionModel.Config within = ElectionModel.Config.defaults().withSkew(0).withMaxLatency(5);
+        ExplorationResult ok = explore(within);
+        assertThat(ok.passed()).isTrue();
+        assertThat(ok.exhaustive()).isTrue();
+
+        ElectionModel.Config beyond = within.withMaxLatency(6);
+        assertThat(beyond.safeTiming()).isFalse();
+        ExplorationResult r = explore(beyond);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.counterexample().invariant()).isEqualTo("AtMostOneLeader");
+        assertThat(r.counterexample().render()).contains("-> ok").contains(": learns ok");
+    }
+
     @Test
     void mutationRenewAfterDeadlineIsCaught() {
         ExplorationResult r = explore(ElectionModel.Config.defaults().with(ElectorMutation.RENEW_AFTER_DEADLINE));

@@ -98,6 +98,21 @@ class TlcModelsTest {
     }
 
     @Test
+    void leaseElectionBreaksWithSlowResponses() throws Exception {
+        String cfg = TlaWorkspace.derive(dir, "MCLeaseElectionLatency.cfg", "MCLeaseElectionLatencySmall.cfg",
+                Map.of("LeaseDuration", "4", "RenewDeadline", "1", "MaxLatency", "3", "MaxTime", "6"));
+        TlcOutcome o = tlc("MCLeaseElectionDrift", cfg);
+        assertThat(o.violates("AtMostOneLeader")).as(o.text()).isTrue();
+        assertThat(o.text()).contains("phase = (a :> \"leader\" @@ b :> \"leader\")").contains("response = ");
+
+        // the same within the bound (MaxLatency 1: 1 + 1 + 1 < 4) holds
+        String safe = TlaWorkspace.derive(dir, "MCLeaseElectionLatency.cfg", "MCLeaseElectionLatencySafe.cfg",
+                Map.of("LeaseDuration", "4", "RenewDeadline", "1", "MaxLatency", "1", "MaxTime", "6"));
+        TlcOutcome held = tlc("MCLeaseElectionDrift", safe);
+        assertThat(held.passed()).as(held.text()).isTrue();
+    }
+
+    @Test
     void watchDeliveryHoldsWithLappingAndCompaction() throws Exception {
         String cfg = TlaWorkspace.derive(dir, "MCWatch.cfg", "MCWatchSmall.cfg", Map.of("MaxRevision", "3"));
         TlcOutcome o = tlc("MCWatch", cfg);
