@@ -35,7 +35,7 @@ final class CheckCommandStep {
     static AreaResult run(Path dir, boolean quick, Duration timeout, PrintStream log) {
         // Quick: the implementation explorer only, capped per model; TLC's full models (MCRaft alone
         // takes minutes on two cores) would not fit the quick run's few minutes.
-        String title = quick ? "model checks (`kplane check --no-tlc`: the explorer, bounded to 200,000 distinct states per"
+        String title = quick ? "model checks (`kplane check --no-tlc`: the explorer, bounded to 400,000 distinct states per"
                 + " model; TLC on the specs: `kplane check --tlc all` or the full suite)" : "model checks (`kplane check`: the"
                 + " explorer, then TLC on every model)";
         log.println("== check: " + title);
@@ -47,7 +47,7 @@ final class CheckCommandStep {
         cmd.add("-Dkplane.home=" + RunDirectory.home());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kplane.cli.Main", "check", "--quiet"));
         if (quick) {
-            cmd.addAll(List.of("--max-states", "200000", "--no-tlc"));
+            cmd.addAll(List.of("--max-states", "400000", "--no-tlc"));
         }
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();

@@ -63,7 +63,7 @@
  *       suite's smoke set (all benchmarks with 1 fork x 3 x 1 s while they fit in ~4 minutes,
  *       else the regexes areas return from {@link io.kplane.bench.BenchArea#jmhSmoke()}).</li>
  *   <li>The model checks: while no area named {@code "check"} is registered, the suite runs
- *       {@code kplane check --quiet --max-states 200000 --no-tlc} (quick: the explorer only; the full
+ *       {@code kplane check --quiet --max-states 400000 --no-tlc} (quick: the explorer only; the full
  *       suite adds TLC on every model) in a child JVM and reads its summary
  *       lines ({@code CheckCommandStep}). A {@code "check"} area with {@code order() = 10} replaces
  *       that; its headlines would be e.g. states explored, message "no violation".</li>
