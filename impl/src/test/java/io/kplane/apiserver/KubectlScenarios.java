@@ -385,6 +385,14 @@ abstract class KubectlScenarios {
         .as("owned by autoscaler now: kubectl dropping it does not remove it").isEqualTo(5);
   }
 
+  /** Namespace {@code ns} and the web Deployment in it (2 replicas), with {@code kubectl create}. */
+  void createDeployment(String ns) throws Exception {
+    namespace(ns);
+    TestApiServer.Run created = server().kubectlWithInput(ssaManifest("app: web", 2).replace("namespace: ssa", "namespace: " + ns),
+        "create", "-f", "-");
+    assertThat(created.code()).as("%s", created).isZero();
+  }
+
   /** The managedFields entry of {@code manager} with {@code operation}, or null. */
   static JsonNode entry(JsonNode object, String manager, String operation) {
     for (JsonNode e : object.path("metadata").path("managedFields")) {
@@ -403,10 +411,7 @@ abstract class KubectlScenarios {
    */
   @Test
   void updatesRecordTheirManagersAndAppliesConflictWithThem() throws Exception {
-    namespace("upd");
-    TestApiServer.Run created = server().kubectlWithInput(ssaManifest("app: web", 2).replace("namespace: ssa", "namespace: upd"),
-        "create", "-f", "-");
-    assertThat(created.code()).as("%s", created).isZero();
+    createDeployment("upd");
     JsonNode d = json("get", "-n", "upd", "deploy", "web", "-o", "json", "--show-managed-fields");
     JsonNode byCreate = entry(d, "kubectl-create", "Update");
     assertThat(byCreate).as(d.path("metadata").toString()).isNotNull();
@@ -453,10 +458,7 @@ abstract class KubectlScenarios {
    */
   @Test
   void serverSideApplyToTheStatusSubresource() throws Exception {
-    namespace("sts");
-    TestApiServer.Run created = server().kubectlWithInput(ssaManifest("app: web", 2).replace("namespace: ssa", "namespace: sts"),
-        "create", "-f", "-");
-    assertThat(created.code()).as("%s", created).isZero();
+    createDeployment("sts");
     String status = """
         apiVersion: apps/v1
         kind: Deployment

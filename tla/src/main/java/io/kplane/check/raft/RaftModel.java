@@ -873,12 +873,17 @@ public final class RaftModel implements Model<RaftWorld> {
         return true;
     }
 
+    /** The node led in {@code a} and still leads the same term in {@code b}. */
+    private static boolean leadsThroughout(RaftNode a, RaftNode b) {
+        return a.role() == StateType.LEADER && b.role() == StateType.LEADER && a.term() == b.term();
+    }
+
     /** A leader never rewrites or drops its own entries during its term. */
     static boolean leaderAppendOnly(RaftWorld before, RaftWorld after) {
         for (int i = 0; i < before.size(); i++) {
             RaftNode a = before.nodes()[i];
             RaftNode b = after.nodes()[i];
-            if (a == b || a.role() != StateType.LEADER || b.role() != StateType.LEADER || a.term() != b.term()) {
+            if (a == b || !leadsThroughout(a, b)) {
                 continue;
             }
             if (b.lastIndex() < a.lastIndex()) {
@@ -898,7 +903,7 @@ public final class RaftModel implements Model<RaftWorld> {
         for (int i = 0; i < before.size(); i++) {
             RaftNode a = before.nodes()[i];
             RaftNode b = after.nodes()[i];
-            if (a == b || a.role() != StateType.LEADER || b.role() != StateType.LEADER || a.term() != b.term()) {
+            if (a == b || !leadsThroughout(a, b)) {
                 continue;
             }
             if (b.commitIndex() > a.commitIndex() && b.termAt(b.commitIndex()) != b.term()) {
