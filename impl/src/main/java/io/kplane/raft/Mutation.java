@@ -20,5 +20,10 @@ public enum Mutation {
     /** Entries are handed out for applying up to the last index instead of the commit index. */
     APPLY_UNCOMMITTED_ENTRIES,
     /** Appends from an older term are processed instead of rejected (missing term check), also by leaders. */
-    ACCEPT_STALE_TERM_APPEND
+    ACCEPT_STALE_TERM_APPEND,
+    /**
+     * A follower does not restart its election timer on a leader's heartbeat (only on appends), so with
+     * no writes it campaigns against a live leader: safe, but leadership never settles (a liveness bug).
+     */
+    HEARTBEAT_LEAVES_ELECTION_TIMER
 }

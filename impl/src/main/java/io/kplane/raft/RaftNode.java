@@ -663,7 +663,7 @@ public final class RaftNode {
                 handleAppendEntries(m);
             }
             case HEARTBEAT -> {
-                electionElapsed = 0;
+                if (mutation != Mutation.HEARTBEAT_LEAVES_ELECTION_TIMER) electionElapsed = 0;
                 lead = m.from();
                 handleHeartbeat(m);
             }

@@ -49,7 +49,8 @@ class CheckCommandTest {
     void theDefaultRaftRunIsFourExhaustiveSearchesThatTogetherReachEveryRequiredBehaviour() {
         Run r = check("raft", "--quiet");
         assertThat(r.exit()).as(r.out()).isZero();
-        assertThat(r.out()).contains("== raft: ", "== raft-snapshot: ", "== raft-checkquorum: ", "== raft-diverging: ").doesNotContain("NEVER", "not exhaustive");
+        assertThat(r.out()).contains("== raft: ", "== raft-snapshot: ", "== raft-checkquorum: ", "== raft-diverging: ").doesNotContain("NEVER", "not exhaustive")
+                .containsPattern("LeaderElectedAfterFaults\\s+holds");
         for (String behaviour : List.of("CheckQuorumStepDown", "ConcurrentCampaigns", "SnapshotInstall", "LeaderChange",
                 "ProposalCommitted", "Restart", "LogsDiverge")) {
             assertThat(r.out()).containsPattern("reached " + behaviour + "\\s+[\\d,]+ steps");

@@ -125,6 +125,11 @@ public final class RaftModel implements Model<RaftWorld> {
     public static final String MATCH_INDEX_VALID = "MatchIndexValid";
     /** A message from outside a steady leader's live quorum never deposes it (what PreVote + CheckQuorum are for). */
     public static final String LEADER_NOT_DISRUPTED = "LeaderNotDisrupted";
+    /**
+     * Bounded liveness, checked in every state: once the faults stop, a leader is elected within a
+     * few election timeouts and keeps leading (see {@link AfterFaults}).
+     */
+    public static final String LEADER_ELECTED_AFTER_FAULTS = "LeaderElectedAfterFaults";
     /** Not a spec invariant: the core threw (its own consistency checks fired, as etcd's raft panics). */
     public static final String NO_PANIC = "NoPanic";
 
@@ -135,6 +140,7 @@ public final class RaftModel implements Model<RaftWorld> {
     private final Config config;
     private final Set<String> required;
     private final List<int[]> permutations;
+    private final AfterFaults afterFaults;
 
     /** The model under user-given bounds: every required behaviour must be reached. */
     public RaftModel(Config config) {
@@ -148,6 +154,11 @@ public final class RaftModel implements Model<RaftWorld> {
         this.config = config;
         this.required = Set.copyOf(required);
         this.permutations = permutations(config.nodes());
+        // A randomized election timeout is below 2 x electionTick, so 4 x electionTick rounds give
+        // a failed campaign and a second one time to finish (the default search needs at most 2 x
+        // electionTick from any state it reaches), and 2 x electionTick rounds of leading outlast
+        // every follower's timer.
+        this.afterFaults = new AfterFaults(4 * config.electionTick(), 2 * config.electionTick());
     }
 
     @Override
@@ -165,6 +176,8 @@ public final class RaftModel implements Model<RaftWorld> {
                 + ", proposals <= " + config.maxProposals() + ", reads <= " + config.maxReads()
                 + ", compactions <= " + config.maxCompactions()
                 + (config.symmetry() ? ", symmetry over node ids" : ", no symmetry reduction")
+                + ", liveness: a leader within " + afterFaults.electWithin() + " rounds of ticks after the faults stop, leading "
+                + afterFaults.stayFor() + " more"
                 + (config.mutation() != Mutation.NONE ? ", MUTATION " + config.mutation() : "")
                 + (config.shellMutation() != ShellMutation.NONE ? ", MUTATION " + config.shellMutation() : "");
     }
@@ -689,7 +702,8 @@ public final class RaftModel implements Model<RaftWorld> {
                 new Invariant<>(LEADER_COMPLETENESS, RaftModel::leaderCompleteness),
                 new Invariant<>(STATE_MACHINE_SAFETY, RaftModel::stateMachineSafety),
                 new Invariant<>(LEADER_NOT_DISRUPTED, w -> w.disrupted() == null),
-                new Invariant<>(MATCH_INDEX_VALID, RaftModel::matchIndexValid));
+                new Invariant<>(MATCH_INDEX_VALID, RaftModel::matchIndexValid),
+                new Invariant<>(LEADER_ELECTED_AFTER_FAULTS, w -> w.panic() != null || afterFaults.run(w).holds()));
     }
 
     public static final String CHECK_QUORUM_STEP_DOWN = "CheckQuorumStepDown";
@@ -949,6 +963,10 @@ public final class RaftModel implements Model<RaftWorld> {
         }
         if (w.disrupted() != null) {
             b.append("DISRUPTED: ").append(w.disrupted()).append('\n');
+        }
+        AfterFaults.Outcome after = w.panic() == null ? afterFaults.run(w) : null;
+        if (after != null && !after.holds()) {
+            b.append("AFTER THE FAULTS STOP: ").append(after.explanation()).append('\n');
         }
         for (RaftNode n : w.nodes()) {
             b.append(id(n.id())).append(": ").append(n.role()).append(" term=").append(n.term())

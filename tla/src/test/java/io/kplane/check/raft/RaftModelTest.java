@@ -34,7 +34,7 @@ class RaftModelTest {
         assertThat(r.stats().distinct()).isGreaterThan(1_000);
         assertThat(r.invariants()).extracting(ExplorationResult.InvariantResult::name).containsExactly(
                 "NoPanic", "ElectionSafety", "LogMatching", "LeaderCompleteness", "StateMachineSafety", "LeaderNotDisrupted",
-                "MatchIndexValid", "LeaderAppendOnly", "LeaderCommitRule");
+                "MatchIndexValid", "LeaderElectedAfterFaults", "LeaderAppendOnly", "LeaderCommitRule");
     }
 
     /**
