@@ -66,6 +66,8 @@ class MemberJoinTest {
                 ReplicaStatus before = leader.status();
                 leader.changeMembership(new MembershipChange(MembershipChange.Kind.REMOVE,
                         new Member(id, "", List.of(), List.of(), false))).get(10, TimeUnit.SECONDS);
+                // The change's future completes when the entry applies; the status snapshot follows it.
+                await(() -> leader.status().members().size() == 3, "the leader's status drops the removed member");
                 assertThat(leader.status().members()).hasSize(3).noneMatch(m -> m.id() == id);
                 await(() -> newbie.failure().isCompletedExceptionally(), "the removed member stops");
                 assertThat(before.members()).hasSize(4);
