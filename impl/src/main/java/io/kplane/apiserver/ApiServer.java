@@ -4,16 +4,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * The Kubernetes API server: Netty HTTP/1.1 (TLS optional) in front of a {@link Registry} over a
+ * The Kubernetes API server: Netty HTTP/1.1 and HTTP/2 ({@link HttpProtocols}; TLS optional) in front of a {@link Registry} over a
  * {@link Storage}, with watch events from a {@link WatchSource}.
  *
  * <p>Threads: Netty event loops decode requests and write responses; a pool of workers runs the
@@ -126,14 +122,7 @@ public final class ApiServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ChannelPipeline p = ch.pipeline();
-            if (config.ssl() != null) {
-              p.addLast(config.ssl().newHandler(ch.alloc()));
-            }
-            p.addLast(new HttpServerCodec());
-            p.addLast(new HttpObjectAggregator(8 * 1024 * 1024));
-            p.addLast(new ChunkedWriteHandler());
-            p.addLast(api.newHandler());
+            HttpProtocols.init(ch, config.ssl(), api::newHandler);
           }
         });
     channel = b.bind(config.listen()).sync().channel();

@@ -140,7 +140,9 @@ final class HttpApi {
         return;
       }
       X509Certificate cert = null;
-      SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+      // Over HTTP/2 the request is a stream's child channel; TLS is on the connection, its parent.
+      SslHandler ssl = (ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel stream ? stream.parent() : ctx.channel())
+          .pipeline().get(SslHandler.class);
       if (ssl != null) {
         try {
           Certificate[] chain = ssl.engine().getSession().getPeerCertificates();

@@ -100,7 +100,7 @@ public final class ServingCerts {
 
   public SslContext serverContext() throws IOException, GeneralSecurityException {
     return SslContextBuilder.forServer(readKey(dir.resolve("server.key")), readCert(dir.resolve("server.crt")), ca)
-        .trustManager(ca).clientAuth(ClientAuth.OPTIONAL).build();
+        .trustManager(ca).clientAuth(ClientAuth.OPTIONAL).applicationProtocolConfig(HttpProtocols.ALPN).build();
   }
 
   public String caPem() throws IOException {

@@ -35,10 +35,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One watch request over HTTP/1.1: a chunked {@code application/json} response carrying one watch
- * event per line, or, when the request asks to upgrade to a WebSocket (as fabric8's client does
- * first, falling back to HTTP only on a 200 or 503 answer to the upgrade), one text message per
- * event, as kube-apiserver serves it.
+ * One watch request: a streamed {@code application/json} response carrying one watch event per
+ * line (HTTP/1.1 chunks, or DATA frames of one HTTP/2 stream), or, when an HTTP/1.1 request asks
+ * to upgrade to a WebSocket (as fabric8's client does first, falling back to HTTP only on a 200 or
+ * 503 answer to the upgrade), one text message per event, as kube-apiserver serves it.
  *
  * <p>resourceVersion semantics, as upstream: unset or "0" first sends the current objects as ADDED
  * (unless {@code sendInitialEvents=false}); an exact version sends the changes after it (410
@@ -79,6 +79,13 @@ final class WatchStream implements WatchSource.Sink {
    * the last chunk (that one goes through it). Null over a WebSocket or for Table output.
    */
   private ChannelHandlerContext rawChunks;
+  /** The watch is one stream of an HTTP/2 connection (the channel is the stream's child channel). */
+  private final boolean http2;
+  /**
+   * Over HTTP/2: bytes handed to the stream that the connection has not written yet (they wait for
+   * the client's flow-control window). Over HTTP/1.1 the channel's outbound buffer counts them.
+   */
+  private final java.util.concurrent.atomic.AtomicLong unsentHttp2 = new java.util.concurrent.atomic.AtomicLong();
   private final List<ScheduledFuture<?>> timersStarted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   WatchStream(HttpApi.Call call, Registry registry, WatchSource source, Metrics metrics, ScheduledExecutorService timers,
@@ -91,9 +98,10 @@ final class WatchStream implements WatchSource.Sink {
     this.bookmarkInterval = bookmarkInterval;
     this.clock = clock;
     this.channel = call.ctx.channel();
+    this.http2 = channel instanceof io.netty.handler.codec.http2.Http2StreamChannel;
     this.table = call.wantsTable();
     this.bookmarks = "true".equals(call.query.get("allowWatchBookmarks"));
-    this.webSocket = isWebSocketRequest(call) ? new WebSocketServerHandshakerFactory("wss://" + call.http.headers().get(HttpHeaderNames.HOST)
+    this.webSocket = !http2 && isWebSocketRequest(call) ? new WebSocketServerHandshakerFactory("wss://" + call.http.headers().get(HttpHeaderNames.HOST)
         + call.http.uri(), null, false, 1 << 20).newHandshaker(call.http) : null;
   }
 
@@ -219,19 +227,27 @@ final class WatchStream implements WatchSource.Sink {
           call.query.get("includeObject"), clock.instant());
       json = StoreWatchSource.encode(type, t);
     }
-    var out = channel.unsafe().outboundBuffer();
-    if (out != null && out.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
-      close(false);
-      channel.close();
+    if (!overflowing()) {
+      write(Unpooled.wrappedBuffer(json));
+    }
+  }
+
+  /** Writes (without flushing) one payload of event lines, counting it as unsent over HTTP/2 until the connection sends it. */
+  private void write(ByteBuf lines) {
+    if (!http2) {
+      channel.write(payload(lines));
       return;
     }
-    channel.write(payload(Unpooled.wrappedBuffer(json)));
+    int n = lines.readableBytes();
+    unsentHttp2.addAndGet(n);
+    channel.write(payload(lines)).addListener(f -> unsentHttp2.addAndGet(-n));
   }
 
   /** More than {@link #MAX_PENDING_BYTES} unsent: the client does not keep up; ends the watch (under the lock). */
   private boolean overflowing() {
     var out = channel.unsafe().outboundBuffer();
-    if (out != null && out.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
+    long unsent = http2 ? unsentHttp2.get() : out == null ? 0 : out.totalPendingWriteBytes();
+    if (unsent > MAX_PENDING_BYTES) {
       close(false);
       channel.close();
       return true;
@@ -251,7 +267,7 @@ final class WatchStream implements WatchSource.Sink {
     }
     // Bookmarks are never tables: clients read only their resourceVersion.
     if (!closed) {
-      channel.write(payload(Unpooled.wrappedBuffer(StoreWatchSource.encode("BOOKMARK", o))));
+      write(Unpooled.wrappedBuffer(StoreWatchSource.encode("BOOKMARK", o)));
     }
   }
 
@@ -309,7 +325,8 @@ final class WatchStream implements WatchSource.Sink {
         parts[i] = frames.get(i).json();
         lastRevision = Math.max(lastRevision, frames.get(i).revision());
       }
-      channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(parts)));
+      write(Unpooled.wrappedBuffer(parts));
+      channel.flush();
     }
   }
 
@@ -333,7 +350,7 @@ final class WatchStream implements WatchSource.Sink {
       }
       if (!closed) {
         ObjectNode st = Registry.JSON.valueToTree(status);
-        channel.write(payload(Unpooled.wrappedBuffer(StoreWatchSource.encode("ERROR", st))));
+        write(Unpooled.wrappedBuffer(StoreWatchSource.encode("ERROR", st)));
       }
     }
     close(true);

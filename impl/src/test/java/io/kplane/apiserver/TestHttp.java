@@ -24,6 +24,11 @@ final class TestHttp {
   private final String token;
 
   TestHttp(TestApiServer server, boolean withToken, boolean withClientCert) throws Exception {
+    this(server, withToken, withClientCert, HttpClient.Version.HTTP_1_1);
+  }
+
+  /** With {@code HTTP_2} the client offers h2 by ALPN and multiplexes every request and watch over one connection. */
+  TestHttp(TestApiServer server, boolean withToken, boolean withClientCert, HttpClient.Version version) throws Exception {
     this.server = server;
     this.token = withToken ? server.token : null;
     KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -44,7 +49,7 @@ final class TestHttp {
       keys = kmf.getKeyManagers();
     }
     ssl.init(keys, tmf.getTrustManagers(), null);
-    this.client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    this.client = HttpClient.newBuilder().sslContext(ssl).version(version).connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   HttpRequest.Builder request(String path) {

@@ -42,7 +42,7 @@ import org.HdrHistogram.Histogram;
  *   <li>JMH ({@code WatchFanoutBenchmark}): one event to 1k/10k/100k in-process watchers, ns and
  *       bytes allocated per delivery, against a naive per-watcher copy + serialize.</li>
  *   <li>End to end on loopback: {@code kplane apiserver --store embedded} in its own process, N watch
- *       streams (HTTP/1.1 chunked, Netty client on two threads) on the pods of one namespace with a
+ *       streams (HTTP/2 streams or HTTP/1.1 connections, Netty client on two threads) on the pods of one namespace with a
  *       label selector matching half of them, merge-patches at a fixed rate through the API (open
  *       loop); latency from each write's acknowledgement to its receipt at every watcher, deliveries/s,
  *       bytes/s, server heap per watcher, server CPU.</li>
@@ -52,6 +52,8 @@ import org.HdrHistogram.Histogram;
  * Parameters: {@code -p watchers=1000,10000} ({@code --quick}: 1000), {@code -p rate=1000},
  * {@code -p duration=20s}, {@code -p warmup=5s}, {@code -p inflight=64} (writes outstanding: the
  * writer's keep-alive connections to the API server, jetcd's outstanding puts to etcd),
+ * {@code -p protocol=h2|http1} (kplane's watch streams: HTTP/2 prior knowledge, 1,000 streams per
+ * connection as client-go multiplexes them, the default; or one HTTP/1.1 connection per stream),
  * {@code -p jmh=false}, {@code -p compare=none}, {@code -p serverJvm="-XX:StartFlightRecording=filename=/tmp/a.jfr"}
  * (extra JVM options of the API server process, e.g. to profile it).
  *
@@ -65,6 +67,8 @@ import org.HdrHistogram.Histogram;
 public final class WatchArea implements BenchArea {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PODS = 100;
+  /** HTTP/2 watch streams per connection: the server's limit ({@code MAX_CONCURRENT_STREAMS}), as a Go client fills it. */
+  private static final int STREAMS_PER_CONNECTION = 1000;
 
   @Override
   public String name() {
@@ -103,6 +107,11 @@ public final class WatchArea implements BenchArea {
     Duration warmup = ctx.param("warmup", ctx.quickOr(Duration.ofSeconds(3), Duration.ofSeconds(5)));
     Duration duration = ctx.param("duration", ctx.quickOr(Duration.ofSeconds(8), Duration.ofSeconds(20)));
     int inflight = ctx.param("inflight", 64);
+    String protocol = ctx.param("protocol", "h2");
+    if (!protocol.equals("h2") && !protocol.equals("http1")) {
+      throw new IllegalArgumentException("-p protocol=h2|http1, not " + protocol);
+    }
+    boolean http2 = protocol.equals("h2");
     List<String> serverJvm = List.of(ctx.param("serverJvm", "").trim().split("\\s+")).stream().filter(x -> !x.isEmpty()).toList();
     boolean etcd = !ctx.param("compare", "etcd").equals("none") && EtcdCluster.installed();
     if (!etcd) {
@@ -115,7 +124,7 @@ public final class WatchArea implements BenchArea {
     try {
       for (int n : counts) {
         ctx.log().printf("  load before %,d watchers: %s%n", n, loadAverage());
-        E2e k = kplane(ctx, tmp, n, rate, warmup, duration, inflight, serverJvm);
+        E2e k = kplane(ctx, tmp, n, rate, warmup, duration, inflight, serverJvm, http2);
         report(ctx, k, rate);
         E2e e = null;
         if (etcd) {
@@ -128,7 +137,8 @@ public final class WatchArea implements BenchArea {
                 failed.getCause() == null ? "" : " (first: " + failed.getCause() + ")"));
           }
         }
-        String label = String.format("%,d watchers, %,.0f writes/s target, %,.0f achieved", n, rate, k.writes() / k.seconds());
+        String label = String.format("%,d watchers (%s), %,.0f writes/s target, %,.0f achieved", n, http2 ? "HTTP/2" : "HTTP/1.1",
+            rate, k.writes() / k.seconds());
         var p99 = ctx.measured("watch delivery p99, " + label + " (write ack to receipt)", k.latency.getValueAtPercentile(99) / 1e6,
             "ms", false);
         if (e != null) {
@@ -209,7 +219,7 @@ public final class WatchArea implements BenchArea {
   // --------------------------------------------------------------------------- end to end
 
   private E2e kplane(RunContext ctx, Path tmp, int watchers, double rate, Duration warmup, Duration duration, int inflight,
-                     List<String> serverJvm) throws Exception {
+                     List<String> serverJvm, boolean http2) throws Exception {
     int port = ChildJvm.freePort();
     Path log = ctx.file("apiserver-" + watchers + ".log");
     List<String> jvm = new ArrayList<>(List.of("-Xmx4g", "-XX:+UseParallelGC"));
@@ -232,9 +242,11 @@ public final class WatchArea implements BenchArea {
       AckTimes acks = new AckTimes();
       try (WatchStreams streams = new WatchStreams(acks); PatchWriter writer = new PatchWriter("127.0.0.1", port, inflight)) {
         streams.open("127.0.0.1", port, "/api/v1/namespaces/default/pods?watch=1&labelSelector=half%3Dyes&resourceVersion=" + rv
-            + "&timeoutSeconds=3600", watchers);
+            + "&timeoutSeconds=3600", watchers, http2, STREAMS_PER_CONNECTION);
         double heap1 = heapUsed(p.pid());
-        ctx.log().printf("  %,d watch streams open%n", watchers);
+        ctx.log().printf("  %,d watch streams open (%s)%n", watchers, http2
+            ? String.format("HTTP/2, %d connections", (watchers + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION)
+            : "HTTP/1.1, one connection each");
         double cpu0 = 0;
         long[] recordedHalf = {0};
         AtomicLong writes = new AtomicLong();

@@ -20,6 +20,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +36,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many Kubernetes watch streams (HTTP/1.1 chunked JSON lines) on a couple of Netty event-loop
- * threads: one connection per stream, no thread per stream. Each received event's
+ * Many Kubernetes watch streams (JSON lines in HTTP/1.1 chunks or HTTP/2 DATA frames) on a couple of
+ * Netty event-loop threads: over HTTP/1.1 one connection per stream, over HTTP/2 many streams per
+ * connection; no thread per stream. Each received event's
  * {@code resourceVersion} goes to {@link AckTimes}, which measures it from the write's
  * acknowledgement (an event that beats the acknowledgement counts 0).
  */
 final class WatchStreams implements AutoCloseable {
   private static final byte[] RV = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] BOOKMARK = "\"type\":\"BOOKMARK\"".getBytes(StandardCharsets.US_ASCII);
+  /** Per-stream receive window (as Go's HTTP/2 transport: 4 MiB). */
+  private static final int STREAM_WINDOW = 4 << 20;
+  /** Receive window of a whole connection (as Go's HTTP/2 transport: 1 GiB). */
+  private static final int CONNECTION_WINDOW = 1 << 30;
   /** How much of each line is kept: the watch event's type and the object's metadata up to its resourceVersion. */
   private static final int HEAD = 1024;
 
@@ -51,38 +64,79 @@ final class WatchStreams implements AutoCloseable {
     this.acks = acks;
   }
 
-  /** Opens {@code n} watch streams on {@code path} (with its query) against host:port; returns when all are answered 200. */
-  void open(String host, int port, String path, int n) throws InterruptedException {
-    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(4096, 8192, 1 << 20), new Stream());
-          }
-        });
-    Semaphore connecting = new Semaphore(256);
+  /**
+   * Opens {@code n} watch streams on {@code path} (with its query) against host:port; returns when all are answered 200.
+   * Over HTTP/1.1 each stream has its own connection (as kubectl's over plain HTTP); over HTTP/2 (prior knowledge)
+   * up to {@code streamsPerConnection} streams share one connection, as client-go's watches do over TLS.
+   */
+  void open(String host, int port, String path, int n, boolean http2, int streamsPerConnection) throws InterruptedException {
+    Semaphore opening = new Semaphore(256);
     java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(n);
-    for (int i = 0; i < n; i++) {
-      connecting.acquire();
-      b.connect(host, port).addListener((io.netty.channel.ChannelFutureListener) f -> {
-        if (!f.isSuccess()) {
-          connecting.release();
-          notOk.incrementAndGet();
-          answered.countDown();
-          return;
-        }
-        Channel ch = f.channel();
+    Runnable onAnswer = () -> {
+      opening.release();
+      answered.countDown();
+    };
+    Runnable onFailure = () -> {
+      opening.release();
+      notOk.incrementAndGet();
+      answered.countDown();
+    };
+    if (http2) {
+      Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+          .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
+                  .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW)).build());
+              ch.pipeline().addLast(new Http2MultiplexHandler(new io.netty.channel.ChannelInboundHandlerAdapter()));
+            }
+          });
+      for (int opened = 0; opened < n; ) {
+        Channel connection = b.connect(host, port).sync().channel();
         synchronized (channels) {
-          channels.add(ch);
+          channels.add(connection);
         }
-        ch.attr(Stream.ANSWERED).set(() -> {
-          connecting.release();
-          answered.countDown();
+        // A connection-level window as large as Go's transport gives: flow control per stream, not per connection.
+        connection.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+        Http2StreamChannelBootstrap streams = new Http2StreamChannelBootstrap(connection)
+            .handler(new ChannelInitializer<Http2StreamChannel>() {
+              @Override
+              protected void initChannel(Http2StreamChannel ch) {
+                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new Stream());
+              }
+            });
+        for (int k = 0; k < streamsPerConnection && opened < n; k++, opened++) {
+          opening.acquire();
+          streams.open().addListener((io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Http2StreamChannel>>) f -> {
+            if (!f.isSuccess()) {
+              onFailure.run();
+              return;
+            }
+            request(f.getNow(), host, port, path, onAnswer);
+          });
+        }
+      }
+    } else {
+      Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+          .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(new HttpClientCodec(4096, 8192, 1 << 20), new Stream());
+            }
+          });
+      for (int i = 0; i < n; i++) {
+        opening.acquire();
+        b.connect(host, port).addListener((io.netty.channel.ChannelFutureListener) f -> {
+          if (!f.isSuccess()) {
+            onFailure.run();
+            return;
+          }
+          synchronized (channels) {
+            channels.add(f.channel());
+          }
+          request(f.channel(), host, port, path, onAnswer);
         });
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-        req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
-        ch.writeAndFlush(req);
-      });
+      }
     }
     if (!answered.await(300, TimeUnit.SECONDS)) {
       throw new IllegalStateException((n - answered.getCount()) + " of " + n + " watch streams answered within 300 s");
@@ -92,13 +146,20 @@ final class WatchStreams implements AutoCloseable {
     }
   }
 
+  private static void request(Channel ch, String host, int port, String path, Runnable onAnswer) {
+    ch.attr(Stream.ANSWERED).set(onAnswer);
+    DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+    req.headers().set(HttpHeaderNames.HOST, host + ":" + port);
+    ch.writeAndFlush(req);
+  }
+
   /** Start (or stop) counting deliveries and latencies (warm-up excluded). */
   void recording(boolean on) {
     recording = on;
   }
 
   /**
-   * One watch connection: finds each line's end with Netty's vectorised {@code indexOf} and reads
+   * One watch stream: finds each line's end with Netty's vectorised {@code indexOf} and reads
    * only the start of each line (where {@code metadata.resourceVersion} is), so that receiving is
    * cheap next to what the server does to send.
    */
