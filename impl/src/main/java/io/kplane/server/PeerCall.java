@@ -30,8 +30,7 @@ final class PeerCall {
     /**
      * Sends {@code op} with {@code body} and returns the answer's body.
      *
-     * @param tls the member's peer TLS, or null for plaintext
-     *
+     * @param tls        the member's peer TLS, or null for plaintext
      * @throws Refused     if the peer answered with an error
      * @throws IOException if it could not be reached or did not answer as a kplane peer port
      */
