@@ -5,6 +5,7 @@ import io.kplane.server.ClusterSpec;
 import io.kplane.server.DataDirMismatchException;
 import io.kplane.server.Member;
 import io.kplane.server.MembershipChange;
+import io.kplane.server.PeerTls;
 import io.kplane.server.PortInUseException;
 import io.kplane.server.StoreApplication;
 import io.kplane.server.StoreConfig;
@@ -48,12 +49,13 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, description = "Directory for the WAL, snapshots and member identity.")
     Path dataDir;
 
-    @Option(names = "--listen-peer", description = "host:port to accept peer connections on "
+    @Option(names = "--listen-peer", description = "host:port (or http(s)://host:port) to accept peer connections on "
             + "(default: this member's address in --initial-cluster; the port must match it).")
     String listenPeer;
 
     @Option(names = "--initial-cluster", required = true,
-            description = "All members: name=host:port[,name=host:port...].")
+            description = "All members: name=host:port[,name=host:port...]. A peer URL may be written "
+                    + "http://host:port, or https://host:port for peer TLS (then every member's, with --peer-cert-file).")
     String initialCluster;
 
     @Option(names = "--initial-cluster-state", defaultValue = "new", paramLabel = "new|existing",
@@ -86,6 +88,22 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--client-cert-auth", description = "Clients of the client port must present a certificate "
             + "signed by --trusted-ca-file.")
     boolean clientCertAuth;
+
+    @Option(names = "--peer-cert-file", description = "PEM certificate for peer traffic (TLS; with --peer-key-file and "
+            + "https:// peer URLs): presented both to peers that connect and to peers this member dials, so it should "
+            + "allow server and client use and name this member's peer host.")
+    Path peerCertFile;
+
+    @Option(names = "--peer-key-file", description = "PEM (PKCS#8) key of --peer-cert-file.")
+    Path peerKeyFile;
+
+    @Option(names = "--peer-trusted-ca-file", description = "PEM CA that signs the peers' certificates: checked when "
+            + "dialing a peer (default: the JDK's trusted roots) and, with --peer-client-cert-auth, when a peer connects.")
+    Path peerTrustedCaFile;
+
+    @Option(names = "--peer-client-cert-auth", description = "Peers (and admin clients) connecting to the peer port "
+            + "must present a certificate signed by --peer-trusted-ca-file.")
+    boolean peerClientCertAuth;
 
     @Option(names = "--state-machine", description = "Application on top of the log: ${COMPLETION-CANDIDATES} "
             + "(default: the first one built, 'kv' when present).", completionCandidates = Applications.class)
@@ -155,19 +173,26 @@ public final class StoreCommand implements Callable<Integer> {
         InetSocketAddress client = null;
         InetSocketAddress metrics = null;
         StoreApplication app;
+        PeerTls peerTls;
         try {
             cluster = ClusterSpec.parse(initialCluster, token);
             self = cluster.member(name);
+            peerTls = peerTls(cluster);
             if (initialClusterState.equals("existing")) {
-                cluster = joinedCluster(cluster, self);
+                cluster = joinedCluster(cluster, self, peerTls);
                 self = cluster.member(name);
+                checkPeerSchemes(cluster, peerTls, "the member list of the cluster");
             } else if (!initialClusterState.equals("new")) {
                 throw new IllegalArgumentException("--initial-cluster-state must be new or existing, got '"
                         + initialClusterState + "'");
             }
             listen = self.address();
             if (listenPeer != null) {
-                listen = parseAddress("--listen-peer", listenPeer);
+                if (listenPeer.startsWith("https://") != self.tls() && listenPeer.contains("://")) {
+                    throw new IllegalArgumentException("--listen-peer " + listenPeer + " and " + name
+                            + "'s peer URL in --initial-cluster (" + self.peerUrl() + ") differ in scheme");
+                }
+                listen = parseAddress("--listen-peer", listenPeer.replaceFirst("^https://", ""));
                 if (listen.getPort() != self.port()) {
                     throw new IllegalArgumentException("--listen-peer port " + listen.getPort() + " does not match "
                             + name + "'s address in --initial-cluster (" + self.host() + ":" + self.port() + ")");
@@ -204,7 +229,8 @@ public final class StoreCommand implements Callable<Integer> {
                 .withElectionTicks(electionTicks)
                 .withTraceOut(traceOut)
                 .withRejoinAsLearner(rejoinAsLearner)
-                .withQuotaBackendBytes(quotaBackendBytes);
+                .withQuotaBackendBytes(quotaBackendBytes)
+                .withPeerTls(peerTls);
         if (noFsync) {
             err.println("kplane store: WARNING --unsafe-no-fsync: acknowledged writes can be lost on a machine crash");
         }
@@ -266,7 +292,7 @@ public final class StoreCommand implements Callable<Integer> {
      * The cluster to join as {@code self} (--initial-cluster-state existing): asks the other members
      * of --initial-cluster, in order, for the member list and finds this member in it by peer URL.
      */
-    private ClusterSpec joinedCluster(ClusterSpec given, ClusterSpec.Peer self) {
+    private ClusterSpec joinedCluster(ClusterSpec given, ClusterSpec.Peer self, PeerTls peerTls) {
         ClusterMembers saved;
         try {
             saved = Files.exists(dataDir.resolve("member.properties")) ? ClusterMembers.saved(dataDir) : null;
@@ -293,7 +319,7 @@ public final class StoreCommand implements Callable<Integer> {
             }
             ClusterMembers answer;
             try {
-                answer = ClusterMembers.fetch(p.address(), 3000);
+                answer = ClusterMembers.fetch(p.address(), p.tls() ? peerTls : null, 3000);
             } catch (IOException e) {
                 tried.add(p.name() + " (" + p.peerUrl() + "): " + e.getMessage());
                 continue;
@@ -314,6 +340,42 @@ public final class StoreCommand implements Callable<Integer> {
         }
         throw new IllegalArgumentException("--initial-cluster-state existing: no other member of --initial-cluster "
                 + "answered with the member list: " + (tried.isEmpty() ? "none listed besides " + self.name() : String.join("; ", tried)));
+    }
+
+    /**
+     * The peer TLS of the --peer-* flags, or null without them; loads the certificates now so that a
+     * bad file is a usage error, not a member that starts and reaches no peer.
+     *
+     * @throws IllegalArgumentException if the flags are incomplete, the files unusable, or the peer
+     *                                  URLs' schemes do not match (https:// exactly with peer TLS)
+     */
+    private PeerTls peerTls(ClusterSpec cluster) {
+        PeerTls tls = null;
+        if (peerCertFile != null || peerKeyFile != null || peerTrustedCaFile != null || peerClientCertAuth) {
+            tls = new PeerTls(peerCertFile, peerKeyFile, peerTrustedCaFile, peerClientCertAuth);
+            tls.serverContext();
+            tls.clientContext();
+        }
+        checkPeerSchemes(cluster, tls, "--initial-cluster");
+        return tls;
+    }
+
+    /**
+     * Peer TLS is all or nothing: every peer URL is https:// with it and http:// without. etcd would
+     * ignore the certificates for an http URL; an error says so instead of running a member that
+     * was meant to be private in the clear.
+     */
+    static void checkPeerSchemes(ClusterSpec cluster, PeerTls tls, String where) {
+        for (ClusterSpec.Peer p : cluster.peers()) {
+            if (p.tls() && tls == null) {
+                throw new IllegalArgumentException("peer URL " + p.peerUrl() + " (" + p.name() + " in " + where
+                        + ") is https: peer TLS needs --peer-cert-file and --peer-key-file");
+            }
+            if (!p.tls() && tls != null) {
+                throw new IllegalArgumentException("--peer-cert-file is given but peer URL " + p.peerUrl() + " ("
+                        + p.name() + " in " + where + ") is not https://; peers over TLS use https:// URLs");
+            }
+        }
     }
 
     /**

@@ -23,7 +23,8 @@
  *       the plaintext client port next to gRPC, as etcd does ({@link io.kplane.etcd.ClientPortHttp}),
  *       and on {@code --listen-metrics-urls}; with client TLS only on the latter. The client port can use TLS with
  *       etcd's {@code --cert-file/--key-file/--trusted-ca-file/--client-cert-auth}
- *       ({@link io.kplane.etcd.ClientTls}).</li>
+ *       ({@link io.kplane.etcd.ClientTls}), the peer port with its {@code --peer-*} twins and https:// peer URLs
+ *       ({@link io.kplane.server.PeerTls}).</li>
  *   <li>The Cluster service changes membership at runtime (MemberAdd with or without
  *       {@code --learner}, MemberRemove, MemberUpdate, MemberPromote) with etcd 3.4's checks and
  *       errors; a follower forwards MemberPromote to the leader's peer port, as etcd does (only the

@@ -83,10 +83,14 @@ public record ClusterMembers(long clusterId, List<Member> members) {
         }
     }
 
-    /** Asks the member listening on {@code peer} (its peer port) for the cluster's members. */
-    public static ClusterMembers fetch(InetSocketAddress peer, int timeoutMs) throws IOException {
+    /**
+     * Asks the member listening on {@code peer} (its peer port) for the cluster's members.
+     *
+     * @param tls this member's peer TLS, or null when the peer URL is http://
+     */
+    public static ClusterMembers fetch(InetSocketAddress peer, PeerTls tls, int timeoutMs) throws IOException {
         try {
-            return decode(PeerCall.call(peer, PeerWire.OP_MEMBERS, new byte[0], timeoutMs));
+            return decode(PeerCall.call(peer, tls, PeerWire.OP_MEMBERS, new byte[0], timeoutMs));
         } catch (PeerCall.Refused e) {
             throw new IOException(peer + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {

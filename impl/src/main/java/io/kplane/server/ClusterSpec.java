@@ -22,10 +22,14 @@ import java.util.Set;
  */
 public record ClusterSpec(String token, List<Peer> peers, long joinedClusterId, List<Member> joinedMembers) {
 
-    /** One member of the initial cluster. */
-    public record Peer(String name, String host, int port, long id) {
+    /**
+     * One member of the initial cluster.
+     *
+     * @param tls true for an {@code https://} peer URL: it is reached over peer TLS ({@link PeerTls})
+     */
+    public record Peer(String name, String host, int port, long id, boolean tls) {
         public String peerUrl() {
-            return "http://" + host + ":" + port;
+            return (tls ? "https://" : "http://") + host + ":" + port;
         }
 
         public InetSocketAddress address() {
@@ -53,7 +57,7 @@ public record ClusterSpec(String token, List<Peer> peers, long joinedClusterId, 
         for (Member m : members) {
             java.net.InetSocketAddress a = m.peerAddress();
             String name = m.id() == selfId ? selfName : m.name().isEmpty() ? Long.toHexString(m.id()) : m.name();
-            peers.add(new Peer(name, a.getHostString(), a.getPort(), m.id()));
+            peers.add(new Peer(name, a.getHostString(), a.getPort(), m.id(), m.peerUrls().get(0).startsWith("https://")));
         }
         return new ClusterSpec(token, peers, clusterId, members);
     }
@@ -64,7 +68,9 @@ public record ClusterSpec(String token, List<Peer> peers, long joinedClusterId, 
     }
 
     /**
-     * Parses {@code name=host:port[,name=host:port...]} (an {@code http://} prefix is allowed).
+     * Parses {@code name=host:port[,name=host:port...]}: an {@code http://} prefix is allowed, an
+     * {@code https://} one makes the peer URL https (peer TLS). As with etcd, the URL is part of the
+     * member id, so the same addresses over https are other members than over http.
      *
      * @throws IllegalArgumentException with a message that says what is wrong and where
      */
@@ -82,10 +88,11 @@ public record ClusterSpec(String token, List<Peer> peers, long joinedClusterId, 
             }
             String name = item.substring(0, eq).trim();
             String url = item.substring(eq + 1).trim();
-            if (url.startsWith("http://")) {
-                url = url.substring("http://".length());
+            boolean tls = url.startsWith("https://");
+            if (url.startsWith("http://") || tls) {
+                url = url.substring(url.indexOf("://") + 3);
             } else if (url.contains("://")) {
-                throw new IllegalArgumentException("bad --initial-cluster entry '" + item + "': only http:// peer URLs are supported");
+                throw new IllegalArgumentException("bad --initial-cluster entry '" + item + "': only http:// and https:// peer URLs are supported");
             }
             if (url.endsWith("/")) {
                 url = url.substring(0, url.length() - 1);
@@ -110,8 +117,8 @@ public record ClusterSpec(String token, List<Peer> peers, long joinedClusterId, 
             if (!addresses.add(host + ":" + port)) {
                 throw new IllegalArgumentException("--initial-cluster uses address " + host + ":" + port + " twice");
             }
-            Peer p = new Peer(name, host, port, 0);
-            byName.put(name, new Peer(name, host, port, memberId(token, name, p.peerUrl())));
+            Peer p = new Peer(name, host, port, 0, tls);
+            byName.put(name, new Peer(name, host, port, memberId(token, name, p.peerUrl()), tls));
         }
         return new ClusterSpec(token, new ArrayList<>(byName.values()));
     }

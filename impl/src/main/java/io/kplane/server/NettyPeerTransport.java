@@ -24,6 +24,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -42,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * carries frames one way only (see {@link PeerWire}). A lost connection is re-dialed with
  * exponential backoff (50 ms doubling to 2 s); while a peer is unreachable, frames to it are
  * dropped (Raft retransmits) and a warning is logged on the first failure and then every 30 s.
+ *
+ * <p>With {@link PeerTls} both sides speak TLS: accepted connections (peers and admin clients)
+ * present this member's certificate and, with {@code --peer-client-cert-auth}, require one signed
+ * by the trusted CA; dialed connections present it too and verify the peer's. A dialed connection
+ * carries frames only once its handshake is done, so a peer that fails it is unreachable, not
+ * connected.
  */
 public final class NettyPeerTransport implements PeerTransport {
 
@@ -49,6 +59,8 @@ public final class NettyPeerTransport implements PeerTransport {
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 2000;
     private static final long WARN_EVERY_NS = TimeUnit.SECONDS.toNanos(30);
+    /** A dialed connection that lasted this long was accepted: the next loss re-dials at once. */
+    private static final long STABLE_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final long clusterId;
     private final long selfId;
@@ -58,6 +70,8 @@ public final class NettyPeerTransport implements PeerTransport {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> socketChannel;
     private final Class<? extends ServerChannel> serverChannel;
+    private final SslContext serverTls; // null: plaintext
+    private final SslContext clientTls;
     private final Map<Long, Outbound> outbound = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
     private final io.netty.channel.group.ChannelGroup accepted =
@@ -67,10 +81,25 @@ public final class NettyPeerTransport implements PeerTransport {
     private Channel server;
 
     /**
+     * A plaintext transport.
+     *
      * @param peers every other member: id → address; {@code names} for log messages
      */
     public NettyPeerTransport(long clusterId, long selfId, InetSocketAddress listen,
                               Map<Long, InetSocketAddress> peers, Map<Long, String> names) {
+        this(clusterId, selfId, listen, peers, names, null);
+    }
+
+    /**
+     * @param peers every other member: id → address; {@code names} for log messages
+     * @param tls   peer TLS, or null for plaintext
+     * @throws IllegalArgumentException if the TLS certificates cannot be loaded
+     */
+    public NettyPeerTransport(long clusterId, long selfId, InetSocketAddress listen,
+                              Map<Long, InetSocketAddress> peers, Map<Long, String> names, PeerTls tls) {
+        // Loaded once, before anything is bound: a bad certificate fails the start, not every dial.
+        this.serverTls = tls == null ? null : tls.serverContext();
+        this.clientTls = tls == null ? null : tls.clientContext();
         this.clusterId = clusterId;
         this.selfId = selfId;
         this.listen = listen;
@@ -110,6 +139,9 @@ public final class NettyPeerTransport implements PeerTransport {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accepted.add(ch);
+                        if (serverTls != null) {
+                            ch.pipeline().addLast(serverTls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(frameDecoder(), new Accepted());
                     }
                 });
@@ -213,6 +245,7 @@ public final class NettyPeerTransport implements PeerTransport {
         long backoffMs = MIN_BACKOFF_MS;
         long lastWarnNs;
         boolean warned;
+        volatile Throwable closeCause; // a TLS failure that closed the connection, for the warning
         volatile boolean stopped;
 
         /** This peer left the cluster (or moved): close and stop re-dialing. */
@@ -242,31 +275,71 @@ public final class NettyPeerTransport implements PeerTransport {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (clientTls != null) {
+                                // host and port: the peer's certificate must name the host it is dialed at
+                                ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), address.getHostString(), address.getPort()));
+                            }
                             ch.pipeline().addLast(frameDecoder(), new Dialed(Outbound.this));
                         }
                     });
             b.connect(address).addListener((ChannelFuture f) -> {
-                if (f.isSuccess() && stopped) {
-                    f.channel().close();
-                } else if (f.isSuccess()) {
-                    ByteBuf hello = f.channel().alloc().buffer(4 + 1 + 4 + 1 + 24);
-                    hello.writeInt(1 + 4 + 1 + 24).writeByte(PeerWire.HELLO).writeInt(PeerWire.MAGIC)
-                            .writeByte(PeerWire.VERSION).writeLong(clusterId).writeLong(selfId).writeLong(peerId);
-                    f.channel().writeAndFlush(hello);
-                    channel = f.channel();
-                    if (warned) {
-                        LOG.info("peer {} ({}) reachable again", name(peerId), address);
-                        warned = false;
-                    }
-                    backoffMs = MIN_BACKOFF_MS;
-                    f.channel().closeFuture().addListener(c -> {
-                        channel = null;
-                        scheduleReconnect(null);
-                    });
-                } else {
+                if (!f.isSuccess()) {
                     scheduleReconnect(f.cause());
+                } else if (stopped) {
+                    f.channel().close();
+                } else {
+                    SslHandler tls = f.channel().pipeline().get(SslHandler.class);
+                    if (tls == null) {
+                        established(f.channel());
+                    } else {
+                        tls.handshakeFuture().addListener(h -> {
+                            if (h.isSuccess()) {
+                                established(f.channel());
+                            } else {
+                                f.channel().close();
+                                scheduleReconnect(new IOException("TLS handshake failed: " + h.cause().getMessage(), h.cause()));
+                            }
+                        });
+                    }
                 }
             });
+        }
+
+        /** The connection is up (after its TLS handshake, if any): say hello, then carry frames. */
+        private void established(Channel ch) {
+            if (stopped) {
+                ch.close();
+                return;
+            }
+            ByteBuf hello = ch.alloc().buffer(4 + 1 + 4 + 1 + 24);
+            hello.writeInt(1 + 4 + 1 + 24).writeByte(PeerWire.HELLO).writeInt(PeerWire.MAGIC)
+                    .writeByte(PeerWire.VERSION).writeLong(clusterId).writeLong(selfId).writeLong(peerId);
+            ch.writeAndFlush(hello);
+            closeCause = null;
+            channel = ch;
+            long establishedNs = System.nanoTime();
+            ch.closeFuture().addListener(c -> {
+                channel = null;
+                if (System.nanoTime() - establishedNs >= STABLE_NS) {
+                    backoffMs = MIN_BACKOFF_MS;
+                }
+                // Later on the event loop: SslHandler closes the channel before it reports the alert
+                // that made it close (exceptionCaught), and that alert is what the warning should say.
+                ch.eventLoop().execute(() -> {
+                    Throwable cause = closeCause;
+                    closeCause = null;
+                    scheduleReconnect(cause);
+                });
+            });
+            // Healthy only once it has lasted: under TLS 1.3 the dialer finishes its handshake
+            // before the listener has checked the dialer's certificate, so a refused member would
+            // otherwise look connected and re-dial at the shortest backoff forever.
+            group.schedule(() -> {
+                if (ch.isActive() && warned) {
+                    LOG.info("peer {} ({}) reachable again", name(peerId), address);
+                    warned = false;
+                }
+            }, STABLE_NS, TimeUnit.NANOSECONDS);
         }
 
         void scheduleReconnect(Throwable cause) {
@@ -309,6 +382,14 @@ public final class NettyPeerTransport implements PeerTransport {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // The listener's TLS alert when it refuses this member's certificate is worth a warning;
+            // a peer going away (connection reset) is not: its re-dial says whether it is gone.
+            for (Throwable c = cause; c != null; c = c.getCause()) {
+                if (c instanceof javax.net.ssl.SSLException) {
+                    outbound.closeCause = c;
+                    break;
+                }
+            }
             ctx.close();
         }
     }
@@ -385,6 +466,17 @@ public final class NettyPeerTransport implements PeerTransport {
                         .writeLong(requestId).writeByte(status).writeBytes(payload);
                 ctx.writeAndFlush(r);
             });
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+                LOG.warn("rejecting peer connection from {}: TLS handshake failed: {}", ctx.channel().remoteAddress(),
+                        done.cause().getMessage());
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, event);
         }
 
         @Override

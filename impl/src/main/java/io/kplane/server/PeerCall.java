@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * One token-free admin request to another member's peer port ({@link PeerWire#ADMIN_REQUEST} with
  * an op that needs no admin token: {@link PeerWire#OP_MEMBERS}, {@link PeerWire#OP_PROMOTE}), on a
  * connection of its own, blocking. Members use it for the rare requests etcd serves on its peer URL
- * ({@code /members}, {@code /members/promote}); Raft traffic never goes this way.
+ * ({@code /members}, {@code /members/promote}); Raft traffic never goes this way. Over TLS when the
+ * member's peers use it ({@link PeerTls}), presenting the member's own certificate.
  */
 final class PeerCall {
 
@@ -29,13 +30,16 @@ final class PeerCall {
     /**
      * Sends {@code op} with {@code body} and returns the answer's body.
      *
+     * @param tls        the member's peer TLS, or null for plaintext
      * @throws Refused     if the peer answered with an error
      * @throws IOException if it could not be reached or did not answer as a kplane peer port
      */
-    static byte[] call(InetSocketAddress peer, byte op, byte[] body, int timeoutMs) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(peer, timeoutMs);
-            socket.setSoTimeout(timeoutMs);
+    static byte[] call(InetSocketAddress peer, PeerTls tls, byte op, byte[] body, int timeoutMs) throws IOException {
+        try (Socket socket = tls == null ? new Socket() : tls.connect(peer, timeoutMs)) {
+            if (tls == null) {
+                socket.connect(peer, timeoutMs);
+                socket.setSoTimeout(timeoutMs);
+            }
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             out.writeInt(1 + 8 + 1 + body.length);
             out.writeByte(PeerWire.ADMIN_REQUEST);

@@ -28,68 +28,70 @@ import java.time.Duration;
  * @param quotaBackendBytes the backend size above which the NOSPACE alarm is raised ({@code --quota-backend-bytes});
  *                          0 for etcd's default (2 GiB), negative for no quota
  * @param snapshotChunkBytes largest piece a snapshot is written, read and sent in
+ * @param peerTls           TLS of the peer port, for accepting and dialing peers ({@code --peer-cert-file} ...),
+ *                          or null for plaintext
  */
 public record StoreConfig(String name, ClusterSpec cluster, Path dataDir, Duration tick, int electionTicks,
                           int heartbeatTicks, long snapshotCount, long catchUpEntries, Duration requestTimeout,
                           WalSyncMode syncMode, long walSegmentBytes, long seed, Path traceOut,
-                          boolean rejoinAsLearner, long quotaBackendBytes, int snapshotChunkBytes) {
+                          boolean rejoinAsLearner, long quotaBackendBytes, int snapshotChunkBytes, PeerTls peerTls) {
 
     /** Defaults close to etcd's: 100 ms ticks, election after 10, snapshots every 100,000 entries (etcd's --snapshot-count
      * default: a snapshot serializes the whole state machine on the agent thread, so it must be rare). */
     public static StoreConfig defaults(String name, ClusterSpec cluster, Path dataDir) {
         return new StoreConfig(name, cluster, dataDir, Duration.ofMillis(100), 10, 1, 100_000, 5_000,
                 Duration.ofSeconds(7), WalSyncMode.FSYNC, WriteAheadLog.DEFAULT_SEGMENT_BYTES,
-                cluster.member(name).id() ^ System.nanoTime(), null, false, 0, DEFAULT_SNAPSHOT_CHUNK_BYTES);
+                cluster.member(name).id() ^ System.nanoTime(), null, false, 0, DEFAULT_SNAPSHOT_CHUNK_BYTES, null);
     }
 
     public StoreConfig withTick(Duration v) {
         return new StoreConfig(name, cluster, dataDir, v, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withElectionTicks(int v) {
         return new StoreConfig(name, cluster, dataDir, tick, v, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withSnapshotCount(long count, long catchUp) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, count, catchUp,
-                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withSyncMode(WalSyncMode v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, v, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes);
+                requestTimeout, v, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withWalSegmentBytes(long v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, v, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes);
+                requestTimeout, syncMode, v, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withRequestTimeout(Duration v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                v, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes);
+                v, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withSeed(long v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, v, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes);
+                requestTimeout, syncMode, walSegmentBytes, v, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withTraceOut(Path v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, seed, v, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes);
+                requestTimeout, syncMode, walSegmentBytes, seed, v, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withRejoinAsLearner(boolean v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, v, quotaBackendBytes, snapshotChunkBytes);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, v, quotaBackendBytes, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withQuotaBackendBytes(long v) {
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, v, snapshotChunkBytes);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, v, snapshotChunkBytes, peerTls);
     }
 
     public StoreConfig withSnapshotChunkBytes(int v) {
@@ -97,7 +99,12 @@ public record StoreConfig(String name, ClusterSpec cluster, Path dataDir, Durati
             throw new IllegalArgumentException("snapshot chunk size must be positive: " + v);
         }
         return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
-                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, v);
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, v, peerTls);
+    }
+
+    public StoreConfig withPeerTls(PeerTls v) {
+        return new StoreConfig(name, cluster, dataDir, tick, electionTicks, heartbeatTicks, snapshotCount, catchUpEntries,
+                requestTimeout, syncMode, walSegmentBytes, seed, traceOut, rejoinAsLearner, quotaBackendBytes, snapshotChunkBytes, v);
     }
 
     /** etcd's default backend quota: 2 GiB. */

@@ -81,7 +81,7 @@ public final class StoreNode implements Replica, AutoCloseable {
             }
         }
         NettyPeerTransport t = new NettyPeerTransport(spec.clusterId(), config.memberId(),
-                listen != null ? listen : spec.member(config.name()).address(), peers, names);
+                listen != null ? listen : spec.member(config.name()).address(), peers, names, config.peerTls());
         return start(config, stateMachine, t);
     }
 
@@ -184,7 +184,7 @@ public final class StoreNode implements Replica, AutoCloseable {
         CompletableFuture<List<Member>> f = new CompletableFuture<>();
         Thread forward = new Thread(() -> {
             try {
-                byte[] answer = PeerCall.call(leader.peerAddress(), PeerWire.OP_PROMOTE,
+                byte[] answer = PeerCall.call(leader.peerAddress(), config.peerTls(), PeerWire.OP_PROMOTE,
                         ByteBuffer.allocate(8).putLong(learnerId).array(), FORWARD_TIMEOUT_MS);
                 f.complete(Member.decodeAll(ByteBuffer.wrap(answer)));
             } catch (PeerCall.Refused e) {

@@ -47,6 +47,13 @@
  * not be serialized into one snapshot (2 GiB) is prevented by the NOSPACE quota (capped at
  * {@link io.kplane.server.StoreConfig#MAX_SNAPSHOT_STATE_BYTES}).
  *
+ * <h2>Peer TLS</h2>
+ * With {@link io.kplane.server.PeerTls} ({@code --peer-cert-file/--peer-key-file/--peer-trusted-ca-file/
+ * --peer-client-cert-auth}, https:// peer URLs) everything on the peer port is TLS: Raft frames and snapshot
+ * chunks ({@link io.kplane.server.NettyPeerTransport}, mutual TLS, the dialer verifying the peer's
+ * certificate and host), the member list a joining member asks for and promotes forwarded to the leader
+ * ({@code PeerCall}), and admin requests. A member refused at the handshake is unreachable, never connected.
+ *
  * <h2>Backups</h2>
  * {@link io.kplane.server.BackupFile}: what etcd's Maintenance.Snapshot streams (state + SHA-256);
  * {@code kplane store --restore FILE} seeds a new data dir from it ({@link io.kplane.server.RestoredDataDir}).

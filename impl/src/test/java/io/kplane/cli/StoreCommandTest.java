@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import io.kplane.server.TestCertificateAuthority;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -73,5 +74,46 @@ class StoreCommandTest {
                 "--initial-cluster", "n1=127.0.0.1:1,n2=127.0.0.1:2,n3=127.0.0.1:3", "--state-machine", "log");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("belongs to cluster 1234");
+    }
+
+    @Test
+    void peerTlsFlagsThatDoNotFitTogetherAreUsageErrors() throws Exception {
+        TestCertificateAuthority ca = TestCertificateAuthority.create(dir.resolve("pki"), "cluster");
+        TestCertificateAuthority.Issued n1 = ca.issue("n1");
+        String cert = n1.certFile().toString();
+        String key = n1.keyFile().toString();
+        String https = "n1=https://127.0.0.1:1,n2=https://127.0.0.1:2";
+        String data = dir.resolve("n1").toString();
+        Object[][] cases = {
+                {new String[] {"--initial-cluster", https, "--peer-cert-file", cert},
+                        "peer TLS needs both --peer-cert-file and --peer-key-file"},
+                {new String[] {"--initial-cluster", https, "--peer-key-file", key, "--peer-trusted-ca-file", ca.caFile().toString()},
+                        "peer TLS needs both --peer-cert-file and --peer-key-file"},
+                {new String[] {"--initial-cluster", https, "--peer-cert-file", cert, "--peer-key-file", key, "--peer-client-cert-auth"},
+                        "--peer-client-cert-auth needs --peer-trusted-ca-file"},
+                {new String[] {"--initial-cluster", https},
+                        "peer URL https://127.0.0.1:1 (n1 in --initial-cluster) is https: peer TLS needs --peer-cert-file and --peer-key-file"},
+                {new String[] {"--initial-cluster", "n1=https://127.0.0.1:1,n2=127.0.0.1:2", "--peer-cert-file", cert, "--peer-key-file", key},
+                        "peer URL http://127.0.0.1:2 (n2 in --initial-cluster) is not https://"},
+                {new String[] {"--initial-cluster", "n1=127.0.0.1:1", "--peer-cert-file", cert, "--peer-key-file", key},
+                        "is not https://"},
+                {new String[] {"--initial-cluster", https, "--peer-cert-file", cert, "--peer-key-file", cert},
+                        "cannot load the peer TLS certificates"},
+                {new String[] {"--initial-cluster", https, "--peer-cert-file", cert, "--peer-key-file", key,
+                        "--peer-trusted-ca-file", dir.resolve("missing.crt").toString()},
+                        "cannot load the peer TLS certificates"},
+                {new String[] {"--initial-cluster", https, "--peer-cert-file", cert, "--peer-key-file", key,
+                        "--listen-peer", "http://127.0.0.1:1"},
+                        "differ in scheme"},
+        };
+        for (Object[] c : cases) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("store", "--name", "n1", "--data-dir", data,
+                    "--state-machine", "log"));
+            args.addAll(java.util.List.of((String[]) c[0]));
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(args + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(String.valueOf(args)).contains((String) c[1]);
+            assertThat(dir.resolve("n1")).as("nothing written for " + args).doesNotExist();
+        }
     }
 }

@@ -138,7 +138,7 @@ class StoreJoinProcessTest {
     }
 
     /** The client URL of a member that is not the leader, by etcdctl endpoint status. */
-    private static String followerOf(List<String> endpoints) throws Exception {
+    static String followerOf(List<String> endpoints) throws Exception {
         for (String e : endpoints) {
             Ctl status = etcdctl("http://" + e, "endpoint", "status", "-w", "json");
             Matcher self = Pattern.compile("\"member_id\":(\\d+)").matcher(status.out());

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A blocking client for the admin requests of the peer port ({@link PeerWire#ADMIN_REQUEST}):
  * propose a command, read a member's status ({@link AdminStatus}). A test fixture; one request at a time.
- * Every request carries the member's {@link AdminToken}; a request without it is refused.
+ * Every request carries the member's {@link AdminToken}; a request without it is refused. A member
+ * with peer TLS is asked over TLS ({@link PeerTls}), the client presenting that certificate.
  */
 public final class AdminClient implements AutoCloseable {
 
@@ -32,10 +33,19 @@ public final class AdminClient implements AutoCloseable {
 
     /** Connects to a member's peer port; {@code token} is the one it issued ({@link AdminToken}). */
     public AdminClient(InetSocketAddress address, byte[] token, int timeoutMs) throws IOException {
+        this(address, token, null, timeoutMs);
+    }
+
+    /** Connects to a member's peer port over TLS ({@code tls} null: plaintext). */
+    public AdminClient(InetSocketAddress address, byte[] token, PeerTls tls, int timeoutMs) throws IOException {
         this.token = token.clone();
-        socket = new Socket();
-        socket.connect(address, timeoutMs);
-        socket.setSoTimeout(timeoutMs);
+        if (tls == null) {
+            socket = new Socket();
+            socket.connect(address, timeoutMs);
+            socket.setSoTimeout(timeoutMs);
+        } else {
+            socket = tls.connect(address, timeoutMs);
+        }
         socket.setTcpNoDelay(true);
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
@@ -45,6 +55,12 @@ public final class AdminClient implements AutoCloseable {
     public static AdminClient forDataDir(InetSocketAddress address, java.nio.file.Path dataDir, int timeoutMs)
             throws IOException {
         return new AdminClient(address, AdminToken.read(dataDir), timeoutMs);
+    }
+
+    /** As {@link #forDataDir(InetSocketAddress, java.nio.file.Path, int)}, over peer TLS. */
+    public static AdminClient forDataDir(InetSocketAddress address, java.nio.file.Path dataDir, PeerTls tls, int timeoutMs)
+            throws IOException {
+        return new AdminClient(address, AdminToken.read(dataDir), tls, timeoutMs);
     }
 
     /** Proposes {@code command} through this member; returns the state machine's response. */
