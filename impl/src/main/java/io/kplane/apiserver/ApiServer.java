@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -119,6 +120,11 @@ public final class ApiServer implements AutoCloseable {
     HttpApi api = new HttpApi(config, registry, source, metrics, workers, timers);
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        // Netty's HTTP/2 flow controller hands the socket no more than the bytes left below the high
+        // water mark per flush: at the default 64 KiB, the streams of one connection would share
+        // 64 KiB per turn of its event loop. (HTTP/1.1 watches bound their backlog themselves.)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(HttpProtocols.SOCKET_BUFFER_LOW,
+            HttpProtocols.SOCKET_BUFFER_HIGH))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {

@@ -43,6 +43,9 @@ final class HttpProtocols {
   static final int MAX_CONCURRENT_STREAMS = 1000;
   /** Most bytes a request (headers and body) may have. */
   static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+  /** Write buffer water marks of a connection's socket (see ApiServer). */
+  static final int SOCKET_BUFFER_LOW = 4 << 20;
+  static final int SOCKET_BUFFER_HIGH = 16 << 20;
   /** A flush is forced after this many consolidated ones, so a long burst of writes still goes out in parts. */
   private static final int FLUSHES_PER_WRITE = 1024;
 

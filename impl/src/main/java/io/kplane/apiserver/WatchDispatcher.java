@@ -26,7 +26,7 @@ final class WatchDispatcher implements AutoCloseable {
   static final int BUDGET = 256;
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** Shortest round while there is work (batching; see the class comment). */
-  static final long ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("kplane.watchRoundMs", 5));
+  static final long ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final Worker[] workers;
   private final long roundNanos;

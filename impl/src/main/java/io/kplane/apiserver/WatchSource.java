@@ -38,6 +38,15 @@ public interface WatchSource {
       this(type, revision, object, json, null);
     }
 
+    /** The event's line alone, from the shared {@link #chunk} without its HTTP/1.1 framing (for HTTP/2 DATA frames); null without a chunk. */
+    io.netty.buffer.ByteBuf line() {
+      if (chunk == null) {
+        return null;
+      }
+      int head = chunk.readableBytes() - json.length - 2;
+      return chunk.slice(chunk.readerIndex() + head, json.length);
+    }
+
     /** {@code json} framed as one HTTP/1.1 chunk in a direct buffer shared by every writer (see {@link #chunk}). */
     static io.netty.buffer.ByteBuf httpChunk(byte[] json) {
       byte[] head = (Integer.toHexString(json.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);

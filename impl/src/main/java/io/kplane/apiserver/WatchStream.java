@@ -285,6 +285,13 @@ final class WatchStream implements WatchSource.Sink {
         }
         return;
       }
+      if (http2 && !table && frame.chunk() != null) {
+        if (!closed && !overflowing()) {
+          write(frame.line());
+          channel.flush();
+        }
+        return;
+      }
       send(frame.type(), frame.object(), frame.json());
       channel.flush();
     }
@@ -317,6 +324,23 @@ final class WatchStream implements WatchSource.Sink {
             lastRevision = Math.max(lastRevision, f.revision());
           }
           rawChunks.writeAndFlush(Unpooled.wrappedUnmodifiableBuffer(parts));
+          return;
+        }
+      }
+      if (http2) {
+        // The shared off-heap lines: one DATA frame per batch, nothing copied on the way to the socket.
+        ByteBuf[] lines = new ByteBuf[frames.size()];
+        boolean shared = true;
+        for (int i = 0; i < lines.length && shared; i++) {
+          lines[i] = frames.get(i).line();
+          shared = lines[i] != null;
+        }
+        if (shared) {
+          for (WatchSource.Frame f : frames) {
+            lastRevision = Math.max(lastRevision, f.revision());
+          }
+          write(Unpooled.wrappedUnmodifiableBuffer(lines));
+          channel.flush();
           return;
         }
       }

@@ -52,8 +52,8 @@ import org.HdrHistogram.Histogram;
  * Parameters: {@code -p watchers=1000,10000} ({@code --quick}: 1000), {@code -p rate=1000},
  * {@code -p duration=20s}, {@code -p warmup=5s}, {@code -p inflight=64} (writes outstanding: the
  * writer's keep-alive connections to the API server, jetcd's outstanding puts to etcd),
- * {@code -p protocol=h2|http1} (kplane's watch streams: HTTP/2 prior knowledge, 1,000 streams per
- * connection as client-go multiplexes them, the default; or one HTTP/1.1 connection per stream),
+ * {@code -p protocol=http1|h2} (kplane's watch streams: one HTTP/1.1 connection per stream, the
+ * default; or HTTP/2 prior knowledge with 1,000 streams per connection, as client-go multiplexes them),
  * {@code -p jmh=false}, {@code -p compare=none}, {@code -p serverJvm="-XX:StartFlightRecording=filename=/tmp/a.jfr"}
  * (extra JVM options of the API server process, e.g. to profile it).
  *
@@ -107,7 +107,7 @@ public final class WatchArea implements BenchArea {
     Duration warmup = ctx.param("warmup", ctx.quickOr(Duration.ofSeconds(3), Duration.ofSeconds(5)));
     Duration duration = ctx.param("duration", ctx.quickOr(Duration.ofSeconds(8), Duration.ofSeconds(20)));
     int inflight = ctx.param("inflight", 64);
-    String protocol = ctx.param("protocol", "h2");
+    String protocol = ctx.param("protocol", "http1");
     if (!protocol.equals("h2") && !protocol.equals("http1")) {
       throw new IllegalArgumentException("-p protocol=h2|http1, not " + protocol);
     }
