@@ -24,15 +24,17 @@
  *       {@link io.kplane.apiserver.StoreWatchSource} opens one store watch per request; a watch
  *       cache implements the same interface and is plugged in with
  *       {@link io.kplane.apiserver.ApiServer.Config#withWatchSource}.</li>
- *   <li>{@link io.kplane.apiserver.ApiServer} / {@code HttpApi} / {@code WatchStream} — Netty
- *       HTTP/1.1 (TLS with the generated PKI of {@link io.kplane.apiserver.ServingCerts}),
+ *   <li>{@link io.kplane.apiserver.ApiServer} / {@code HttpProtocols} / {@code HttpApi} /
+ *       {@code WatchStream} — Netty HTTP/1.1 and HTTP/2 (h2 by ALPN over TLS, as kubectl
+ *       negotiates it; prior knowledge in plaintext), TLS with the generated PKI of
+ *       {@link io.kplane.apiserver.ServingCerts},
  *       authentication ({@link io.kplane.apiserver.Authenticator}: bearer tokens, client
  *       certificates, anonymous only when enabled), max requests in flight (read-only and
  *       mutating separately; 429 with Retry-After), discovery, server-side Table output,
  *       {@code /openapi/v2} and {@code /openapi/v3} (operations tagged with their
  *       group-version-kind and the {@code fieldValidation} parameter), {@code /metrics}
- *       ({@link io.kplane.apiserver.Metrics}, kube-apiserver's metric names), chunked watch
- *       streams with bookmarks, {@code sendInitialEvents}, {@code timeoutSeconds} and 410.</li>
+ *       ({@link io.kplane.apiserver.Metrics}, kube-apiserver's metric names), watch streams
+ *       (HTTP/1.1 chunks or HTTP/2 streams) with bookmarks, {@code sendInitialEvents}, {@code timeoutSeconds} and 410.</li>
  * </ul>
  *
  * <h2>Request bodies</h2>
