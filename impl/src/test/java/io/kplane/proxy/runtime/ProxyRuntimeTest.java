@@ -51,9 +51,15 @@ class ProxyRuntimeTest {
                     null, rulesFile, Duration.ofMillis(50), Duration.ofSeconds(30)).start()) {
                 eventually("DNAT to the endpoint", () -> proxy.rules().contains("--to-destination 10.244.1.7:8080"));
                 assertThat(proxy.rules()).contains("-d 10.96.0.50 --dport 80");
-                eventually("rules file", () -> Files.exists(rulesFile));
-                assertThat(Files.readString(rulesFile)).startsWith("# kplane-proxy node=n1 synced=")
-                        .contains("--to-destination 10.244.1.7:8080");
+                // The file follows each sync: an earlier one (before the endpoints were seen) may be there first.
+                eventually("rules file with the endpoint", () -> {
+                    try {
+                        return Files.exists(rulesFile) && Files.readString(rulesFile).contains("--to-destination 10.244.1.7:8080");
+                    } catch (java.io.IOException e) {
+                        return false; // being replaced: read it again
+                    }
+                });
+                assertThat(Files.readString(rulesFile)).startsWith("# kplane-proxy node=n1 synced=");
 
                 // A new endpoint is picked up from the watch; deleting the Service removes its rules.
                 var slice = client.get(ApiResource.ENDPOINT_SLICES, "ns", "web-x");
