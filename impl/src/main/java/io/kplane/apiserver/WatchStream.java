@@ -81,6 +81,8 @@ final class WatchStream implements WatchSource.Sink {
   private ChannelHandlerContext rawChunks;
   /** The watch is one stream of an HTTP/2 connection (the channel is the stream's child channel). */
   private final boolean http2;
+  /** Over HTTP/2: where this stream's writes go (batched per connection onto its event loop); else null. */
+  private final Http2Outbox outbox;
   /**
    * Over HTTP/2: bytes handed to the stream that the connection has not written yet (they wait for
    * the client's flow-control window). Over HTTP/1.1 the channel's outbound buffer counts them.
@@ -99,6 +101,7 @@ final class WatchStream implements WatchSource.Sink {
     this.clock = clock;
     this.channel = call.ctx.channel();
     this.http2 = channel instanceof io.netty.handler.codec.http2.Http2StreamChannel;
+    this.outbox = http2 ? Http2Outbox.of((io.netty.handler.codec.http2.Http2StreamChannel) channel) : null;
     this.table = call.wantsTable();
     this.bookmarks = "true".equals(call.query.get("allowWatchBookmarks"));
     this.webSocket = !http2 && isWebSocketRequest(call) ? new WebSocketServerHandshakerFactory("wss://" + call.http.headers().get(HttpHeaderNames.HOST)
@@ -174,7 +177,11 @@ final class WatchStream implements WatchSource.Sink {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         head.headers().set("Cache-Control", "no-cache, private");
-        channel.write(head);
+        if (http2) {
+          outbox.write((io.netty.handler.codec.http2.Http2StreamChannel) channel, head, null);
+        } else {
+          channel.write(head);
+        }
         rawChunks = table ? null : channel.pipeline().context(io.netty.handler.codec.http.HttpServerCodec.class);
       }
     }
@@ -192,7 +199,7 @@ final class WatchStream implements WatchSource.Sink {
       initializing = false;
       pending.forEach(Runnable::run);
       pending.clear();
-      channel.flush();
+      flush();
     }
     if (expired != null) {
       error(expired);
@@ -205,7 +212,7 @@ final class WatchStream implements WatchSource.Sink {
         synchronized (lock) {
           if (!closed && !initializing) {
             sendBookmark(lastRevision, false);
-            channel.flush();
+            flush();
           }
         }
       }, ms, ms, TimeUnit.MILLISECONDS));
@@ -240,7 +247,14 @@ final class WatchStream implements WatchSource.Sink {
     }
     int n = lines.readableBytes();
     unsentHttp2.addAndGet(n);
-    channel.write(payload(lines)).addListener(f -> unsentHttp2.addAndGet(-n));
+    outbox.write((io.netty.handler.codec.http2.Http2StreamChannel) channel, payload(lines), f -> unsentHttp2.addAndGet(-n));
+  }
+
+  /** Sends what was written (over HTTP/2 the outbox flushes each batch it writes). */
+  private void flush() {
+    if (!http2) {
+      channel.flush();
+    }
   }
 
   /** More than {@link #MAX_PENDING_BYTES} unsent: the client does not keep up; ends the watch (under the lock). */
@@ -288,12 +302,11 @@ final class WatchStream implements WatchSource.Sink {
       if (http2 && !table && frame.chunk() != null) {
         if (!closed && !overflowing()) {
           write(frame.line());
-          channel.flush();
         }
         return;
       }
       send(frame.type(), frame.object(), frame.json());
-      channel.flush();
+      flush();
     }
   }
 
@@ -340,7 +353,6 @@ final class WatchStream implements WatchSource.Sink {
             lastRevision = Math.max(lastRevision, f.revision());
           }
           write(Unpooled.wrappedUnmodifiableBuffer(lines));
-          channel.flush();
           return;
         }
       }
@@ -350,7 +362,7 @@ final class WatchStream implements WatchSource.Sink {
         lastRevision = Math.max(lastRevision, frames.get(i).revision());
       }
       write(Unpooled.wrappedBuffer(parts));
-      channel.flush();
+      flush();
     }
   }
 
@@ -410,6 +422,9 @@ final class WatchStream implements WatchSource.Sink {
     metrics.request("WATCH", call.type, null, call.scope(), 200, 0);
     if (endResponse && channel.isActive() && webSocket != null) {
       channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)).addListener(ChannelFutureListener.CLOSE);
+    } else if (endResponse && channel.isActive() && http2) {
+      // Behind the events still in the outbox; ends the stream, the connection stays.
+      outbox.write((io.netty.handler.codec.http2.Http2StreamChannel) channel, LastHttpContent.EMPTY_LAST_CONTENT, null);
     } else if (endResponse && channel.isActive()) {
       // The connection stays open for the client's next request, as kube-apiserver's does.
       var done = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
