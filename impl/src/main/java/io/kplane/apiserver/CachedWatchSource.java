@@ -1,9 +1,9 @@
 package io.kplane.apiserver;
 
+import io.kplane.time.NanoClock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 /**
  * The {@link WatchSource} backed by watch caches: one {@link WatchCache} per resource, started on
@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 public final class CachedWatchSource implements WatchSource, AutoCloseable {
   private final Storage storage;
   private final WatchDispatcher dispatcher;
-  private final LongSupplier nanoClock;
+  /** Times the caches' freshness window and the dispatcher's rounds and bookmarks. */
+  private final NanoClock nanoClock;
   private final long freshNanos;
   private final int lowerBound;
   private final int upperBound;
@@ -22,15 +23,15 @@ public final class CachedWatchSource implements WatchSource, AutoCloseable {
 
   /** Defaults: upstream's window sizing, one delivery thread per core (at most 2). */
   public CachedWatchSource(Storage storage) {
-    this(storage, Math.min(2, Runtime.getRuntime().availableProcessors()), System::nanoTime, WatchCache.FRESH_NANOS,
+    this(storage, Math.min(2, Runtime.getRuntime().availableProcessors()), NanoClock.system(), WatchCache.FRESH_NANOS,
         EventWindow.LOWER_BOUND, EventWindow.UPPER_BOUND);
   }
 
   /** With explicit delivery threads, clock and window bounds (powers of two), for tests and benchmarks. */
-  public CachedWatchSource(Storage storage, int dispatchThreads, LongSupplier nanoClock, long freshNanos, int lowerBound,
+  public CachedWatchSource(Storage storage, int dispatchThreads, NanoClock nanoClock, long freshNanos, int lowerBound,
                            int upperBound) {
     this.storage = storage;
-    this.dispatcher = new WatchDispatcher(dispatchThreads);
+    this.dispatcher = new WatchDispatcher(dispatchThreads, nanoClock);
     this.nanoClock = nanoClock;
     this.freshNanos = freshNanos;
     this.lowerBound = lowerBound;

@@ -2,6 +2,7 @@ package io.kplane.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kplane.model.Status;
+import io.kplane.time.NanoClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 
 /**
  * The watch cache of one resource (upstream's cacher + watchCache): one store watch keeps the
@@ -36,7 +36,7 @@ final class WatchCache {
   private final ResourceType type;
   private final Storage storage;
   private final WatchDispatcher dispatcher;
-  private final LongSupplier nanoClock;
+  private final NanoClock nanoClock;
   private final long freshNanos;
   private final int lowerBound;
   private final int upperBound;
@@ -64,7 +64,7 @@ final class WatchCache {
   private final AtomicLong resizesDown = new AtomicLong();
   private final LongAdder retiredDelivered = new LongAdder();
 
-  WatchCache(ResourceType type, Storage storage, WatchDispatcher dispatcher, LongSupplier nanoClock, long freshNanos,
+  WatchCache(ResourceType type, Storage storage, WatchDispatcher dispatcher, NanoClock nanoClock, long freshNanos,
              int lowerBound, int upperBound) {
     this.type = type;
     this.storage = storage;
@@ -120,7 +120,7 @@ final class WatchCache {
   /** The writer: one change from the store watch, in revision order. */
   void onEvent(Storage.Event e) {
     ObjectNode current = e.type() == Storage.Event.Type.PUT ? Registry.decode(e.value(), e.revision()) : null;
-    long now = nanoClock.getAsLong();
+    long now = nanoClock.nanoTime();
     synchronized (lock) {
       if (e.revision() < revision || window == null) {
         return; // already applied (a store watch may replay from its start revision)
@@ -225,7 +225,7 @@ final class WatchCache {
    */
   Snapshot snapshot(String prefix, long minRevision, long timeoutNanos) throws InterruptedException {
     ensureStarted();
-    long deadline = nanoClock.getAsLong() + timeoutNanos;
+    long deadline = nanoClock.nanoTime() + timeoutNanos;
     Storage.Watch w = storeWatch;
     if (revision < minRevision && w != null) {
       w.requestProgress(); // the store may have moved on through other keys only
@@ -234,7 +234,7 @@ final class WatchCache {
       waiters++;
       try {
         while (revision < minRevision) {
-          long left = deadline - nanoClock.getAsLong();
+          long left = deadline - nanoClock.nanoTime();
           if (left <= 0 || failed) {
             consistentReadFallbacks.increment();
             return null;

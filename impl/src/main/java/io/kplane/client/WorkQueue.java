@@ -1,5 +1,6 @@
 package io.kplane.client;
 
+import io.kplane.time.NanoClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * client-go's rate-limited work queue of keys:
@@ -31,7 +31,8 @@ public final class WorkQueue<K> implements AutoCloseable {
     private final Set<K> processing = new HashSet<>();
     private final Map<K, Pending> waiting = new HashMap<>();
     private final RateLimiter<K> limiter;
-    private final LongSupplier nanoClock;
+    /** When delayed keys become ready and when the rate limiter's backoff is counted from. */
+    private final NanoClock nanoClock;
     private final ScheduledExecutorService timer;
     private boolean shuttingDown;
 
@@ -39,10 +40,10 @@ public final class WorkQueue<K> implements AutoCloseable {
     }
 
     public WorkQueue(String name, RateLimiter<K> limiter) {
-        this(name, limiter, System::nanoTime);
+        this(name, limiter, NanoClock.system());
     }
 
-    WorkQueue(String name, RateLimiter<K> limiter, LongSupplier nanoClock) {
+    WorkQueue(String name, RateLimiter<K> limiter, NanoClock nanoClock) {
         this.limiter = limiter;
         this.nanoClock = nanoClock;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,7 +80,7 @@ public final class WorkQueue<K> implements AutoCloseable {
             add(key);
             return;
         }
-        long readyAt = nanoClock.getAsLong() + nanos;
+        long readyAt = nanoClock.nanoTime() + nanos;
         Pending p = waiting.get(key);
         if (p != null && p.readyAt <= readyAt) {
             return;
@@ -101,7 +102,7 @@ public final class WorkQueue<K> implements AutoCloseable {
 
     /** Adds the key after the rate limiter's delay for it (counts a failure). */
     public synchronized void addRateLimited(K key) {
-        addAfter(key, Duration.ofNanos(limiter.when(key, nanoClock.getAsLong())));
+        addAfter(key, Duration.ofNanos(limiter.when(key, nanoClock.nanoTime())));
     }
 
     /** The key succeeded: reset its backoff. */

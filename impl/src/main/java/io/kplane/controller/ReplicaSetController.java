@@ -8,6 +8,7 @@ import io.kplane.model.KubeObject;
 import io.kplane.model.OwnerReference;
 import io.kplane.model.Pod;
 import io.kplane.model.ReplicaSet;
+import io.kplane.time.NanoClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +26,19 @@ public final class ReplicaSetController implements Controller {
     private final Writer writer;
     private final int workers;
     private final Clock clock;
+    /** Ages the creation/deletion expectations (monotonic, unlike {@link #clock}'s timestamps). */
+    private final NanoClock nanoClock;
     private final Expectations expectations = new Expectations();
     private volatile KeyWorkers running;
 
     public ReplicaSetController(SharedInformers informers, Writer writer, int workers, Clock clock) {
+        this(informers, writer, workers, clock, NanoClock.system());
+    }
+
+    /** As above; {@code nanoClock} ages expectations. */
+    public ReplicaSetController(SharedInformers informers, Writer writer, int workers, Clock clock,
+                                NanoClock nanoClock) {
+        this.nanoClock = nanoClock;
         this.informers = informers;
         this.writer = writer;
         this.workers = workers;
@@ -129,7 +139,7 @@ public final class ReplicaSetController implements Controller {
             expectations.delete(key);
             return null;
         }
-        long nanos = System.nanoTime();
+        long nanos = nanoClock.nanoTime();
         Instant now = clock.instant();
         List<Pod> pods = informers.pods.cache().byIndex(Cache.NAMESPACE, rs.namespace());
         ReplicaSetSync.Plan plan = ReplicaSetSync.reconcile(rs, pods, expectations.satisfied(key, nanos), now);

@@ -45,7 +45,8 @@ public final class LeaseElector {
 
     private final String identity;
     private final ElectionTiming timing;
-    private final ElectorMutation mutation;
+    /** When belief ends; {@link ElectorRules#CLIENT_GO} except in the model checker's mutation tests. */
+    private final ElectorRules rules;
 
     private Phase phase = Phase.FOLLOWER;
     private LeaseRecord observedRecord;       // null: never seen one
@@ -57,24 +58,24 @@ public final class LeaseElector {
 
     /** An elector that campaigns from local time {@code now}. */
     public LeaseElector(String identity, ElectionTiming timing, long now) {
-        this(identity, timing, now, ElectorMutation.NONE);
+        this(identity, timing, now, ElectorRules.CLIENT_GO);
     }
 
-    /** As above with a deliberate bug; for the model checker's mutation tests only. */
-    public LeaseElector(String identity, ElectionTiming timing, long now, ElectorMutation mutation) {
+    /** As above, applying {@code rules}: the seam through which the model checker injects known bugs. */
+    public LeaseElector(String identity, ElectionTiming timing, long now, ElectorRules rules) {
         if (identity == null || identity.isEmpty()) {
             throw new IllegalArgumentException("identity must not be empty");
         }
         this.identity = identity;
         this.timing = Objects.requireNonNull(timing, "timing");
-        this.mutation = Objects.requireNonNull(mutation, "mutation");
+        this.rules = Objects.requireNonNull(rules, "rules");
         this.nextTryAt = now;
     }
 
     private LeaseElector(LeaseElector o) {
         identity = o.identity;
         timing = o.timing;
-        mutation = o.mutation;
+        rules = o.rules;
         phase = o.phase;
         observedRecord = o.observedRecord;
         observedResourceVersion = o.observedResourceVersion;
@@ -117,8 +118,7 @@ public final class LeaseElector {
      * renew deadline has not passed.
      */
     public boolean isLeader(long now) {
-        return phase == Phase.LEADING
-                && (mutation == ElectorMutation.RENEW_AFTER_DEADLINE || now < leadingDeadline);
+        return phase == Phase.LEADING && rules.believesLeading(now, leadingDeadline);
     }
 
     /** Lets time pass: a leader whose renew deadline passed stops leading. */
@@ -150,8 +150,8 @@ public final class LeaseElector {
         observedResourceVersion = lease.resourceVersion();
         boolean heldByOther = current.held() && !current.holderIdentity().equals(identity);
         if (heldByOther && observedTime + current.leaseDuration() > now) {
-            if (mutation == ElectorMutation.RENEW_AFTER_DEADLINE && phase == Phase.LEADING) {
-                phase = Phase.FOLLOWER;   // the buggy elector only notices here
+            if (phase == Phase.LEADING && rules.stepsDownWhenAnotherHolds()) {
+                phase = Phase.FOLLOWER;
             }
             nextTryAt = now + timing.retryPeriod();
             return null;
@@ -245,7 +245,7 @@ public final class LeaseElector {
             h = mix(h, Math.max(observedTime - now, -current.leaseDuration()));
         }
         h = mix(h, Math.max(nextTryAt - now, 0));
-        if (phase == Phase.LEADING && mutation == ElectorMutation.NONE) {
+        if (phase == Phase.LEADING) {
             h = mix(h, Math.max(leadingDeadline - now, 0));
         }
         if (outstandingWrite == null) {

@@ -19,12 +19,10 @@ package io.kplane.raft;
  * @param applied                   the application's applied index on restart (entries up to here are not
  *                                  handed out again); 0 = start from the snapshot
  * @param disableProposalForwarding followers drop proposals instead of forwarding them to the leader
- * @param mutation                  <b>test only</b>: an injected bug, {@link Mutation#NONE} in production
  */
 public record RaftConfig(long id, int electionTick, int heartbeatTick, boolean preVote, boolean checkQuorum,
                          int maxInflightMsgs, long maxSizePerMsg, long maxInflightBytes,
-                         ReadOnlyOption readOnlyOption, long applied, boolean disableProposalForwarding,
-                         Mutation mutation) {
+                         ReadOnlyOption readOnlyOption, long applied, boolean disableProposalForwarding) {
 
     public RaftConfig {
         if (id <= 0) throw new IllegalArgumentException("node id must be > 0, was " + id);
@@ -38,7 +36,6 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, boolean p
             throw new IllegalArgumentException("LEASE_BASED reads require checkQuorum");
         }
         if (applied < 0) throw new IllegalArgumentException("applied must be >= 0");
-        if (mutation == null) mutation = Mutation.NONE;
     }
 
     /** Defaults: electionTick 10, heartbeatTick 1, PreVote and CheckQuorum on, 256 inflight, 1 MiB messages. */
@@ -54,7 +51,7 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, boolean p
         return new Builder(id).electionTick(electionTick).heartbeatTick(heartbeatTick).preVote(preVote)
                 .checkQuorum(checkQuorum).maxInflightMsgs(maxInflightMsgs).maxSizePerMsg(maxSizePerMsg)
                 .maxInflightBytes(maxInflightBytes).readOnlyOption(readOnlyOption).applied(applied)
-                .disableProposalForwarding(disableProposalForwarding).mutation(mutation);
+                .disableProposalForwarding(disableProposalForwarding);
     }
 
     /** Fluent construction of a {@link RaftConfig}. */
@@ -70,7 +67,6 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, boolean p
         private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
         private long applied;
         private boolean disableProposalForwarding;
-        private Mutation mutation = Mutation.NONE;
 
         private Builder(long id) {
             this.id = id;
@@ -87,12 +83,10 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, boolean p
         public Builder readOnlyOption(ReadOnlyOption v) { readOnlyOption = v; return this; }
         public Builder applied(long v) { applied = v; return this; }
         public Builder disableProposalForwarding(boolean v) { disableProposalForwarding = v; return this; }
-        /** <b>Test only.</b> */
-        public Builder mutation(Mutation v) { mutation = v; return this; }
 
         public RaftConfig build() {
             return new RaftConfig(id, electionTick, heartbeatTick, preVote, checkQuorum, maxInflightMsgs,
-                    maxSizePerMsg, maxInflightBytes, readOnlyOption, applied, disableProposalForwarding, mutation);
+                    maxSizePerMsg, maxInflightBytes, readOnlyOption, applied, disableProposalForwarding);
         }
     }
 }

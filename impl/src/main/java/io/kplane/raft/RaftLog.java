@@ -9,6 +9,8 @@ import java.util.List;
  */
 final class RaftLog {
 
+    /** The node's rules for matching, overwriting and applying entries. */
+    private final RaftRules rules;
     RaftStorage storage;
     /** Snapshot received from the leader, not yet persisted. */
     Snapshot unstableSnapshot;
@@ -18,7 +20,8 @@ final class RaftLog {
     long committed;
     long applied;
 
-    RaftLog(RaftStorage storage) {
+    RaftLog(RaftStorage storage, RaftRules rules) {
+        this.rules = rules;
         this.storage = storage;
         this.unstable = new ArrayList<>();
         this.offset = storage.lastIndex() + 1;
@@ -30,7 +33,7 @@ final class RaftLog {
     }
 
     RaftLog copy(RaftStorage storageCopy) {
-        RaftLog c = new RaftLog(storageCopy);
+        RaftLog c = new RaftLog(storageCopy, rules);
         c.unstableSnapshot = unstableSnapshot;
         c.unstable = new ArrayList<>(unstable);
         c.offset = offset;
@@ -73,8 +76,7 @@ final class RaftLog {
     }
 
     boolean isUpToDate(long lasti, long t) {
-        long lt = lastTerm();
-        return t > lt || (t == lt && lasti >= lastIndex());
+        return rules.candidateLogIsUpToDate(lasti, t, lastIndex(), lastTerm());
     }
 
     /** Entries [lo, hi) limited to maxSize bytes; lo must be >= firstIndex(). */
@@ -144,8 +146,7 @@ final class RaftLog {
         return lastIndex();
     }
 
-    /** Appends ignoring the committed guard (only for {@link Mutation#FOLLOWER_TRUNCATES_COMMITTED}). */
-    void truncateAndAppend(List<Entry> ents) {
+    private void truncateAndAppend(List<Entry> ents) {
         long from = ents.get(0).index();
         long end = offset + unstable.size();
         if (from == end) {
@@ -165,24 +166,20 @@ final class RaftLog {
      * If our entry at {@code index} has term {@code logTerm}, appends {@code ents} (dropping a conflicting
      * suffix), advances commit and returns the index of the last new entry; otherwise returns -1.
      */
-    long maybeAppend(long index, long logTerm, long commit, List<Entry> ents, Mutation mutation) {
-        boolean match = mutation == Mutation.SKIP_LOG_MATCHING_CHECK
-                ? index <= lastIndex() && index >= firstIndex() - 1
-                : matchTerm(index, logTerm);
-        if (!match) return -1;
+    long maybeAppend(long index, long logTerm, long commit, List<Entry> ents) {
+        boolean prevInLog = index >= firstIndex() - 1 && index <= lastIndex();
+        if (!rules.acceptsAppendAfter(prevInLog, prevInLog && term(index) == logTerm)) return -1;
         long lastNew = index + ents.size();
-        if (mutation == Mutation.FOLLOWER_TRUNCATES_COMMITTED && !ents.isEmpty()) {
-            truncateAndAppend(ents);
-            // the buggy follower keeps its bookkeeping consistent with the shortened log
-            if (committed > lastIndex()) committed = lastIndex();
-        } else {
-            long ci = findConflict(ents);
-            if (ci != 0) {
-                if (ci <= committed) {
-                    throw new IllegalStateException("entry " + ci + " conflicts with committed entry (committed " + committed + ")");
-                }
-                append(ents.subList((int) (ci - (index + 1)), ents.size()));
+        long from = ents.isEmpty() ? 0 : rules.firstIndexToWrite(findConflict(ents), index + 1);
+        if (from != 0) {
+            if (from <= committed) {
+                throw new IllegalStateException("entry " + from + " conflicts with committed entry (committed " + committed + ")");
             }
+            append(ents.subList((int) (from - (index + 1)), ents.size()));
+            // Under the standard rules the write starts past the commit index, so the log never ends before it.
+            // Rules that rewrite matching entries can cut it shorter; the bookkeeping follows the log so that a
+            // checker sees the broken Raft invariant rather than an exception here.
+            if (committed > lastIndex()) committed = lastIndex();
         }
         commitTo(Math.min(commit, lastNew));
         return lastNew;
@@ -197,10 +194,9 @@ final class RaftLog {
         }
     }
 
-    boolean maybeCommit(long maxIndex, long t, Mutation mutation) {
+    boolean maybeCommit(long maxIndex, long t) {
         if (maxIndex > committed) {
-            long tt = term(maxIndex);
-            if (tt == t || (mutation == Mutation.COMMIT_PRIOR_TERM_BY_COUNTING && tt > 0)) {
+            if (rules.mayCommitByCounting(term(maxIndex), t)) {
                 commitTo(maxIndex);
                 return true;
             }
@@ -210,24 +206,26 @@ final class RaftLog {
 
     void appliedTo(long i) {
         if (i == 0) return;
-        if (committed < i || i < applied) {
+        // The bound is what may have been handed out: the commit index, or the apply limit when the rules let
+        // it run further (the application may persist its entries after advance, so the log can be shorter).
+        if (Math.max(committed, applyLimit()) < i || i < applied) {
             throw new IllegalStateException("applied(" + i + ") out of range [prev applied " + applied + ", committed " + committed + "]");
         }
         applied = i;
     }
 
-    boolean hasNextCommitted(Mutation mutation) {
-        return applyLimit(mutation) > Math.max(applied, firstIndex() - 1);
+    boolean hasNextCommitted() {
+        return applyLimit() > Math.max(applied, firstIndex() - 1);
     }
 
-    /** Last index that may be applied: the commit index ({@link Mutation#APPLY_UNCOMMITTED_ENTRIES}: the last index). */
-    private long applyLimit(Mutation mutation) {
-        return mutation == Mutation.APPLY_UNCOMMITTED_ENTRIES ? lastIndex() : Math.min(committed, lastIndex());
+    /** Last index that may be handed out for applying (the commit index, by the rules). */
+    private long applyLimit() {
+        return rules.applyLimit(committed, lastIndex());
     }
 
-    List<Entry> nextCommitted(Mutation mutation) {
+    List<Entry> nextCommitted() {
         long lo = Math.max(applied + 1, firstIndex());
-        long hi = applyLimit(mutation) + 1;
+        long hi = applyLimit() + 1;
         if (lo >= hi) return List.of();
         return slice(lo, hi, Long.MAX_VALUE);
     }

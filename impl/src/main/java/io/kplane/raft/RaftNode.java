@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
@@ -44,7 +45,8 @@ public final class RaftNode {
 
     private final long id;
     private final RaftConfig cfg;
-    private final Mutation mutation;
+    /** The protocol's decision points; {@link RaftRules#STANDARD} except in the simulation and the model checker. */
+    private final RaftRules rules;
     private final RandomGenerator rng;
 
     private long term;
@@ -79,11 +81,19 @@ public final class RaftNode {
      * changes between the snapshot and {@code config.applied()} are re-applied to the membership.
      */
     public RaftNode(RaftConfig config, RaftStorage storage, RandomGenerator rng) {
+        this(config, storage, rng, RaftRules.STANDARD);
+    }
+
+    /**
+     * As {@link #RaftNode(RaftConfig, RaftStorage, RandomGenerator)}, applying {@code rules} at the protocol's
+     * decision points: the seam through which the simulation and the model checker inject known bugs.
+     */
+    public RaftNode(RaftConfig config, RaftStorage storage, RandomGenerator rng, RaftRules rules) {
         this.id = config.id();
         this.cfg = config;
-        this.mutation = config.mutation();
+        this.rules = Objects.requireNonNull(rules, "rules");
         this.rng = rng;
-        this.log = new RaftLog(storage);
+        this.log = new RaftLog(storage, rules);
         RaftStorage.InitialState is = storage.initialState();
         applyConfState(is.confState());
         HardState hs = is.hardState();
@@ -118,10 +128,15 @@ public final class RaftNode {
         return new RaftNode(config, storage, new SplitMix64(seed));
     }
 
+    /** Convenience: a node with a {@link SplitMix64} random source and the given rules (see {@link RaftRules}). */
+    public static RaftNode create(RaftConfig config, RaftStorage storage, long seed, RaftRules rules) {
+        return new RaftNode(config, storage, new SplitMix64(seed), rules);
+    }
+
     private RaftNode(RaftNode o, RaftStorage storageCopy, RandomGenerator rngCopy) {
         id = o.id;
         cfg = o.cfg;
-        mutation = o.mutation;
+        rules = o.rules;
         rng = rngCopy;
         term = o.term;
         vote = o.vote;
@@ -368,7 +383,7 @@ public final class RaftNode {
         if (!softState().equals(prevSoft)) return true;
         HardState hs = hardState();
         if (!hs.isEmpty() && !hs.equals(prevHard)) return true;
-        return log.unstableSnapshot != null || !msgs.isEmpty() || log.hasUnstable() || log.hasNextCommitted(mutation)
+        return log.unstableSnapshot != null || !msgs.isEmpty() || log.hasUnstable() || log.hasNextCommitted()
                 || !readStates.isEmpty() || (readRoundNeeded && state == StateType.LEADER);
     }
 
@@ -388,7 +403,7 @@ public final class RaftNode {
                 List.copyOf(log.unstable),
                 log.unstableSnapshot,
                 List.copyOf(msgs),
-                log.nextCommitted(mutation),
+                log.nextCommitted(),
                 List.copyOf(readStates));
         msgs.clear();
         readStates.clear();
@@ -421,8 +436,7 @@ public final class RaftNode {
         if (!ce.isEmpty()) {
             long lastApplied = ce.get(ce.size() - 1).index();
             if (lastApplied > log.applied) {
-                if (mutation == Mutation.APPLY_UNCOMMITTED_ENTRIES) log.applied = lastApplied;
-                else log.appliedTo(lastApplied);
+                log.appliedTo(lastApplied);
                 for (Entry e : ce) {
                     if (e.type() == EntryType.CONF_CHANGE) applyConfChange(ConfChange.decode(e.data()));
                 }
@@ -539,7 +553,7 @@ public final class RaftNode {
                 becomeFollower(m.term(), 0);
             }
         } else if (m.term() < term) {
-            if (mutation == Mutation.ACCEPT_STALE_TERM_APPEND && m.type() == MessageType.APP) {
+            if (m.type() == MessageType.APP && !rules.rejectsAppendFromLowerTerm()) {
                 handleAppendEntries(m);
             } else if ((cfg.checkQuorum() || cfg.preVote())
                     && (m.type() == MessageType.HEARTBEAT || m.type() == MessageType.APP)) {
@@ -565,12 +579,8 @@ public final class RaftNode {
     }
 
     private void handleVote(Message m) {
-        boolean canVote = vote == m.from()
-                || (vote == 0 && lead == 0)
-                || (m.type() == MessageType.PRE_VOTE && m.term() > term)
-                || (mutation == Mutation.GRANT_TWO_VOTES_IN_ONE_TERM && lead == 0);
-        boolean upToDate = mutation == Mutation.VOTE_WITHOUT_LOG_CHECK || log.isUpToDate(m.index(), m.logTerm());
-        if (canVote && upToDate) {
+        boolean canVote = rules.mayGrantVote(m.from(), vote, lead, m.type() == MessageType.PRE_VOTE && m.term() > term);
+        if (canVote && log.isUpToDate(m.index(), m.logTerm())) {
             // A vote response carries the term of the request: for PreVote that is the future term.
             send(Message.of(m.type().voteResponse(), id, m.from()).withTerm(m.term()));
             if (m.type() == MessageType.VOTE) {
@@ -663,7 +673,7 @@ public final class RaftNode {
                 handleAppendEntries(m);
             }
             case HEARTBEAT -> {
-                if (mutation != Mutation.HEARTBEAT_LEAVES_ELECTION_TIMER) electionElapsed = 0;
+                if (rules.heartbeatResetsElectionTimer()) electionElapsed = 0;
                 lead = m.from();
                 handleHeartbeat(m);
             }
@@ -900,7 +910,7 @@ public final class RaftNode {
             return;
         }
         long before = log.committed;
-        long last = log.maybeAppend(m.index(), m.logTerm(), m.commit(), m.entries(), mutation);
+        long last = log.maybeAppend(m.index(), m.logTerm(), m.commit(), m.entries());
         traceCommitFrom(before);
         if (last >= 0) {
             send(Message.of(MessageType.APP_RESP, id, m.from()).withIndex(last));
@@ -1047,7 +1057,7 @@ public final class RaftNode {
         Arrays.sort(matches);
         long mci = matches[n - (n / 2 + 1)];
         long before = log.committed;
-        boolean advanced = log.maybeCommit(mci, term, mutation);
+        boolean advanced = log.maybeCommit(mci, term);
         traceCommitFrom(before);
         return advanced;
     }

@@ -29,7 +29,10 @@
  *       {@code RaftConfig.applied}) and hands committed entries after it out again.</li>
  * </ul>
  *
- * <p>{@link io.kplane.raft.Mutation} (test only) injects known bugs; {@link io.kplane.raft.RaftNode#copy()} and
+ * <p>{@link io.kplane.raft.RaftRules} names the protocol's decision points (vote grant, log matching, commit,
+ * apply limit …); production nodes run {@link io.kplane.raft.RaftRules#STANDARD}, and the simulation's
+ * {@code io.kplane.raft.sim.Mutation} supplies broken rules to show the checkers catch them.
+ * {@link io.kplane.raft.RaftNode#copy()} and
  * {@link io.kplane.raft.RaftNode#fingerprint()} serve the model checker; {@link io.kplane.raft.RaftText} renders
  * messages and entries for traces.
  */

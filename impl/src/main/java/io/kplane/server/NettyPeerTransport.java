@@ -1,5 +1,6 @@
 package io.kplane.server;
 
+import io.kplane.time.NanoClock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -79,6 +80,8 @@ public final class NettyPeerTransport implements PeerTransport {
     private volatile InboundListener listener;
     private volatile boolean closed;
     private Channel server;
+    /** Decides whether a connection lasted long enough to count as accepted, and when to warn again. */
+    private final NanoClock clock;
 
     /**
      * A plaintext transport.
@@ -97,6 +100,14 @@ public final class NettyPeerTransport implements PeerTransport {
      */
     public NettyPeerTransport(long clusterId, long selfId, InetSocketAddress listen,
                               Map<Long, InetSocketAddress> peers, Map<Long, String> names, PeerTls tls) {
+        this(clusterId, selfId, listen, peers, names, tls, NanoClock.system());
+    }
+
+    /** As above, reading {@code clock} (the member's clock) instead of the system's. */
+    public NettyPeerTransport(long clusterId, long selfId, InetSocketAddress listen,
+                              Map<Long, InetSocketAddress> peers, Map<Long, String> names, PeerTls tls,
+                              NanoClock clock) {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
         // Loaded once, before anything is bound: a bad certificate fails the start, not every dial.
         this.serverTls = tls == null ? null : tls.serverContext();
         this.clientTls = tls == null ? null : tls.clientContext();
@@ -317,10 +328,10 @@ public final class NettyPeerTransport implements PeerTransport {
             ch.writeAndFlush(hello);
             closeCause = null;
             channel = ch;
-            long establishedNs = System.nanoTime();
+            long establishedNs = clock.nanoTime();
             ch.closeFuture().addListener(c -> {
                 channel = null;
-                if (System.nanoTime() - establishedNs >= STABLE_NS) {
+                if (clock.nanoTime() - establishedNs >= STABLE_NS) {
                     backoffMs = MIN_BACKOFF_MS;
                 }
                 // Later on the event loop: SslHandler closes the channel before it reports the alert
@@ -346,7 +357,7 @@ public final class NettyPeerTransport implements PeerTransport {
             if (closed || stopped) {
                 return;
             }
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             if (cause != null && (!warned || now - lastWarnNs > WARN_EVERY_NS)) {
                 LOG.warn("peer {} ({}) unreachable: {}; retrying every {}-{} ms",
                         name(peerId), address, cause.getMessage(), MIN_BACKOFF_MS, MAX_BACKOFF_MS);

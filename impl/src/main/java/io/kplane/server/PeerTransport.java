@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * Carries batches of encoded Raft messages between members. One call to {@link #send} is one
  * frame and (over TCP) one flush. Delivery is best effort: a frame to an unreachable or slow peer
- * is dropped and Raft retransmits. Implementations: {@link NettyPeerTransport} (TCP) and
- * {@link InMemoryNetwork} (tests).
+ * is dropped and Raft retransmits. Implementations: {@link NettyPeerTransport} (TCP) and, in the
+ * test fixtures ({@code impl/src/testFixtures}), {@code InMemoryNetwork} (in-process, for tests).
  */
 public interface PeerTransport extends AutoCloseable {
 

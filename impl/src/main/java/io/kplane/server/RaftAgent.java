@@ -174,7 +174,9 @@ final class RaftAgent implements Agent {
     /** The members (names, addresses) as of the applied index: changed by applied conf changes and snapshots. */
     private final LinkedHashMap<Long, Member> members = new LinkedHashMap<>();
     private final Map<Long, PendingChange> membershipChanges = new HashMap<>();
-    /** When this member applied its own removal (0: not removed): it stops a moment later. */
+    /** This member applied its own removal: it stops a moment later. */
+    private boolean removed;
+    /** When (on {@link #clock}) this member applied its own removal. */
     private long removedAtNs;
     private final long clusterId;
 
@@ -351,7 +353,7 @@ final class RaftAgent implements Agent {
         int ticks = 0;
         while (now - lastTickNs >= tickNs) {
             lastTickNs += tickNs;
-            if (rejoining || removedAtNs != 0) {
+            if (rejoining || removed) {
                 ticks++;
                 lastTickNs = now;
             } else if (ticks++ < MAX_TICKS_PER_CYCLE) {
@@ -397,7 +399,7 @@ final class RaftAgent implements Agent {
         while (!raftUnreachable.isEmpty()) {
             raft.reportUnreachable(raftUnreachable.poll());
         }
-        if (removedAtNs != 0 && now - removedAtNs > 1_000_000_000L) {
+        if (removed && now - removedAtNs > 1_000_000_000L) {
             // etcd: "the member has been permanently removed from the cluster" — it stops. The second
             // of grace lets the answer to the MemberRemove that removed it reach its client.
             ReplicaStoppedException removed = new ReplicaStoppedException("member " + config.name()
@@ -959,8 +961,9 @@ final class RaftAgent implements Agent {
         LOG.info("member {} applied {} of {} at index {}: {} members", config.name(), cc.type(),
                 Long.toHexString(cc.nodeId()), e.index(), members.size());
         syncTransport();
-        if (cc.type() == ConfChangeType.REMOVE_NODE && cc.nodeId() == selfId && removedAtNs == 0) {
-            removedAtNs = System.nanoTime();
+        if (cc.type() == ConfChangeType.REMOVE_NODE && cc.nodeId() == selfId && !removed) {
+            removed = true;
+            removedAtNs = clock.nanoTime();
         }
         if (origin == selfId) {
             PendingChange p = membershipChanges.remove(requestId);

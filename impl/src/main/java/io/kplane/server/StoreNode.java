@@ -1,6 +1,7 @@
 package io.kplane.server;
 
 import io.kplane.raft.Message;
+import io.kplane.time.NanoClock;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,7 @@ public final class StoreNode implements Replica, AutoCloseable {
     private volatile boolean closed;
     private final SnapshotChunks.Assembler snapshotChunks;
 
-    private StoreNode(StoreConfig config, StateMachine stateMachine, PeerTransport transport) {
+    private StoreNode(StoreConfig config, StateMachine stateMachine, PeerTransport transport, NanoClock clock) {
         this.config = config;
         this.stateMachine = stateMachine;
         this.transport = transport;
@@ -37,7 +38,7 @@ public final class StoreNode implements Replica, AutoCloseable {
                 config.name());
         try {
             this.adminToken = AdminToken.issue(config.dataDir());
-            this.agent = new RaftAgent(config, stateMachine, transport, identity.existed());
+            this.agent = new RaftAgent(config, stateMachine, transport, identity.existed(), clock);
             identity.recordIfNew(); // only now: the WAL holds the bootstrap state
         } catch (RuntimeException e) {
             identity.close();
@@ -57,7 +58,16 @@ public final class StoreNode implements Replica, AutoCloseable {
      * @throws PortInUseException       if the peer address is taken
      */
     public static StoreNode start(StoreConfig config, StateMachine stateMachine, PeerTransport transport) {
-        StoreNode node = new StoreNode(config, stateMachine, transport);
+        return start(config, stateMachine, transport, NanoClock.system());
+    }
+
+    /**
+     * As {@link #start(StoreConfig, StateMachine, PeerTransport)} with the member's clock: ticks, request
+     * timeouts and the removal grace are measured on {@code clock} (tests move a {@code ManualNanoClock}).
+     */
+    public static StoreNode start(StoreConfig config, StateMachine stateMachine, PeerTransport transport,
+                                  NanoClock clock) {
+        StoreNode node = new StoreNode(config, stateMachine, transport, clock);
         try {
             transport.start(node.new Inbound());
         } catch (RuntimeException e) {
@@ -71,6 +81,12 @@ public final class StoreNode implements Replica, AutoCloseable {
 
     /** Starts a member on TCP: listens on its own address in the cluster spec (or {@code listen}). */
     public static StoreNode startTcp(StoreConfig config, StateMachine stateMachine, java.net.InetSocketAddress listen) {
+        return startTcp(config, stateMachine, listen, NanoClock.system());
+    }
+
+    /** As {@link #startTcp(StoreConfig, StateMachine, java.net.InetSocketAddress)} with the member's clock. */
+    public static StoreNode startTcp(StoreConfig config, StateMachine stateMachine, java.net.InetSocketAddress listen,
+                                     NanoClock clock) {
         ClusterSpec spec = config.cluster();
         java.util.Map<Long, java.net.InetSocketAddress> peers = new java.util.HashMap<>();
         java.util.Map<Long, String> names = new java.util.HashMap<>();
@@ -81,8 +97,8 @@ public final class StoreNode implements Replica, AutoCloseable {
             }
         }
         NettyPeerTransport t = new NettyPeerTransport(spec.clusterId(), config.memberId(),
-                listen != null ? listen : spec.member(config.name()).address(), peers, names, config.peerTls());
-        return start(config, stateMachine, t);
+                listen != null ? listen : spec.member(config.name()).address(), peers, names, config.peerTls(), clock);
+        return start(config, stateMachine, t, clock);
     }
 
     /** Completes exceptionally if the agent stopped after a fatal error (e.g. a failed fsync). */

@@ -7,6 +7,7 @@ import io.kplane.client.ApiResource;
 import io.kplane.client.KubeClient;
 import io.kplane.client.RealApiServer;
 import io.kplane.model.Lease;
+import io.kplane.time.ManualNanoClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -120,18 +121,23 @@ class LeaderElectionTest {
 
     @Test
     void aLeaderThatCannotRenewStopsLeadingByItsRenewDeadline() throws Exception {
+        // The candidate's clock moves only when the test moves it, so the deadline is pinned exactly
+        // instead of waited out: a leader that took the Lease at time 0 believes until
+        // retryPeriod + renewDeadline on its clock, and not a nanosecond longer.
+        ManualNanoClock clock = new ManualNanoClock();
         RealApiServer api = new RealApiServer(dir);
         Recorder r = new Recorder("a");
-        LeaderElection a = new LeaderElection(api.client(), config("a"), r).start();
+        LeaderElection a = new LeaderElection(api.client(), config("a"), r, clock).start();
         try {
             eventually("a leads", a::isLeader);
             api.close();   // the API server goes away: renewals fail
-            long cutAt = System.nanoTime();
-            eventually("a stops believing", () -> !a.isLeader());
+            long deadline = RETRY.plus(RENEW).toNanos();
+            assertThat(a.isLeader()).as("its clock has not moved: it still believes").isTrue();
+            clock.advance(deadline - 1);
+            assertThat(a.isLeader()).as("one nanosecond before the deadline").isTrue();
+            clock.advance(1);
+            assertThat(a.isLeader()).as("at the deadline, whatever its loop is doing").isFalse();
             eventually("stoppedLeading", () -> r.events.contains("stopped"));
-            long stopped = System.nanoTime() - cutAt;
-            System.out.printf("leader stopped %d ms after losing the API server (bound: retryPeriod + renewDeadline = %d ms)%n",
-                    stopped / 1_000_000, RETRY.plus(RENEW).toMillis());
             assertThat(r.events).containsExactly("started", "stopped");
         } finally {
             a.abandon();

@@ -84,11 +84,30 @@ class LeaseElectorTest {
     }
 
     @Test
-    void theRenewAfterDeadlineMutationKeepsBelievingPastTheDeadline() {
-        LeaseElector buggy = new LeaseElector("a", T, 0, ElectorMutation.RENEW_AFTER_DEADLINE);
-        LeaseWrite w = buggy.onRead(null, 0);
-        buggy.onWriteResult(new ObservedLease(w.record(), "1"), 0);
-        assertThat(buggy.isLeader(1_000)).isTrue();
+    void aLeaderThatReadsAnotherValidHolderKeepsItsBeliefUntilItsOwnDeadline() {
+        // client-go: belief ends by the leader's renew deadline (0 + retry 2 + renew 10), not by what it reads.
+        LeaseElector a = leaderAt(0);
+        assertThat(a.onRead(lease("b", 0, 1, "2"), 5)).as("held by b, valid: wait").isNull();
+        assertThat(a.isLeader(5)).isTrue();
+        assertThat(a.isLeader(11)).isTrue();
+        assertThat(a.tick(12)).isEqualTo(LeadershipChange.STOPPED_LEADING);
+        assertThat(a.isLeader(12)).isFalse();
+    }
+
+    @Test
+    void beliefIsDecidedByTheElectorsRules() {
+        // The seam the model checker injects bugs through: rules that never let belief end keep a leader.
+        ElectorRules neverEnds = new ElectorRules() {
+            @Override
+            public boolean believesLeading(long now, long renewDeadlineAt) {
+                return true;
+            }
+        };
+        LeaseElector a = new LeaseElector("a", T, 0, neverEnds);
+        LeaseWrite w = a.onRead(null, 0);
+        a.onWriteResult(new ObservedLease(w.record(), "1"), 0);
+        assertThat(a.isLeader(1_000)).isTrue();
+        assertThat(a.copy().isLeader(1_000)).as("copies keep the rules").isTrue();
         assertThat(leaderAt(0).isLeader(1_000)).isFalse();
     }
 

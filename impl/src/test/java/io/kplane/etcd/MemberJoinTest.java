@@ -1,6 +1,7 @@
 package io.kplane.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.KVGrpc;
@@ -15,6 +16,7 @@ import io.kplane.server.MembershipChange;
 import io.kplane.server.ReplicaStatus;
 import io.kplane.server.StoreConfig;
 import io.kplane.server.StoreNode;
+import io.kplane.time.ManualNanoClock;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +51,11 @@ class MemberJoinTest {
 
             ClusterSpec joined = ClusterSpec.joined("kplane-kv-cluster", leader.status().clusterId(), members, id, "n4");
             StoreConfig config = StoreConfig.defaults("n4", joined, dir.resolve("n4")).withTick(Duration.ofMillis(50));
-            try (StoreNode newbie = StoreNode.startTcp(config, new KvReplicatedStateMachine(), null);
+            // The newbie's clock moves only when the test moves it: as a learner and then a follower it
+            // needs no ticks (the leader drives it), and the grace before a removed member stops is
+            // measured on it, so the test moves the clock instead of waiting that second out.
+            ManualNanoClock newbieClock = new ManualNanoClock();
+            try (StoreNode newbie = StoreNode.startTcp(config, new KvReplicatedStateMachine(), null, newbieClock);
                  EtcdServer server = EtcdServer.start(newbie, new InetSocketAddress("127.0.0.1", 0))) {
                 long target = leader.status().commitIndex();
                 await(() -> newbie.status().appliedIndex() >= target, "the new member catches up to " + target);
@@ -69,7 +75,11 @@ class MemberJoinTest {
                 // The change's future completes when the entry applies; the status snapshot follows it.
                 await(() -> leader.status().members().size() == 3, "the leader's status drops the removed member");
                 assertThat(leader.status().members()).hasSize(3).noneMatch(m -> m.id() == id);
+                await(() -> newbie.status().members().size() == 3, "the removed member applies its removal");
+                assertThat(newbie.failure()).as("it stops only after a grace on its clock").isNotDone();
+                newbieClock.advance(Duration.ofSeconds(1).plusNanos(1));
                 await(() -> newbie.failure().isCompletedExceptionally(), "the removed member stops");
+                assertThatThrownBy(() -> newbie.failure().join()).hasMessageContaining("permanently removed");
                 assertThat(before.members()).hasSize(4);
             }
             // the three remaining members still commit

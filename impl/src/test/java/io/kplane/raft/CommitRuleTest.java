@@ -2,6 +2,7 @@ package io.kplane.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kplane.raft.sim.Mutation;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,5 +1,6 @@
 package io.kplane.raft;
 
+import io.kplane.raft.sim.Mutation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +24,8 @@ final class InteractionEnv {
     private final Set<Long> isolated = new HashSet<>();
     private boolean verbose = true;
     private RaftConfig.Builder template = RaftConfig.builder(1).electionTick(10).heartbeatTick(1);
+    /** The rules new nodes run: the standard ones unless a script injects a known bug with {@code mutation=}. */
+    private RaftRules rules = RaftRules.STANDARD;
 
     String run(String command) {
         String[] parts = command.trim().split("\\s+");
@@ -106,7 +109,7 @@ final class InteractionEnv {
                 case "maxsize" -> template.maxSizePerMsg(Long.parseLong(kv[1]));
                 case "maxinflightbytes" -> template.maxInflightBytes(Long.parseLong(kv[1]));
                 case "electiontick" -> template.electionTick(Integer.parseInt(kv[1]));
-                case "mutation" -> template.mutation(Mutation.valueOf(kv[1]));
+                case "mutation" -> rules = Mutation.valueOf(kv[1]).rules();
                 default -> throw new IllegalArgumentException("unknown option " + kv[0]);
             }
         }
@@ -128,7 +131,7 @@ final class InteractionEnv {
     private void start(long id, MemoryStorage disk) {
         disks.put(id, disk);
         applied.put(id, new ArrayList<>());
-        nodes.put(id, RaftNode.create(template.id(id).build(), disk, id * 1_000_003L));
+        nodes.put(id, RaftNode.create(template.id(id).build(), disk, id * 1_000_003L, rules));
     }
 
     private void proposeConfChange(List<String> args) {

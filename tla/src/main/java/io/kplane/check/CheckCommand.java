@@ -1,7 +1,7 @@
 package io.kplane.check;
 
 import io.kplane.check.election.ElectionModel;
-import io.kplane.election.ElectorMutation;
+import io.kplane.check.election.ElectorMutation;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,7 +256,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (mutation != null) {
             boolean known = false;
-            for (io.kplane.raft.Mutation m : io.kplane.raft.Mutation.values()) {
+            for (io.kplane.raft.sim.Mutation m : io.kplane.raft.sim.Mutation.values()) {
                 if (m.name().equals(mutation)) {
                     c = c.with(m);
                     known = true;
@@ -332,7 +332,7 @@ public final class CheckCommand implements Callable<Integer> {
         new ResultPrinter(out).header("raft --simulate", "seeded randomized simulation of the real core");
         io.kplane.check.raft.SimulationRunner runner = new io.kplane.check.raft.SimulationRunner(out);
         if (mutation != null) {
-            runner.withMutation(io.kplane.raft.Mutation.valueOf(mutation));
+            runner.withMutation(io.kplane.raft.sim.Mutation.valueOf(mutation));
         }
         return runner.run(nodes == null ? 3 : nodes, seeds, steps, traceOut);
     }

@@ -1,7 +1,5 @@
 package io.kplane.raft.sim;
 
-import io.kplane.raft.Mutation;
-
 /**
  * The simulation settings used to hunt for injected bugs: three nodes, long runs (bugs need several leader
  * changes with diverging logs), PreVote/CheckQuorum chosen by the seed, all faults on.

@@ -107,11 +107,11 @@ public final class Simulation {
 
     private RaftConfig nodeConfig(int id) {
         return RaftConfig.builder(id).electionTick(ELECTION_TICK).heartbeatTick(2).preVote(preVote)
-                .checkQuorum(checkQuorum).maxInflightMsgs(maxInflight).maxSizePerMsg(maxSizePerMsg).mutation(cfg.mutation()).build();
+                .checkQuorum(checkQuorum).maxInflightMsgs(maxInflight).maxSizePerMsg(maxSizePerMsg).build();
     }
 
     private void start(int id) {
-        nodes[id] = new RaftNode(nodeConfig(id), disks[id], new SplitMix64(rng.nextLong()));
+        nodes[id] = new RaftNode(nodeConfig(id), disks[id], new SplitMix64(rng.nextLong()), cfg.mutation().rules());
         if (cfg.tracer() != null) nodes[id].setTracer(cfg.tracer());
         // the state machine restarts from the snapshot on disk
         Snapshot s = disks[id].snapshot();

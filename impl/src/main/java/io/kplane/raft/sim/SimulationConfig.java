@@ -1,6 +1,5 @@
 package io.kplane.raft.sim;
 
-import io.kplane.raft.Mutation;
 import io.kplane.raft.RaftTracer;
 
 /**

@@ -2,7 +2,6 @@ package io.kplane.raft.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kplane.raft.Mutation;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;

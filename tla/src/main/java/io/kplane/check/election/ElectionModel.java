@@ -4,7 +4,6 @@ import io.kplane.check.Fingerprint;
 import io.kplane.check.Invariant;
 import io.kplane.check.Model;
 import io.kplane.election.ElectionTiming;
-import io.kplane.election.ElectorMutation;
 import io.kplane.election.LeaseElector;
 import io.kplane.election.LeaseRecord;
 import io.kplane.election.LeaseWrite;
@@ -123,7 +122,7 @@ public final class ElectionModel implements Model<ElectionWorld> {
         int n = config.candidates();
         LeaseElector[] e = new LeaseElector[n];
         for (int i = 0; i < n; i++) {
-            e[i] = new LeaseElector(id(i), config.timing(), 0, config.electorMutation());
+            e[i] = new LeaseElector(id(i), config.timing(), 0, config.electorMutation().rules());
         }
         return List.of(new ElectionWorld(0, new int[n], null, 0, e));
     }

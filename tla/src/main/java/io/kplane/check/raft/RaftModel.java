@@ -10,7 +10,7 @@ import io.kplane.raft.Entry;
 import io.kplane.raft.HardState;
 import io.kplane.raft.MemoryStorage;
 import io.kplane.raft.Message;
-import io.kplane.raft.Mutation;
+import io.kplane.raft.sim.Mutation;
 import io.kplane.raft.Progress;
 import io.kplane.raft.RaftConfig;
 import io.kplane.raft.RaftNode;
@@ -187,7 +187,7 @@ public final class RaftModel implements Model<RaftWorld> {
         // MaxSizePerMsg, and with small batches a follower acknowledges an older leader's entry
         // before the new leader's own, the schedule that the commit rule exists for.
         return RaftConfig.builder(id).electionTick(config.electionTick()).heartbeatTick(1).maxSizePerMsg(1)
-                .preVote(config.preVote()).checkQuorum(config.checkQuorum()).mutation(config.mutation()).build();
+                .preVote(config.preVote()).checkQuorum(config.checkQuorum()).build();
     }
 
     @Override
@@ -204,7 +204,7 @@ public final class RaftModel implements Model<RaftWorld> {
             if (disks != null) {
                 disks[i] = storage.copy();
             }
-            nodes[i] = RaftNode.create(raftConfig(i + 1), storage, 1000);   // one seed: nodes differ only by id
+            nodes[i] = RaftNode.create(raftConfig(i + 1), storage, 1000, config.mutation().rules());   // one seed: nodes differ only by id
         }
         RaftWorld.AppliedLog[] applied = new RaftWorld.AppliedLog[n];
         Arrays.fill(applied, RaftWorld.AppliedLog.EMPTY);
@@ -516,7 +516,7 @@ public final class RaftModel implements Model<RaftWorld> {
                 act(w, "Restart(" + id(i + 1) + ")", out, () -> {
                     Next c = new Next(w);
                     MemoryStorage disk = w.disks() == null ? ((MemoryStorage) node.storage()).copy() : w.disks()[fi].copy();
-                    c.nodes[fi] = RaftNode.create(raftConfig(fi + 1), disk, 2000 + w.restarts());
+                    c.nodes[fi] = RaftNode.create(raftConfig(fi + 1), disk, 2000 + w.restarts(), config.mutation().rules());
                     c.copied[fi] = true;
                     c.applied[fi] = RaftWorld.AppliedLog.EMPTY;  // the state machine is rebuilt from the log
                     if (c.disks != null) {

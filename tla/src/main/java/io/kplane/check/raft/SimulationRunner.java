@@ -1,6 +1,6 @@
 package io.kplane.check.raft;
 
-import io.kplane.raft.Mutation;
+import io.kplane.raft.sim.Mutation;
 import io.kplane.raft.sim.Simulation;
 import io.kplane.raft.sim.SimulationConfig;
 import io.kplane.raft.sim.SimulationResult;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kplane.check.ExplorationResult;
 import io.kplane.check.Explorer;
-import io.kplane.election.ElectorMutation;
 import org.junit.jupiter.api.Test;
 
 class ElectionModelTest {

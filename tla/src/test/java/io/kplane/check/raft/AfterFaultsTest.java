@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kplane.check.ExplorationResult;
 import io.kplane.check.Explorer;
 import io.kplane.check.OnlyInvariant;
-import io.kplane.raft.Mutation;
+import io.kplane.raft.sim.Mutation;
 import io.kplane.raft.StateType;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.kplane.check.ExplorationResult;
 import io.kplane.check.Explorer;
 import io.kplane.check.FromScenario;
 import io.kplane.check.OnlyInvariant;
-import io.kplane.raft.Mutation;
+import io.kplane.raft.sim.Mutation;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kplane.check.ExplorationResult;
 import io.kplane.check.Explorer;
-import io.kplane.raft.Mutation;
+import io.kplane.raft.sim.Mutation;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

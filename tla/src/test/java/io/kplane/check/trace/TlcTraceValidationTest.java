@@ -2,7 +2,7 @@ package io.kplane.check.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kplane.raft.Mutation;
+import io.kplane.raft.sim.Mutation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An in-process network for tests: frames are copied and handed to the receiver's listener on the
- * sender's thread. Members can be cut off ({@link #isolate}) and reconnected ({@link #heal}).
+ * sender's thread. Members can be cut off ({@link #isolate}) and reconnected ({@link #heal}). A test
+ * fixture: no command runs members in one process, so production code has no use for it.
  */
 public final class InMemoryNetwork {
 
