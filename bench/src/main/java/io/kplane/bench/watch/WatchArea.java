@@ -53,7 +53,7 @@ import org.HdrHistogram.Histogram;
  * {@code -p duration=20s}, {@code -p warmup=5s}, {@code -p inflight=64} (writes outstanding: the
  * writer's keep-alive connections to the API server, jetcd's outstanding puts to etcd),
  * {@code -p protocol=http1|h2} (kplane's watch streams: one HTTP/1.1 connection per stream, the
- * default; or HTTP/2 prior knowledge with 1,000 streams per connection, as client-go multiplexes them),
+ * default; or HTTP/2 prior knowledge with {@code -p streams=1000} streams per connection, as client-go multiplexes them),
  * {@code -p jmh=false}, {@code -p compare=none}, {@code -p serverJvm="-XX:StartFlightRecording=filename=/tmp/a.jfr"}
  * (extra JVM options of the API server process, e.g. to profile it).
  *
@@ -67,7 +67,7 @@ import org.HdrHistogram.Histogram;
 public final class WatchArea implements BenchArea {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PODS = 100;
-  /** HTTP/2 watch streams per connection: the server's limit ({@code MAX_CONCURRENT_STREAMS}), as a Go client fills it. */
+  /** HTTP/2 watch streams per connection by default: the server's limit ({@code MAX_CONCURRENT_STREAMS}), as a Go client fills it. */
   private static final int STREAMS_PER_CONNECTION = 1000;
 
   @Override
@@ -112,9 +112,11 @@ public final class WatchArea implements BenchArea {
       throw new IllegalArgumentException("-p protocol=h2|http1, not " + protocol);
     }
     boolean http2 = protocol.equals("h2");
+    int streamsPerConnection = ctx.param("streams", STREAMS_PER_CONNECTION);
     List<String> serverJvm = List.of(ctx.param("serverJvm", "").trim().split("\\s+")).stream().filter(x -> !x.isEmpty()).toList();
-    boolean etcd = !ctx.param("compare", "etcd").equals("none") && EtcdCluster.installed();
-    if (!etcd) {
+    boolean compare = !ctx.param("compare", "etcd").equals("none");
+    boolean etcd = compare && EtcdCluster.installed();
+    if (compare && !etcd) {
       ctx.note("etcd peer skipped: " + RunContext.ETCD_INSTALL_HINT);
     }
     if (Boolean.parseBoolean(ctx.param("jmh", "true"))) {
@@ -124,7 +126,7 @@ public final class WatchArea implements BenchArea {
     try {
       for (int n : counts) {
         ctx.log().printf("  load before %,d watchers: %s%n", n, loadAverage());
-        E2e k = kplane(ctx, tmp, n, rate, warmup, duration, inflight, serverJvm, http2);
+        E2e k = kplane(ctx, tmp, n, rate, warmup, duration, inflight, serverJvm, http2, streamsPerConnection);
         report(ctx, k, rate);
         E2e e = null;
         if (etcd) {
@@ -219,7 +221,7 @@ public final class WatchArea implements BenchArea {
   // --------------------------------------------------------------------------- end to end
 
   private E2e kplane(RunContext ctx, Path tmp, int watchers, double rate, Duration warmup, Duration duration, int inflight,
-                     List<String> serverJvm, boolean http2) throws Exception {
+                     List<String> serverJvm, boolean http2, int streamsPerConnection) throws Exception {
     int port = ChildJvm.freePort();
     Path log = ctx.file("apiserver-" + watchers + ".log");
     List<String> jvm = new ArrayList<>(List.of("-Xmx4g", "-XX:+UseParallelGC"));
@@ -242,10 +244,10 @@ public final class WatchArea implements BenchArea {
       AckTimes acks = new AckTimes();
       try (WatchStreams streams = new WatchStreams(acks); PatchWriter writer = new PatchWriter("127.0.0.1", port, inflight)) {
         streams.open("127.0.0.1", port, "/api/v1/namespaces/default/pods?watch=1&labelSelector=half%3Dyes&resourceVersion=" + rv
-            + "&timeoutSeconds=3600", watchers, http2, STREAMS_PER_CONNECTION);
+            + "&timeoutSeconds=3600", watchers, http2, streamsPerConnection);
         double heap1 = heapUsed(p.pid());
         ctx.log().printf("  %,d watch streams open (%s)%n", watchers, http2
-            ? String.format("HTTP/2, %d connections", (watchers + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION)
+            ? String.format("HTTP/2, %d connections", (watchers + streamsPerConnection - 1) / streamsPerConnection)
             : "HTTP/1.1, one connection each");
         double cpu0 = 0;
         long[] recordedHalf = {0};
