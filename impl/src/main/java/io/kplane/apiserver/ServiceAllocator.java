@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Cluster IPs and node ports (30000-32767) for services, with Kubernetes' dual-stack rules: the
@@ -53,7 +54,7 @@ final class ServiceAllocator {
       return;
     }
     InUse inUse = inUse(null);
-    assignIPs(svc, null, inUse);
+    assignIPs(svc, null, () -> inUse);
     assignNodePorts(spec, inUse.ports);
   }
 
@@ -87,17 +88,19 @@ final class ServiceAllocator {
         }
       }
     }
-    InUse inUse = inUse(old);
+    // Most updates allocate nothing (status, labels, selector): the services are listed only when needed.
+    InUse[] listed = {null};
+    Supplier<InUse> inUse = () -> listed[0] != null ? listed[0] : (listed[0] = inUse(old));
     assignIPs(next, oldType.equals("ExternalName") ? null : oldSpec, inUse);
     if (!spec.path("ports").equals(oldSpec.path("ports")) || !type.equals(oldType)) {
-      assignNodePorts(spec, inUse.ports);
+      assignNodePorts(spec, inUse.get().ports);
     }
   }
 
   // ------------------------------------------------------------------------------- IP families
 
   /** The IP families and cluster IPs of {@code svc}, resolved and allocated in place; 422 with every problem found. */
-  private void assignIPs(ObjectNode svc, JsonNode oldSpec, InUse inUse) {
+  private void assignIPs(ObjectNode svc, JsonNode oldSpec, Supplier<InUse> inUse) {
     ObjectNode spec = (ObjectNode) svc.get("spec");
     List<StatusCause> errors = new ArrayList<>();
     List<String> ips = strings(spec.path("clusterIPs"));
@@ -226,13 +229,13 @@ final class ServiceAllocator {
           if (!range.contains(chosen)) {
             throw allocationFailed(svc, chosen, "the provided IP (" + chosen + ") is not in the valid range. The range of valid IPs is " + range);
           }
-          if (inUse.ips.contains(ServiceCidr.canonical(chosen))) {
+          if (inUse.get().ips.contains(ServiceCidr.canonical(chosen))) {
             throw allocationFailed(svc, chosen, "provided IP is already allocated");
           }
-          inUse.ips.add(ServiceCidr.canonical(chosen));
+          inUse.get().ips.add(ServiceCidr.canonical(chosen));
         } else {
-          String fresh = next(range, inUse.ips);
-          inUse.ips.add(fresh);
+          String fresh = next(range, inUse.get().ips);
+          inUse.get().ips.add(fresh);
           ips.add(fresh);
         }
       }
