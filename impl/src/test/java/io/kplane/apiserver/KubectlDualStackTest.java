@@ -77,6 +77,30 @@ class KubectlDualStackTest {
   }
 
   @Test
+  void serverSideApplyAllocatesBothAndKeepsThemOnReapply() throws Exception {
+    String m = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: dual-ssa}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api, namespace: dual-ssa}
+        spec:
+          ipFamilyPolicy: RequireDualStack
+          selector: {app: api}
+          ports: [{port: 443}]
+        """;
+    ok(m, "apply", "--server-side", "-f", "-");
+    JsonNode first = Registry.JSON.readTree(ok(null, "get", "-n", "dual-ssa", "svc", "api", "-o", "json").out()).path("spec");
+    assertThat(first.path("ipFamilies").toString()).isEqualTo("[\"IPv4\",\"IPv6\"]");
+    assertThat(first.path("clusterIPs")).hasSize(2);
+    ok(m, "apply", "--server-side", "-f", "-");
+    JsonNode again = Registry.JSON.readTree(ok(null, "get", "-n", "dual-ssa", "svc", "api", "-o", "json").out()).path("spec");
+    assertThat(again.path("clusterIPs")).isEqualTo(first.path("clusterIPs"));
+  }
+
+  @Test
   void aClusterIpOutsideTheRangesIsRefused() throws Exception {
     ok(null, "create", "namespace", "dual-bad");
     TestApiServer.Run r = server.kubectl("create", "service", "clusterip", "off", "-n", "dual-bad", "--tcp=80:80",

@@ -150,6 +150,36 @@ class DualStackProxyRuntimeTest {
     }
 
     @Test
+    void appliesEachFamilysRulesWithItsOwnToolInANetworkNamespace() throws Exception {
+        assumeRootAnd("iptables-legacy-restore", "ip6tables-legacy-restore", "ip6tables-legacy-save", "ip");
+        try (RealApiServer api = new RealApiServer(dir.resolve("api"), SERVICE_RANGES);
+             NetworkNamespace ns = NetworkNamespace.create("kplane-ds-apply")) {
+            KubeClient client = api.client();
+            Service svc = createObjects(client);
+            String clusterIP6 = svc.spec().clusterIPs().get(1);
+            try (ProxyRuntime proxy = new ProxyRuntime(client, bothFamilies(), ProxySyncLoop.Backend.IPTABLES,
+                    family -> io.kplane.proxy.RulesApplier.iptablesInNamespace(ns, family), null,
+                    Duration.ofMillis(50), Duration.ofSeconds(30)).start()) {
+                eventually("the IPv6 DNAT in the namespace's ip6tables nat table", () -> saved(ns, "ip6tables-legacy-save")
+                        .contains("--to-destination [" + ENDPOINT6 + "]:8080"));
+                eventually("the IPv4 DNAT in the namespace's iptables nat table", () -> saved(ns, "iptables-legacy-save")
+                        .contains("--to-destination " + ENDPOINT4 + ":8080"));
+                assertThat(saved(ns, "ip6tables-legacy-save")).contains("-d " + clusterIP6 + "/128").doesNotContain(ENDPOINT4);
+                assertThat(saved(ns, "iptables-legacy-save")).doesNotContain(ENDPOINT6);
+                assertThat(proxy.loop(IpFamily.IPv6).lastError()).isNull();
+            }
+        }
+    }
+
+    private static String saved(NetworkNamespace ns, String tool) {
+        try {
+            return ns.exec(List.of(tool, "-t", "nat"), (byte[]) null).stdout();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
     void rulesFileOfASecondaryFamilySitsBesideThePrimarysFile() {
         assertThat(ProxyRuntime.rulesFileFor(Path.of("/x/proxy-rules.txt"), IpFamily.IPv6)).isEqualTo(Path.of("/x/proxy-rules.ipv6.txt"));
         assertThat(ProxyRuntime.rulesFileFor(Path.of("/x/rules"), IpFamily.IPv4)).isEqualTo(Path.of("/x/rules.ipv4"));
