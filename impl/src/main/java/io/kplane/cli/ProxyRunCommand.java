@@ -78,6 +78,13 @@ public final class ProxyRunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: cannot read kubeconfig " + kubeconfig);
             return 2;
         }
+        try {
+            // The flags alone first: a bad one is reported before anything is contacted.
+            ProxierFamilies.resolve(ipFamilies, ProxyConfig.defaults(node), nodeIPs, clusterCIDRs, null, family -> false);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        }
         KubeClient client = KubeClient.fromKubeconfig(kubeconfig);
         NetworkNamespace ns = netns == null ? null : NetworkNamespace.existing(netns);
         Function<IpFamily, RulesApplier> appliers = ns == null ? null

@@ -131,14 +131,18 @@ class ProxyCommandTest {
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("--ip-families", "--cluster-cidr", "--node-ip", "Dual-stack", "rules.ipv6.txt",
                 "the primary IP family is the node IP's");
-        try (io.kplane.client.RealApiServer api = new io.kplane.client.RealApiServer(dir.resolve("api"))) {
-            Run bad = run("proxy", "run", "--kubeconfig", api.kubeconfig().toString(), "--ip-families", "IPv5");
-            assertThat(bad.code()).isEqualTo(2);
-            assertThat(bad.err()).contains("--ip-families takes auto, or IPv4 and/or IPv6");
-            Run twoV4 = run("proxy", "run", "--kubeconfig", api.kubeconfig().toString(), "--node-ip", "10.0.0.1,10.0.0.2");
-            assertThat(twoV4.code()).isEqualTo(2);
-            assertThat(twoV4.err()).contains("--node-ip takes at most one value per IP family");
-        }
+        // Checked before the API server is contacted: this kubeconfig names a server nobody runs.
+        Path kubeconfig = dir.resolve("kubeconfig");
+        io.kplane.apiserver.Kubeconfig.write(kubeconfig, "https://127.0.0.1:1", null, "t");
+        Run bad = run("proxy", "run", "--kubeconfig", kubeconfig.toString(), "--ip-families", "IPv5");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--ip-families takes auto, or IPv4 and/or IPv6");
+        Run twoV4 = run("proxy", "run", "--kubeconfig", kubeconfig.toString(), "--node-ip", "10.0.0.1,10.0.0.2");
+        assertThat(twoV4.code()).isEqualTo(2);
+        assertThat(twoV4.err()).contains("--node-ip takes at most one value per IP family");
+        Run badCidr = run("proxy", "run", "--kubeconfig", kubeconfig.toString(), "--cluster-cidr", "10.244.0.0/16,nonsense");
+        assertThat(badCidr.code()).isEqualTo(2);
+        assertThat(badCidr.err()).contains("nonsense");
     }
 
     @Test
