@@ -42,32 +42,47 @@ public final class ApiServer implements AutoCloseable {
    * @param bookmarkInterval    how often watches with allowWatchBookmarks get a BOOKMARK
    * @param compactionInterval  how often history is compacted (to the revision seen one interval earlier), zero: never
    * @param watchSource         builds the source of watch events from the storage and registry; null: {@link StoreWatchSource}
+   * @param serviceClusterIpRange one CIDR, or two of different IP families (dual-stack, primary first), that
+   *                            Service cluster IPs come from ({@code --service-cluster-ip-range})
    */
   public record Config(InetSocketAddress listen, SslContext ssl, Authenticator authenticator, int maxReadOnlyInFlight,
                        int maxMutatingInFlight, Duration bookmarkInterval, Duration compactionInterval,
-                       BiFunction<Storage, Registry, WatchSource> watchSource) {
+                       BiFunction<Storage, Registry, WatchSource> watchSource, String serviceClusterIpRange) {
+    /** kubeadm's default service CIDR: a single-stack IPv4 cluster. */
+    public static final String DEFAULT_SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
+
+    public Config {
+      ServiceCidr.parseRange(serviceClusterIpRange); // a bad range fails here, before anything binds
+    }
+
     public static Config plain(InetSocketAddress listen, Authenticator authenticator) {
-      return new Config(listen, null, authenticator, 400, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), null);
+      return new Config(listen, null, authenticator, 400, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), null,
+          DEFAULT_SERVICE_CLUSTER_IP_RANGE);
+    }
+
+    public Config withServiceClusterIpRange(String range) {
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource,
+          range);
     }
 
     public Config withSsl(SslContext ssl) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource, serviceClusterIpRange);
     }
 
     public Config withInFlight(int readOnly, int mutating) {
-      return new Config(listen, ssl, authenticator, readOnly, mutating, bookmarkInterval, compactionInterval, watchSource);
+      return new Config(listen, ssl, authenticator, readOnly, mutating, bookmarkInterval, compactionInterval, watchSource, serviceClusterIpRange);
     }
 
     public Config withBookmarkInterval(Duration d) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, d, compactionInterval, watchSource);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, d, compactionInterval, watchSource, serviceClusterIpRange);
     }
 
     public Config withCompactionInterval(Duration d) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, d, watchSource);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, d, watchSource, serviceClusterIpRange);
     }
 
     public Config withWatchSource(BiFunction<Storage, Registry, WatchSource> w) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, w);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, w, serviceClusterIpRange);
     }
   }
 
@@ -84,7 +99,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(Config config, Storage storage) {
     this.config = config;
     this.storage = storage;
-    this.registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC());
+    this.registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC(), config.serviceClusterIpRange());
     AtomicInteger n = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(16, r -> {
       Thread t = new Thread(r, "apiserver-worker-" + n.incrementAndGet());

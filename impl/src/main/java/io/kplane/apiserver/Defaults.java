@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (pkg/apis/core/v1/defaults.go, apps/v1/defaults.go): a pod's restartPolicy, dnsPolicy,
  * schedulerName, terminationGracePeriodSeconds, imagePullPolicy, port protocols; a deployment's
  * replicas, strategy, revisionHistoryLimit, progressDeadlineSeconds; a service's type,
- * sessionAffinity, targetPort.
+ * sessionAffinity, targetPort. (A service's ipFamilies and ipFamilyPolicy depend on the server's
+ * service CIDRs: {@link ServiceAllocator} defaults them.)
  */
 final class Defaults {
   private Defaults() {}
@@ -53,12 +54,6 @@ final class Defaults {
         if (!spec.path("type").asText().equals("ExternalName")) {
           if (!spec.has("internalTrafficPolicy")) {
             spec.put("internalTrafficPolicy", "Cluster");
-          }
-          if (!spec.has("ipFamilies")) {
-            spec.putArray("ipFamilies").add("IPv4");
-          }
-          if (!spec.has("ipFamilyPolicy")) {
-            spec.put("ipFamilyPolicy", "SingleStack");
           }
         }
         String t = spec.path("type").asText();

@@ -45,10 +45,19 @@ public final class Registry {
   private final ServiceAllocator allocator;
 
   public Registry(Storage storage, Resources resources, Clock clock) {
+    this(storage, resources, clock, "10.96.0.0/12");
+  }
+
+  /**
+   * @param serviceClusterIpRange one service CIDR, or two of different IP families (primary first)
+   *     for a dual-stack cluster, as kube-apiserver's {@code --service-cluster-ip-range}
+   */
+  public Registry(Storage storage, Resources resources, Clock clock, String serviceClusterIpRange) {
     this.storage = storage;
     this.resources = resources;
     this.clock = clock;
-    this.allocator = new ServiceAllocator(storage, resources.find("", "v1", "services"), random);
+    this.allocator = new ServiceAllocator(storage, resources.find("", "v1", "services"), random,
+        ServiceCidr.parseRange(serviceClusterIpRange));
   }
 
   public Storage storage() {

@@ -81,6 +81,20 @@
  * 1.32 sends {@code fieldValidation=Strict} on create/apply/replace ({@code --validate=warn|false}
  * give Warn/Ignore).
  *
+ * <h2>Service cluster IPs and dual-stack</h2>
+ * {@code --service-cluster-ip-range} takes one CIDR (default {@code 10.96.0.0/12}) or two of
+ * different IP families, primary first ({@code 10.96.0.0/12,fd00:10:96::/108}: a dual-stack
+ * cluster). {@link io.kplane.apiserver.ServiceAllocator} applies upstream's rules: no
+ * {@code ipFamilyPolicy} means SingleStack unless two IPs or families were asked for
+ * (RequireDualStack then); PreferDualStack gets both families on a dual-stack server and one on a
+ * single-stack one; RequireDualStack on a single-stack server, a family the server has no range
+ * for, client-chosen IPs outside the range or already taken, IPs that contradict
+ * {@code ipFamilies} are 422 with upstream's messages; {@code clusterIP == clusterIPs[0]};
+ * the primary IP and family may not change on update, a secondary may be added (policy set to
+ * Prefer/RequireDualStack) or dropped (set to SingleStack). IPs in use are read from the stored
+ * Services, so a delete or a downgrade frees them at once ({@code ServiceDualStackTest},
+ * {@code ServiceCidrTest}).
+ *
  * <h2>Running it</h2>
  * <pre>
  * ./kplane apiserver --store embedded --listen 127.0.0.1:6443 --kubeconfig /tmp/kplane.kubeconfig
@@ -95,6 +109,7 @@
  * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply is accepted on the main resource and on {@code status}
  * ({@code kubectl apply --server-side --subresource=status}), not on {@code scale}; HTTP/2; a namespace's content is deleted inline when the
  * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
- * allocator is per process.
+ * allocator is per process (no allocation bitmap or ServiceCIDR/IPAddress objects in storage);
+ * a selectorless headless Service is not defaulted to both families as upstream does.
  */
 package io.kplane.apiserver;

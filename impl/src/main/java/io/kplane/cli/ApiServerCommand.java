@@ -59,8 +59,24 @@ public final class ApiServerCommand implements Callable<Integer> {
       description = "Serve watches from a watch cache per resource (one store watch, shared fan-out); false: one store watch per request (default: ${DEFAULT-VALUE}).")
   boolean watchCache;
 
+  @Option(names = "--service-cluster-ip-range", paramLabel = "CIDR[,CIDR]", defaultValue = ApiServer.Config.DEFAULT_SERVICE_CLUSTER_IP_RANGE,
+      description = {"The range Service cluster IPs come from (default: ${DEFAULT-VALUE}). Two CIDRs of different IP families "
+          + "(e.g. 10.96.0.0/12,fd00:10:96::/108) make a dual-stack cluster: Services with ipFamilyPolicy PreferDualStack or "
+          + "RequireDualStack get one cluster IP of each, the first CIDR's family is the primary. At most 2^20 addresses per "
+          + "range (IPv4 /12 or longer, IPv6 /108 or longer), as kube-apiserver."})
+  String serviceClusterIpRange;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      ApiServer.Config.plain(new InetSocketAddress(0), new Authenticator(Map.of(), false))
+          .withServiceClusterIpRange(serviceClusterIpRange);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 2;
+    }
     Storage storage = storage(store);
     String[] hp = listen.split(":");
     InetSocketAddress addr = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
@@ -70,7 +86,8 @@ public final class ApiServerCommand implements Callable<Integer> {
     }
     String adminToken = Kubeconfig.newToken();
     tokens.put(adminToken, new Authenticator.User("kplane-admin", "kplane-admin", List.of("system:masters", "system:authenticated")));
-    ApiServer.Config config = ApiServer.Config.plain(addr, new Authenticator(tokens, anonymous)).withInFlight(maxReadOnly, maxMutating);
+    ApiServer.Config config = ApiServer.Config.plain(addr, new Authenticator(tokens, anonymous)).withInFlight(maxReadOnly, maxMutating)
+        .withServiceClusterIpRange(serviceClusterIpRange);
     if (watchCache) {
       config = config.withWatchSource((s, r) -> new io.kplane.apiserver.CachedWatchSource(s));
     }

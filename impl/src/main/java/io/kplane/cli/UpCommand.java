@@ -46,6 +46,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--proxy-netns", paramLabel = "NAME", description = "Apply proxy rules in this network namespace (default: dry-run).")
     String proxyNetns;
 
+    @Option(names = "--service-cluster-ip-range", paramLabel = "CIDR[,CIDR]", description = "The API server's service CIDR(s);"
+            + " two of different IP families make a dual-stack cluster (default: the API server's, 10.96.0.0/12).")
+    String serviceClusterIpRange;
+
     @Option(names = "--lease-duration", defaultValue = "15", description = "Leader-election leaseDuration in seconds;"
             + " renewDeadline is 2/3 of it, retryPeriod 2/15, as upstream's 15/10/2 (default: ${DEFAULT-VALUE}).")
     int leaseSeconds;
@@ -92,7 +96,11 @@ public final class UpCommand implements Callable<Integer> {
         }
         String apiStore = storeClientPorts.isEmpty() ? store : "etcd=" + String.join(",",
                 storeClientPorts.stream().map(p -> "http://127.0.0.1:" + p).toList());
-        c.define("apiserver", jvm, List.of("apiserver", "--store", apiStore, "--listen", "127.0.0.1:" + port, "--kubeconfig", k));
+        List<String> apiserver = new ArrayList<>(List.of("apiserver", "--store", apiStore, "--listen", "127.0.0.1:" + port, "--kubeconfig", k));
+        if (serviceClusterIpRange != null) {
+            apiserver.addAll(List.of("--service-cluster-ip-range", serviceClusterIpRange));
+        }
+        c.define("apiserver", jvm, apiserver);
         long renewMs = leaseSeconds * 2000L / 3;
         long retryMs = Math.max(200, leaseSeconds * 2000L / 15);
         List<String> election = List.of("--leader-elect", "--leader-elect-lease-duration", leaseSeconds + "s",

@@ -35,8 +35,14 @@
  * source ranges and only EndpointSlices of its {@code addressType}; the IPv6 renderers write
  * {@code ip6tables-restore} input, {@code table ip6 kube-proxy} and IPv6 virtual servers
  * ({@code DualStackTest}, with the real ip6tables-legacy, nft and ipset in a throw-away namespace).
- * Not yet: {@link io.kplane.proxy.runtime.ProxyRuntime} runs one family's loop; a dual-stack node
- * runs two runtimes (one per family, each with its own applier).
+ * {@link io.kplane.proxy.runtime.ProxyRuntime} runs one loop per family from the same informers,
+ * each with its own applier ({@code iptables-restore}/{@code ip6tables-restore}, or the
+ * {@code ip}/{@code ip6 kube-proxy} table) and rules file; {@link io.kplane.proxy.ProxierFamilies}
+ * decides the families as kube-proxy does (primary from the node IP, the other whenever the host
+ * can program it; {@code --ip-families} pins them). {@code DualStackProxyRuntimeTest} runs it
+ * against a dual-stack API server and checks both families' files with the real tools.
+ * Not yet: the EndpointSlice controller writes IPv4 slices only (hollow pods have one IPv4
+ * address), so in {@code kplane up} the IPv6 rules of a dual-stack Service have no endpoints.
  *
  * <p>{@code kplane proxy run} takes its node IP and zone from its own Node object unless given as
  * flags ({@link io.kplane.proxy.NodeIdentity}: the family's first InternalIP, else ExternalIP, and

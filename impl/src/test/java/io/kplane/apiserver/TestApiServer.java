@@ -25,6 +25,7 @@ final class TestApiServer implements AutoCloseable {
   private ApiServer server;
   private Duration bookmarkInterval = Duration.ofSeconds(60);
   private java.util.function.BiFunction<Storage, Registry, WatchSource> watchSource;
+  private String serviceClusterIpRange = ApiServer.Config.DEFAULT_SERVICE_CLUSTER_IP_RANGE;
 
   TestApiServer(Storage storage, boolean ownsStorage) throws Exception {
     this.storage = storage;
@@ -50,11 +51,20 @@ final class TestApiServer implements AutoCloseable {
     return this;
   }
 
+  /** Restarts with these service CIDRs (two of different families: a dual-stack server). */
+  TestApiServer withServiceClusterIpRange(String range) throws Exception {
+    serviceClusterIpRange = range;
+    stop();
+    start();
+    return this;
+  }
+
   void start() throws Exception {
     ServingCerts certs = ServingCerts.createOrLoad(dir.resolve("pki"), "127.0.0.1");
     Authenticator auth = new Authenticator(Map.of(token, new Authenticator.User("admin", "admin", List.of("system:masters"))), false);
     ApiServer.Config config = ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", port), auth).withSsl(certs.serverContext())
-        .withBookmarkInterval(bookmarkInterval).withCompactionInterval(Duration.ZERO).withWatchSource(watchSource);
+        .withBookmarkInterval(bookmarkInterval).withCompactionInterval(Duration.ZERO).withWatchSource(watchSource)
+        .withServiceClusterIpRange(serviceClusterIpRange);
     server = new ApiServer(config, storage);
     server.start();
     Kubeconfig.write(kubeconfig, "https://127.0.0.1:" + port, certs.caPem(), token);

@@ -13,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kplane proxy render} on a kubectl-style List, for each backend, and applied into a test namespace. */
+/**
+ * {@code kplane proxy render} on a kubectl-style List, for each backend, and applied into a test namespace;
+ * the dual-stack flags of {@code proxy run} and {@code apiserver}.
+ */
 class ProxyCommandTest {
     @TempDir Path dir;
 
@@ -120,5 +123,35 @@ class ProxyCommandTest {
         // The host namespace was not touched.
         String hostNat = NetworkNamespace.host().exec(List.of("iptables-legacy-save", "-t", "nat"), (byte[]) null).stdout();
         assertThat(hostNat).doesNotContain("KUBE-SVC-NPX46M4PTMTKRN6Y");
+    }
+
+    @Test
+    void proxyRunDocumentsDualStackAndRefusesBadFamilyFlags() throws Exception {
+        Run help = run("proxy", "run", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--ip-families", "--cluster-cidr", "--node-ip", "Dual-stack", "rules.ipv6.txt",
+                "the primary IP family is the node IP's");
+        // Checked before the API server is contacted: this kubeconfig names a server nobody runs.
+        Path kubeconfig = dir.resolve("kubeconfig");
+        io.kplane.apiserver.Kubeconfig.write(kubeconfig, "https://127.0.0.1:1", null, "t");
+        Run bad = run("proxy", "run", "--kubeconfig", kubeconfig.toString(), "--ip-families", "IPv5");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--ip-families takes auto, or IPv4 and/or IPv6");
+        Run twoV4 = run("proxy", "run", "--kubeconfig", kubeconfig.toString(), "--node-ip", "10.0.0.1,10.0.0.2");
+        assertThat(twoV4.code()).isEqualTo(2);
+        assertThat(twoV4.err()).contains("--node-ip takes at most one value per IP family");
+        Run badCidr = run("proxy", "run", "--kubeconfig", kubeconfig.toString(), "--cluster-cidr", "10.244.0.0/16,nonsense");
+        assertThat(badCidr.code()).isEqualTo(2);
+        assertThat(badCidr.err()).contains("nonsense");
+    }
+
+    @Test
+    void apiserverRefusesABadServiceClusterIpRange() {
+        Run r = run("apiserver", "--store", "embedded", "--kubeconfig", dir.resolve("kc").toString(),
+                "--service-cluster-ip-range", "10.96.0.0/12,10.200.0.0/16");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("must be of different IP family");
+        assertThat(run("apiserver", "--help").out()).contains("--service-cluster-ip-range", "10.96.0.0/12,fd00:10:96::/108");
+        assertThat(dir.resolve("kc")).doesNotExist();
     }
 }

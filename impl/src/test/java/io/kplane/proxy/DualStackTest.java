@@ -193,12 +193,7 @@ class DualStackTest {
         assumeRootAnd("ip6tables-legacy-restore", "ip6tables-legacy-save", "ip6tables-legacy", "ip");
         IptablesRuleset rs = new IptablesRenderer(config6()).render(sample6(), Set.of(), true);
         try (NetworkNamespace ns = NetworkNamespace.create("kplane-v6")) {
-            for (IptablesRenderer.JumpRule j : IptablesRenderer.jumpRules(IpFamily.IPv6)) {
-                ns.exec(List.of("ip6tables-legacy", "-w", "-t", j.table(), "-N", j.rule().substring(j.rule().lastIndexOf("-j ") + 3)), (byte[]) null);
-                List<String> cmd = new ArrayList<>(List.of("ip6tables-legacy", "-w", "-t", j.table(), "-I", j.chain()));
-                cmd.addAll(IptablesRules.tokenize(j.rule()));
-                ns.exec(cmd, (byte[]) null).orThrow("ip6tables -I " + j.chain());
-            }
+            IptablesNetnsTest.applyJumpRules(ns, IpFamily.IPv6);
             ns.exec(List.of("ip6tables-legacy-restore", "--test", "--noflush"), rs.text()).orThrow("ip6tables-restore --test");
             ns.exec(List.of("ip6tables-legacy-restore", "--noflush"), rs.text()).orThrow("ip6tables-restore");
             String saved = ns.exec(List.of("ip6tables-legacy-save"), (byte[]) null).orThrow("ip6tables-save").stdout();

@@ -33,13 +33,19 @@ public class IptablesNetnsTest {
     }
 
     public static void applyJumpRules(NetworkNamespace ns) throws Exception {
-        for (IptablesRenderer.JumpRule j : IptablesRenderer.JUMP_RULES) {
-            List<String> cmd = new ArrayList<>(List.of("iptables-legacy", "-w", "-t", j.table(), "-N",
+        applyJumpRules(ns, io.kplane.proxy.IpFamily.IPv4);
+    }
+
+    /** kube-proxy's jumps from the built-in chains, with iptables-legacy or ip6tables-legacy as {@code family} says. */
+    public static void applyJumpRules(NetworkNamespace ns, io.kplane.proxy.IpFamily family) throws Exception {
+        String tool = family == io.kplane.proxy.IpFamily.IPv4 ? "iptables-legacy" : "ip6tables-legacy";
+        for (IptablesRenderer.JumpRule j : IptablesRenderer.jumpRules(family)) {
+            List<String> cmd = new ArrayList<>(List.of(tool, "-w", "-t", j.table(), "-N",
                     j.rule().substring(j.rule().lastIndexOf("-j ") + 3)));
             ns.exec(cmd, (byte[]) null); // may already exist
-            cmd = new ArrayList<>(List.of("iptables-legacy", "-w", "-t", j.table(), "-I", j.chain()));
+            cmd = new ArrayList<>(List.of(tool, "-w", "-t", j.table(), "-I", j.chain()));
             cmd.addAll(IptablesRules.tokenize(j.rule()));
-            ns.exec(cmd, (byte[]) null).orThrow("iptables -I " + j.chain());
+            ns.exec(cmd, (byte[]) null).orThrow(tool + " -I " + j.chain());
         }
     }
 
