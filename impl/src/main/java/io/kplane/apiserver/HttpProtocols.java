@@ -32,12 +32,11 @@ import java.util.function.Supplier;
  * the HTTP/2 connection preface (prior knowledge, as gRPC clients send it) or HTTP/1.1.
  *
  * <p>Each HTTP/2 stream becomes a child channel whose pipeline turns frames back into HTTP/1.1
- * objects, so the API's handler serves both protocols unchanged. The connection's flushes are
- * consolidated: the watch dispatcher writes and flushes each watcher's batch on its own stream,
- * and those flushes, queued on the connection's event loop together, leave in one socket write
- * rather than one each. (Measured with {@code kplane bench watch -p protocol=h2}: with more than
- * about 100 streams on one connection, delivery latency still grows under 1,000 writes/s, where
- * one HTTP/1.1 connection per watch keeps up; Netty's per-stream flow control is the suspect.)
+ * objects, so the API's handler serves both protocols unchanged. Watch output does not take the
+ * streams' own write path from the dispatcher's threads (a task per write): it goes through the
+ * connection's {@link Http2Outbox}, which writes a whole batch of streams on the event loop and
+ * flushes once. Other flushes of the connection are consolidated, so that the streams' responses
+ * leave in one socket write rather than one each.
  */
 final class HttpProtocols {
   /** Concurrent streams a client may open on one connection. */
