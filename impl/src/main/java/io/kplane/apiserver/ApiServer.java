@@ -42,32 +42,39 @@ public final class ApiServer implements AutoCloseable {
    * @param bookmarkInterval    how often watches with allowWatchBookmarks get a BOOKMARK
    * @param compactionInterval  how often history is compacted (to the revision seen one interval earlier), zero: never
    * @param watchSource         builds the source of watch events from the storage and registry; null: {@link StoreWatchSource}
+   * @param tolerationDefaults  tolerationSeconds of the not-ready/unreachable tolerations added to new pods (upstream: 300/300)
    */
   public record Config(InetSocketAddress listen, SslContext ssl, Authenticator authenticator, int maxReadOnlyInFlight,
                        int maxMutatingInFlight, Duration bookmarkInterval, Duration compactionInterval,
-                       BiFunction<Storage, Registry, WatchSource> watchSource) {
+                       BiFunction<Storage, Registry, WatchSource> watchSource, DefaultTolerationSeconds tolerationDefaults) {
     public static Config plain(InetSocketAddress listen, Authenticator authenticator) {
-      return new Config(listen, null, authenticator, 400, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), null);
+      return new Config(listen, null, authenticator, 400, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), null,
+          DefaultTolerationSeconds.UPSTREAM);
+    }
+
+    public Config withDefaultTolerationSeconds(DefaultTolerationSeconds d) {
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval,
+          watchSource, d);
     }
 
     public Config withSsl(SslContext ssl) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource, tolerationDefaults);
     }
 
     public Config withInFlight(int readOnly, int mutating) {
-      return new Config(listen, ssl, authenticator, readOnly, mutating, bookmarkInterval, compactionInterval, watchSource);
+      return new Config(listen, ssl, authenticator, readOnly, mutating, bookmarkInterval, compactionInterval, watchSource, tolerationDefaults);
     }
 
     public Config withBookmarkInterval(Duration d) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, d, compactionInterval, watchSource);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, d, compactionInterval, watchSource, tolerationDefaults);
     }
 
     public Config withCompactionInterval(Duration d) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, d, watchSource);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, d, watchSource, tolerationDefaults);
     }
 
     public Config withWatchSource(BiFunction<Storage, Registry, WatchSource> w) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, w);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, w, tolerationDefaults);
     }
   }
 
@@ -84,7 +91,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(Config config, Storage storage) {
     this.config = config;
     this.storage = storage;
-    this.registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC());
+    this.registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC(), config.tolerationDefaults());
     AtomicInteger n = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(16, r -> {
       Thread t = new Thread(r, "apiserver-worker-" + n.incrementAndGet());

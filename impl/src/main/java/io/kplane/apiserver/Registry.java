@@ -43,11 +43,18 @@ public final class Registry {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final ServiceAllocator allocator;
+  private final DefaultTolerationSeconds tolerationDefaults;
 
   public Registry(Storage storage, Resources resources, Clock clock) {
+    this(storage, resources, clock, DefaultTolerationSeconds.UPSTREAM);
+  }
+
+  /** @param tolerationDefaults the not-ready/unreachable tolerations added to pods created without them */
+  public Registry(Storage storage, Resources resources, Clock clock, DefaultTolerationSeconds tolerationDefaults) {
     this.storage = storage;
     this.resources = resources;
     this.clock = clock;
+    this.tolerationDefaults = java.util.Objects.requireNonNull(tolerationDefaults, "tolerationDefaults");
     this.allocator = new ServiceAllocator(storage, resources.find("", "v1", "services"), random);
   }
 
@@ -169,6 +176,9 @@ public final class Registry {
     }
     if (writer.named()) {
       ServerSideApply.recordUpdate(t, null, o, writer.manager(), null, clock.instant());
+    }
+    if (t.kind().equals("Pod") && t.group().isEmpty()) {
+      tolerationDefaults.admit(o);   // mutating admission: after defaulting, validation and field ownership
     }
     String name = meta.path("name").asText();
     if (dryRun) {

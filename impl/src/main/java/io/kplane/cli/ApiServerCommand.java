@@ -2,6 +2,7 @@ package io.kplane.cli;
 
 import io.kplane.apiserver.ApiServer;
 import io.kplane.apiserver.Authenticator;
+import io.kplane.apiserver.DefaultTolerationSeconds;
 import io.kplane.apiserver.EmbeddedStorage;
 import io.kplane.apiserver.EtcdStorage;
 import io.kplane.apiserver.Kubeconfig;
@@ -59,8 +60,22 @@ public final class ApiServerCommand implements Callable<Integer> {
       description = "Serve watches from a watch cache per resource (one store watch, shared fan-out); false: one store watch per request (default: ${DEFAULT-VALUE}).")
   boolean watchCache;
 
+  @Option(names = "--default-not-ready-toleration-seconds", defaultValue = "300",
+      description = "tolerationSeconds of the not-ready:NoExecute toleration added to pods created without one (default: ${DEFAULT-VALUE}).")
+  long notReadyTolerationSeconds;
+
+  @Option(names = "--default-unreachable-toleration-seconds", defaultValue = "300",
+      description = "tolerationSeconds of the unreachable:NoExecute toleration added to pods created without one (default: ${DEFAULT-VALUE}).")
+  long unreachableTolerationSeconds;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (notReadyTolerationSeconds < 0 || unreachableTolerationSeconds < 0) {
+      spec.commandLine().getErr().println("error: --default-*-toleration-seconds must not be negative");
+      return 2;
+    }
     Storage storage = storage(store);
     String[] hp = listen.split(":");
     InetSocketAddress addr = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
@@ -70,7 +85,8 @@ public final class ApiServerCommand implements Callable<Integer> {
     }
     String adminToken = Kubeconfig.newToken();
     tokens.put(adminToken, new Authenticator.User("kplane-admin", "kplane-admin", List.of("system:masters", "system:authenticated")));
-    ApiServer.Config config = ApiServer.Config.plain(addr, new Authenticator(tokens, anonymous)).withInFlight(maxReadOnly, maxMutating);
+    ApiServer.Config config = ApiServer.Config.plain(addr, new Authenticator(tokens, anonymous)).withInFlight(maxReadOnly, maxMutating)
+        .withDefaultTolerationSeconds(new DefaultTolerationSeconds(notReadyTolerationSeconds, unreachableTolerationSeconds));
     if (watchCache) {
       config = config.withWatchSource((s, r) -> new io.kplane.apiserver.CachedWatchSource(s));
     }

@@ -21,12 +21,18 @@ public final class RealApiServer implements AutoCloseable {
     private final Path kubeconfig;
 
     public RealApiServer(Path dir) throws Exception {
+        this(dir, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param configure changes the server's settings (e.g. its admission defaults) before it starts */
+    public RealApiServer(Path dir, java.util.function.UnaryOperator<ApiServer.Config> configure) throws Exception {
         storage = new EmbeddedStorage();
         String token = io.kplane.apiserver.Kubeconfig.newToken();
         Authenticator auth = new Authenticator(Map.of(token,
                 new Authenticator.User("admin", "admin", List.of("system:masters", "system:authenticated"))), false);
         ServingCerts certs = ServingCerts.createOrLoad(dir.resolve("pki"), "127.0.0.1");
-        server = new ApiServer(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0), auth).withSsl(certs.serverContext()), storage);
+        server = new ApiServer(configure.apply(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0), auth)
+                .withSsl(certs.serverContext())), storage);
         InetSocketAddress bound = server.start();
         kubeconfig = dir.resolve("kubeconfig");
         Files.createDirectories(dir);
