@@ -1,0 +1,102 @@
+package io.kplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.kplane.apiserver.EtcdProcess;
+import io.kplane.client.ApiResource;
+import io.kplane.client.Eventually;
+import io.kplane.client.KubeClient;
+import io.kplane.client.ListOptions;
+import io.kplane.server.ChildJvm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kplane up --store etcd=URL}: the cluster on an existing, real etcd 3.4 (no kplane store
+ * members are started). A Deployment's pod runs and the objects are in etcd under
+ * {@code /registry/}, read back with real etcdctl. Then Ctrl-C (SIGINT to {@code up}) stops
+ * every component: no child process outlives it.
+ */
+class UpOnEtcdTest {
+    @TempDir Path dir;
+
+    private static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(120, TimeUnit.SECONDS);
+        return out;
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void upRunsOnAnExistingEtcdAndCtrlCStopsEveryComponent() throws Exception {
+        assumeTrue(EtcdProcess.installed(), "etcd is not installed");
+        try (EtcdProcess etcd = new EtcdProcess()) {
+            Path kc = dir.resolve(".kplane/kubeconfig");
+            Path out = dir.resolve("up.out");
+            Process up = new ProcessBuilder(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("up", "--nodes", "1",
+                    "--store", "etcd=" + etcd.endpoint, "--lease-duration", "4", "--heap", "128m", "--kubeconfig", kc.toString())))
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            List<ProcessHandle> children = List.of();
+            try {
+                Eventually.until("up: ready", Duration.ofMinutes(3), () -> {
+                    try {
+                        return Files.readString(out).contains("up: ready");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+                String banner = Files.readString(out);
+                assertThat(banner).contains("store etcd=" + etcd.endpoint).doesNotContain("kplane store");
+                assertThat(Files.exists(dir.resolve(".kplane/store"))).as("no store members of our own").isFalse();
+
+                Path yaml = dir.resolve("web.yaml");
+                Files.writeString(yaml, """
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata: {name: web, namespace: default}
+                        spec:
+                          replicas: 1
+                          selector: {matchLabels: {app: web}}
+                          template:
+                            metadata: {labels: {app: web}}
+                            spec:
+                              containers:
+                              - {name: web, image: nginx}
+                        """);
+                assertThat(run(List.of("kubectl", "--kubeconfig", kc.toString(), "apply", "-f", yaml.toString())))
+                        .contains("deployment.apps/web created");
+                KubeClient c = KubeClient.fromKubeconfig(kc);
+                Eventually.until("the pod Running", Duration.ofMinutes(2), () -> c.list(ApiResource.PODS, "default",
+                        ListOptions.labelSelector("app=web")).items().stream()
+                        .anyMatch(p -> p.status() != null && "Running".equals(p.status().phase())));
+                String keys = run(List.of("etcdctl", "--endpoints", etcd.endpoint, "get", "/registry/", "--prefix", "--keys-only"));
+                assertThat(keys).contains("/registry/deployments/default/web").contains("/registry/replicasets/default/web-")
+                        .contains("/registry/pods/default/web-").contains("/registry/leases/kube-system/kube-scheduler");
+
+                children = up.descendants().toList();
+                assertThat(children).as("apiserver, 2 controller-managers, 2 schedulers, kubelet, proxy").hasSizeGreaterThanOrEqualTo(7);
+                new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
+                assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("up exits on Ctrl-C").isTrue();
+                for (ProcessHandle child : children) {
+                    child.onExit().get(30, TimeUnit.SECONDS);
+                    assertThat(child.isAlive()).as("child " + child.pid() + " stopped with up").isFalse();
+                }
+            } finally {
+                for (ProcessHandle child : children) {
+                    child.destroyForcibly();
+                }
+                up.destroyForcibly();
+            }
+        }
+    }
+}
