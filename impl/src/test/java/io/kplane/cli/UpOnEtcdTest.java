@@ -1,6 +1,7 @@
 package io.kplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kplane.apiserver.EtcdProcess;
@@ -8,6 +9,8 @@ import io.kplane.client.ApiResource;
 import io.kplane.client.Eventually;
 import io.kplane.client.KubeClient;
 import io.kplane.client.ListOptions;
+import io.kplane.model.Pod;
+import io.kplane.model.Toleration;
 import io.kplane.proxy.NetworkNamespace;
 import io.kplane.server.ChildJvm;
 import java.io.IOException;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kplane up --store etcd=URL --proxy-netns NAME}: the cluster on an existing, real etcd
- * 3.4 (no kplane store members are started). A Deployment's pod runs behind a Service, the
+ * 3.4 (no kplane store members are started). A Deployment's pod runs behind a Service (with the
+ * not-ready/unreachable tolerations of {@code --default-toleration-seconds}), the
  * objects are in etcd under {@code /registry/}, read back with real etcdctl, and the proxy has
  * applied the Service's DNAT to the pod in the named network namespace (real
  * {@code iptables-legacy-restore}; where namespaces cannot be made here, the proxy runs dry and
@@ -51,7 +55,7 @@ class UpOnEtcdTest {
             Path kc = dir.resolve(".kplane/kubeconfig");
             Path out = dir.resolve("up.out");
             List<String> args = new ArrayList<>(List.of("up", "--nodes", "1", "--store", "etcd=" + etcd.endpoint,
-                    "--lease-duration", "4", "--heap", "128m", "--kubeconfig", kc.toString()));
+                    "--lease-duration", "4", "--heap", "128m", "--default-toleration-seconds", "42", "--kubeconfig", kc.toString()));
             if (ns != null) {
                 args.addAll(List.of("--proxy-netns", ns.name()));
             }
@@ -97,6 +101,10 @@ class UpOnEtcdTest {
                 Eventually.until("the pod Running", Duration.ofMinutes(2), () -> c.list(ApiResource.PODS, "default",
                         ListOptions.labelSelector("app=web")).items().stream()
                         .anyMatch(p -> p.status() != null && "Running".equals(p.status().phase())));
+                Pod pod = c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web")).items().get(0);
+                assertThat(pod.spec().tolerations()).as("the API server's DefaultTolerationSeconds, set through up")
+                        .extracting(Toleration::key, Toleration::tolerationSeconds).containsExactly(
+                                tuple("node.kubernetes.io/not-ready", 42L), tuple("node.kubernetes.io/unreachable", 42L));
                 if (ns != null) {
                     assertThat(banner).contains("proxy in netns " + ns.name());
                     String podIp = c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web")).items().get(0)
