@@ -47,4 +47,24 @@ class SchedulerEndToEndTest {
         assertThat(r.workloads().get(2).count()).isEqualTo(20);  // 5000 / 250
         assertThat(r.headlines()).hasSize(3).allSatisfy(h -> assertThat(h.anchor()).isNull());
     }
+
+    @Test
+    @Timeout(300)
+    void mixedChurnRecreatesNodesPodsAndServicesThroughTheApiServerWhileThePodsAreScheduled() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AreaResult r = AreaRunner.run(new SchedulerArea(), dir, true,
+                Map.of("e2e", "true", "scale", "100", "workload", "SchedulingWithMixedChurn", "churnIntervalMs", "200"),
+                new PrintStream(out, true));
+        assertThat(r.status()).as(out.toString()).isEqualTo(AreaResult.Status.OK);
+        assertThat(r.workloads()).extracting(WorkloadResult::workload).containsExactly("SchedulingWithMixedChurn-e2e");
+        WorkloadResult w = r.workloads().get(0);
+        assertThat(w.errors()).as("invariant violations and failed churn calls").isZero();
+        assertThat(w.count()).isEqualTo(20);  // 2000 / 100
+        assertThat(w.throughput()).isPositive();
+        assertThat(((Number) w.parameters().get("churnOps")).intValue()).as("churn steps").isGreaterThanOrEqualTo(1);
+        assertThat(w.parameters().get("threshold")).isEqualTo(710.0);
+        assertThat(IntervalLog.read(dir.resolve(w.hlog())).total().getTotalCount()).isEqualTo(20);
+        assertThat(out.toString()).contains("SchedulingWithMixedChurn e2e:").contains("churn ops");
+        assertThat(r.headlines()).hasSize(1);
+    }
 }

@@ -44,10 +44,12 @@ public final class ApiServer implements AutoCloseable {
    * @param watchSource         builds the source of watch events from the storage and registry; null: {@link StoreWatchSource}
    * @param serviceClusterIpRange one CIDR, or two of different IP families (dual-stack, primary first), that
    *                            Service cluster IPs come from ({@code --service-cluster-ip-range})
+   * @param tolerationDefaults  tolerationSeconds of the not-ready/unreachable tolerations added to new pods (upstream: 300/300)
    */
   public record Config(InetSocketAddress listen, SslContext ssl, Authenticator authenticator, int maxReadOnlyInFlight,
                        int maxMutatingInFlight, Duration bookmarkInterval, Duration compactionInterval,
-                       BiFunction<Storage, Registry, WatchSource> watchSource, String serviceClusterIpRange) {
+                       BiFunction<Storage, Registry, WatchSource> watchSource, String serviceClusterIpRange,
+                       DefaultTolerationSeconds tolerationDefaults) {
     /** kubeadm's default service CIDR: a single-stack IPv4 cluster. */
     public static final String DEFAULT_SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
 
@@ -57,32 +59,42 @@ public final class ApiServer implements AutoCloseable {
 
     public static Config plain(InetSocketAddress listen, Authenticator authenticator) {
       return new Config(listen, null, authenticator, 400, 200, Duration.ofSeconds(60), Duration.ofMinutes(5), null,
-          DEFAULT_SERVICE_CLUSTER_IP_RANGE);
+          DEFAULT_SERVICE_CLUSTER_IP_RANGE, DefaultTolerationSeconds.UPSTREAM);
     }
 
     public Config withServiceClusterIpRange(String range) {
       return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource,
-          range);
+          range, tolerationDefaults);
+    }
+
+    public Config withDefaultTolerationSeconds(DefaultTolerationSeconds d) {
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval,
+          watchSource, serviceClusterIpRange, d);
     }
 
     public Config withSsl(SslContext ssl) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource, serviceClusterIpRange);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, watchSource,
+          serviceClusterIpRange, tolerationDefaults);
     }
 
     public Config withInFlight(int readOnly, int mutating) {
-      return new Config(listen, ssl, authenticator, readOnly, mutating, bookmarkInterval, compactionInterval, watchSource, serviceClusterIpRange);
+      return new Config(listen, ssl, authenticator, readOnly, mutating, bookmarkInterval, compactionInterval, watchSource,
+          serviceClusterIpRange, tolerationDefaults);
     }
 
     public Config withBookmarkInterval(Duration d) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, d, compactionInterval, watchSource, serviceClusterIpRange);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, d, compactionInterval, watchSource,
+          serviceClusterIpRange, tolerationDefaults);
     }
 
     public Config withCompactionInterval(Duration d) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, d, watchSource, serviceClusterIpRange);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, d, watchSource,
+          serviceClusterIpRange, tolerationDefaults);
     }
 
     public Config withWatchSource(BiFunction<Storage, Registry, WatchSource> w) {
-      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, w, serviceClusterIpRange);
+      return new Config(listen, ssl, authenticator, maxReadOnlyInFlight, maxMutatingInFlight, bookmarkInterval, compactionInterval, w,
+          serviceClusterIpRange, tolerationDefaults);
     }
   }
 
@@ -99,7 +111,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(Config config, Storage storage) {
     this.config = config;
     this.storage = storage;
-    this.registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC(), config.serviceClusterIpRange());
+    this.registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC(), config.serviceClusterIpRange(), config.tolerationDefaults());
     AtomicInteger n = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(16, r -> {
       Thread t = new Thread(r, "apiserver-worker-" + n.incrementAndGet());

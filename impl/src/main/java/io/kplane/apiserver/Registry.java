@@ -43,19 +43,23 @@ public final class Registry {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final ServiceAllocator allocator;
+  private final DefaultTolerationSeconds tolerationDefaults;
 
   public Registry(Storage storage, Resources resources, Clock clock) {
-    this(storage, resources, clock, "10.96.0.0/12");
+    this(storage, resources, clock, ApiServer.Config.DEFAULT_SERVICE_CLUSTER_IP_RANGE, DefaultTolerationSeconds.UPSTREAM);
   }
 
   /**
    * @param serviceClusterIpRange one service CIDR, or two of different IP families (primary first)
    *     for a dual-stack cluster, as kube-apiserver's {@code --service-cluster-ip-range}
+   * @param tolerationDefaults the not-ready/unreachable tolerations added to pods created without them
    */
-  public Registry(Storage storage, Resources resources, Clock clock, String serviceClusterIpRange) {
+  public Registry(Storage storage, Resources resources, Clock clock, String serviceClusterIpRange,
+                  DefaultTolerationSeconds tolerationDefaults) {
     this.storage = storage;
     this.resources = resources;
     this.clock = clock;
+    this.tolerationDefaults = java.util.Objects.requireNonNull(tolerationDefaults, "tolerationDefaults");
     this.allocator = new ServiceAllocator(storage, resources.find("", "v1", "services"), random,
         ServiceCidr.parseRange(serviceClusterIpRange));
   }
@@ -178,6 +182,9 @@ public final class Registry {
     }
     if (writer.named()) {
       ServerSideApply.recordUpdate(t, null, o, writer.manager(), null, clock.instant());
+    }
+    if (t.kind().equals("Pod") && t.group().isEmpty()) {
+      tolerationDefaults.admit(o);   // mutating admission: after defaulting, validation and field ownership
     }
     String name = meta.path("name").asText();
     if (dryRun) {

@@ -12,7 +12,9 @@
  *       {@code /registry/services/specs/NS/NAME}, {@code /registry/minions/NAME}, …</li>
  *   <li>{@link io.kplane.apiserver.Registry} — REST semantics over JSON trees (fields this server
  *       does not model survive): create with generateName/uid/timestamps/defaulting
- *       ({@code Defaults}) and validation ({@code Validation}, 422 with field causes), get, list
+ *       ({@code Defaults}), validation ({@code Validation}, 422 with field causes) and the
+ *       DefaultTolerationSeconds admission ({@link io.kplane.apiserver.DefaultTolerationSeconds}:
+ *       new pods get 300 s not-ready/unreachable tolerations), get, list
  *       with label/field selectors, limit/continue (upstream's token format) and resourceVersion
  *       semantics, update with optimistic concurrency (409), patch (JSON merge, JSON patch,
  *       strategic merge for the built-in lists), delete with grace periods (pods on a node),

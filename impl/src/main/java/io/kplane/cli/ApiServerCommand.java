@@ -2,6 +2,7 @@ package io.kplane.cli;
 
 import io.kplane.apiserver.ApiServer;
 import io.kplane.apiserver.Authenticator;
+import io.kplane.apiserver.DefaultTolerationSeconds;
 import io.kplane.apiserver.EmbeddedStorage;
 import io.kplane.apiserver.EtcdStorage;
 import io.kplane.apiserver.Kubeconfig;
@@ -66,6 +67,14 @@ public final class ApiServerCommand implements Callable<Integer> {
           + "range (IPv4 /12 or longer, IPv6 /108 or longer), as kube-apiserver."})
   String serviceClusterIpRange;
 
+  @Option(names = "--default-not-ready-toleration-seconds", defaultValue = "300",
+      description = "tolerationSeconds of the not-ready:NoExecute toleration added to pods created without one (default: ${DEFAULT-VALUE}).")
+  long notReadyTolerationSeconds;
+
+  @Option(names = "--default-unreachable-toleration-seconds", defaultValue = "300",
+      description = "tolerationSeconds of the unreachable:NoExecute toleration added to pods created without one (default: ${DEFAULT-VALUE}).")
+  long unreachableTolerationSeconds;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -75,6 +84,10 @@ public final class ApiServerCommand implements Callable<Integer> {
           .withServiceClusterIpRange(serviceClusterIpRange);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 2;
+    }
+    if (notReadyTolerationSeconds < 0 || unreachableTolerationSeconds < 0) {
+      spec.commandLine().getErr().println("error: --default-*-toleration-seconds must not be negative");
       return 2;
     }
     Storage storage = storage(store);
@@ -87,7 +100,8 @@ public final class ApiServerCommand implements Callable<Integer> {
     String adminToken = Kubeconfig.newToken();
     tokens.put(adminToken, new Authenticator.User("kplane-admin", "kplane-admin", List.of("system:masters", "system:authenticated")));
     ApiServer.Config config = ApiServer.Config.plain(addr, new Authenticator(tokens, anonymous)).withInFlight(maxReadOnly, maxMutating)
-        .withServiceClusterIpRange(serviceClusterIpRange);
+        .withServiceClusterIpRange(serviceClusterIpRange)
+        .withDefaultTolerationSeconds(new DefaultTolerationSeconds(notReadyTolerationSeconds, unreachableTolerationSeconds));
     if (watchCache) {
       config = config.withWatchSource((s, r) -> new io.kplane.apiserver.CachedWatchSource(s));
     }

@@ -51,10 +51,6 @@ public final class ControllerManagerCommand implements Callable<Integer> {
             description = "How long a node may stay silent before it is marked Unknown (default: ${DEFAULT-VALUE}).")
     Duration gracePeriod;
 
-    @Option(names = "--default-not-ready-toleration-seconds", defaultValue = "300",
-            description = "tolerationSeconds assumed for pods without a not-ready/unreachable toleration (default: ${DEFAULT-VALUE}).")
-    long tolerationSeconds;
-
     @Option(names = "--concurrent-syncs", defaultValue = "5", description = "Workers per controller (default: ${DEFAULT-VALUE}).")
     int workers;
 
@@ -78,7 +74,7 @@ public final class ControllerManagerCommand implements Callable<Integer> {
             }
         }
         ControllerManager.Config config = new ControllerManager.Config(workers, Duration.ZERO,
-                new NodeLifecycle.Config(gracePeriod, tolerationSeconds), Duration.ofSeconds(1), Duration.ofSeconds(5), election);
+                new NodeLifecycle.Config(gracePeriod), Duration.ofSeconds(1), Duration.ofSeconds(5), election);
         ControllerManager cm = new ControllerManager(client, config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

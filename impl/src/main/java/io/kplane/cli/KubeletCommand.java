@@ -1,7 +1,7 @@
 package io.kplane.cli;
 
 import io.kplane.client.KubeClient;
-import io.kplane.kubelet.HollowKubelet;
+import io.kplane.kubelet.HollowNodePool;
 import io.kplane.kubelet.KubeletConfig;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -13,10 +13,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kplane kubelet}: N hollow kubelets in one process, as kubemark's hollow nodes. */
+/**
+ * {@code kplane kubelet}: N hollow kubelets in one process, as kubemark's hollow nodes, sharing one
+ * pod watch and a few threads ({@link HollowNodePool}), so thousands fit in one JVM.
+ */
 @Command(name = "kubelet", mixinStandardHelpOptions = true,
         description = {"Runs N hollow kubelets against the API server until SIGTERM/SIGINT: each registers a Node",
-                "(<prefix><i>, pod CIDR 10.244.<i>.0/24, zones round-robin), renews its Lease in kube-node-lease,",
+                "(<prefix><i>, pod CIDR the i-th /24 from 10.244.0.0, zones round-robin), renews its Lease in kube-node-lease,",
                 "runs the pods bound to it as simulated containers with real HTTP/TCP probes."})
 public final class KubeletCommand implements Callable<Integer> {
 
@@ -40,13 +43,16 @@ public final class KubeletCommand implements Callable<Integer> {
             description = "Duration of each node's Lease, renewed every quarter of it, as the kubelet's flag (default: ${DEFAULT-VALUE}).")
     int nodeLeaseSeconds;
 
+    /** Threads the nodes' sync loops share (one pod informer and one probe pool serve them all). */
+    static final int SYNC_THREADS = 8;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (nodes < 1 || firstIndex < 0 || firstIndex + nodes > 256) {
-            spec.commandLine().getErr().println("error: node indexes must lie in 0..255 (--first-index " + firstIndex
-                    + ", --nodes " + nodes + ")");
+        if (nodes < 1 || firstIndex < 0 || firstIndex + nodes > KubeletConfig.MAX_HOLLOW_NODES) {
+            spec.commandLine().getErr().println("error: node indexes must lie in 0.." + (KubeletConfig.MAX_HOLLOW_NODES - 1)
+                    + " (--first-index " + firstIndex + ", --nodes " + nodes + ")");
             return 2;
         }
         if (nodeLeaseSeconds < 1) {
@@ -57,17 +63,18 @@ public final class KubeletCommand implements Callable<Integer> {
         if (client == null) {
             return 2;
         }
-        List<HollowKubelet> kubelets = new ArrayList<>();
+        List<KubeletConfig> configs = new ArrayList<>();
         for (int i = firstIndex; i < firstIndex + nodes; i++) {
-            KubeletConfig c = KubeletConfig.hollow(prefix, i, zones.get(i % zones.size()))
-                    .withLeaseDuration(java.time.Duration.ofSeconds(nodeLeaseSeconds));
-            kubelets.add(new HollowKubelet(client, c, InstantSource.system()).start());
+            configs.add(KubeletConfig.hollow(prefix, i, zones.get(i % zones.size()))
+                    .withLeaseDuration(java.time.Duration.ofSeconds(nodeLeaseSeconds)));
         }
+        HollowNodePool pool = new HollowNodePool(client, configs, InstantSource.system(), SYNC_THREADS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kubelets.forEach(HollowKubelet::stop);
+            pool.close();
             stopped.countDown();
         }, "kubelet-shutdown"));
+        pool.start(java.time.Duration.ofMinutes(10));
         System.err.println("kubelet: " + nodes + " hollow node(s) " + prefix + firstIndex + ".." + prefix
                 + (firstIndex + nodes - 1) + " on " + client.config().server());
         stopped.await();

@@ -57,6 +57,11 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--node-monitor-grace-period", defaultValue = "50", description = "Seconds (default: ${DEFAULT-VALUE}).")
     int graceSeconds;
 
+    @Option(names = "--default-toleration-seconds", defaultValue = "300", description = "The API server's"
+            + " --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds: how long an ordinary"
+            + " pod stays on a NotReady/unreachable node before it is evicted (default: ${DEFAULT-VALUE}).")
+    long tolerationSeconds;
+
     @Option(names = "--node-lease-duration-seconds", defaultValue = "40",
             description = "The hollow kubelets' node Lease duration, renewed every quarter of it (default: ${DEFAULT-VALUE}).")
     int nodeLeaseSeconds;
@@ -71,6 +76,10 @@ public final class UpCommand implements Callable<Integer> {
         PrintStream out = System.out;
         if (nodes < 1 || nodes > 256) {
             spec.commandLine().getErr().println("error: --nodes must lie in 1..256");
+            return 2;
+        }
+        if (tolerationSeconds < 0) {
+            spec.commandLine().getErr().println("error: --default-toleration-seconds must not be negative");
             return 2;
         }
         if (leaseSeconds < 3) {
@@ -96,7 +105,9 @@ public final class UpCommand implements Callable<Integer> {
         }
         String apiStore = storeClientPorts.isEmpty() ? store : "etcd=" + String.join(",",
                 storeClientPorts.stream().map(p -> "http://127.0.0.1:" + p).toList());
-        List<String> apiserver = new ArrayList<>(List.of("apiserver", "--store", apiStore, "--listen", "127.0.0.1:" + port, "--kubeconfig", k));
+        List<String> apiserver = new ArrayList<>(List.of("apiserver", "--store", apiStore, "--listen", "127.0.0.1:" + port, "--kubeconfig", k,
+                "--default-not-ready-toleration-seconds", String.valueOf(tolerationSeconds),
+                "--default-unreachable-toleration-seconds", String.valueOf(tolerationSeconds)));
         if (serviceClusterIpRange != null) {
             apiserver.addAll(List.of("--service-cluster-ip-range", serviceClusterIpRange));
         }

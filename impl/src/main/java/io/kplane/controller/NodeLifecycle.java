@@ -32,11 +32,13 @@ import java.util.Set;
  *       and PIDPressure become Unknown (reason NodeStatusUnknown).</li>
  *   <li>Taints follow Ready: False → {@code node.kubernetes.io/not-ready}, Unknown →
  *       {@code node.kubernetes.io/unreachable}, each as NoExecute and NoSchedule; True → removed.</li>
- *   <li>Eviction: a pod on a node with a NoExecute taint is deleted once the taint has been there
- *       for the smallest tolerationSeconds of its matching tolerations (a matching toleration
- *       without tolerationSeconds: never). A pod with no matching toleration for not-ready or
- *       unreachable is treated as having the one the DefaultTolerationSeconds admission plugin
- *       adds (300 s); for any other NoExecute taint it is evicted at once.</li>
+ *   <li>Eviction (upstream's taint eviction controller): a pod on a node with a NoExecute taint
+ *       is deleted once the taint has been there for the smallest tolerationSeconds of its
+ *       matching tolerations (a matching toleration without tolerationSeconds: never); a pod with
+ *       no matching toleration is deleted at once. Ordinary pods survive a not-ready/unreachable
+ *       node for 300 s only because the API server's DefaultTolerationSeconds admission gave them
+ *       tolerations of 300 s when they were created; this controller reads those, it assumes no
+ *       default of its own.</li>
  * </ul>
  * One write per node per pass (status first, then taints): each is conditioned on the node's
  * resourceVersion and the next pass sees the result.
@@ -48,11 +50,10 @@ public final class NodeLifecycle {
     static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
 
     /**
-     * @param gracePeriod             how long a node may stay silent (upstream --node-monitor-grace-period, 50 s)
-     * @param defaultTolerationSeconds tolerationSeconds assumed for pods without a not-ready/unreachable toleration (300)
+     * @param gracePeriod how long a node may stay silent (upstream --node-monitor-grace-period, 50 s)
      */
-    public record Config(Duration gracePeriod, long defaultTolerationSeconds) {
-        public static final Config DEFAULT = new Config(Duration.ofSeconds(50), 300);
+    public record Config(Duration gracePeriod) {
+        public static final Config DEFAULT = new Config(Duration.ofSeconds(50));
     }
 
     /** The writes of one pass and when the next is needed (an eviction falling due), or null. */
@@ -215,8 +216,7 @@ public final class NodeLifecycle {
             }
             Instant at;
             if (!matched) {
-                boolean nodeCondition = NOT_READY.equals(t.key()) || UNREACHABLE.equals(t.key());
-                at = nodeCondition ? added.plusSeconds(config.defaultTolerationSeconds) : added;
+                at = added;
             } else if (seconds != null) {
                 at = added.plusSeconds(Math.max(0, seconds));
             } else {

@@ -20,7 +20,8 @@
  *   <li>{@link io.kplane.controller.NodeLifecycle}: a node whose Lease in {@code kube-node-lease}
  *       has not been renewed for the grace period (50 s by default) is marked Ready=Unknown and
  *       tainted not-ready/unreachable (NoExecute and NoSchedule); its pods are evicted after their
- *       tolerationSeconds (300 s when they do not tolerate the taint); taints go when it recovers.</li>
+ *       tolerationSeconds (at once when no toleration matches; the API server gives new pods
+ *       300 s not-ready/unreachable tolerations); taints go when it recovers.</li>
  *   <li>{@link io.kplane.controller.OwnerGraph}: the garbage collector's ownerReferences graph,
  *       with background, foreground ({@code foregroundDeletion}, blockOwnerDeletion) and orphan
  *       propagation.</li>

@@ -2,6 +2,7 @@ package io.kplane.kubelet;
 
 import io.kplane.client.ApiException;
 import io.kplane.client.ApiResource;
+import io.kplane.client.Cache;
 import io.kplane.client.DeleteOptions;
 import io.kplane.client.EventHandler;
 import io.kplane.client.Informer;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>Runtime shape: one sync thread owns every pod's state ({@link HollowPod}) and does all API
  * writes; the pod informer hands events to it; probes run on a small pool and hand their outcomes
  * back to it. {@link #stop()} stops the kubelet as a crash would look from outside (its Node and
- * pods stay; the Lease stops being renewed).
+ * pods stay; the Lease stops being renewed). Standing alone, a kubelet has its own sync thread,
+ * probe pool and pod informer; in a {@link HollowNodePool} it borrows the pool's (one of a few
+ * sync threads, still the only one touching its state, and the pool's one pod informer).
  */
 public final class HollowKubelet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HollowKubelet.class);
@@ -55,7 +59,10 @@ public final class HollowKubelet implements AutoCloseable {
     private final PodIpPool ips;
     private final AtomicLong leaseRenewals = new AtomicLong();
     private final AtomicLong statusWrites = new AtomicLong();
+    private final boolean ownsThreads;
     private Informer<Pod> informer;
+    private Cache<Pod> podCache;
+    private ScheduledFuture<?> ticking;
     private String nodeUid;
     private Instant lastLeaseRenew = Instant.EPOCH;
     private Instant lastNodeCheck = Instant.EPOCH;
@@ -77,12 +84,23 @@ public final class HollowKubelet implements AutoCloseable {
     }
 
     public HollowKubelet(KubeClient client, KubeletConfig config, InstantSource clock) {
+        this(client, config, clock, Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kubelet-" + config.nodeName())),
+                Executors.newFixedThreadPool(2, r -> daemon(r, "kubelet-probe-" + config.nodeName())), true);
+    }
+
+    /**
+     * A kubelet on borrowed threads ({@link HollowNodePool}): {@code sync} must be single-threaded
+     * (it is the one thread that touches this kubelet's state); neither is shut down by {@link #stop()}.
+     */
+    HollowKubelet(KubeClient client, KubeletConfig config, InstantSource clock, ScheduledExecutorService sync,
+                  ExecutorService probes, boolean ownsThreads) {
         this.client = client;
         this.config = config;
         this.clock = clock;
         this.ips = new PodIpPool(config.podCidr());
-        this.sync = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kubelet-" + config.nodeName()));
-        this.probes = Executors.newFixedThreadPool(2, r -> daemon(r, "kubelet-probe-" + config.nodeName()));
+        this.sync = sync;
+        this.probes = probes;
+        this.ownsThreads = ownsThreads;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -117,22 +135,50 @@ public final class HollowKubelet implements AutoCloseable {
         informer.addHandler(new EventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                sync.execute(() -> onPod(pod));
+                podChanged(pod);
             }
 
             @Override
             public void onUpdate(Pod oldPod, Pod pod) {
-                sync.execute(() -> onPod(pod));
+                podChanged(pod);
             }
 
             @Override
             public void onDelete(Pod pod) {
-                sync.execute(() -> onPodGone(pod));
+                podDeleted(pod);
             }
         });
+        podCache = informer.cache();
         informer.start();
-        sync.scheduleWithFixedDelay(this::tickSafely, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        ticking = sync.scheduleWithFixedDelay(this::tickSafely, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * Starts a pooled kubelet (on its sync thread): registration and the first Lease, then the
+     * loops. Pods come from the pool's informer through {@link #podChanged}/{@link #podDeleted};
+     * {@code pods} is that informer's cache, where the latest version of each pod is read.
+     */
+    void startPooled(Cache<Pod> pods) {
+        running = true;
+        podCache = pods;
+        register();
+        renewLease(now());
+        ticking = sync.scheduleWithFixedDelay(this::tickSafely, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A pod bound to this node was added or changed (any thread). */
+    void podChanged(Pod pod) {
+        if (running) {
+            sync.execute(() -> onPod(pod));
+        }
+    }
+
+    /** A pod bound to this node is gone from the API (any thread). */
+    void podDeleted(Pod pod) {
+        if (running) {
+            sync.execute(() -> onPodGone(pod));
+        }
     }
 
     /** Stops all loops without touching the API objects, as a crashed kubelet would. */
@@ -141,8 +187,13 @@ public final class HollowKubelet implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
-        sync.shutdownNow();
-        probes.shutdownNow();
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+        if (ownsThreads) {
+            sync.shutdownNow();
+            probes.shutdownNow();
+        }
     }
 
     @Override
@@ -205,7 +256,9 @@ public final class HollowKubelet implements AutoCloseable {
                     String podIp = t.pod.podIp();
                     probes.execute(() -> {
                         boolean ok = ProbeRunner.run(probe.spec(), c.spec(), podIp);
-                        sync.execute(() -> onProbe(t, c, probe, ok));
+                        if (running) {
+                            sync.execute(() -> onProbe(t, c, probe, ok));
+                        }
                     });
                 }
             }
@@ -216,7 +269,7 @@ public final class HollowKubelet implements AutoCloseable {
     }
 
     private void onProbe(Tracked t, HollowContainer c, ProbeTracker probe, boolean ok) {
-        if (t.deleted || t.pod.stopping()) {
+        if (!running || t.deleted || t.pod.stopping()) {
             return;
         }
         if (c.onProbe(probe, ok, nowNs(), now(), t.pod.restartPolicy())) {
@@ -229,6 +282,9 @@ public final class HollowKubelet implements AutoCloseable {
     }
 
     private void onPod(Pod pod) {
+        if (!running) {
+            return;
+        }
         String uid = pod.metadata().uid();
         Tracked t = pods.get(uid);
         String phase = pod.statusOrEmpty().phase();
@@ -282,7 +338,7 @@ public final class HollowKubelet implements AutoCloseable {
         if (t.pod.stopping()) {
             return;
         }
-        Pod latest = informer.cache().get(t.namespace, t.name);
+        Pod latest = podCache.get(t.namespace, t.name);
         if (latest == null || !t.pod.uid().equals(latest.metadata().uid())) {
             return;
         }

@@ -28,12 +28,20 @@ public record KubeletConfig(String nodeName, String zone, String cpu, String mem
         extraLabels = Map.copyOf(extraLabels);
     }
 
-    /** Node number {@code index} of a hollow cluster: {@code <prefix><index>}, pod CIDR 10.244.index.0/24. */
+    /** The most hollow nodes one cluster numbers: pod CIDRs 10.244.0.0/24 … 10.255.255.0/24. */
+    public static final int MAX_HOLLOW_NODES = 12 * 256;
+
+    /**
+     * Node number {@code index} of a hollow cluster: {@code <prefix><index>}, pod CIDR the
+     * index-th /24 from 10.244.0.0 (10.244.index.0/24 for the first 256, as flannel's default
+     * 10.244.0.0/16 would give them; then on into 10.245–10.255, so thousands of nodes fit).
+     */
     public static KubeletConfig hollow(String prefix, int index, String zone) {
-        if (index < 0 || index > 255) {
-            throw new IllegalArgumentException("hollow node index must be 0..255: " + index);
+        if (index < 0 || index >= MAX_HOLLOW_NODES) {
+            throw new IllegalArgumentException("hollow node index must be 0.." + (MAX_HOLLOW_NODES - 1) + ": " + index);
         }
-        return new KubeletConfig(prefix + index, zone, "4", "32Gi", 110, "10.244." + index + ".0/24",
+        return new KubeletConfig(prefix + index, zone, "4", "32Gi", 110,
+                "10." + (244 + index / 256) + "." + (index % 256) + ".0/24",
                 "10.0." + (index / 250) + "." + (index % 250 + 2),
                 Duration.ofSeconds(40), Duration.ofSeconds(10), Duration.ofMinutes(5), Map.of());
     }

@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** One real etcd 3.4 member on loopback with a temporary data dir (for the etcd-backed API server tests). */
-final class EtcdProcess implements AutoCloseable {
-  final String endpoint;
+public final class EtcdProcess implements AutoCloseable {
+  public final String endpoint;
   private final Process process;
   private final Path dataDir;
 
-  static boolean installed() {
+  public static boolean installed() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, "etcd"))) {
         return true;
@@ -31,7 +31,7 @@ final class EtcdProcess implements AutoCloseable {
     }
   }
 
-  EtcdProcess() throws Exception {
+  public EtcdProcess() throws Exception {
     dataDir = Files.createTempDirectory("apiserver-etcd");
     int client = freePort();
     int peer = freePort();

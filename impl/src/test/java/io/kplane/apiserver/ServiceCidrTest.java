@@ -60,7 +60,7 @@ class ServiceCidrTest {
   void allocatesEveryAddressOfASmallRangeOnceThenSaysItIsFull() {
     // A /29 of IPv4 has 8 addresses: network, .1 (the kubernetes Service's), broadcast are never handed out.
     try (EmbeddedStorage storage = new EmbeddedStorage()) {
-      Registry registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC(), "10.0.0.0/29,fd00::/126");
+      Registry registry = new Registry(storage, Resources.builtIn(), Clock.systemUTC(), "10.0.0.0/29,fd00::/126", DefaultTolerationSeconds.UPSTREAM);
       ResourceType namespaces = registry.resources().find("", "v1", "namespaces");
       ResourceType services = registry.resources().find("", "v1", "services");
       registry.create(namespaces, null, (ObjectNode) Registry.parseBody("{\"metadata\":{\"name\":\"default\"}}".getBytes()), false);

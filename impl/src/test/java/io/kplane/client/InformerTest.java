@@ -108,6 +108,48 @@ class InformerTest {
         }
     }
 
+    /**
+     * The counterpart of the test above: with bookmarks the quiet watch's
+     * resourceVersion follows the store's, so after the same compaction the re-opened watch
+     * resumes without a 410 and without a relist — what bookmarks are for.
+     */
+    @Test
+    void bookmarksAdvanceTheResourceVersionSoACompactionNeedsNoRelist(@TempDir Path own) throws Exception {
+        // bookmarks come from the watch cache (as upstream's cacher sends them), every second here
+        try (RealApiServer bookmarking = new RealApiServer(own, c -> c.withBookmarkInterval(Duration.ofSeconds(1))
+                .withWatchSource((storage, registry) -> new io.kplane.apiserver.CachedWatchSource(storage)))) {
+            KubeClient c = bookmarking.client();
+            for (String ns : List.of("bm-quiet", "bm-busy")) {
+                c.create(ApiResource.NAMESPACES, io.kplane.model.Namespace.of(ObjectMeta.of(null, ns), null, null));
+            }
+            c.create(ApiResource.PODS, pod("bm-quiet", "q0", null));
+            List<String> events = new CopyOnWriteArrayList<>();
+            try (Informer<Pod> inf = new Informer<>(c, ApiResource.PODS, "bm-quiet", ListOptions.NONE, Duration.ZERO)
+                    .watchTimeout(2)) {
+                inf.addHandler(EventHandler.onAny(p -> events.add(p.name())));
+                inf.start();
+                assertThat(inf.waitForSync(Duration.ofSeconds(30))).isTrue();
+                long listed = Long.parseLong(inf.lastResourceVersion());
+                String last = null;
+                for (int i = 0; i < 10; i++) {
+                    last = c.create(ApiResource.PODS, pod("bm-busy", "b" + i, null)).metadata().resourceVersion();
+                }
+                long busy = Long.parseLong(last);
+                assertThat(busy).isGreaterThan(listed);
+                eventually("a bookmark carries the quiet watch to the busy namespace's revision",
+                        () -> Long.parseLong(inf.lastResourceVersion()) >= busy);
+                bookmarking.storage().compact(busy);
+                long watchesBefore = inf.watchCount();
+                eventually("the watch re-opened after its timeout", () -> inf.watchCount() >= watchesBefore + 2);
+                c.create(ApiResource.PODS, pod("bm-quiet", "q1", null));
+                eventually("q1 delivered", () -> events.contains("q1"));
+                assertThat(inf.goneCount()).as("no 410").isZero();
+                assertThat(inf.listCount()).as("no relist").isEqualTo(1);
+                assertThat(events).as("bookmarks deliver nothing to handlers").containsExactly("q0", "q1");
+            }
+        }
+    }
+
     @Test
     void resyncRedeliversEveryCachedObjectAsAnUpdate() throws Exception {
         createNamespace("inf-resync");

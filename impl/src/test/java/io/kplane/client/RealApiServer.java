@@ -21,18 +21,23 @@ public final class RealApiServer implements AutoCloseable {
     private final Path kubeconfig;
 
     public RealApiServer(Path dir) throws Exception {
-        this(dir, ApiServer.Config.DEFAULT_SERVICE_CLUSTER_IP_RANGE);
+        this(dir, java.util.function.UnaryOperator.identity());
     }
 
     /** With {@code serviceClusterIpRange} as the server's service CIDR(s): two of different families make it dual-stack. */
     public RealApiServer(Path dir, String serviceClusterIpRange) throws Exception {
+        this(dir, c -> c.withServiceClusterIpRange(serviceClusterIpRange));
+    }
+
+    /** @param configure changes the server's settings (e.g. its admission defaults) before it starts */
+    public RealApiServer(Path dir, java.util.function.UnaryOperator<ApiServer.Config> configure) throws Exception {
         storage = new EmbeddedStorage();
         String token = io.kplane.apiserver.Kubeconfig.newToken();
         Authenticator auth = new Authenticator(Map.of(token,
                 new Authenticator.User("admin", "admin", List.of("system:masters", "system:authenticated"))), false);
         ServingCerts certs = ServingCerts.createOrLoad(dir.resolve("pki"), "127.0.0.1");
-        server = new ApiServer(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0), auth).withSsl(certs.serverContext())
-                .withServiceClusterIpRange(serviceClusterIpRange), storage);
+        server = new ApiServer(configure.apply(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0), auth)
+                .withSsl(certs.serverContext())), storage);
         InetSocketAddress bound = server.start();
         kubeconfig = dir.resolve("kubeconfig");
         Files.createDirectories(dir);

@@ -20,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodeLifecycleTest {
-    static final NodeLifecycle.Config CONFIG = new NodeLifecycle.Config(Duration.ofSeconds(50), 300);
+    static final NodeLifecycle.Config CONFIG = new NodeLifecycle.Config(Duration.ofSeconds(50));
 
     static Node node(String ready, List<Taint> taints) {
         List<Condition> conds = List.of(
@@ -80,23 +80,30 @@ class NodeLifecycleTest {
     }
 
     @Test
-    void podsAreEvictedAfterTheirTolerationSecondsOrTheDefaultAndNeverWhenToleratedForever() {
+    void podsAreEvictedAfterTheirTolerationSecondsAtOnceWithoutOneAndNeverWhenToleratedForever() {
         NodeLifecycle nl = new NodeLifecycle(CONFIG);
         Taint unreachable = new Taint(NodeLifecycle.UNREACHABLE, null, "NoExecute", at(100), null);
         Node n = node("Unknown", List.of(unreachable, new Taint(NodeLifecycle.UNREACHABLE, null, "NoSchedule", null, null)));
-        Pod plain = pod("plain");
+        Pod bare = pod("bare");
+        // what the API server's DefaultTolerationSeconds admission gives a pod created without tolerations
+        Pod admitted = pod("admitted", new Toleration(NodeLifecycle.NOT_READY, "Exists", null, "NoExecute", 300L, null),
+                new Toleration(NodeLifecycle.UNREACHABLE, "Exists", null, "NoExecute", 300L, null));
         Pod short10 = pod("short", new Toleration(NodeLifecycle.UNREACHABLE, "Exists", null, "NoExecute", 10L, null));
         Pod forever = pod("forever", new Toleration(null, "Exists", null, null, null, null));
-        List<Pod> pods = List.of(plain, short10, forever);
+        Pod notReadyOnly = pod("not-ready-only", new Toleration(NodeLifecycle.NOT_READY, "Exists", null, "NoExecute", null, null));
+        List<Pod> pods = List.of(bare, admitted, short10, forever, notReadyOnly);
         // Silence began long ago; the node is already Unknown and tainted at 100 s.
         NodeLifecycle.Plan p1 = nl.pass(List.of(n), Map.of(), pods, at(105));
-        assertThat(p1.actions()).isEmpty();
+        assertThat(p1.actions()).as("no toleration matches the unreachable taint: at once")
+                .extracting(a -> ((Action.Delete<?>) a).name()).containsExactly("bare", "not-ready-only");
         assertThat(p1.nextAt()).isEqualTo(at(110));
-        NodeLifecycle.Plan p2 = nl.pass(List.of(n), Map.of(), pods, at(110));
+        NodeLifecycle.Plan p2 = nl.pass(List.of(n), Map.of(), List.of(admitted, short10, forever), at(110));
         assertThat(p2.actions()).extracting(a -> ((Action.Delete<?>) a).name()).containsExactly("short");
         assertThat(p2.nextAt()).isEqualTo(at(400));
-        NodeLifecycle.Plan p3 = nl.pass(List.of(n), Map.of(), pods, at(400));
-        assertThat(p3.actions()).extracting(a -> ((Action.Delete<?>) a).name()).containsExactly("plain", "short");
+        assertThat(nl.pass(List.of(n), Map.of(), List.of(admitted, forever), at(399)).actions()).isEmpty();
+        NodeLifecycle.Plan p3 = nl.pass(List.of(n), Map.of(), List.of(admitted, forever), at(400));
+        assertThat(p3.actions()).extracting(a -> ((Action.Delete<?>) a).name()).containsExactly("admitted");
+        assertThat(p3.nextAt()).isNull();
     }
 
     @Test

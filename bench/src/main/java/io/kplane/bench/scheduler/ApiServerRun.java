@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,7 +60,7 @@ final class ApiServerRun {
     /** Figures of one workload. {@code perSecond.get(i)}: latencies of pods seen bound in second i. */
     record Result(String workload, int nodes, int initPods, int measuredPods, double seconds, double podsPerSecond,
             double threshold, Histogram latencyNanos, List<Histogram> perSecond, List<String> violations,
-            double processCpuSeconds, double setupSeconds) {
+            double processCpuSeconds, double setupSeconds, int churnOps) {
 
         /**
          * Measured pods per CPU-second of this whole JVM (API server, store, scheduler, clients and
@@ -85,7 +86,15 @@ final class ApiServerRun {
 
     private ApiServerRun() {}
 
+    /** The default churn interval: scheduler_perf's intervalMilliseconds of SchedulingWithMixedChurn. */
+    static final Duration CHURN_INTERVAL = Duration.ofSeconds(1);
+
     static Result run(ApiWorkload w, Path dir, Consumer<String> progress) throws Exception {
+        return run(w, dir, CHURN_INTERVAL, progress);
+    }
+
+    /** @param churnInterval how often a churning workload ({@link ApiWorkload#churn()}) recreates its objects */
+    static Result run(ApiWorkload w, Path dir, Duration churnInterval, Consumer<String> progress) throws Exception {
         Files.createDirectories(dir);
         EmbeddedStorage storage = new EmbeddedStorage();
         String token = io.kplane.apiserver.Kubeconfig.newToken();
@@ -101,6 +110,7 @@ final class ApiServerRun {
         });
         SchedulerRuntime scheduler = null;
         Informer<Pod> watcher = null;
+        ApiChurn churn = null;
         try {
             InetSocketAddress bound = server.start();
             Path kubeconfig = dir.resolve("kubeconfig");
@@ -154,6 +164,9 @@ final class ApiServerRun {
             ConcurrentHashMap<String, Long> createdAt = new ConcurrentHashMap<>();
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
+            if (w.churn()) {
+                churn = new ApiChurn(client, w, churnInterval).start();
+            }
             createAll(pool, w.measurePods(), i -> {
                 Pod p = w.measurePod().apply(i);
                 createdAt.put(key(p.metadata().namespace(), p.metadata().name()), System.nanoTime());
@@ -161,6 +174,15 @@ final class ApiServerRun {
             });
             await(boundCount, w.initPods() + w.measurePods(), w.name(), progress);
             long cpu1 = processCpuNanos();
+            int churnOps = 0;
+            List<String> violations = new ArrayList<>();
+            Set<String> churnedNodes = Set.of();
+            if (churn != null) {
+                churn.close();
+                churnOps = churn.ops();
+                churnedNodes = churn.deletedNodes();
+                violations.addAll(churn.errors());
+            }
 
             Histogram all = new Histogram(3_600_000_000_000L, 3);
             List<Histogram> perSecond = new ArrayList<>();
@@ -180,10 +202,13 @@ final class ApiServerRun {
                 perSecond.get(second).recordValue(latency);
             }
             double secs = (last - t0) / 1e9;
-            List<String> violations = invariants(client);
+            violations.addAll(invariants(client, churnedNodes));
             return new Result(w.name(), w.nodes(), w.initPods(), w.measurePods(), secs, w.measurePods() / secs,
-                    w.threshold(), all, perSecond, violations, (cpu1 - cpu0) / 1e9, setupSeconds);
+                    w.threshold(), all, perSecond, violations, (cpu1 - cpu0) / 1e9, setupSeconds, churnOps);
         } finally {
+            if (churn != null) {
+                churn.close();
+            }
             if (scheduler != null) {
                 scheduler.close();
             }
@@ -244,9 +269,11 @@ final class ApiServerRun {
 
     /**
      * The cluster as the API server holds it after the run, checked with the scheduler's invariants
-     * (no node over allocatable, required anti-affinity respected, spreading within maxSkew).
+     * (no node over allocatable, required anti-affinity respected, spreading within maxSkew). Pods
+     * bound to a node the churn deleted are orphans, not violations (upstream's pod GC would delete
+     * them); a churn pod (9 CPUs, more than any node has) found bound is one.
      */
-    private static List<String> invariants(KubeClient client) {
+    private static List<String> invariants(KubeClient client, Set<String> churnedNodes) {
         Map<String, NodeInfo> nodes = new HashMap<>();
         for (Node n : client.listAll(ApiResource.NODES, null, ListOptions.NONE).items()) {
             nodes.put(n.metadata().name(), new NodeInfo(FromModel.node(n)));
@@ -263,7 +290,13 @@ final class ApiServerRun {
             if (node == null || node.isEmpty()) {
                 continue;
             }
+            if (ApiChurn.isChurnPod(p.metadata().name())) {
+                violations.add(p.metadata().name() + " asks for more CPU than any node has, yet is bound to " + node);
+            }
             NodeInfo info = nodes.get(node);
+            if (info == null && churnedNodes.contains(node)) {
+                continue;
+            }
             if (info == null) {
                 violations.add(p.metadata().name() + " bound to unknown node " + node);
             } else {

@@ -16,10 +16,12 @@ import java.util.function.IntFunction;
  *
  * @param namespaces      namespaces to create besides {@code default}
  * @param priorityClasses name=value pairs of PriorityClasses to create first
+ * @param churn           whether {@link ApiChurn} recreates a node, a pod and a service every interval
+ *                        while the measured pods are placed (SchedulingWithMixedChurn)
  */
 record ApiWorkload(String name, int nodes, IntFunction<String> nodeLabels, int initPods, IntFunction<Pod> initPod,
         int measurePods, IntFunction<Pod> measurePod, double threshold, List<String> namespaces,
-        List<String> priorityClasses) {
+        List<String> priorityClasses, boolean churn) {
 
     /** A Node named {@code node-i} with the workload's labels; status as a hollow node would report. */
     Node node(int i) {
@@ -66,9 +68,7 @@ record ApiWorkload(String name, int nodes, IntFunction<String> nodeLabels, int i
 
     /**
      * The workloads; {@code scale} divides node and pod counts ({@code --quick}: 10, so
-     * SchedulingBasic is 500 nodes, 100 init and 1000 measured pods). SchedulingWithMixedChurn is
-     * left out here: its churn op (nodes, pods and services recreated each second) is measured by
-     * the in-memory variant only.
+     * SchedulingBasic is 500 nodes, 100 init and 1000 measured pods).
      */
     static List<ApiWorkload> all(int scale) {
         int n = 5000 / scale;
@@ -86,23 +86,27 @@ record ApiWorkload(String name, int nodes, IntFunction<String> nodeLabels, int i
         String high = "\"priorityClassName\":\"high\",\"priority\":10";
         List<ApiWorkload> out = new ArrayList<>();
         out.add(new ApiWorkload("SchedulingBasic", n, plain, 1000 / scale, i -> basic("default", "init-" + i),
-                10000 / scale, i -> basic("default", "pod-" + i), 680, List.of(), List.of()));
+                10000 / scale, i -> basic("default", "pod-" + i), 680, List.of(), List.of(), false));
         out.add(new ApiWorkload("SchedulingPodAntiAffinity", n, plain,
                 1000 / scale, i -> pod("sched-0", "anti-init-" + i, green, "100m", "500Mi", anti),
-                2000 / scale, i -> pod("sched-1", "anti-" + i, green, "100m", "500Mi", anti), 60, sched, List.of()));
+                2000 / scale, i -> pod("sched-1", "anti-" + i, green, "100m", "500Mi", anti), 60, sched, List.of(), false));
         out.add(new ApiWorkload("SchedulingPodAffinity", n, zone1,
                 5000 / scale, i -> pod("sched-0", "aff-init-" + i, blue, "100m", "500Mi", aff),
-                5000 / scale, i -> pod("sched-1", "aff-" + i, blue, "100m", "500Mi", aff), 35, sched, List.of()));
+                5000 / scale, i -> pod("sched-1", "aff-" + i, blue, "100m", "500Mi", aff), 35, sched, List.of(), false));
         out.add(new ApiWorkload("SchedulingNodeAffinity", n, zone1,
                 5000 / scale, i -> pod("default", "naff-init-" + i, "", "100m", "500Mi", ZONES_1_2),
-                10000 / scale, i -> pod("default", "naff-" + i, "", "100m", "500Mi", ZONES_1_2), 220, List.of(), List.of()));
+                10000 / scale, i -> pod("default", "naff-" + i, "", "100m", "500Mi", ZONES_1_2), 220, List.of(), List.of(), false));
         out.add(new ApiWorkload("TopologySpreading", n, moons, 5000 / scale, i -> basic("default", "init-" + i),
                 5000 / scale, i -> pod("default", "spread-" + i, blue, "100m", "500Mi", SPREAD_ZONES), 460, List.of(),
-                List.of()));
+                List.of(), false));
         out.add(new ApiWorkload("PreemptionAsync", n, plain,
                 20000 / scale, i -> pod("default", "low-" + i, "", "900m", "500Mi", low),
                 5000 / scale, i -> pod("default", "high-" + i, "", "3", "500Mi", high), 570, List.of(),
-                List.of("low=0", "high=10")));
+                List.of("low=0", "high=10"), false));
+        // no init pods; the churn's unschedulable pods are high priority (class "high", 10)
+        out.add(new ApiWorkload("SchedulingWithMixedChurn", n, plain, 0, i -> basic("default", "init-" + i),
+                2000 / scale, i -> basic("default", "pod-" + i), 710, List.of(),
+                List.of(ApiChurn.HIGH_PRIORITY_CLASS + "=10"), true));
         return out;
     }
 

@@ -9,6 +9,7 @@ import io.kplane.reports.WorkloadResult;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,6 +34,8 @@ import org.HdrHistogram.HistogramLogWriter;
  * the pods bound in each second, drawn as throughput over time), and per-pod scheduling latency
  * percentiles from create to binding seen through a watch. {@code -p workload=A,B} selects;
  * {@code -p scale=N} divides the upstream sizes by N (default 10 with --quick, else 1).
+ * SchedulingWithMixedChurn's churn goes through the API too ({@link ApiChurn}; {@code -p
+ * churnIntervalMs=N} as in memory).
  */
 public final class SchedulerArea implements BenchArea {
 
@@ -131,7 +134,8 @@ public final class SchedulerArea implements BenchArea {
         List<ApiServerRun.Result> results = new ArrayList<>();
         List<String> violated = new ArrayList<>();
         for (ApiWorkload w : selected) {
-            ApiServerRun.Result r = ApiServerRun.run(w, Files.createTempDirectory(ctx.dir(), "e2e-"), log::println);
+            ApiServerRun.Result r = ApiServerRun.run(w, Files.createTempDirectory(ctx.dir(), "e2e-"),
+                    Duration.ofMillis(ctx.param("churnIntervalMs", 1000)), log::println);
             results.add(r);
             log.println("  " + describe(r));
             recordEndToEnd(ctx, r);
@@ -171,6 +175,9 @@ public final class SchedulerArea implements BenchArea {
         params.put("processCpuSeconds", round(r.processCpuSeconds()));
         params.put("podsPerProcessCpuSecond", Math.round(r.podsPerCpuSecond()));
         params.put("setupSeconds", round(r.setupSeconds()));
+        if (r.churnOps() > 0) {
+            params.put("churnOps", r.churnOps());
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         Double noise = io.kplane.reports.IntervalLog.read(hlog).spread(io.kplane.reports.IntervalLog.Interval::rate);
         ctx.add(new WorkloadResult("scheduler", r.workload() + "-e2e", "kplane", "closed", params, "in-memory store", 0,
@@ -192,10 +199,11 @@ public final class SchedulerArea implements BenchArea {
         var h = r.latencyNanos();
         return String.format("%s e2e: %d nodes, %d init + %d measured pods in %.3f s -> %.0f pods/s (upstream threshold %.0f,"
                         + " other hardware); latency ms p50 %.1f p90 %.1f p99 %.1f max %.1f; process CPU %.1f s = %.0f pods/cpu-s;"
-                        + " setup %.1f s; invariants %s",
+                        + " setup %.1f s%s; invariants %s",
                 r.workload(), r.nodes(), r.initPods(), r.measuredPods(), r.seconds(), r.podsPerSecond(), r.threshold(),
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getMaxValue() / 1e6, r.processCpuSeconds(), r.podsPerCpuSecond(), r.setupSeconds(),
+                r.churnOps() > 0 ? "; churn ops " + r.churnOps() + " (node, pod, service recreated)" : "",
                 r.violations().isEmpty() ? "ok" : "VIOLATED " + r.violations().size());
     }
 
