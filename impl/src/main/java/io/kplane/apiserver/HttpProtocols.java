@@ -10,7 +10,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -46,6 +50,8 @@ final class HttpProtocols {
   /** Write buffer water marks of a connection's socket (see ApiServer). */
   static final int SOCKET_BUFFER_LOW = 4 << 20;
   static final int SOCKET_BUFFER_HIGH = 16 << 20;
+  /** Bytes of one stream's queued data the flow controller writes before it turns to the next stream. */
+  static final int DATA_QUANTUM = 16 * 1024;
   /** A flush is forced after this many consolidated ones, so a long burst of writes still goes out in parts. */
   private static final int FLUSHES_PER_WRITE = 1024;
 
@@ -90,9 +96,25 @@ final class HttpProtocols {
     };
     return new ChannelHandler[] {
         new FlushConsolidationHandler(FLUSHES_PER_WRITE, true),
-        Http2FrameCodecBuilder.forServer()
+        new ServerCodecBuilder()
             .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS)).build(),
         new Http2MultiplexHandler(stream)};
+  }
+
+  /**
+   * A server connection whose flow controller hands each stream up to {@link #DATA_QUANTUM} bytes
+   * per turn. Netty's default is 1 KiB, which cut every watch event (about 1 KiB of JSON) into
+   * two DATA frames and a batch of them into many, each decoded and dispatched on its own by the
+   * client; a watch batch now leaves as one frame (up to the peer's max frame size).
+   */
+  private static final class ServerCodecBuilder extends Http2FrameCodecBuilder {
+    ServerCodecBuilder() {
+      Http2Connection connection = new DefaultHttp2Connection(true);
+      WeightedFairQueueByteDistributor distributor = new WeightedFairQueueByteDistributor(connection);
+      distributor.allocationQuantum(DATA_QUANTUM);
+      connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
+      connection(connection);
+    }
   }
 
   /** Plaintext: the HTTP/2 client preface selects HTTP/2 (prior knowledge); anything else is HTTP/1.1. */
