@@ -142,7 +142,8 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--quota-backend-bytes", defaultValue = "0", description = "Raise the NOSPACE alarm when the "
             + "backend grows beyond this many bytes: then puts and txns that write fail with 'etcdserver: mvcc: "
             + "database space exceeded' until 'etcdctl alarm disarm' after compaction freed space. 0 means etcd's "
-            + "default (2 GiB), a negative value no quota (default: ${DEFAULT-VALUE}).")
+            + "default (2 GiB), a negative value no quota; in every case at most the largest state a snapshot "
+            + "holds, about 1.94 GiB (a warning says so when more is asked) (default: ${DEFAULT-VALUE}).")
     long quotaBackendBytes;
 
     @Option(names = "--restore", paramLabel = "FILE", description = "Seed the (new, empty) --data-dir from FILE, a "
@@ -178,6 +179,13 @@ public final class StoreCommand implements Callable<Integer> {
         StoreApplication app;
         PeerTls peerTls;
         boolean restarted = false;
+        if (quotaBackendBytes < 0 || quotaBackendBytes > StoreConfig.MAX_SNAPSHOT_STATE_BYTES) {
+            // etcd takes up to 8 GiB; a kplane snapshot serializes the state into one array, so a store
+            // allowed to grow past that could never be snapshotted again. Said once, at start, rather
+            // than found out when the alarm comes earlier than configured.
+            err.println("kplane store: WARNING --quota-backend-bytes " + quotaBackendBytes + ": a snapshot holds at most "
+                    + StoreConfig.MAX_SNAPSHOT_STATE_BYTES + " bytes of state, so the NOSPACE alarm is raised there");
+        }
         try {
             cluster = ClusterSpec.parse(initialCluster, token);
             self = cluster.member(name);
