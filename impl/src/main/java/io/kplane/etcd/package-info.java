@@ -24,7 +24,8 @@
  *       and on {@code --listen-metrics-urls}; with client TLS only on the latter. The client port can use TLS with
  *       etcd's {@code --cert-file/--key-file/--trusted-ca-file/--client-cert-auth}
  *       ({@link io.kplane.etcd.ClientTls}), the peer port with its {@code --peer-*} twins and https:// peer URLs
- *       ({@link io.kplane.server.PeerTls}).</li>
+ *       ({@link io.kplane.server.PeerTls}; {@code PeerTlsInteropTest} runs the same certificates and script
+ *       on real etcd 3.4).</li>
  *   <li>The Cluster service changes membership at runtime (MemberAdd with or without
  *       {@code --learner}, MemberRemove, MemberUpdate, MemberPromote) with etcd 3.4's checks and
  *       errors; a follower forwards MemberPromote to the leader's peer port, as etcd does (only the
