@@ -51,7 +51,8 @@ public final class StoreCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--listen-peer", description = "host:port (or http(s)://host:port) to accept peer connections on "
-            + "(default: this member's address in --initial-cluster; the port must match it).")
+            + "(default: this member's address in --initial-cluster; the port must match it, except on a restart "
+            + "from the data dir, where it is where a member whose peer URL 'etcdctl member update' moved now listens).")
     String listenPeer;
 
     @Option(names = "--initial-cluster", required = true,
@@ -212,7 +213,9 @@ public final class StoreCommand implements Callable<Integer> {
                             + "'s peer URL in --initial-cluster (" + self.peerUrl() + ") differ in scheme");
                 }
                 listen = parseAddress("--listen-peer", listenPeer.replaceFirst("^https://", ""));
-                if (listen.getPort() != self.port()) {
+                // On a restart the member list in the data dir is the one the log starts from: a
+                // MemberUpdate since may have moved this member's peer URL, so any port is taken.
+                if (listen.getPort() != self.port() && !restarted) {
                     throw new IllegalArgumentException("--listen-peer port " + listen.getPort() + " does not match "
                             + name + "'s address in --initial-cluster (" + self.host() + ":" + self.port() + ")");
                 }

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * restarts from its data dir whatever its flags say then, as etcd ignores
  * {@code --initial-cluster*} once a data dir exists: after kill -9 and a membership change it
  * missed, it comes back with {@code existing} and an {@code --initial-cluster} naming no reachable
- * peer, and again with {@code new} and an {@code --initial-cluster} that describes another
- * cluster. Real {@code kplane store} processes, real etcdctl.
+ * peer, and again, after its peer URL was moved with {@code etcdctl member update}, with
+ * {@code new}, an {@code --initial-cluster} that describes another cluster and {@code --listen-peer}
+ * on the moved port. Real {@code kplane store} processes, real etcdctl.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StoreRestartProcessTest {
@@ -57,6 +58,7 @@ class StoreRestartProcessTest {
             // existing, and --initial-cluster names no member that answers (n2's address is made up):
             // before, the member asked that address for the member list and exited.
             int unreachable = ChildJvm.freePort();
+            int movedPeer = ChildJvm.freePort();
             Process again = restart(jvm, cluster, "existing", "n1=" + n1Peer + ",n2=127.0.0.1:" + unreachable, "n1-again.log");
             try {
                 Ctl caughtUp = awaitCtl(n1, c -> c.out().equals("v2\n"), 90, "get", "k", "--print-value-only", "--consistency=s");
@@ -68,17 +70,23 @@ class StoreRestartProcessTest {
                 assertThat(put.exit()).as(put.out() + log).isZero();
                 String members = etcdctl(n1, "member", "list").out();
                 assertThat(members).contains(", n1, ", ", n2, ").doesNotContain(", n3, ");
+                // n1's peer URL moves (n2 dials the new one from now on; n1 is restarted to listen there)
+                Ctl moved = etcdctl(n2, "member", "update", memberId(members, "n1"), "--peer-urls=http://127.0.0.1:" + movedPeer);
+                assertThat(moved.exit()).as(moved.out()).isZero();
             } finally {
                 again.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
 
-            // new, with an --initial-cluster of one member: another cluster id than the data dir's.
-            // Before, the start was refused ("belongs to cluster ..."); etcd restarts from its WAL.
-            Process third = restart(jvm, cluster, "new", "n1=" + n1Peer, "n1-third.log");
+            // new, with an --initial-cluster of one member: another cluster id than the data dir's, and
+            // its old peer URL, while --listen-peer is the moved one. Before, the start was refused
+            // ("belongs to cluster ..."; then "--listen-peer port ... does not match"); etcd restarts
+            // from its WAL and listens where --listen-peer-urls says.
+            Process third = restart(jvm, cluster, "new", "n1=" + n1Peer, "n1-third.log",
+                    "--listen-peer", "127.0.0.1:" + movedPeer);
             try {
                 Ctl read = awaitCtl(n1, c -> c.out().equals("v3\n"), 90, "get", "k", "--print-value-only");
                 String log = Files.readString(dir.resolve("n1-third.log"));
-                assertThat(read.out()).as(log).isEqualTo("v3\n"); // linearizable: n2 took part
+                assertThat(read.out()).as(log).isEqualTo("v3\n"); // linearizable: n2 took part, over the moved URL
                 assertThat(log).contains("member n1 restarts from its data dir");
                 assertThat(etcdctl(n2, "put", "k", "v4").exit()).isZero();
                 assertThat(etcdctl(n1, "get", "k", "--print-value-only").out()).isEqualTo("v4\n");
@@ -89,10 +97,11 @@ class StoreRestartProcessTest {
     }
 
     private Process restart(List<String> jvm, KvClusterProcesses cluster, String state, String initialCluster,
-                            String logName) throws Exception {
+                            String logName, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("store", "--name", "n1", "--data-dir", dir.resolve("n1").toString(),
                 "--initial-cluster-state", state, "--initial-cluster", initialCluster,
                 "--listen-client", cluster.clientEndpoints().get(0)));
+        args.addAll(List.of(more));
         return new ProcessBuilder(ChildJvm.kplaneCommand(jvm, args)).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(logName).toFile()).start();
     }
