@@ -297,9 +297,11 @@ public final class StoreCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        if (cluster.joining()) {
-            // a member that joined, or any member restarting on its data dir: etcd publishes its
-            // name and client URLs at every start, so a moved client port is seen in the member list
+        long selfId = self.id();
+        if (cluster.members().stream().anyMatch(m -> m.id() == selfId && m.name().isEmpty())) {
+            // A member that joined (its record in the list it started from has no name yet; it is
+            // named once published), also when it restarts. A member that bootstrapped the cluster
+            // was named by --initial-cluster and does not publish, so its restarts add no conf change.
             publishWhenJoined(node, self.id(), client);
         }
         System.out.printf("kplane store: member %s (%x) of cluster %x, %d members, peers on %s, data in %s, state machine %s%s%n",
