@@ -2,6 +2,7 @@ package io.kplane.cli;
 
 import io.kplane.server.ClusterMembers;
 import io.kplane.server.ClusterSpec;
+import io.kplane.server.DataDirIdentity;
 import io.kplane.server.DataDirMismatchException;
 import io.kplane.server.Member;
 import io.kplane.server.MembershipChange;
@@ -50,7 +51,8 @@ public final class StoreCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--listen-peer", description = "host:port (or http(s)://host:port) to accept peer connections on "
-            + "(default: this member's address in --initial-cluster; the port must match it).")
+            + "(default: this member's address in --initial-cluster; the port must match it, except on a restart "
+            + "from the data dir, where it is where a member whose peer URL 'etcdctl member update' moved now listens).")
     String listenPeer;
 
     @Option(names = "--initial-cluster", required = true,
@@ -62,7 +64,9 @@ public final class StoreCommand implements Callable<Integer> {
             description = "new (default): bootstrap a new cluster of the --initial-cluster members. existing: join a "
                     + "running cluster as the member that 'etcdctl member add' added with this member's peer URL; "
                     + "its id, cluster and peers are asked from a member listed in --initial-cluster. Once it has "
-                    + "joined, it publishes its --name and client URL (etcdctl member list then shows it started).")
+                    + "joined, it publishes its --name and client URL (etcdctl member list then shows it started). "
+                    + "A member restarting on its data dir ignores this and --initial-cluster, as etcd does: it "
+                    + "restarts from the members it started with and its log.")
     String initialClusterState;
 
     @Option(names = "--initial-cluster-token", defaultValue = "kplane-cluster",
@@ -139,7 +143,8 @@ public final class StoreCommand implements Callable<Integer> {
     @Option(names = "--quota-backend-bytes", defaultValue = "0", description = "Raise the NOSPACE alarm when the "
             + "backend grows beyond this many bytes: then puts and txns that write fail with 'etcdserver: mvcc: "
             + "database space exceeded' until 'etcdctl alarm disarm' after compaction freed space. 0 means etcd's "
-            + "default (2 GiB), a negative value no quota (default: ${DEFAULT-VALUE}).")
+            + "default (2 GiB), a negative value no quota; in every case at most the largest state a snapshot "
+            + "holds, about 1.94 GiB (a warning says so when more is asked) (default: ${DEFAULT-VALUE}).")
     long quotaBackendBytes;
 
     @Option(names = "--restore", paramLabel = "FILE", description = "Seed the (new, empty) --data-dir from FILE, a "
@@ -174,17 +179,32 @@ public final class StoreCommand implements Callable<Integer> {
         InetSocketAddress metrics = null;
         StoreApplication app;
         PeerTls peerTls;
+        boolean restarted = false;
+        if (quotaBackendBytes < 0 || quotaBackendBytes > StoreConfig.MAX_SNAPSHOT_STATE_BYTES) {
+            // etcd takes up to 8 GiB; a kplane snapshot serializes the state into one array, so a store
+            // allowed to grow past that could never be snapshotted again. Said once, at start, rather
+            // than found out when the alarm comes earlier than configured.
+            err.println("kplane store: WARNING --quota-backend-bytes " + quotaBackendBytes + ": a snapshot holds at most "
+                    + StoreConfig.MAX_SNAPSHOT_STATE_BYTES + " bytes of state, so the NOSPACE alarm is raised there");
+        }
         try {
             cluster = ClusterSpec.parse(initialCluster, token);
             self = cluster.member(name);
             peerTls = peerTls(cluster);
-            if (initialClusterState.equals("existing")) {
+            if (!initialClusterState.equals("new") && !initialClusterState.equals("existing")) {
+                throw new IllegalArgumentException("--initial-cluster-state must be new or existing, got '"
+                        + initialClusterState + "'");
+            }
+            ClusterSpec restart = restartFromDataDir(cluster);
+            if (restart != null) {
+                restarted = true;
+                cluster = restart;
+                self = cluster.member(name);
+                checkPeerSchemes(cluster, peerTls, "the member list in " + dataDir);
+            } else if (initialClusterState.equals("existing")) {
                 cluster = joinedCluster(cluster, self, peerTls);
                 self = cluster.member(name);
                 checkPeerSchemes(cluster, peerTls, "the member list of the cluster");
-            } else if (!initialClusterState.equals("new")) {
-                throw new IllegalArgumentException("--initial-cluster-state must be new or existing, got '"
-                        + initialClusterState + "'");
             }
             listen = self.address();
             if (listenPeer != null) {
@@ -193,7 +213,9 @@ public final class StoreCommand implements Callable<Integer> {
                             + "'s peer URL in --initial-cluster (" + self.peerUrl() + ") differ in scheme");
                 }
                 listen = parseAddress("--listen-peer", listenPeer.replaceFirst("^https://", ""));
-                if (listen.getPort() != self.port()) {
+                // On a restart the member list in the data dir is the one the log starts from: a
+                // MemberUpdate since may have moved this member's peer URL, so any port is taken.
+                if (listen.getPort() != self.port() && !restarted) {
                     throw new IllegalArgumentException("--listen-peer port " + listen.getPort() + " does not match "
                             + name + "'s address in --initial-cluster (" + self.host() + ":" + self.port() + ")");
                 }
@@ -218,9 +240,22 @@ public final class StoreCommand implements Callable<Integer> {
             if (tickMs < 1 || electionTicks < 2 || snapshotCount < 1 || catchUpEntries < 0) {
                 throw new IllegalArgumentException("--tick-ms must be >= 1, --election-ticks >= 2, --snapshot-count >= 1");
             }
+        } catch (DataDirMismatchException e) {
+            err.println("kplane store: " + e.getMessage());
+            return 1;
         } catch (IllegalArgumentException e) {
             err.println("kplane store: " + e.getMessage());
             return 2;
+        }
+        if (!restarted) {
+            // Written before the member's identity, which proves a bootstrapped log: a crash in between
+            // leaves a data dir that is started afresh, and this file is written again.
+            try {
+                new ClusterMembers(cluster.clusterId(), cluster.members()).save(dataDir);
+            } catch (IOException e) {
+                err.println("kplane store: cannot keep the member list in " + dataDir + ": " + e.getMessage());
+                return 1;
+            }
         }
         StoreConfig config = StoreConfig.defaults(name, cluster, dataDir)
                 .withTick(Duration.ofMillis(tickMs))
@@ -262,7 +297,11 @@ public final class StoreCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        if (cluster.joining()) {
+        long selfId = self.id();
+        if (cluster.members().stream().anyMatch(m -> m.id() == selfId && m.name().isEmpty())) {
+            // A member that joined (its record in the list it started from has no name yet; it is
+            // named once published), also when it restarts. A member that bootstrapped the cluster
+            // was named by --initial-cluster and does not publish, so its restarts add no conf change.
             publishWhenJoined(node, self.id(), client);
         }
         System.out.printf("kplane store: member %s (%x) of cluster %x, %d members, peers on %s, data in %s, state machine %s%s%n",
@@ -289,29 +328,57 @@ public final class StoreCommand implements Callable<Integer> {
     }
 
     /**
-     * The cluster to join as {@code self} (--initial-cluster-state existing): asks the other members
-     * of --initial-cluster, in order, for the member list and finds this member in it by peer URL.
+     * The cluster of a member restarting on its data dir, or null on a member's first start (no
+     * identity in the data dir yet). The data dir says which cluster and member this is and which
+     * members its log starts from, the log what changed since; {@code --initial-cluster} and
+     * {@code --initial-cluster-state} are not consulted, as etcd ignores them once a data dir
+     * exists: a member restarts even when no peer answers, and after members were added, removed
+     * or moved, whatever the flags still say.
      */
-    private ClusterSpec joinedCluster(ClusterSpec given, ClusterSpec.Peer self, PeerTls peerTls) {
+    private ClusterSpec restartFromDataDir(ClusterSpec given) {
+        DataDirIdentity.Recorded identity;
         ClusterMembers saved;
         try {
-            saved = Files.exists(dataDir.resolve("member.properties")) ? ClusterMembers.saved(dataDir) : null;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the member list in " + dataDir + ": " + e.getMessage());
-        }
-        if (saved != null) {
-            // A restart: the data dir says which cluster and member this is, its log what changed
-            // since it joined; --initial-cluster is not consulted (etcd ignores it too), so a member
-            // restarts even when no peer answers.
-            Member me = saved.byPeerUrl(self.peerUrl());
-            if (me == null) {
-                throw new IllegalArgumentException("--initial-cluster-state existing: the data dir " + dataDir + " belongs to a "
-                        + "member of cluster " + Long.toHexString(saved.clusterId()) + " that is not reached at " + self.peerUrl());
+            identity = DataDirIdentity.recorded(dataDir);
+            if (identity == null) {
+                return null;
             }
-            System.out.printf("kplane store: member %s restarts from its data dir (cluster %x, joined as %x)%n", self.name(),
-                    saved.clusterId(), me.id());
-            return ClusterSpec.joined(given.token(), saved.clusterId(), saved.members(), me.id(), self.name());
+            saved = ClusterMembers.saved(dataDir);
+        } catch (IOException e) {
+            throw new DataDirMismatchException("cannot read the member identity in " + dataDir + ": " + e.getMessage());
         }
+        if (!identity.name().equals(name)) {
+            throw new DataDirMismatchException("data dir " + dataDir + " belongs to member " + identity.name() + " ("
+                    + Long.toHexString(identity.memberId()) + "), not to --name " + name);
+        }
+        if (saved == null) {
+            // A data dir of an original member written before members were kept in it: the
+            // --initial-cluster it bootstrapped with is the one whose cluster id it records.
+            if (given.clusterId() != identity.clusterId()) {
+                throw new DataDirMismatchException("data dir " + dataDir + " belongs to cluster "
+                        + Long.toHexString(identity.clusterId()) + " but keeps no member list, and --initial-cluster "
+                        + "describes cluster " + Long.toHexString(given.clusterId()) + "; start it with the "
+                        + "--initial-cluster it was bootstrapped with");
+            }
+            saved = new ClusterMembers(given.clusterId(), given.members());
+        }
+        if (saved.clusterId() != identity.clusterId()
+                || saved.members().stream().noneMatch(m -> m.id() == identity.memberId())) {
+            throw new DataDirMismatchException("data dir " + dataDir + ": its member list (cluster "
+                    + Long.toHexString(saved.clusterId()) + ") does not name its member " + Long.toHexString(identity.memberId())
+                    + " of cluster " + Long.toHexString(identity.clusterId()));
+        }
+        System.out.printf("kplane store: member %s restarts from its data dir (cluster %x, member %x); "
+                + "--initial-cluster and --initial-cluster-state are not consulted%n", name, saved.clusterId(), identity.memberId());
+        return ClusterSpec.joined(given.token(), saved.clusterId(), saved.members(), identity.memberId(), name);
+    }
+
+    /**
+     * The cluster to join as {@code self} (--initial-cluster-state existing, first start): asks the
+     * other members of --initial-cluster, in order, for the member list and finds this member in it
+     * by peer URL.
+     */
+    private ClusterSpec joinedCluster(ClusterSpec given, ClusterSpec.Peer self, PeerTls peerTls) {
         List<String> tried = new ArrayList<>();
         for (ClusterSpec.Peer p : given.peers()) {
             if (p.name().equals(self.name())) {
@@ -330,11 +397,6 @@ public final class StoreCommand implements Callable<Integer> {
                         + " is not a member of cluster " + Long.toHexString(answer.clusterId()) + " (as " + p.name()
                         + " lists it); add it first: etcdctl member add " + self.name() + " --peer-urls=" + self.peerUrl()
                         + " [--learner]");
-            }
-            try {
-                answer.save(dataDir);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot keep the member list in " + dataDir + ": " + e.getMessage());
             }
             return ClusterSpec.joined(given.token(), answer.clusterId(), answer.members(), me.id(), self.name());
         }

@@ -94,7 +94,14 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
         return new io.kplane.server.Member(id, "", List.of(), List.of(), false);
     }
 
-    /** etcd's check: every peer URL is an absolute http(s) URL with a host and a port. */
+    /**
+     * etcd's check: every peer URL is an absolute URL with a host and a port. Like etcd 3.4, the
+     * scheme is not compared with the other members' (an http:// member may be added to a
+     * cluster whose peers use TLS, and the reverse; MembershipInteropTest): the member that then
+     * starts with peer TLS flags that do not fit the member list is refused at its start. One
+     * difference: etcd also accepts unix:// and unixs:// peer URLs; kplane's peer transport is TCP
+     * only, so they are invalid here.
+     */
     private static boolean validUrls(List<String> urls, StreamObserver<?> out) {
         boolean ok = !urls.isEmpty();
         for (String u : urls) {

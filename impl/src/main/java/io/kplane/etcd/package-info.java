@@ -24,7 +24,8 @@
  *       and on {@code --listen-metrics-urls}; with client TLS only on the latter. The client port can use TLS with
  *       etcd's {@code --cert-file/--key-file/--trusted-ca-file/--client-cert-auth}
  *       ({@link io.kplane.etcd.ClientTls}), the peer port with its {@code --peer-*} twins and https:// peer URLs
- *       ({@link io.kplane.server.PeerTls}).</li>
+ *       ({@link io.kplane.server.PeerTls}; {@code PeerTlsInteropTest} runs the same certificates and script
+ *       on real etcd 3.4).</li>
  *   <li>The Cluster service changes membership at runtime (MemberAdd with or without
  *       {@code --learner}, MemberRemove, MemberUpdate, MemberPromote) with etcd 3.4's checks and
  *       errors; a follower forwards MemberPromote to the leader's peer port, as etcd does (only the
@@ -32,9 +33,11 @@
  *       learner's learner flag (as etcd 3.5 does). The added member is started with
  *       {@code kplane store --initial-cluster-state existing}: it asks a peer for the member list
  *       ({@link io.kplane.server.ClusterMembers}), keeps that list in its data dir, joins with an empty log
- *       and publishes its name and client URL; restarted, it reads the list from its data dir and asks
- *       no peer (as etcd ignores {@code --initial-cluster} once the data dir exists)
- *       ({@code StoreJoinProcessTest}).</li>
+ *       and publishes its name and client URL. Every member keeps the members its log starts from in
+ *       its data dir (the initial cluster, or the list it joined with): restarted, a member reads them
+ *       there and asks no peer, whatever {@code --initial-cluster} and {@code --initial-cluster-state}
+ *       say then (etcd ignores them once the data dir exists) ({@code StoreJoinProcessTest},
+ *       {@code StoreRestartProcessTest}).</li>
  *   <li>{@code WatchCreateRequest.fragment} splits responses above max-request-bytes + 512 KiB, as
  *       etcd does; the fields travel as unknown protobuf fields (jetcd-grpc's proto lacks them).</li>
  * </ul>

@@ -48,13 +48,17 @@ public record ClusterMembers(long clusterId, List<Member> members) {
         return null;
     }
 
-    /** Where a joined member keeps the member list it joined with, in its data dir. */
-    static final String FILE = "joined-cluster";
+    /**
+     * Where a member keeps, in its data dir, the cluster id and member list its log starts from:
+     * the initial cluster of a member that bootstrapped it, the list a peer answered for a member
+     * that joined. Later changes are in its log and snapshots.
+     */
+    static final String FILE = "cluster-members";
 
     /**
      * Keeps this list in {@code dataDir} durably (written aside, synced, renamed), so that the
-     * member restarts from its data dir without asking a peer, as etcd ignores
-     * {@code --initial-cluster} once a data dir exists: what changed since is in its log.
+     * member restarts from its data dir without asking a peer and whatever {@code --initial-cluster}
+     * says then, as etcd ignores {@code --initial-cluster*} once a data dir exists.
      */
     public void save(Path dataDir) throws IOException {
         io.kplane.wal.WriteAheadLog.createDirectoryDurably(dataDir);
@@ -70,7 +74,7 @@ public record ClusterMembers(long clusterId, List<Member> members) {
         }
     }
 
-    /** The list a member saved when it joined, or null if {@code dataDir} has none. */
+    /** The list a member saved at its first start, or null if {@code dataDir} has none. */
     public static ClusterMembers saved(Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE);
         if (!Files.exists(file)) {

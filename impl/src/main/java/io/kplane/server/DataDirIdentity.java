@@ -71,6 +71,30 @@ public final class DataDirIdentity implements AutoCloseable {
         }
     }
 
+    /** The identity a data dir records: the cluster and member it belongs to. */
+    public record Recorded(long clusterId, long memberId, String name) {}
+
+    /**
+     * The identity {@code dir} records, or null if it has none (a new member, or one whose first
+     * start did not get as far as writing it). Reads without locking: {@link #claim} still checks.
+     */
+    public static Recorded recorded(Path dir) throws IOException {
+        Path file = dir.resolve("member.properties");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        try {
+            return new Recorded(Long.parseUnsignedLong(p.getProperty("cluster-id"), 16),
+                    Long.parseUnsignedLong(p.getProperty("member-id"), 16), p.getProperty("name", ""));
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is not a member identity: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Locks {@code dir} and checks its identity if it has one (a new one is written by {@link #recordIfNew}).
      *

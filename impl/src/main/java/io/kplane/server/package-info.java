@@ -45,7 +45,18 @@
  * go as a series of chunk frames, sent while the connection is writable and assembled in a file on
  * the receiver's disk, so a snapshot is not limited by the 512 MiB frame size; a state that could
  * not be serialized into one snapshot (2 GiB) is prevented by the NOSPACE quota (capped at
- * {@link io.kplane.server.StoreConfig#MAX_SNAPSHOT_STATE_BYTES}).
+ * {@link io.kplane.server.StoreConfig#MAX_SNAPSHOT_STATE_BYTES}). Lifting that cap needs more than
+ * the chunked transfer: a snapshot's state is one array in the Raft core ({@code raft.Snapshot}),
+ * in the WAL ({@code wal.SnapshotFile}) and across {@link io.kplane.server.StateMachine}'s capture and
+ * restore, so all three would have to stream from and to a file.
+ *
+ * <h2>Restarts</h2>
+ * Every member keeps the cluster id and members its log starts from in its data dir
+ * ({@link io.kplane.server.ClusterMembers}: the initial cluster, or the list it joined with) next to
+ * its identity ({@link io.kplane.server.DataDirIdentity}). A member with an identity restarts from
+ * these and its log whatever {@code --initial-cluster} and {@code --initial-cluster-state} say then,
+ * as etcd ignores them once a data dir exists: it asks no peer, and members added, removed or moved
+ * since are in its log and snapshots.
  *
  * <h2>Peer TLS</h2>
  * With {@link io.kplane.server.PeerTls} ({@code --peer-cert-file/--peer-key-file/--peer-trusted-ca-file/

@@ -77,6 +77,37 @@ class StoreCommandTest {
     }
 
     @Test
+    void aDataDirIsRestartedOnlyUnderTheNameItWasCreatedWith() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("n1"));
+        Properties p = new Properties();
+        p.setProperty("cluster-id", "1234");
+        p.setProperty("member-id", "99");
+        p.setProperty("name", "n1");
+        try (var w = Files.newBufferedWriter(data.resolve("member.properties"))) {
+            p.store(w, null);
+        }
+        // whatever --initial-cluster and --initial-cluster-state say: the data dir decides
+        Result r = run("store", "--name", "n2", "--data-dir", data.toString(), "--initial-cluster-state", "existing",
+                "--initial-cluster", "n2=127.0.0.1:2", "--state-machine", "log");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("belongs to member n1 (99), not to --name n2");
+    }
+
+    @Test
+    void aQuotaBeyondWhatASnapshotHoldsIsSaidAtStart() {
+        Result r = run("store", "--name", "n1", "--data-dir", dir.toString(), "--initial-cluster", "n1=127.0.0.1",
+                "--quota-backend-bytes", Long.toString(8L << 30));
+        assertThat(r.code()).isEqualTo(2); // the missing port ends it before anything starts
+        assertThat(r.err()).contains("WARNING --quota-backend-bytes 8589934592: a snapshot holds at most 2080374783 bytes");
+        r = run("store", "--name", "n1", "--data-dir", dir.toString(), "--initial-cluster", "n1=127.0.0.1",
+                "--quota-backend-bytes", "-1");
+        assertThat(r.err()).contains("WARNING --quota-backend-bytes -1");
+        r = run("store", "--name", "n1", "--data-dir", dir.toString(), "--initial-cluster", "n1=127.0.0.1");
+        // the default (0: etcd's 2 GiB) is the limit less 64 MiB without a word: the help says so
+        assertThat(r.err()).doesNotContain("WARNING");
+    }
+
+    @Test
     void peerTlsFlagsThatDoNotFitTogetherAreUsageErrors() throws Exception {
         TestCertificateAuthority ca = TestCertificateAuthority.create(dir.resolve("pki"), "cluster");
         TestCertificateAuthority.Issued n1 = ca.issue("n1");

@@ -151,13 +151,13 @@ class StoreJoinProcessTest {
     }
 
     /** n{i}'s peer address, as its log line "peers on /127.0.0.1:PORT" states it. */
-    private static String peerOf(Path dir, int i) throws Exception {
+    static String peerOf(Path dir, int i) throws Exception {
         Matcher m = Pattern.compile("peers on [^ ]*?(127\\.0\\.0\\.1:\\d+)").matcher(log(dir, i));
         assertThat(m.find()).as(log(dir, i)).isTrue();
         return m.group(1);
     }
 
-    private static String log(Path dir, int i) throws Exception {
+    static String log(Path dir, int i) throws Exception {
         Path f = dir.resolve("n" + i + ".log");
         return Files.exists(f) ? Files.readString(f) : "(no log " + f + ")";
     }

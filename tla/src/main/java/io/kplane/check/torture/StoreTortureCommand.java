@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             "--mount'; needs root). Clients run linearizable reads, puts, compare-and-set",
             "txns and watches on a few keys over the etcd gRPC API and record a history.",
             "Nemeses: kill -9 and SIGSTOP of leader and follower, iptables partitions,",
-            "disk-full, and (etcd only) member replacement. Checked: per-key",
+            "disk-full, and member replacement (MemberRemove, wipe, MemberAdd). Checked: per-key",
             "linearizability (WGL, P-compositional), watch streams gap-free, ordered and",
             "duplicate-free, no acknowledged write lost. Prints progress and a summary;",
             "writes result.json and history.jsonl.",
