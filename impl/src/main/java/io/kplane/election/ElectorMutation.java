@@ -11,5 +11,12 @@ public enum ElectorMutation {
      * The leader ignores its renew deadline: it keeps believing it leads (and keeps renewing)
      * after renewDeadline has passed without a successful renewal.
      */
-    RENEW_AFTER_DEADLINE
+    RENEW_AFTER_DEADLINE,
+    /**
+     * After one failed try (a read that fails, or a write that conflicts) the elector stops
+     * campaigning for good, as a retry loop that returns on its first error instead of waiting
+     * retryPeriod and trying again. Safe (an elector that stops only believes less), but not
+     * live: once every candidate has failed once, nobody ever takes the lease again.
+     */
+    GIVE_UP_AFTER_FAILED_TRY
 }

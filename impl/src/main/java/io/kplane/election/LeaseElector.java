@@ -43,6 +43,9 @@ public final class LeaseElector {
     /** A change of leadership reported to the shell, to start or stop its leader-only work. */
     public enum LeadershipChange { NONE, STARTED_LEADING, STOPPED_LEADING }
 
+    /** {@link #nextTryAt()} of an elector that will never try again (only under a mutation). */
+    public static final long NEVER = Long.MAX_VALUE;
+
     private final String identity;
     private final ElectionTiming timing;
     private final ElectorMutation mutation;
@@ -97,7 +100,7 @@ public final class LeaseElector {
         return phase;
     }
 
-    /** Local time at which the elector next wants to read the Lease. */
+    /** Local time at which the elector next wants to read the Lease ({@link #NEVER}: it stopped trying). */
     public long nextTryAt() {
         return nextTryAt;
     }
@@ -168,8 +171,13 @@ public final class LeaseElector {
         if (outstandingWrite != null) {
             throw new IllegalStateException("a write is outstanding; report its result first");
         }
-        nextTryAt = now + timing.retryPeriod();
+        nextTryAt = afterFailedTry(now);
         return tick(now);
+    }
+
+    /** When to try again after a failed read or a conflicting write: one retryPeriod later. */
+    private long afterFailedTry(long now) {
+        return mutation == ElectorMutation.GIVE_UP_AFTER_FAILED_TRY ? NEVER : now + timing.retryPeriod();
     }
 
     private LeaseWrite handOut(LeaseWrite write) {
@@ -189,6 +197,7 @@ public final class LeaseElector {
         nextTryAt = now + timing.retryPeriod();
         LeadershipChange before = tick(now);
         if (stored == null) {
+            nextTryAt = afterFailedTry(now);
             return before;
         }
         if (!stored.record().holderIdentity().equals(identity)) {
@@ -244,8 +253,8 @@ public final class LeaseElector {
             // Only the current record's observation time matters: a stale one is reset on the next read.
             h = mix(h, Math.max(observedTime - now, -current.leaseDuration()));
         }
-        h = mix(h, Math.max(nextTryAt - now, 0));
-        if (phase == Phase.LEADING && mutation == ElectorMutation.NONE) {
+        h = mix(h, nextTryAt == NEVER ? -1 : Math.max(nextTryAt - now, 0));
+        if (phase == Phase.LEADING && mutation != ElectorMutation.RENEW_AFTER_DEADLINE) {
             h = mix(h, Math.max(leadingDeadline - now, 0));
         }
         if (outstandingWrite == null) {
@@ -282,7 +291,7 @@ public final class LeaseElector {
                 + (phase == Phase.LEADING ? " until " + leadingDeadline : "")
                 + ", observed " + (observedRecord == null ? "-" : observedRecord.holderIdentity() + "@rv"
                         + observedResourceVersion + " since " + observedTime)
-                + ", next try " + nextTryAt
+                + ", next try " + (nextTryAt == NEVER ? "never" : Long.toString(nextTryAt))
                 + (outstandingWrite == null ? "" : outstandingWrite.isCreate() ? ", creating"
                         : ", writing rv" + outstandingWrite.expectedResourceVersion())
                 + "}";

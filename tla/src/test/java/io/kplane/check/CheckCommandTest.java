@@ -27,7 +27,17 @@ class CheckCommandTest {
         Run r = check("election", "--quiet");
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("== election:", "states generated", "distinct states", "max depth", "states/s",
-                "elapsed", "exhaustive").containsPattern("AtMostOneLeader\\s+holds");
+                "elapsed", "exhaustive").containsPattern("AtMostOneLeader\\s+holds")
+                .containsPattern("LeaderElectedAfterFaults\\s+holds");
+    }
+
+    /** An elector that gives up after one failed try is safe; the default election run still fails it, on liveness. */
+    @Test
+    void theDefaultElectionRunCatchesAnElectorThatIsSafeButNotLive() {
+        Run r = check("election", "--quiet", "--mutation", "GIVE_UP_AFTER_FAILED_TRY");
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.out()).contains("Counterexample: LeaderElectedAfterFaults", "AFTER THE FAULTS STOP")
+                .containsPattern("AtMostOneLeader\\s+holds");
     }
 
     @Test
