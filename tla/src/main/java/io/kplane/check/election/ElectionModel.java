@@ -241,6 +241,24 @@ public final class ElectionModel implements Model<ElectionWorld> {
         }
     }
 
+    /**
+     * Counts actions by what happened, not by who did it: "a: Get fails (…)" and "b: Get fails (…)"
+     * are both "Get fails"; "a: Update(rv 3) -> ok" is "Update"; "Tick: now=…" is "Tick".
+     */
+    @Override
+    public String actionKind(String action) {
+        int colon = action.indexOf(": ");
+        String verb = colon >= 0 && colon <= 2 ? action.substring(colon + 2) : action;
+        if (verb.startsWith("Get fails")) {
+            return "Get fails";
+        }
+        int end = 0;
+        while (end < verb.length() && Character.isLetter(verb.charAt(end))) {
+            end++;
+        }
+        return verb.substring(0, end);
+    }
+
     private static String holder(LeaseRecord r) {
         return r.held() ? r.holderIdentity() : "none";
     }
