@@ -18,5 +18,12 @@ public enum ElectorMutation {
      * retryPeriod and trying again. Safe (an elector that stops only believes less), but not
      * live: once every candidate has failed once, nobody ever takes the lease again.
      */
-    GIVE_UP_AFTER_FAILED_TRY
+    GIVE_UP_AFTER_FAILED_TRY,
+    /**
+     * A leader that reads its own Lease while it still believes it leads does not write it back
+     * (holding is taken for renewing). Its renew deadline then runs out every renewDeadline +
+     * retryPeriod and it takes the Lease back only afterwards: safe (the Lease unchanged, the
+     * others' wait keeps running), but leadership lapses again and again while nothing fails.
+     */
+    LEADER_SKIPS_RENEWAL
 }

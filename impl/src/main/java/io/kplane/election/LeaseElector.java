@@ -160,6 +160,10 @@ public final class LeaseElector {
             return null;
         }
         boolean mine = current.holderIdentity().equals(identity);
+        if (mutation == ElectorMutation.LEADER_SKIPS_RENEWAL && mine && isLeader(now)) {
+            nextTryAt = now + timing.retryPeriod();
+            return null;
+        }
         LeaseRecord next = new LeaseRecord(identity, timing.leaseDuration(),
                 mine ? current.acquireTime() : now, now,
                 mine ? current.leaseTransitions() : current.leaseTransitions() + 1);

@@ -20,6 +20,8 @@ import io.kplane.election.ObservedLease;
  * both believes it leads and is the Lease's holder, and it goes on doing so without a break for
  * {@code stayFor} ticks from when it started. The first half is "a leader is elected once faults
  * stop"; the second catches an elector that takes the lease and lets it lapse while nothing fails.
+ * The leader is looked at after each tick (before anyone acts) and after the instant settles, so a
+ * belief that runs out and is taken back at once still breaks the run of ticks.
  * The leader at the moment the faults stop may still lose the lease: faults before that moment may
  * have let its renew deadline run so close that it passes before its next try — a standby then
  * takes over, within the bound.
@@ -97,6 +99,13 @@ public final class LeaseAfterFaults {
             for (int t = 0; t <= electWithin + stayFor; t++) {
                 if (t > 0) {
                     r.tick();
+                    // A leader whose belief ran out as time passed has lapsed, even if it takes
+                    // the lease back within the same instant: its leader-only work stopped.
+                    if (leader >= 0 && r.leader() != leader) {
+                        lapse = "; " + ElectionModel.id(leader) + " led from tick " + since + " and lost it at tick " + t;
+                        leader = -1;
+                        since = -1;
+                    }
                 }
                 if (!r.settle()) {
                     return new Outcome(false, -1, -1, "more than " + MAX_STEPS_PER_INSTANT + " steps at one instant, "

@@ -15,11 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The election model's bounded liveness check ({@code LeaderElectedAfterFaults}): the correct
- * elector takes and keeps the lease from every state the default search reaches, and an elector
- * that stops trying after one failure — safe, so {@code AtMostOneLeader} never sees it — fails it.
+ * elector takes and keeps the lease from every state the default search reaches, and two safe but
+ * not live electors ({@code AtMostOneLeader} never sees them) fail it: one that stops trying after
+ * one failure, and a leader that skips its renewals.
  */
 class LeaseAfterFaultsTest {
 
@@ -142,13 +145,26 @@ class LeaseAfterFaultsTest {
                 .contains("lease (none)").contains("next try never");
     }
 
-    /**
-     * The mutation is safe — the exhaustive search finds no two believers — so only the liveness
-     * check catches it, and the default run ({@code ./kplane check election}) does.
-     */
+    /** Nothing fails, yet the leader that skips its renewals loses its belief when its deadline passes. */
     @Test
-    void onlyTheLivenessCheckCatchesAnElectorThatGivesUpAndTheDefaultRunDoes() {
-        ElectionModel m = new ElectionModel(DEFAULTS.with(ElectorMutation.GIVE_UP_AFTER_FAILED_TRY));
+    void aLeaderThatSkipsItsRenewalsLetsLeadershipLapseWhileNothingFails() {
+        ElectionModel m = new ElectionModel(DEFAULTS.with(ElectorMutation.LEADER_SKIPS_RENEWAL));
+        LeaseAfterFaults.Outcome o = m.afterFaults().run(m.initialStates().get(0));
+        assertThat(o.holds()).isFalse();
+        // a leads from tick 0 (deadline 0 + retryPeriod 1 + renewDeadline 2) and takes the lease back
+        // each time its belief has run out: no run of 8 ticks
+        assertThat(o.explanation()).startsWith("no candidate took the lease within 9 ticks after the faults stopped and kept it 8 ticks; a led from tick ")
+                .contains(" and lost it at tick ");
+    }
+
+    /**
+     * Both mutations are safe — the exhaustive search finds no two believers — so only the liveness
+     * check catches them, and the default run ({@code ./kplane check election}) does.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ElectorMutation.class, names = {"GIVE_UP_AFTER_FAILED_TRY", "LEADER_SKIPS_RENEWAL"})
+    void onlyTheLivenessCheckCatchesAnElectorThatIsSafeButNotLiveAndTheDefaultRunDoes(ElectorMutation mutation) {
+        ElectionModel m = new ElectionModel(DEFAULTS.with(mutation));
         ExplorationResult safety = new Explorer<>(new OnlyInvariant<>(m, ElectionModel.AT_MOST_ONE_LEADER), 500).run();
         assertThat(safety.passed()).isTrue();
         assertThat(safety.exhaustive()).isTrue();
@@ -156,8 +172,7 @@ class LeaseAfterFaultsTest {
         ExplorationResult r = new Explorer<>(m, 500).run();
         assertThat(r.passed()).isFalse();
         assertThat(r.counterexample().invariant()).isEqualTo(ElectionModel.LEADER_ELECTED_AFTER_FAULTS);
-        assertThat(r.counterexample().render()).contains("AFTER THE FAULTS STOP: no candidate took the lease")
-                .contains("Get fails");
+        assertThat(r.counterexample().render()).contains("AFTER THE FAULTS STOP: no candidate took the lease");
     }
 
     /**
