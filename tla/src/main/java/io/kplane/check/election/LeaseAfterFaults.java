@@ -29,15 +29,17 @@ import io.kplane.election.ObservedLease;
  * <p>If two candidates believe they lead at some point of the fault-free run, that is a safety
  * failure, not a liveness one: the run is a path of the model (reads that succeed, prompt writes
  * and responses, clocks that tick together), so the exhaustive search reaches the same state and
- * {@code AtMostOneLeader} reports it there, with its own trace. The liveness check then says
+ * {@code AtMostOneLeader} reports it there, with its own trace (with the default unbounded time;
+ * under a {@code maxTime} horizon the state may lie beyond it). The liveness check then says
  * nothing ({@link Outcome#holds()} is true, the explanation says why), so that each bug is
  * reported by the property it breaks.
  *
- * <p>The bound {@link #forTiming}: leaseDuration + retryPeriod ticks is what client-go promises a
- * standby — a lease it saw renewed at its local time t is taken over at the first try at or after
- * t + leaseDuration, and tries come retryPeriod apart. In this model every candidate comes back
- * once the faults stop, so the old holder usually renews within one retryPeriod; the looser bound
- * is the one a user may rely on, and any elector that stops trying misses it by forever.
+ * <p>The bound {@link #forTiming}: leaseDuration + retryPeriod ticks is the longest a standby waits
+ * in client-go's scheme — a lease it saw renewed at its local time t is taken over at its first
+ * try at or after t + leaseDuration, and tries come retryPeriod apart. In this model every
+ * candidate comes back once the faults stop, so the old holder usually renews at its next try
+ * (the worst case measured over the default search is one retryPeriod); the looser bound is the
+ * one a user may rely on, and an elector that stops trying misses it by forever.
  *
  * <p>Deterministic: candidates act in index order.
  */
