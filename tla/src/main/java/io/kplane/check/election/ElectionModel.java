@@ -241,22 +241,11 @@ public final class ElectionModel implements Model<ElectionWorld> {
         }
     }
 
-    /**
-     * Counts actions by what happened, not by who did it: "a: Get fails (…)" and "b: Get fails (…)"
-     * are both "Get fails"; "a: Update(rv 3) -> ok" is "Update"; "Tick: now=…" is "Tick".
-     */
+    /** As the default ("a: Get (…)" is Get, "Tick: now=…" is Tick), but a failed Get counts apart from a Get. */
     @Override
     public String actionKind(String action) {
-        int colon = action.indexOf(": ");
-        String verb = colon >= 0 && colon <= 2 ? action.substring(colon + 2) : action;
-        if (verb.startsWith("Get fails")) {
-            return "Get fails";
-        }
-        int end = 0;
-        while (end < verb.length() && Character.isLetter(verb.charAt(end))) {
-            end++;
-        }
-        return verb.substring(0, end);
+        String kind = Model.super.actionKind(action);
+        return kind.equals("Get") && action.contains(": Get fails") ? "Get fails" : kind;
     }
 
     private static String holder(LeaseRecord r) {
