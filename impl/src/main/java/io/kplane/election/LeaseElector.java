@@ -179,7 +179,7 @@ public final class LeaseElector {
         return tick(now);
     }
 
-    /** When to try again after a failed read or a conflicting write: one retryPeriod later. */
+    /** When to try again after a failed read or a conflicting write: one retryPeriod later (never, under GIVE_UP_AFTER_FAILED_TRY). */
     private long afterFailedTry(long now) {
         return mutation == ElectorMutation.GIVE_UP_AFTER_FAILED_TRY ? NEVER : now + timing.retryPeriod();
     }
@@ -258,6 +258,7 @@ public final class LeaseElector {
             h = mix(h, Math.max(observedTime - now, -current.leaseDuration()));
         }
         h = mix(h, nextTryAt == NEVER ? -1 : Math.max(nextTryAt - now, 0));
+        // RENEW_AFTER_DEADLINE ignores its deadline, which would only make abstract states differ for nothing.
         if (phase == Phase.LEADING && mutation != ElectorMutation.RENEW_AFTER_DEADLINE) {
             h = mix(h, Math.max(leadingDeadline - now, 0));
         }
