@@ -1,8 +1,8 @@
 package io.kplane.election;
 
 /**
- * The decision points of {@link LeaseElector} where its safety rests on one rule: when a leader's belief that
- * it leads ends. The default methods are client-go's rules and {@link #CLIENT_GO} is what production electors
+ * The decision points of {@link LeaseElector}: where its safety rests on one rule (when a leader's belief that
+ * it leads ends) and where its liveness does (trying again, renewing). The default methods are client-go's rules and {@link #CLIENT_GO} is what production electors
  * run.
  *
  * <p>Why a seam: the model checker must show it catches an elector that breaks the rule, so it builds electors
@@ -35,5 +35,21 @@ public interface ElectorRules {
      */
     default boolean stepsDownWhenAnotherHolds() {
         return false;
+    }
+
+    /**
+     * Whether a candidate tries again (one retryPeriod later) after a failed read or a conflicting write.
+     * client-go's loop always does; one that returned on its first error would be safe but not live.
+     */
+    default boolean retriesAfterFailedTry() {
+        return true;
+    }
+
+    /**
+     * Whether a leader that reads its own Lease while it still believes it leads writes it back (renews).
+     * client-go does; without it leadership lapses every renewDeadline + retryPeriod though nothing fails.
+     */
+    default boolean leaderRenewsOnRead() {
+        return true;
     }
 }

@@ -43,6 +43,9 @@ public final class LeaseElector {
     /** A change of leadership reported to the shell, to start or stop its leader-only work. */
     public enum LeadershipChange { NONE, STARTED_LEADING, STOPPED_LEADING }
 
+    /** {@link #nextTryAt()} of an elector that will never try again (only under rules that give up). */
+    public static final long NEVER = Long.MAX_VALUE;
+
     private final String identity;
     private final ElectionTiming timing;
     /** When belief ends; {@link ElectorRules#CLIENT_GO} except in the model checker's mutation tests. */
@@ -98,7 +101,7 @@ public final class LeaseElector {
         return phase;
     }
 
-    /** Local time at which the elector next wants to read the Lease. */
+    /** Local time at which the elector next wants to read the Lease ({@link #NEVER}: it stopped trying). */
     public long nextTryAt() {
         return nextTryAt;
     }
@@ -157,6 +160,10 @@ public final class LeaseElector {
             return null;
         }
         boolean mine = current.holderIdentity().equals(identity);
+        if (mine && isLeader(now) && !rules.leaderRenewsOnRead()) {
+            nextTryAt = now + timing.retryPeriod();
+            return null;
+        }
         LeaseRecord next = new LeaseRecord(identity, timing.leaseDuration(),
                 mine ? current.acquireTime() : now, now,
                 mine ? current.leaseTransitions() : current.leaseTransitions() + 1);
@@ -168,8 +175,13 @@ public final class LeaseElector {
         if (outstandingWrite != null) {
             throw new IllegalStateException("a write is outstanding; report its result first");
         }
-        nextTryAt = now + timing.retryPeriod();
+        nextTryAt = afterFailedTry(now);
         return tick(now);
+    }
+
+    /** When to try again after a failed read or a conflicting write: one retryPeriod later ({@link #NEVER} if the rules give up). */
+    private long afterFailedTry(long now) {
+        return rules.retriesAfterFailedTry() ? now + timing.retryPeriod() : NEVER;
     }
 
     private LeaseWrite handOut(LeaseWrite write) {
@@ -189,6 +201,7 @@ public final class LeaseElector {
         nextTryAt = now + timing.retryPeriod();
         LeadershipChange before = tick(now);
         if (stored == null) {
+            nextTryAt = afterFailedTry(now);
             return before;
         }
         if (!stored.record().holderIdentity().equals(identity)) {
@@ -244,7 +257,7 @@ public final class LeaseElector {
             // Only the current record's observation time matters: a stale one is reset on the next read.
             h = mix(h, Math.max(observedTime - now, -current.leaseDuration()));
         }
-        h = mix(h, Math.max(nextTryAt - now, 0));
+        h = mix(h, nextTryAt == NEVER ? -1 : Math.max(nextTryAt - now, 0));
         if (phase == Phase.LEADING) {
             h = mix(h, Math.max(leadingDeadline - now, 0));
         }
@@ -282,7 +295,7 @@ public final class LeaseElector {
                 + (phase == Phase.LEADING ? " until " + leadingDeadline : "")
                 + ", observed " + (observedRecord == null ? "-" : observedRecord.holderIdentity() + "@rv"
                         + observedResourceVersion + " since " + observedTime)
-                + ", next try " + nextTryAt
+                + ", next try " + (nextTryAt == NEVER ? "never" : Long.toString(nextTryAt))
                 + (outstandingWrite == null ? "" : outstandingWrite.isCreate() ? ", creating"
                         : ", writing rv" + outstandingWrite.expectedResourceVersion())
                 + "}";

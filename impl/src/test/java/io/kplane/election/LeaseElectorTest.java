@@ -111,6 +111,62 @@ class LeaseElectorTest {
         assertThat(leaderAt(0).isLeader(1_000)).isFalse();
     }
 
+    /** The rules of the checker's GIVE_UP_AFTER_FAILED_TRY mutation (which lives in the tla module). */
+    private static final ElectorRules GIVES_UP = new ElectorRules() {
+        @Override
+        public boolean retriesAfterFailedTry() {
+            return false;
+        }
+    };
+
+    /** The rules of the checker's LEADER_SKIPS_RENEWAL mutation. */
+    private static final ElectorRules SKIPS_RENEWAL = new ElectorRules() {
+        @Override
+        public boolean leaderRenewsOnRead() {
+            return false;
+        }
+    };
+
+    @Test
+    void rulesThatGiveUpNeverTryAgainAfterAFailedReadOrAConflict() {
+        LeaseElector correct = new LeaseElector("a", T, 0);
+        correct.onReadFailed(0);
+        assertThat(correct.readDue(2)).as("the correct elector retries after retryPeriod").isTrue();
+
+        LeaseElector readFailed = new LeaseElector("a", T, 0, GIVES_UP);
+        readFailed.onReadFailed(0);
+        assertThat(readFailed.nextTryAt()).isEqualTo(LeaseElector.NEVER);
+        assertThat(readFailed.readDue(Long.MAX_VALUE - 1)).isFalse();
+
+        LeaseElector conflicted = new LeaseElector("b", T, 0, GIVES_UP);
+        conflicted.onRead(null, 0);
+        conflicted.onWriteResult(null, 0);
+        assertThat(conflicted.nextTryAt()).isEqualTo(LeaseElector.NEVER);
+        assertThat(conflicted.toString()).contains("next try never");
+
+        LeaseElector won = new LeaseElector("c", T, 0, GIVES_UP);
+        LeaseWrite w = won.onRead(null, 0);
+        won.onWriteResult(new ObservedLease(w.record(), "1"), 0);
+        assertThat(won.nextTryAt()).as("a success schedules the renewal as usual").isEqualTo(2);
+    }
+
+    @Test
+    void rulesThatSkipRenewalLetTheLeadersOwnValidLeaseStandUntilItsDeadlinePasses() {
+        LeaseElector buggy = new LeaseElector("a", T, 0, SKIPS_RENEWAL);
+        LeaseWrite w = buggy.onRead(null, 0);
+        ObservedLease stored = new ObservedLease(w.record(), "1");
+        buggy.onWriteResult(stored, 0);
+        assertThat(buggy.onRead(stored, 2)).as("no renewal while it believes").isNull();
+        assertThat(buggy.isLeader(11)).isTrue();
+        assertThat(buggy.isLeader(12)).as("deadline 0 + retryPeriod + renewDeadline").isFalse();
+        LeaseWrite retake = buggy.onRead(stored, 12);
+        assertThat(retake).as("takes its lease back only after its belief ran out").isNotNull();
+        assertThat(retake.expectedResourceVersion()).isEqualTo("1");
+
+        LeaseElector correct = leaderAt(0);
+        assertThat(correct.onRead(new ObservedLease(new LeaseRecord("a", 15, 0, 0, 0), "1"), 2)).as("the correct leader renews").isNotNull();
+    }
+
     @Test
     void copiesAreIndependentAndFingerprintsTrackState() {
         LeaseElector a = new LeaseElector("a", T, 0);

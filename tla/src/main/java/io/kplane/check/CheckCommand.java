@@ -100,7 +100,8 @@ public final class CheckCommand implements Callable<Integer> {
     long maxStates = Long.MAX_VALUE;
 
     @Option(names = "--mutation", paramLabel = "BUG",
-            description = "Inject a known bug to see the checker catch it, e.g. RENEW_AFTER_DEADLINE, SKIP_RESOURCE_VERSION_CHECK")
+            description = "Inject a known bug to see the checker catch it, e.g. election: RENEW_AFTER_DEADLINE,"
+                    + " SKIP_RESOURCE_VERSION_CHECK, GIVE_UP_AFTER_FAILED_TRY, LEADER_SKIPS_RENEWAL (the last two: liveness only)")
     String mutation;
 
     @Option(names = "--trace-out", paramLabel = "FILE", description = "raft --simulate: write every event as NDJSON (Raft.tla vocabulary) to FILE")

@@ -49,16 +49,19 @@ public interface Model<S> {
 
     /**
      * The kind of an action label, for the per-action counts of a search: by default the label up
-     * to its first '(' or space ("Deliver 1->2 VOTE" and "Tick(n1)" count as Deliver and Tick).
+     * to its first '(' or space ("Deliver 1->2 VOTE" and "Tick(n1)" count as Deliver and Tick),
+     * after a short actor prefix such as "w1: " or "a: " (what happened counts, not who did it).
      */
     default String actionKind(String action) {
-        for (int i = 0; i < action.length(); i++) {
+        int colon = action.indexOf(": ");
+        int from = colon >= 1 && colon <= 3 ? colon + 2 : 0;
+        for (int i = from; i < action.length(); i++) {
             char c = action.charAt(i);
-            if (c == '(' || c == ' ') {
-                return action.substring(0, i);
+            if (c == '(' || c == ' ' || c == ':') {
+                return action.substring(from, i);
             }
         }
-        return action;
+        return action.substring(from);
     }
 
     /** A readable, multi-line rendering of a state for counterexample traces. */

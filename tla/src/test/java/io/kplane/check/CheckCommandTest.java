@@ -27,7 +27,19 @@ class CheckCommandTest {
         Run r = check("election", "--quiet");
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("== election:", "states generated", "distinct states", "max depth", "states/s",
-                "elapsed", "exhaustive").containsPattern("AtMostOneLeader\\s+holds");
+                "elapsed", "exhaustive").containsPattern("AtMostOneLeader\\s+holds")
+                .containsPattern("LeaderElectedAfterFaults\\s+holds")
+                .containsPattern("actions fired\\s+: Create [\\d,]+, Get [\\d,]+, Get fails [\\d,]+, Tick [\\d,]+, Update [\\d,]+");
+    }
+
+    /** An elector that gives up after one failed try is safe; the default election run still fails it, on liveness. */
+    @Test
+    void theDefaultElectionRunCatchesAnElectorThatIsSafeButNotLive() {
+        Run r = check("election", "--quiet", "--mutation", "GIVE_UP_AFTER_FAILED_TRY");
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.out()).contains("Counterexample: LeaderElectedAfterFaults", "AFTER THE FAULTS STOP")
+                .containsPattern("AtMostOneLeader\\s+not violated")
+                .containsPattern("actions fired\\s+: .*Get fails \\d+");
     }
 
     @Test

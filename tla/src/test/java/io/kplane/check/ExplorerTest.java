@@ -99,6 +99,21 @@ class ExplorerTest {
     }
 
     @Test
+    void actionsAreCountedByWhatHappenedNotByWhoDidIt() {
+        var m = counters(3, p -> true, false);
+        assertThat(m.actionKind("Deliver 1->2 VOTE")).isEqualTo("Deliver");
+        assertThat(m.actionKind("Tick(n1)")).isEqualTo("Tick");
+        assertThat(m.actionKind("Put (revision 2)")).isEqualTo("Put");
+        assertThat(m.actionKind("Tick: now=3, clocks a=3 b=2")).isEqualTo("Tick");
+        assertThat(m.actionKind("w1: Resume from 3")).isEqualTo("Resume");
+        assertThat(m.actionKind("w12: lapped by the log (lost sequence 4) -> catch up")).isEqualTo("lapped");
+        assertThat(m.actionKind("a: Update(rv 3) -> ok, rv 4")).isEqualTo("Update");
+        assertThat(m.actionKind("Restart")).isEqualTo("Restart");
+        assertThat(new io.kplane.check.election.ElectionModel(io.kplane.check.election.ElectionModel.Config.defaults())
+                .actionKind("b: Get fails (API server unreachable)")).isEqualTo("Get fails");
+    }
+
+    @Test
     void multisetFingerprintsIgnoreOrderButCountDuplicates() {
         long a = Fingerprint.ofMultiset(new long[] {1, 2, 3}, 3);
         long b = Fingerprint.ofMultiset(new long[] {3, 1, 2}, 3);

@@ -98,6 +98,18 @@ class TlaConfigConsistencyTest {
         }
     }
 
+    /** A .cfg that no TlcModel names would be skipped by '--tlc all' (and by CI's TLC runs of every model). */
+    @Test
+    void everyConfigurationInTheDirectoryIsATlcModel() throws IOException {
+        List<String> configs;
+        try (var files = Files.list(TLA)) {
+            configs = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".cfg")).sorted().toList();
+        }
+        assertThat(configs).isNotEmpty();
+        assertThat(TlcModel.ALL.stream().map(TlcModel::config).sorted().toList())
+                .as("the configs named by TlcModel.ALL").containsExactlyElementsOf(configs);
+    }
+
     @Test
     void theExplorerUsesTheSpecsInvariantNames() throws IOException {
         assertThat(load("LeaseElection").definitions()).contains(io.kplane.check.election.ElectionModel.AT_MOST_ONE_LEADER);

@@ -27,7 +27,9 @@ import java.util.List;
  *
  * <p>Invariant {@code AtMostOneLeader}: at most one candidate believes it leads at any instant.
  * It holds when retryPeriod + renewDeadline + 4 &times; maxSkew + maxLatency &lt; leaseDuration;
- * beyond that the search shows the counterexample.
+ * beyond that the search shows the counterexample. Bounded liveness
+ * {@code LeaderElectedAfterFaults}: from every reached state, once the faults stop, a candidate
+ * holds the lease within leaseDuration + retryPeriod ticks and keeps it ({@link LeaseAfterFaults}).
  */
 public final class ElectionModel implements Model<ElectionWorld> {
 
@@ -89,10 +91,24 @@ public final class ElectionModel implements Model<ElectionWorld> {
 
     public static final String AT_MOST_ONE_LEADER = "AtMostOneLeader";
 
+    /**
+     * Bounded liveness, checked in every state: once the faults stop, some candidate holds the
+     * lease and believes it leads within leaseDuration + retryPeriod ticks, and keeps doing so
+     * (see {@link LeaseAfterFaults}).
+     */
+    public static final String LEADER_ELECTED_AFTER_FAULTS = "LeaderElectedAfterFaults";
+
     private final Config config;
+    private final LeaseAfterFaults afterFaults;
 
     public ElectionModel(Config config) {
         this.config = config;
+        this.afterFaults = LeaseAfterFaults.forTiming(config.timing(), config.storeMutation());
+    }
+
+    /** The liveness check this model applies to every state. */
+    public LeaseAfterFaults afterFaults() {
+        return afterFaults;
     }
 
     @Override
@@ -109,6 +125,8 @@ public final class ElectionModel implements Model<ElectionWorld> {
                 + " (" + (config.safeTiming() ? "within" : "BEYOND") + " the safe bound), time "
                 + (config.maxTime() == Integer.MAX_VALUE ? "unbounded (times abstracted relative to now)"
                         : "horizon " + config.maxTime() + " ticks")
+                + ", liveness: a leader within " + afterFaults.electWithin() + " ticks after the faults stop, leading "
+                + afterFaults.stayFor() + " more"
                 + (config.electorMutation() != ElectorMutation.NONE ? ", MUTATION " + config.electorMutation() : "")
                 + (config.storeMutation() != StoreMutation.NONE ? ", MUTATION " + config.storeMutation() : "");
     }
@@ -222,6 +240,13 @@ public final class ElectionModel implements Model<ElectionWorld> {
         }
     }
 
+    /** As the default ("a: Get (…)" is Get, "Tick: now=…" is Tick), but a failed Get counts apart from a Get. */
+    @Override
+    public String actionKind(String action) {
+        String kind = Model.super.actionKind(action);
+        return kind.equals("Get") && action.contains(": Get fails") ? "Get fails" : kind;
+    }
+
     private static String holder(LeaseRecord r) {
         return r.held() ? r.holderIdentity() : "none";
     }
@@ -259,12 +284,17 @@ public final class ElectionModel implements Model<ElectionWorld> {
 
     @Override
     public List<Invariant<ElectionWorld>> invariants() {
-        return List.of(new Invariant<>(AT_MOST_ONE_LEADER, w -> w.believers() <= 1));
+        return List.of(new Invariant<>(AT_MOST_ONE_LEADER, w -> w.believers() <= 1),
+                new Invariant<>(LEADER_ELECTED_AFTER_FAULTS, w -> afterFaults.run(w).holds()));
     }
 
     @Override
     public String describe(ElectionWorld w) {
         StringBuilder b = new StringBuilder();
+        LeaseAfterFaults.Outcome after = afterFaults.run(w);
+        if (!after.holds()) {
+            b.append("AFTER THE FAULTS STOP: ").append(after.explanation()).append('\n');
+        }
         b.append("now=").append(w.now()).append("  lease=")
                 .append(w.lease() == null ? "(none)" : "holder " + holder(w.lease()) + ", rv " + w.rv()
                         + ", transitions " + w.lease().leaseTransitions() + ", renewTime " + w.lease().renewTime());

@@ -25,6 +25,28 @@ public enum ElectorMutation {
         public boolean stepsDownWhenAnotherHolds() {
             return true;
         }
+    }),
+    /**
+     * After one failed try (a read that fails, or a write that conflicts) the elector stops campaigning for
+     * good, as a retry loop that returns on its first error. Safe (an elector that stops only believes less),
+     * but not live: once every candidate has failed once, nobody ever takes the Lease again.
+     */
+    GIVE_UP_AFTER_FAILED_TRY(new ElectorRules() {
+        @Override
+        public boolean retriesAfterFailedTry() {
+            return false;
+        }
+    }),
+    /**
+     * A leader that reads its own Lease while it still believes it leads does not write it back (holding is
+     * taken for renewing). Its renew deadline then runs out every renewDeadline + retryPeriod and it takes the
+     * Lease back only afterwards: safe, but leadership lapses again and again while nothing fails.
+     */
+    LEADER_SKIPS_RENEWAL(new ElectorRules() {
+        @Override
+        public boolean leaderRenewsOnRead() {
+            return false;
+        }
     });
 
     private final ElectorRules rules;

@@ -20,10 +20,9 @@ class ElectionModelTest {
         assertThat(r.passed()).isTrue();
         assertThat(r.exhaustive()).as("time is abstracted, so the space is finite").isTrue();
         assertThat(r.stats().distinct()).isGreaterThan(1_000);
-        assertThat(r.invariants()).singleElement().satisfies(i -> {
-            assertThat(i.name()).isEqualTo("AtMostOneLeader");
-            assertThat(i.holds()).isTrue();
-        });
+        assertThat(r.invariants()).extracting(ExplorationResult.InvariantResult::name)
+                .containsExactly("AtMostOneLeader", "LeaderElectedAfterFaults");
+        assertThat(r.invariants()).allSatisfy(i -> assertThat(i.holds()).as(i.name()).isTrue());
     }
 
     @Test

@@ -99,9 +99,21 @@ class StoreTraceProcessTest {
         // TLC is the judge: the merged trace replayed with TraceRaft.tla, every line explained.
         TlcTraceCommand.RunResult tlc = new TlcTraceCommand(System.out, Map.of(), false)
                 .validate(files, Path.of("").toAbsolutePath()).get(0);
-        assertThat(tlc.skipped()).as("skipped").isNull();
-        assertThat(tlc.unexplained()).as("first unexplained line").isNull();
-        assertThat(tlc.ok()).as(tlc.tlc().text()).isTrue();
-        assertThat(tlc.lines()).isEqualTo((int) r.lines());
+        try {
+            assertThat(tlc.skipped()).as("skipped").isNull();
+            assertThat(tlc.unexplained()).as("first unexplained line").isNull();
+            assertThat(tlc.ok()).as(tlc.tlc().text()).isTrue();
+            assertThat(tlc.lines()).isEqualTo((int) r.lines());
+        } catch (AssertionError e) {
+            // The run cannot be repeated at will (timing decides the interleaving): keep its traces,
+            // which the temporary directory would take with it, so 'kplane check --tlc trace' can replay them.
+            Path kept = Path.of("target", "store-trace-failure").toAbsolutePath();
+            Files.createDirectories(kept);
+            for (Path f : files) {
+                Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            e.addSuppressed(new AssertionError("member traces kept in " + kept));
+            throw e;
+        }
     }
 }
