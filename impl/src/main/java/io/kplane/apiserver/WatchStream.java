@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -100,8 +101,8 @@ final class WatchStream implements WatchSource.Sink {
     this.bookmarkInterval = bookmarkInterval;
     this.clock = clock;
     this.channel = call.ctx.channel();
-    this.http2 = channel instanceof io.netty.handler.codec.http2.Http2StreamChannel;
-    this.outbox = http2 ? Http2Outbox.of((io.netty.handler.codec.http2.Http2StreamChannel) channel) : null;
+    this.http2 = channel instanceof Http2StreamChannel;
+    this.outbox = http2 ? Http2Outbox.of((Http2StreamChannel) channel) : null;
     this.table = call.wantsTable();
     this.bookmarks = "true".equals(call.query.get("allowWatchBookmarks"));
     this.webSocket = !http2 && isWebSocketRequest(call) ? new WebSocketServerHandshakerFactory("wss://" + call.http.headers().get(HttpHeaderNames.HOST)
@@ -178,7 +179,7 @@ final class WatchStream implements WatchSource.Sink {
         head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         head.headers().set("Cache-Control", "no-cache, private");
         if (http2) {
-          outbox.write((io.netty.handler.codec.http2.Http2StreamChannel) channel, head, null);
+          outbox.write((Http2StreamChannel) channel, head, null);
         } else {
           channel.write(head);
         }
@@ -247,7 +248,7 @@ final class WatchStream implements WatchSource.Sink {
     }
     int n = lines.readableBytes();
     unsentHttp2.addAndGet(n);
-    outbox.write((io.netty.handler.codec.http2.Http2StreamChannel) channel, payload(lines), f -> unsentHttp2.addAndGet(-n));
+    outbox.write((Http2StreamChannel) channel, payload(lines), f -> unsentHttp2.addAndGet(-n));
   }
 
   /** Sends what was written (over HTTP/2 the outbox flushes each batch it writes). */
@@ -424,7 +425,7 @@ final class WatchStream implements WatchSource.Sink {
       channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)).addListener(ChannelFutureListener.CLOSE);
     } else if (endResponse && channel.isActive() && http2) {
       // Behind the events still in the outbox; ends the stream, the connection stays.
-      outbox.write((io.netty.handler.codec.http2.Http2StreamChannel) channel, LastHttpContent.EMPTY_LAST_CONTENT, null);
+      outbox.write((Http2StreamChannel) channel, LastHttpContent.EMPTY_LAST_CONTENT, null);
     } else if (endResponse && channel.isActive()) {
       // The connection stays open for the client's next request, as kube-apiserver's does.
       var done = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
