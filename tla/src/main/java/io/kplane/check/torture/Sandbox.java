@@ -1,6 +1,10 @@
 package io.kplane.check.torture;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,11 +68,15 @@ final class Sandbox {
         return false;
     }
 
-    /** Runs {@code command} (a JVM command line) in a fresh network + mount namespace; returns its exit code. */
-    static int reexec(List<String> command) throws IOException, InterruptedException {
+    /**
+     * Runs {@code command} (a JVM command line) in a fresh network + mount namespace; returns its
+     * exit code. Its output is copied line by line into {@code out} and {@code err} (not inherited),
+     * so a caller that captures those — a test — also sees why a run failed.
+     */
+    static int reexec(List<String> command, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("unshare", "--net", "--mount", "--propagation", "private", "--"));
         cmd.addAll(command);
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put(ENV, "1");
         Process p = pb.start();
         Thread hook = new Thread(() -> {
@@ -81,9 +89,29 @@ final class Sandbox {
             p.destroyForcibly();
         });
         Runtime.getRuntime().addShutdownHook(hook);
+        Thread outPump = pump(p.getInputStream(), out, "torture-stdout");
+        Thread errPump = pump(p.getErrorStream(), err, "torture-stderr");
         int code = p.waitFor();
+        outPump.join();
+        errPump.join();
         Runtime.getRuntime().removeShutdownHook(hook);
         return code;
+    }
+
+    private static Thread pump(InputStream from, PrintWriter to, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    to.println(line);
+                    to.flush();
+                }
+            } catch (IOException ignored) {
+                // the child is gone; what it wrote so far has been copied
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Builds the member namespaces; only inside the re-executed harness. */

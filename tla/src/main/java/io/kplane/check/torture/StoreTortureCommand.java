@@ -113,7 +113,7 @@ public final class StoreTortureCommand implements Callable<Integer> {
                 args.add("--inject-anomaly");
             }
             err.flush();
-            return Sandbox.reexec(ChildJvm.kplaneCommand(List.of("-Xmx768m"), args));
+            return Sandbox.reexec(ChildJvm.kplaneCommand(List.of("-Xmx768m"), args), spec.commandLine().getOut(), err);
         }
         TortureRun run = new TortureRun(t, members, d, clients, watchers, keys, faults, s, dir.toAbsolutePath(),
                 spec.commandLine().getOut(), err).injectAnomaly(injectAnomaly);

@@ -199,12 +199,26 @@ final class TortureRun implements Callable<Integer> {
         }
     }
 
-    private static long currentRevision(Members members) {
+    /** The highest revision any member reports; a member still catching up after a heal gets retries. */
+    private static long currentRevision(Members members) throws InterruptedException {
         long rev = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (int i : members.ids()) {
-            rev = Math.max(rev, KVGrpc.newBlockingStub(members.channel(i)).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8(PREFIX + "ready")).build())
-                    .getHeader().getRevision());
+            while (true) {
+                try {
+                    rev = Math.max(rev, KVGrpc.newBlockingStub(members.channel(i)).withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8(PREFIX + "ready")).build())
+                            .getHeader().getRevision());
+                    break;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(members.target().memberName(i)
+                                + " does not report its revision within 60 s: " + e.getMessage(), e);
+                    }
+                    members.resetBackoff();
+                    Thread.sleep(200);
+                }
+            }
         }
         return rev;
     }
