@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -46,11 +47,13 @@ import org.junit.jupiter.api.Test;
  * A plaintext port speaks both protocols: a client that opens with the HTTP/2 connection preface
  * (prior knowledge, no TLS, as gRPC-style clients and the watch benchmark do) gets HTTP/2, and
  * any other client HTTP/1.1. Many watch streams on one such connection each receive every event,
- * in order: their writes are batched per connection ({@link Http2Outbox}).
+ * in order: their writes are batched per connection ({@link Http2Outbox}) and framed straight
+ * into the connection when flow control allows ({@link Http2DataFrames}), through Netty's flow
+ * controller when not.
  */
 class PlaintextHttp2Test {
   private static final String TOKEN = "plaintext-h2-token";
-  private static final Pattern NAME = Pattern.compile("\"name\":\"(ns-\\d+)\"");
+  private static final Pattern NAME = Pattern.compile("\"name\":\"(ns-[-\\d]+)\"");
   private static EmbeddedStorage storage;
   private static ApiServer server;
   private static int port;
@@ -76,10 +79,28 @@ class PlaintextHttp2Test {
 
   @Test
   void priorKnowledgeGetsHttp2AndManyWatchStreamsOnOneConnectionEachSeeEveryEventInOrder() throws Exception {
+    watchOneConnection(Http2Settings.defaultSettings(), 200, 0);
+  }
+
+  /**
+   * A client whose streams take only a few events before their windows are spent, and which stops
+   * reading half of its streams while the first events are written: their batches that do not fit
+   * wait in the flow controller, later ones of the stream follow them there, and once the client
+   * reads again the stream goes back to direct DATA frames. The client's codec ends the connection
+   * if the server ever sends past a window, so a wrong window count loses events here.
+   */
+  @Test
+  void smallFlowControlWindowsKeepEveryStreamCompleteAndInOrder() throws Exception {
+    watchOneConnection(Http2Settings.defaultSettings().initialWindowSize(1200), 50, 20);
+  }
+
+  private void watchOneConnection(Http2Settings clientSettings, int watchers, long pauseMillis) throws Exception {
+    boolean stall = pauseMillis > 0;
     Channel connection = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(), new Http2MultiplexHandler(new SimpleChannelInboundHandler<Object>() {
+        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(clientSettings).build(),
+            new Http2MultiplexHandler(new SimpleChannelInboundHandler<Object>() {
           @Override
           protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
           }
@@ -94,22 +115,26 @@ class PlaintextHttp2Test {
       assertThat(list.done.get(10, TimeUnit.SECONDS)).contains("\"kind\":\"NamespaceList\"");
       assertThat(list.status).isEqualTo(200);
 
-      int watchers = 200;
       List<Reply> watches = new ArrayList<>();
       for (int i = 0; i < watchers; i++) {
         Reply w = new Reply();
         watches.add(w);
         open(streams, w).writeAndFlush(get("/api/v1/namespaces?watch=true&resourceVersion=" + storage.currentRevision()));
       }
+      List<Http2StreamChannel> stalled = new ArrayList<>();
       for (Reply w : watches) {
         assertThat(w.head.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        if (stall && stalled.size() < watchers / 2) {
+          w.channel.config().setAutoRead(false);
+          stalled.add(w.channel);
+        }
       }
 
       // The writes go over HTTP/1.1 to the same port: the sniffer hands that connection to the HTTP/1.1 pipeline.
       HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<String> created = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        String name = "ns-" + i;
+        String name = "ns-" + watchers + "-" + i;
         var r = http1.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/namespaces"))
             .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"" + name + "\"}}")).build(),
@@ -117,6 +142,13 @@ class PlaintextHttp2Test {
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
         created.add(name);
+        if (stall && i % 5 == 4) {
+          Thread.sleep(pauseMillis); // some batches of one event, some of several
+        }
+        if (i == 9) {
+          stalled.forEach(ch -> ch.config().setAutoRead(true)); // and read again: window comes back
+          stalled.forEach(Http2StreamChannel::read);
+        }
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       for (Reply w : watches) {
@@ -132,6 +164,7 @@ class PlaintextHttp2Test {
 
   private static Http2StreamChannel open(Http2StreamChannelBootstrap streams, Reply reply) throws Exception {
     Http2StreamChannel ch = streams.open().get(10, TimeUnit.SECONDS);
+    reply.channel = ch;
     ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), reply);
     return ch;
   }
@@ -149,6 +182,7 @@ class PlaintextHttp2Test {
     final CompletableFuture<String> done = new CompletableFuture<>();
     private final StringBuilder body = new StringBuilder();
     volatile int status;
+    Http2StreamChannel channel;
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
