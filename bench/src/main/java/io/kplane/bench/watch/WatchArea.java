@@ -269,7 +269,7 @@ public final class WatchArea implements BenchArea {
               .thenAccept(acked -> acks.acked(acked, System.nanoTime(), recording));
         });
         double cpu = ProcessCpu.seconds(List.of(p.pid())) - cpuAtStart[0];
-        drain(acks, recordedHalf[0] * watchers);
+        drain(acks, recordedHalf[0] * watchers, streams.bytes::sum);
         streams.recording(false);
         return new E2e("kplane", watchers, acks.latency, seconds, acks.deliveries(), recordedHalf[0] * watchers,
             streams.bytes.sum(), cpu, Math.max(0, heap1 - heap0) / watchers, writes.get(), acks.early(), streams.ended.get());
@@ -337,7 +337,7 @@ public final class WatchArea implements BenchArea {
             .thenAccept(r -> acks.acked(r.getHeader().getRevision(), System.nanoTime(), rec));
       });
       double cpu = ProcessCpu.seconds(List.of(pid)) - cpuAtStart[0];
-      drain(acks, recordedHalf[0] * watchers);
+      drain(acks, recordedHalf[0] * watchers, bytes::get);
       recording.set(false);
       ws.forEach(Watch.Watcher::close);
       return new E2e("etcd-3.4", watchers, acks.latency, seconds, acks.deliveries(), recordedHalf[0] * watchers, bytes.get(), cpu,
@@ -400,15 +400,19 @@ public final class WatchArea implements BenchArea {
     return duration.toNanos() / 1e9;
   }
 
-  /** Waits for the deliveries still on their way: until all arrived, none arrived for 5 s, or 120 s passed. */
-  private static void drain(AckTimes acks, long expected) throws InterruptedException {
+  /**
+   * Waits for the deliveries still on their way: until all arrived, nothing at all arrived for 5 s,
+   * or 120 s passed. Progress is any byte received, not only recorded deliveries: watchers that lag
+   * by more than the run are still reading the warm-up's events, and stopping then reported none.
+   */
+  private static void drain(AckTimes acks, long expected, java.util.function.LongSupplier received) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    long seen = acks.deliveries();
+    long seen = received.getAsLong();
     long progressAt = System.nanoTime();
     while (acks.deliveries() < expected && System.nanoTime() < deadline
         && System.nanoTime() - progressAt < TimeUnit.SECONDS.toNanos(5)) {
       Thread.sleep(20);
-      long now = acks.deliveries();
+      long now = received.getAsLong();
       if (now > seen) {
         seen = now;
         progressAt = System.nanoTime();

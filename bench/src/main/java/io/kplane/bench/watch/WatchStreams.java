@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class WatchStreams implements AutoCloseable {
   private static final byte[] RV = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
+  /** Where the 'V' is in {@link #RV}. */
+  private static final int RV_V = 9;
   private static final byte[] BOOKMARK = "\"type\":\"BOOKMARK\"".getBytes(StandardCharsets.US_ASCII);
   /** Per-stream receive window (as Go's HTTP/2 transport: 4 MiB). */
   private static final int STREAM_WINDOW = 4 << 20;
@@ -192,6 +194,10 @@ final class WatchStreams implements AutoCloseable {
         while (i < end) {
           int nl = buf.indexOf(i, end, (byte) '\n');
           int segmentEnd = nl < 0 ? end : nl;
+          if (!measured && length == 0 && nl >= 0) {
+            // The whole line is in this buffer (the usual case): find its resourceVersion in place.
+            measured = eventInPlace(buf, i, segmentEnd, now);
+          }
           if (!measured && length < head.length) {
             int n = Math.min(segmentEnd - i, head.length - length);
             buf.getBytes(i, head, length, n);
@@ -209,6 +215,35 @@ final class WatchStreams implements AutoCloseable {
           i = nl + 1;
         }
       }
+    }
+
+    /**
+     * Records the event of the line {@code [from, to)} of {@code buf} if its resourceVersion is in
+     * it; false if not found (the caller then copies the line's start and searches that). Jumps
+     * from one 'V' to the next with Netty's word-at-a-time scan: in a watch event only
+     * {@code apiVersion} comes before it, where a byte-by-byte search of the line's first ~260
+     * bytes took half of this client's CPU.
+     */
+    private boolean eventInPlace(ByteBuf buf, int from, int to, long now) {
+      for (int v = buf.indexOf(from, to, (byte) 'V'); v >= 0; v = buf.indexOf(v + 1, to, (byte) 'V')) {
+        int at = v - RV_V;
+        if (at < from || at + RV.length >= to || !matches(buf, at, RV)) {
+          continue;
+        }
+        long rv = 0;
+        int i = at + RV.length;
+        for (; i < to && buf.getByte(i) >= '0' && buf.getByte(i) <= '9'; i++) {
+          rv = rv * 10 + (buf.getByte(i) - '0');
+        }
+        if (i == at + RV.length || i == to) {
+          return false;
+        }
+        if (!startsWithin(buf, from, Math.min(to, from + 40), BOOKMARK)) {
+          acks.received(rv, now);
+        }
+        return true;
+      }
+      return false;
     }
 
     /** Records the line's event once its resourceVersion is complete in {@link #head}; true when done with the line. */
@@ -240,6 +275,25 @@ final class WatchStreams implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ctx.close();
     }
+  }
+
+  private static boolean matches(ByteBuf buf, int at, byte[] needle) {
+    for (int j = 0; j < needle.length; j++) {
+      if (buf.getByte(at + j) != needle[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code needle} occurs within {@code [from, to)} of {@code buf}. */
+  private static boolean startsWithin(ByteBuf buf, int from, int to, byte[] needle) {
+    for (int i = from; i + needle.length <= to; i++) {
+      if (buf.getByte(i) == needle[0] && matches(buf, i, needle)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static int indexOf(byte[] hay, int length, byte[] needle) {
