@@ -1,11 +1,10 @@
 package io.kplane.apiserver;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,8 +25,7 @@ import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
  * <p>Order per stream is kept because everything a watch writes (response head, events,
  * bookmarks, the end) goes through here in the order it was offered. Writes enter each stream's
  * pipeline at the aggregator, so they pass the HTTP-to-frames codec but not the chunked-write
- * handler (which would hold them until a flush of that stream) — or, for event data a stream may
- * send now, straight to the connection as DATA frames ({@link Http2DataFrames}).
+ * handler (which would hold them until a flush of that stream).
  */
 final class Http2Outbox {
   private static final AttributeKey<Http2Outbox> KEY = AttributeKey.valueOf(Http2Outbox.class, "outbox");
@@ -37,10 +35,8 @@ final class Http2Outbox {
   /** A drain task is queued on the event loop and has not started polling yet. */
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final Runnable drain = this::drain;
-  /** DATA frames straight to the connection when flow control allows (made on the event loop at the first drain). */
-  private Http2DataFrames frames;
 
-  private record Write(Http2StreamChannel stream, Object message, Runnable written) {
+  private record Write(Http2StreamChannel stream, Object message, ChannelFutureListener written) {
   }
 
   private Http2Outbox(Channel connection) {
@@ -63,11 +59,10 @@ final class Http2Outbox {
 
   /**
    * Queues {@code message} (an HTTP/1.1 object: head, content, last content) for {@code stream};
-   * {@code written}, if not null, runs when the message has been handed to the connection (or
-   * could not be).
+   * {@code written}, if not null, learns when the connection has written it (or failed to).
    * Callable from any thread; the message is flushed by the drain that writes it.
    */
-  void write(Http2StreamChannel stream, Object message, Runnable written) {
+  void write(Http2StreamChannel stream, Object message, ChannelFutureListener written) {
     queue.offer(new Write(stream, message, written));
     if (drainQueued.compareAndSet(false, true)) {
       connection.eventLoop().execute(drain);
@@ -77,9 +72,6 @@ final class Http2Outbox {
   private void drain() {
     // Cleared before polling: a write offered from now on either is polled below or queues a new drain.
     drainQueued.set(false);
-    if (frames == null) {
-      frames = Http2DataFrames.of(connection);
-    }
     int n = 0;
     for (Write w; (w = queue.poll()) != null; n++) {
       ChannelHandlerContext entry = w.stream.pipeline().context(HttpObjectAggregator.class);
@@ -88,26 +80,11 @@ final class Http2Outbox {
         ReferenceCountUtil.release(w.message);
         continue;
       }
-      if (frames != null && w.message instanceof HttpContent c && !(c instanceof LastHttpContent)
-          && frames.append(w.stream.stream().id(), c.content())) {
-        c.release();
-        if (w.written != null) {
-          w.written.run();
-        }
-        continue;
-      }
-      if (frames != null) {
-        frames.writeOut(); // what this stream (or any) had appended goes first
-      }
       if (w.written == null) {
         entry.write(w.message, entry.voidPromise());
       } else {
-        Runnable written = w.written;
-        entry.write(w.message).addListener(f -> written.run());
+        entry.write(w.message).addListener(w.written);
       }
-    }
-    if (frames != null) {
-      frames.writeOut();
     }
     if (n > 0) {
       connection.flush();

@@ -248,7 +248,7 @@ final class WatchStream implements WatchSource.Sink {
     }
     int n = lines.readableBytes();
     unsentHttp2.addAndGet(n);
-    outbox.write((Http2StreamChannel) channel, payload(lines), () -> unsentHttp2.addAndGet(-n));
+    outbox.write((Http2StreamChannel) channel, payload(lines), f -> unsentHttp2.addAndGet(-n));
   }
 
   /** Sends what was written (over HTTP/2 the outbox flushes each batch it writes). */

@@ -47,9 +47,8 @@ import org.junit.jupiter.api.Test;
  * A plaintext port speaks both protocols: a client that opens with the HTTP/2 connection preface
  * (prior knowledge, no TLS, as gRPC-style clients and the watch benchmark do) gets HTTP/2, and
  * any other client HTTP/1.1. Many watch streams on one such connection each receive every event,
- * in order: their writes are batched per connection ({@link Http2Outbox}) and framed straight
- * into the connection when flow control allows ({@link Http2DataFrames}), through Netty's flow
- * controller when not.
+ * in order: their writes are batched per connection ({@link Http2Outbox}), also when the client's
+ * flow-control windows hold them back.
  */
 class PlaintextHttp2Test {
   private static final String TOKEN = "plaintext-h2-token";
@@ -84,10 +83,9 @@ class PlaintextHttp2Test {
 
   /**
    * A client whose streams take only a few events before their windows are spent, and which stops
-   * reading half of its streams while the first events are written: their batches that do not fit
-   * wait in the flow controller, later ones of the stream follow them there, and once the client
-   * reads again the stream goes back to direct DATA frames. The client's codec ends the connection
-   * if the server ever sends past a window, so a wrong window count loses events here.
+   * reading half of its streams while the first events are written: their batches wait in the
+   * flow controller until the client reads again, and arrive complete and in order. The client's
+   * codec ends the connection if the server ever sends past a window.
    */
   @Test
   void smallFlowControlWindowsKeepEveryStreamCompleteAndInOrder() throws Exception {
