@@ -23,7 +23,11 @@
 (*   BecomeFollower     step-down (newer term, lost election, CheckQuorum) *)
 (*   ClientRequest      leader appended "entries" entries                  *)
 (*   AdvanceCommitIndex commit index advanced                              *)
-(*   CheckQuorum        leader's check-quorum tick                         *)
+(*   CheckQuorum        leader's check-quorum tick: "post" is the state    *)
+(*                      at the check (Leader); a step-down follows as a    *)
+(*                      BecomeFollower line                                *)
+(*   ApplyConfChange    a configuration change was applied ("voters":     *)
+(*                      the configuration after it; not in Raft.tla)       *)
 (*   SendRequestVote, SendAppendEntries, SendHeartbeat, SendSnapshot,      *)
 (*   Send, Reply        a message was created (Reply: a response)          *)
 (*   Receive            a message is taken from the network: "post" is     *)
@@ -54,6 +58,10 @@
 (* CheckQuorum) and snapshot installs (the follower takes the sender's    *)
 (* log up to the snapshot index, which must be in it with the snapshot's  *)
 (* term, or only advances its commit when it has that entry).              *)
+(* A CheckQuorum line is CheckQuorumTick: like a Receive, its "post" is    *)
+(* the state when the tick is taken, and the step-down it may cause is    *)
+(* the following BecomeFollower line, a stutter. So a leader that heard   *)
+(* from no quorum must step down there, and one that did must not.        *)
 (*                                                                         *)
 (* How kplane runs it: `./kplane check --tlc trace FILE...` converts each *)
 (* run (one seed of a simulation file, or the member files of a cluster   *)
@@ -66,16 +74,15 @@
 (* Limits, so that a failing replay is read correctly:                     *)
 (* - Membership changes and read-index are not in Raft.tla; leadership    *)
 (*   transfer's election skips PreVote (Timeout with "transfer":true) and  *)
-(*   is explained only right after the follower received the TimeoutNow  *)
+(*   is explained only right after the follower received the TimeoutNow   *)
 (*   its leader sent in the follower's term (TransferTimeout).             *)
 (* - The implementation's lease (it ignores vote requests while it heard  *)
 (*   from a leader within an election timeout; a leader is in its own     *)
 (*   lease) is judged permissively: with CheckQuorum a vote request is    *)
-(*   handled either in the lease or out of it. A leader's step-down in   *)
-(*   its own term is taken as a check-quorum step-down (the ticks that   *)
-(*   would justify it are not traced).                                     *)
+(*   handled either in the lease or out of it.                            *)
 (* - A run whose nodes leave the initial configuration (a membership      *)
-(*   change) is not replayed: kplane reports it as skipped.               *)
+(*   change: a node outside it, or voters other than it on any line, e.g. *)
+(*   an ApplyConfChange) is not replayed: kplane reports it as skipped.   *)
 (* - A Restart line's vote is not read: the first Restart of each node    *)
 (*   must be a new member (votedFor = Nil); entries below a first         *)
 (*   Restart's snapshot are taken to have the snapshot's term.            *)
@@ -165,17 +172,6 @@ GiveUp(i) ==
     /\ state' = [state EXCEPT ![i] = Follower]
     /\ UNCHANGED <<persistentVars, commitIndex, votesGranted, nextIndex, matchIndex,
                    recentlyActive, leaderContact, messages, historyVars>>
-
-\* A leader steps down in its own term: the implementation's check-quorum tick found no quorum.
-\* Its ticks that keep the leader are not traced, so the trace cannot show which followers were
-\* heard from in that timeout: the step-down is taken as CheckQuorum says it may happen.
-LeaderStepDown(i) ==
-    /\ CheckQuorum
-    /\ state[i] = Leader
-    /\ state' = [state EXCEPT ![i] = Follower]
-    /\ recentlyActive' = [recentlyActive EXCEPT ![i] = {}]
-    /\ UNCHANGED <<persistentVars, commitIndex, votesGranted, nextIndex, matchIndex,
-                   leaderContact, messages, historyVars>>
 
 \* Restart as the implementation does it: the commit index is the one in the durable hard state (at
 \* most what the node had), and entries that were never persisted are gone.
@@ -294,13 +290,15 @@ Step(e) ==
     \/ e.event = "Timeout"            /\ IF e.transfer THEN TransferTimeout(i) ELSE Timeout(i)
     \/ e.event = "StartElection"      /\ StartElection(i)
     \/ e.event = "BecomeLeader"       /\ BecomeLeader(i)
+    \* Already a follower when the Receive or CheckQuorum step before it deposed i; a leader's
+    \* step-down in its own term is only the CheckQuorum line's (every such tick is traced).
     \/ e.event = "BecomeFollower"     /\ \/ state[i] = Follower /\ UNCHANGED vars
                                          \/ GiveUp(i)
-                                         \/ LeaderStepDown(i)
     \/ e.event = "ClientRequest"      /\ ClientRequests(i, e.entries)
     \/ e.event = "AdvanceCommitIndex" /\ IF state[i] = Leader THEN AdvanceCommitIndex(i)
                                          ELSE UNCHANGED vars   \* done by the Receive step
     \/ e.event = "CheckQuorum"        /\ CheckQuorumTick(i)
+    \/ e.event = "ApplyConfChange"    /\ UNCHANGED vars   \* kplane replays only runs whose voters never change
     \/ e.event = "SendRequestVote"    /\ RequestVote(i, e.msg.dest)
                                       /\ \E m \in DOMAIN messages' : MatchesMsg(m, e)
     \/ e.event = "SendAppendEntries"  /\ SendAppendAsLogged(i, e)
@@ -327,13 +325,20 @@ Step(e) ==
                                          THEN \E m \in DOMAIN messages : MatchesMsg(m, e) /\ DuplicateMessage(m)
                                          ELSE UNCHANGED vars
 
-\* Which state a line's "post" describes: after the step, except Receive (before the handling).
+\* Which state a line's "post" describes: after the step, except Receive (before the handling) and
+\* CheckQuorum (at the check: the core emits the line before it decides, and a step-down follows as
+\* BecomeFollower, as etcd-io/raft's MsgCheckQuorum calls becomeFollower).
 PostStateMatches(e) ==
     LET i == e.node IN
     IF e.event \in {"Drop", "Duplicate"} THEN TRUE
     ELSE IF e.event = "Receive"
     THEN /\ currentTerm[i] = e.post.term
          /\ state[i] = e.post.state
+    ELSE IF e.event = "CheckQuorum"
+    THEN /\ currentTerm[i] = e.post.term
+         /\ state[i] = e.post.state
+         /\ commitIndex[i] = e.post.commitIndex
+         /\ Len(log[i]) = e.post.logLength
     ELSE IF e.event \in {"BecomeFollower", "Reply"}
             \/ (e.event = "AdvanceCommitIndex" /\ e.post.state /= Leader)
     THEN /\ currentTerm'[i] = e.post.term

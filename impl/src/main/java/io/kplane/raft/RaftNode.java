@@ -252,7 +252,7 @@ public final class RaftNode {
 
     private void trace(RaftTraceEvent.Kind kind, Message m, int count, boolean transfer) {
         List<Long> voters = switch (kind) {
-            case RESTART, TIMEOUT, START_ELECTION, BECOME_LEADER, ADVANCE_COMMIT_INDEX -> voterIds();
+            case RESTART, TIMEOUT, START_ELECTION, BECOME_LEADER, ADVANCE_COMMIT_INDEX, APPLY_CONF_CHANGE -> voterIds();
             default -> List.of();
         };
         long[] runs = NO_RUNS;
@@ -1150,6 +1150,7 @@ public final class RaftNode {
     private void applyConfChange(ConfChange cc) {
         boolean added = !prs.containsKey(cc.nodeId());
         applyConfChangeToMembership(cc);
+        if (tracer != null) trace(RaftTraceEvent.Kind.APPLY_CONF_CHANGE, null);
         if ((!prs.containsKey(id) || isLearner) && state == StateType.LEADER) {
             becomeFollower(term, 0); // removed or demoted: step down
             return;

@@ -43,8 +43,17 @@ public record RaftTraceEvent(Kind kind, long node, Message msg, long term, State
         CLIENT_REQUEST("ClientRequest"),
         /** The commit index advanced (leader: by quorum; follower: from the leader's commit or a snapshot). */
         ADVANCE_COMMIT_INDEX("AdvanceCommitIndex"),
-        /** The leader's check-quorum tick (a step-down, if any, follows as BecomeFollower). */
+        /**
+         * The leader's check-quorum tick, with the state at the check (still Leader): a step-down, if any, follows as
+         * BecomeFollower.
+         */
         CHECK_QUORUM("CheckQuorum"),
+        /**
+         * A configuration change was applied; the event's voters are the configuration after it. Not in Raft.tla: it
+         * tells a trace checker that the run left its initial configuration (a leader that removed itself steps down
+         * on the BecomeFollower line that follows, which no Raft.tla action explains).
+         */
+        APPLY_CONF_CHANGE("ApplyConfChange"),
         /** A message was created for sending. */
         SEND("Send"),
         /** A message from the network was stepped. */

@@ -110,6 +110,13 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--tlc", description = "Run TLC on the TLA+ specs (requires TLA2TOOLS_JAR)")
     boolean tlc;
 
+    @Option(names = "--deep", description = "--tlc: the raft and election models with their deep bounds (MCRaftDeep.cfg,"
+            + " MCLeaseElectionDeep.cfg: hours, not minutes; see tla/README.md)")
+    boolean deep;
+
+    @Option(names = "--workers", paramLabel = "N", description = "--tlc: TLC worker threads (default: every processor)")
+    Integer workers;
+
     @Option(names = "--simulate", description = "raft: run the seeded randomized simulation instead of the exhaustive search")
     boolean simulate;
 
@@ -139,7 +146,7 @@ public final class CheckCommand implements Callable<Integer> {
             if (target.equals("trace")) {
                 return new io.kplane.check.trace.TlcTraceCommand(out, System.getenv(), quiet).run(traceFiles);
             }
-            return new TlcRunner(tlaDir(), System.getenv(), out, !quiet).run(target);
+            return tlcRunner(!quiet).run(target);
         }
         if (target.equals("trace")) {
             return new io.kplane.check.trace.TraceCommand(out).run(traceFiles);
@@ -155,11 +162,16 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (target.equals("all") && !noTlc) {
             // The specs' own models, by TLC, beside the explorer's searches of the implementation.
-            TlcRunner runner = new TlcRunner(tlaDir(), System.getenv(), out, false);
+            TlcRunner runner = tlcRunner(false);
             exit = Math.max(exit, runner.run("all"));
             new SideBySide(out).print(explored, runner.outcomes());
         }
         return exit;
+    }
+
+    private TlcRunner tlcRunner(boolean echo) {
+        TlcRunner r = new TlcRunner(tlaDir(), System.getenv(), out, echo).deep(deep);
+        return workers == null ? r : r.workers(workers);
     }
 
     private int runTarget(String t) throws Exception {

@@ -22,6 +22,8 @@ public final class TlcRunner {
     private final PrintStream out;
     private final boolean echo;
     private final Map<String, TlcOutcome> outcomes = new LinkedHashMap<>();
+    private boolean deep;
+    private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     /**
      * @param echo copy TLC's output to {@code out} as it runs
@@ -31,6 +33,21 @@ public final class TlcRunner {
         this.env = env;
         this.out = out;
         this.echo = echo;
+    }
+
+    /** Runs each model's deep configuration where it has one ({@code --deep}). */
+    public TlcRunner deep(boolean on) {
+        this.deep = on;
+        return this;
+    }
+
+    /** TLC worker threads (default: every processor; {@code --workers}). */
+    public TlcRunner workers(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("--workers must be at least 1, got " + n);
+        }
+        this.workers = n;
+        return this;
     }
 
     /** The models {@code which} names: one, or "all". */
@@ -46,16 +63,16 @@ public final class TlcRunner {
     /** Runs the named model(s). Returns a process exit code: 0 when every model passed. */
     public int run(String which) throws Exception {
         List<TlcModel> models = select(which);
-        TlcProcess tlc = new TlcProcess(env, "4g", Math.max(1, Runtime.getRuntime().availableProcessors()),
-                echo ? out : null);
+        TlcProcess tlc = new TlcProcess(env, "4g", workers, echo ? out : null);
         out.println("TLC class path: " + tlc.classpath());
         int exit = 0;
         List<String> summary = new ArrayList<>();
         for (TlcModel m : models) {
-            out.println("== TLC " + m.name() + ": " + m.module() + ".tla with " + m.config()
+            String config = m.config(deep);
+            out.println("== TLC " + m.name() + ": " + m.module() + ".tla with " + config
                     + (m.expectedViolation() != null ? " (expected to violate " + m.expectedViolation() + ")" : ""));
             out.flush();
-            TlcOutcome o = tlc.tlc(tlaDir, m.module(), m.config(), true, List.of());
+            TlcOutcome o = tlc.tlc(tlaDir, m.module(), config, true, List.of());
             outcomes.put(m.name(), o);
             String verdict = verdict(m, o);
             if (!verdict.startsWith("PASS")) {

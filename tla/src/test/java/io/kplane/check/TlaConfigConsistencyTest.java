@@ -78,27 +78,32 @@ class TlaConfigConsistencyTest {
     @Test
     void everyTlcModelIsConsistentWithItsModule() throws IOException {
         for (TlcModel m : TlcModel.ALL) {
-            Module mod = load(m.module());
-            String cfg = Files.readString(TLA.resolve(m.config())).replaceAll("\\\\\\*[^\\n]*", "");
-            Set<String> assigned = new LinkedHashSet<>();
-            Matcher a = Pattern.compile("(?m)^\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*(=|<-)").matcher(cfg);
-            while (a.find()) {
-                assigned.add(a.group(1));
+            for (String config : m.configs()) {
+                Module mod = load(m.module());
+                String cfg = Files.readString(TLA.resolve(config)).replaceAll("\\\\\\*[^\\n]*", "");
+                Set<String> assigned = new LinkedHashSet<>();
+                Matcher a = Pattern.compile("(?m)^\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*(=|<-)").matcher(cfg);
+                while (a.find()) {
+                    assigned.add(a.group(1));
+                }
+                assertThat(assigned).as("%s assigns exactly the constants of %s", config, m.module())
+                        .containsExactlyInAnyOrderElementsOf(mod.constants());
+                Matcher named = Pattern.compile("(?m)^(SPECIFICATION|INVARIANTS?|PROPERTY|PROPERTIES|CONSTRAINTS?|SYMMETRY|VIEW|INIT|NEXT)\\s+(\\w+)").matcher(cfg);
+                int count = 0;
+                while (named.find()) {
+                    count++;
+                    assertThat(mod.definitions()).as("%s names %s %s", config, named.group(1), named.group(2))
+                            .contains(named.group(2));
+                }
+                assertThat(count).as("%s names something to check", config).isGreaterThanOrEqualTo(2);
             }
-            assertThat(assigned).as("%s assigns exactly the constants of %s", m.config(), m.module())
-                    .containsExactlyInAnyOrderElementsOf(mod.constants());
-            Matcher named = Pattern.compile("(?m)^(SPECIFICATION|INVARIANTS?|PROPERTY|PROPERTIES|CONSTRAINTS?|SYMMETRY|INIT|NEXT)\\s+(\\w+)").matcher(cfg);
-            int count = 0;
-            while (named.find()) {
-                count++;
-                assertThat(mod.definitions()).as("%s names %s %s", m.config(), named.group(1), named.group(2))
-                        .contains(named.group(2));
-            }
-            assertThat(count).as("%s names something to check", m.config()).isGreaterThanOrEqualTo(2);
         }
     }
 
-    /** A .cfg that no TlcModel names would be skipped by '--tlc all' (and by CI's TLC runs of every model). */
+    /**
+     * A .cfg that no TlcModel names would be skipped by '--tlc all' / '--tlc all --deep' (and by CI's TLC runs of
+     * every model).
+     */
     @Test
     void everyConfigurationInTheDirectoryIsATlcModel() throws IOException {
         List<String> configs;
@@ -106,7 +111,7 @@ class TlaConfigConsistencyTest {
             configs = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".cfg")).sorted().toList();
         }
         assertThat(configs).isNotEmpty();
-        assertThat(TlcModel.ALL.stream().map(TlcModel::config).sorted().toList())
+        assertThat(TlcModel.ALL.stream().flatMap(m -> m.configs().stream()).sorted().toList())
                 .as("the configs named by TlcModel.ALL").containsExactlyElementsOf(configs);
     }
 

@@ -66,6 +66,28 @@ class TlcRunnerTest {
         assertThat(r.out()).contains("FAILED: expected AtMostOneLeader to be violated; TLC: no error found");
     }
 
+    /** --deep swaps in a model's deep configuration; the default run never touches it. */
+    @Test
+    void deepRunsTheDeepConfigurationOfAModelThatHasOne() throws Exception {
+        workspace("MCLeaseElectionDeep.cfg", "MaxTime", "5");
+        Files.writeString(dir.resolve("MCLeaseElection.cfg"),
+                Files.readString(dir.resolve("MCLeaseElection.cfg")).replaceAll("MaxTime = \\d+", "MaxTime = 4"));
+        long[] distinct = new long[2];
+        String[] out = new String[2];
+        for (int deep = 0; deep < 2; deep++) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            TlcRunner r = new TlcRunner(dir, Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8), false)
+                    .deep(deep == 1).workers(1);
+            out[deep] = bytes.toString(StandardCharsets.UTF_8);
+            assertThat(r.run("election")).as(out[deep]).isZero();
+            out[deep] = bytes.toString(StandardCharsets.UTF_8);
+            distinct[deep] = r.outcomes().get("election").distinct();
+        }
+        assertThat(out[0]).contains("MCLeaseElection.tla with MCLeaseElection.cfg");
+        assertThat(out[1]).contains("MCLeaseElection.tla with MCLeaseElectionDeep.cfg");
+        assertThat(distinct[1]).as("a longer horizon, more states").isGreaterThan(distinct[0]);
+    }
+
     @Test
     void theDriftVerdictNeedsTheNamedInvariant() {
         TlcModel drift = TlcModel.named("election-drift").orElseThrow();

@@ -56,6 +56,27 @@ public final class TlaTraceModule {
     }
 
     /**
+     * The first line that reports voters other than the initial configuration (a member removed, say, which
+     * mentions no new node), or null. Such a run is not replayed either: Raft.tla's quorums are over the initial
+     * servers, and a leader that removed itself steps down in its own term without a check-quorum tick.
+     */
+    public TraceLine votersChanged() {
+        TreeSet<String> initial = servers();
+        for (TraceLine l : lines) {
+            JsonNode v = l.json().get("voters");
+            if (v == null) {
+                continue;
+            }
+            TreeSet<String> now = new TreeSet<>();
+            v.forEach(x -> now.add(x.asText()));
+            if (!now.equals(initial)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Nodes the trace mentions outside the initial configuration: a membership change, which Raft.tla does not
      * model, so such a run cannot be replayed.
      */

@@ -92,6 +92,12 @@ public final class TlcTraceCommand {
             return new RunResult(name, lines.size(), null, null, "nodes " + module.outsiders()
                     + " outside the initial configuration " + module.servers() + " (a membership change: not in Raft.tla)");
         }
+        TraceLine changed = module.votersChanged();
+        if (changed != null) {
+            return new RunResult(name, lines.size(), null, null, "voters " + changed.json().get("voters") + " at "
+                    + changed.where() + " differ from the initial configuration " + module.servers()
+                    + " (a membership change: not in Raft.tla)");
+        }
         Path dir = Files.createTempDirectory("kplane-trace-tlc");
         try {
             Files.copy(tlaDir.resolve("Raft.tla"), dir.resolve("Raft.tla"));

@@ -298,6 +298,10 @@ public final class TraceChecker {
             }
             case "AdvanceCommitIndex" -> advanceCommit(j, n, oldCommit, pCommit, pState);
             case "CheckQuorum" -> require("Leader".equals(oldState), "StateChange", name + ": CheckQuorum tick on a " + oldState);
+            // Membership is outside Raft.tla; quorums here use the voters each line reports, so only the node's own
+            // state is checked: applying a configuration changes neither its term nor its role.
+            case "ApplyConfChange" -> require(pTerm == oldTerm && pState.equals(oldState), "StateChange",
+                    name + ": applying a configuration change moved it to " + pState + " in term " + pTerm);
             case "Receive" -> {
                 require(msg != null, "TraceFormat", "Receive without msg");
                 receive(n, msg, key);

@@ -108,6 +108,52 @@ class TraceCheckerTest {
         return new ArrayList<>(out.toString().lines().toList());
     }
 
+    /**
+     * s1 wins an election and commits its empty entry; then election timeouts of its clock (the other clocks
+     * stand still): in the first the followers answer its appends and heartbeats, in the second only heartbeats, so
+     * both check-quorum ticks keep it leader; then every message s1 sends is lost, and two timeouts later its tick
+     * steps it down in its own term (four CheckQuorum lines). The core traces a {@code CheckQuorum} line with the
+     * state at the check (Leader) and, for the step-down, a {@code BecomeFollower} line right after it: the shape of
+     * the line TLC could not explain in a loaded store run (issue #15).
+     */
+    static List<String> checkQuorumRun() {
+        StringWriter out = new StringWriter();
+        NdjsonTraceWriter w = new NdjsonTraceWriter(out, null, false);
+        ConfState cs = ConfState.ofVoters(new long[] {1, 2, 3});
+        RaftNode[] n = new RaftNode[4];
+        for (int i = 1; i <= 3; i++) {
+            n[i] = RaftNode.create(RaftConfig.defaults(i), MemoryStorage.bootstrap(cs), i);
+            n[i].setTracer(w);
+        }
+        List<Message> net = new ArrayList<>();
+        n[1].campaign();
+        deliverAll(n, net);
+        assertThat(n[1].role()).isEqualTo(StateType.LEADER);
+        long term = n[1].term();
+        int electionTick = RaftConfig.defaults(1).electionTick();
+        for (int window = 0; window < 2; window++) {
+            for (int t = 0; t < electionTick; t++) {
+                n[1].tick();
+                deliverAll(n, net);
+            }
+            assertThat(n[1].role()).as("heard from its followers").isEqualTo(StateType.LEADER);
+        }
+        // The answers to the heartbeat sent right after the second check count for the third, so the step-down
+        // comes at the fourth.
+        for (int t = 0; t < 2 * electionTick; t++) {
+            n[1].tick();
+            while (n[1].hasReady()) {
+                Ready rd = n[1].ready();
+                ((MemoryStorage) n[1].storage()).append(rd.entries());
+                if (rd.hardState() != null) ((MemoryStorage) n[1].storage()).setHardState(rd.hardState());
+                n[1].advance(rd); // its messages are lost
+            }
+        }
+        assertThat(n[1].role()).as("stepped down by CheckQuorum").isEqualTo(StateType.FOLLOWER);
+        assertThat(n[1].term()).isEqualTo(term);
+        return new ArrayList<>(out.toString().lines().toList());
+    }
+
     private static void deliverAll(RaftNode[] n, List<Message> net) {
         for (int round = 0; round < 50; round++) {
             for (int i = 1; i < n.length; i++) {
@@ -157,6 +203,16 @@ class TraceCheckerTest {
         TraceResult r = check(lines);
         assertThat(r.violation()).as("violation").isNull();
         assertThat(r.leaders()).isEqualTo(2);
+    }
+
+    @Test
+    void aCheckQuorumStepDownValidates() throws IOException {
+        List<String> lines = checkQuorumRun();
+        int stepDown = indexOf(lines, "\"event\":\"BecomeFollower\"", "\"node\":\"s1\"");
+        assertThat(lines.get(stepDown - 1)).contains("\"event\":\"CheckQuorum\"", "\"state\":\"Leader\"");
+        TraceResult r = check(lines);
+        assertThat(r.violation()).as("violation").isNull();
+        assertThat(r.lines()).isEqualTo(lines.size());
     }
 
     @Test
