@@ -165,7 +165,7 @@ final class WatchStreams implements AutoCloseable {
    * only the start of each line (where {@code metadata.resourceVersion} is), so that receiving is
    * cheap next to what the server does to send.
    */
-  private final class Stream extends SimpleChannelInboundHandler<HttpObject> {
+  final class Stream extends SimpleChannelInboundHandler<HttpObject> {
     static final io.netty.util.AttributeKey<Runnable> ANSWERED = io.netty.util.AttributeKey.valueOf("answered");
     /** The start of the current line; the resourceVersion lies within it. */
     private final byte[] head = new byte[HEAD];
@@ -238,7 +238,7 @@ final class WatchStreams implements AutoCloseable {
         if (i == at + RV.length || i == to) {
           return false;
         }
-        if (!startsWithin(buf, from, Math.min(to, from + 40), BOOKMARK)) {
+        if (!occursWithin(buf, from, Math.min(to, from + 40), BOOKMARK)) {
           acks.received(rv, now);
         }
         return true;
@@ -287,7 +287,7 @@ final class WatchStreams implements AutoCloseable {
   }
 
   /** Whether {@code needle} occurs within {@code [from, to)} of {@code buf}. */
-  private static boolean startsWithin(ByteBuf buf, int from, int to, byte[] needle) {
+  private static boolean occursWithin(ByteBuf buf, int from, int to, byte[] needle) {
     for (int i = from; i + needle.length <= to; i++) {
       if (buf.getByte(i) == needle[0] && matches(buf, i, needle)) {
         return true;
