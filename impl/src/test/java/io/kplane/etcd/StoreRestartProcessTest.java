@@ -49,7 +49,7 @@ class StoreRestartProcessTest {
             assertThat(etcdctl(n1, "put", "k", "v1").exit()).isZero();
 
             cluster.kill(0);
-            // n1 may have led: n2 and n3 elect a leader first (etcdctl's own 5 s timeout can be too
+            // n1 may have led: n2 and n3 elect a leader first (one etcdctl call's 10 s timeout can be too
             // short for that on a loaded machine); a put is idempotent, so it may be retried.
             Ctl v2 = awaitCtl(n2, c -> c.exit() == 0, 60, "put", "k", "v2");
             assertThat(v2.exit()).as(v2.out()).isZero();
