@@ -46,6 +46,9 @@ import org.HdrHistogram.Histogram;
  *       label selector matching half of them, merge-patches at a fixed rate through the API (open
  *       loop); latency from each write's acknowledgement to its receipt at every watcher, deliveries/s,
  *       bytes/s, server heap per watcher, server CPU.</li>
+ *   <li>The floor, same run ({@code -p floor=false} skips it; HTTP/1.1 only): {@link RawFanoutServer}, a
+ *       plain NIO process that acknowledges the same writes and fans out pre-framed chunks of kplane's
+ *       average event size to the same client — the machine's room for any watch server.</li>
  *   <li>The peer, same run: a single etcd 3.4 member, N jetcd watchers on the half of the keys that
  *       plays the selector's part, puts of the same objects at the same rate.</li>
  * </ol>
@@ -116,6 +119,8 @@ public final class WatchArea implements BenchArea {
     List<String> serverJvm = List.of(ctx.param("serverJvm", "").trim().split("\\s+")).stream().filter(x -> !x.isEmpty()).toList();
     boolean compare = !ctx.param("compare", "etcd").equals("none");
     boolean etcd = compare && EtcdCluster.installed();
+    // The floor speaks HTTP/1.1 only; over h2 kplane is compared with etcd alone.
+    boolean floor = Boolean.parseBoolean(ctx.param("floor", "true")) && !http2;
     if (compare && !etcd) {
       ctx.note("etcd peer skipped: " + RunContext.ETCD_INSTALL_HINT);
     }
@@ -128,6 +133,12 @@ public final class WatchArea implements BenchArea {
         ctx.log().printf("  load before %,d watchers: %s%n", n, loadAverage());
         E2e k = kplane(ctx, tmp, n, rate, warmup, duration, inflight, serverJvm, http2, streamsPerConnection);
         report(ctx, k, rate);
+        E2e f = null;
+        if (floor) {
+          int eventBytes = k.deliveries() > 0 ? (int) Math.max(200, k.bytes() / k.deliveries()) : 1500;
+          f = floor(ctx, n, eventBytes, rate, warmup, duration, inflight);
+          report(ctx, f, rate);
+        }
         E2e e = null;
         if (etcd) {
           try {
@@ -154,6 +165,14 @@ public final class WatchArea implements BenchArea {
         }
         ctx.headline(perCore.withNote(String.format("%,.0f deliveries/s, %.1f MB/s, %,.0f B server heap per watcher",
             k.deliveriesPerSecond(), k.bytes / k.seconds / 1e6, k.heapPerWatcherBytes)));
+        if (f != null) {
+          // What the machine allows: if the floor misses a target, no server meets it on this machine with this client.
+          ctx.headline(ctx.measured("watch deliveries/s, " + label, k.deliveriesPerSecond(), "deliveries/s", true)
+              .against(Anchors.measured("plain NIO fan-out (no store, JSON or HTTP stack), same client and load", f.deliveriesPerSecond(),
+                  "deliveries/s"))
+              .withNote(String.format("floor: %,.0f writes/s achieved, p99 %,.0f ms, %,.0f deliveries per server CPU-s",
+                  f.writes() / f.seconds(), f.latency().getValueAtPercentile(99) / 1e6, f.deliveriesPerCoreSecond())));
+        }
       }
     } finally {
       EtcdCluster.deleteTree(tmp);
@@ -240,40 +259,77 @@ public final class WatchArea implements BenchArea {
       }
       long rv = JSON.readTree(send(http, "GET", base + "/api/v1/namespaces/default/pods?limit=1", null, null, 200))
           .path("metadata").path("resourceVersion").asLong();
-      double heap0 = heapUsed(p.pid());
-      AckTimes acks = new AckTimes();
-      try (WatchStreams streams = new WatchStreams(acks); PatchWriter writer = new PatchWriter("127.0.0.1", port, inflight)) {
-        streams.open("127.0.0.1", port, "/api/v1/namespaces/default/pods?watch=1&labelSelector=half%3Dyes&resourceVersion=" + rv
-            + "&timeoutSeconds=3600", watchers, http2, streamsPerConnection);
-        double heap1 = heapUsed(p.pid());
-        ctx.log().printf("  %,d watch streams open (%s)%n", watchers, http2
-            ? String.format("HTTP/2, %d connections", (watchers + streamsPerConnection - 1) / streamsPerConnection)
-            : "HTTP/1.1, one connection each");
-        double cpu0 = 0;
-        long[] recordedHalf = {0};
-        AtomicLong writes = new AtomicLong();
-        Runnable startRecording = () -> streams.recording(true);
-        double[] cpuAtStart = {0};
-        double seconds = openLoop(rate, warmup, duration, inflight, () -> {
-          cpuAtStart[0] = ProcessCpu.seconds(List.of(p.pid()));
-          startRecording.run();
-        }, (i, recording) -> {
-          int pod = (int) (i % PODS);
-          if (recording && pod % 2 == 0) {
-            recordedHalf[0]++;
-          }
-          if (recording) {
-            writes.incrementAndGet();
-          }
-          return writer.patch("/api/v1/namespaces/default/pods/pod-" + pod, "{\"metadata\":{\"annotations\":{\"seq\":\"" + i + "\"}}}")
-              .thenAccept(acked -> acks.acked(acked, System.nanoTime(), recording));
-        });
-        double cpu = ProcessCpu.seconds(List.of(p.pid())) - cpuAtStart[0];
-        drain(acks, recordedHalf[0] * watchers, streams.bytes::sum);
-        streams.recording(false);
-        return new E2e("kplane", watchers, acks.latency, seconds, acks.deliveries(), recordedHalf[0] * watchers,
-            streams.bytes.sum(), cpu, Math.max(0, heap1 - heap0) / watchers, writes.get(), acks.early(), streams.ended.get());
+      return drive(ctx, "kplane", p.pid(), port, "/api/v1/namespaces/default/pods?watch=1&labelSelector=half%3Dyes&resourceVersion=" + rv
+          + "&timeoutSeconds=3600", watchers, rate, warmup, duration, inflight, http2, streamsPerConnection);
+    } finally {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
       }
+    }
+  }
+
+  /**
+   * The measured part of a run against an HTTP server (kplane's API server or the {@link RawFanoutServer}
+   * floor): opens the watch streams, writes open loop, drains, and reads the server's CPU and heap.
+   */
+  private E2e drive(RunContext ctx, String system, long pid, int port, String watchPath, int watchers, double rate, Duration warmup,
+                    Duration duration, int inflight, boolean http2, int streamsPerConnection) throws Exception {
+    double heap0 = heapUsed(pid);
+    AckTimes acks = new AckTimes();
+    try (WatchStreams streams = new WatchStreams(acks); PatchWriter writer = new PatchWriter("127.0.0.1", port, inflight)) {
+      streams.open("127.0.0.1", port, watchPath, watchers, http2, streamsPerConnection);
+      double heap1 = heapUsed(pid);
+      ctx.log().printf("  %s: %,d watch streams open (%s)%n", system, watchers, http2
+          ? String.format("HTTP/2, %d connections", (watchers + streamsPerConnection - 1) / streamsPerConnection)
+          : "HTTP/1.1, one connection each");
+      long[] recordedHalf = {0};
+      AtomicLong writes = new AtomicLong();
+      double[] cpuAtStart = {0};
+      double seconds = openLoop(rate, warmup, duration, inflight, () -> {
+        cpuAtStart[0] = ProcessCpu.seconds(List.of(pid));
+        streams.recording(true);
+      }, (i, recording) -> {
+        int pod = (int) (i % PODS);
+        if (recording && pod % 2 == 0) {
+          recordedHalf[0]++;
+        }
+        if (recording) {
+          writes.incrementAndGet();
+        }
+        return writer.patch("/api/v1/namespaces/default/pods/pod-" + pod, "{\"metadata\":{\"annotations\":{\"seq\":\"" + i + "\"}}}")
+            .thenAccept(acked -> acks.acked(acked, System.nanoTime(), recording));
+      });
+      double cpu = ProcessCpu.seconds(List.of(pid)) - cpuAtStart[0];
+      drain(acks, recordedHalf[0] * watchers, streams.bytes::sum);
+      streams.recording(false);
+      return new E2e(system, watchers, acks.latency, seconds, acks.deliveries(), recordedHalf[0] * watchers,
+          streams.bytes.sum(), cpu, Math.max(0, heap1 - heap0) / watchers, writes.get(), acks.early(), streams.ended.get());
+    }
+  }
+
+  /**
+   * The same load against {@link RawFanoutServer} in its own JVM: events of {@code eventBytes} (kplane's
+   * average in this run), the same client and writer — the most this machine gives any server.
+   */
+  private E2e floor(RunContext ctx, int watchers, int eventBytes, double rate, Duration warmup, Duration duration, int inflight)
+      throws Exception {
+    int port = ChildJvm.freePort();
+    Path log = ctx.file("raw-fanout-" + watchers + ".log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(ChildJvm.jvmFlags());
+    cmd.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), RawFanoutServer.class.getName(),
+        Integer.toString(port), Integer.toString(eventBytes)));
+    Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      if (!"listening".equals(out.readLine())) {
+        throw new IllegalStateException("raw fan-out server did not start; see " + log);
+      }
+      ctx.log().printf("  raw NIO fan-out floor (pid %d) up, %,d-byte events%n", p.pid(), eventBytes);
+      return drive(ctx, "raw-nio-floor", p.pid(), port, "/api/v1/namespaces/default/pods?watch=1", watchers, rate, warmup, duration,
+          inflight, false, 0);
     } finally {
       p.destroy();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
