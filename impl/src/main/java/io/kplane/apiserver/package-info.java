@@ -109,7 +109,7 @@
  * <h2>Not done</h2>
  * CBOR request bodies are answered 415; protobuf responses are not encoded (a request whose
  * Accept admits no JSON gets 406; kubectl always admits JSON); server-side apply is accepted on the main resource and on {@code status}
- * ({@code kubectl apply --server-side --subresource=status}), not on {@code scale}; HTTP/2; a namespace's content is deleted inline when the
+ * ({@code kubectl apply --server-side --subresource=status}), not on {@code scale}; a namespace's content is deleted inline when the
  * namespace is deleted (no namespace controller; objects with finalizers stay); the service IP
  * allocator is per process (no allocation bitmap or ServiceCIDR/IPAddress objects in storage);
  * a selectorless headless Service is not defaulted to both families as upstream does.
