@@ -5,6 +5,7 @@
  * itself ({@code ShellsReadTheirInjectedClockTest} lists them), and
  * {@link io.kplane.time.ManualNanoClock}, which tests and simulations move by hand. Depends on
  * nothing; every package may use it. Left on the system clock on purpose: blocking waits with a
- * deadline ({@code Object.wait}/{@code Future.get} need real time) and the CLI's own stopwatches.
+ * deadline ({@code Object.wait}/{@code Future.get} need real time), the CLI's own stopwatches and the
+ * API server's per-request latency stopwatch (a metric, not a timer anything waits on).
  */
 package io.kplane.time;
