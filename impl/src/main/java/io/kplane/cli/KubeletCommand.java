@@ -43,6 +43,10 @@ public final class KubeletCommand implements Callable<Integer> {
             description = "Duration of each node's Lease, renewed every quarter of it, as the kubelet's flag (default: ${DEFAULT-VALUE}).")
     int nodeLeaseSeconds;
 
+    @Option(names = "--dual-stack", description = "Give each node and pod an IPv6 address beside its IPv4 one"
+            + " (node fd00::10:0:X:Y, pods from fd00:10:A:B::/64, paired with 10.0.X.Y and 10.A.B.0/24).")
+    boolean dualStack;
+
     /** Threads the nodes' sync loops share (one pod informer and one probe pool serve them all). */
     static final int SYNC_THREADS = 8;
 
@@ -65,8 +69,9 @@ public final class KubeletCommand implements Callable<Integer> {
         }
         List<KubeletConfig> configs = new ArrayList<>();
         for (int i = firstIndex; i < firstIndex + nodes; i++) {
-            configs.add(KubeletConfig.hollow(prefix, i, zones.get(i % zones.size()))
-                    .withLeaseDuration(java.time.Duration.ofSeconds(nodeLeaseSeconds)));
+            String zone = zones.get(i % zones.size());
+            KubeletConfig base = dualStack ? KubeletConfig.hollowDualStack(prefix, i, zone) : KubeletConfig.hollow(prefix, i, zone);
+            configs.add(base.withLeaseDuration(java.time.Duration.ofSeconds(nodeLeaseSeconds)));
         }
         HollowNodePool pool = new HollowNodePool(client, configs, InstantSource.system(), SYNC_THREADS);
         CountDownLatch stopped = new CountDownLatch(1);

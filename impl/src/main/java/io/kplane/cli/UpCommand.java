@@ -127,8 +127,14 @@ public final class UpCommand implements Callable<Integer> {
             a.addAll(election);
             c.define("scheduler-" + i, jvm, a);
         }
-        c.define("kubelet", jvm, List.of("kubelet", "--kubeconfig", k, "--nodes", String.valueOf(nodes),
+        List<String> kubelet = new ArrayList<>(List.of("kubelet", "--kubeconfig", k, "--nodes", String.valueOf(nodes),
                 "--node-lease-duration-seconds", String.valueOf(nodeLeaseSeconds)));
+        if (serviceClusterIpRange != null && serviceClusterIpRange.contains(",")) {
+            // A dual-stack cluster: pods get an address of each family, so the EndpointSlice
+            // controller can write the IPv6 slices that the proxy's IPv6 rules need.
+            kubelet.add("--dual-stack");
+        }
+        c.define("kubelet", jvm, kubelet);
         List<String> proxy = new ArrayList<>(List.of("proxy", "run", "--kubeconfig", k, "--rules-file", rules.toString()));
         if (proxyNetns != null) {
             proxy.addAll(List.of("--netns", proxyNetns));

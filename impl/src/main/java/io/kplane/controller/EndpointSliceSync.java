@@ -29,6 +29,9 @@ import java.util.Objects;
  * <ul>
  *   <li>Pods count when they match the selector, have an IP and are not Succeeded/Failed;
  *       terminating pods stay listed with {@code terminating: true}.</li>
+ *   <li>Address types as upstream ({@link AddressFamilies}): one set of slices per IP family of
+ *       the Service, each listing the pods' addresses of that family ({@code status.podIPs}), so a
+ *       dual-stack Service over dual-stack pods gets IPv4 and IPv6 slices.</li>
  *   <li>Conditions as upstream: {@code ready} = pod Ready and not terminating (always true with
  *       publishNotReadyAddresses), {@code serving} = pod Ready (ignoring termination),
  *       {@code terminating} = deletionTimestamp set; {@code nodeName} and a {@code targetRef} to
@@ -36,12 +39,13 @@ import java.util.Objects;
  *   <li>Ports: each Service port's targetPort — a number, or a container port name looked up in
  *       each pod (pods that resolve names differently land in different slices, as upstream).</li>
  *   <li>At most {@link #MAX_ENDPOINTS_PER_SLICE} endpoints per slice, endpoints ordered by pod
- *       name; desired slices reuse existing slices with the same ports (updated only when their
- *       endpoints differ), new ones are created with generateName {@code <service>-}, leftovers
- *       deleted. Slices carry {@code kubernetes.io/service-name} and
+ *       name; desired slices reuse existing slices with the same address type and ports (updated
+ *       only when their endpoints differ), new ones are created with generateName
+ *       {@code <service>-}, leftovers deleted. Slices carry {@code kubernetes.io/service-name} and
  *       {@code endpointslice.kubernetes.io/managed-by} and are owned by the Service.</li>
  *   <li>The Endpoints object of the same name lists ready pods under {@code addresses} and
- *       not-ready, non-terminating ones under {@code notReadyAddresses}, one subset per port set.</li>
+ *       not-ready, non-terminating ones under {@code notReadyAddresses}, one subset per port set,
+ *       each pod by its address of the Service's primary family.</li>
  * </ul>
  */
 public final class EndpointSliceSync {
@@ -85,8 +89,7 @@ public final class EndpointSliceSync {
         // Group the pods' endpoints by their resolved port list (insertion order: first pod name).
         List<Pod> pods = new ArrayList<>();
         for (Pod p : podsInNamespace) {
-            String ip = p.statusOrEmpty().podIP();
-            if (ip == null || ip.isEmpty() || PodState.isTerminal(p)) {
+            if (!hasAnyAddress(p) || PodState.isTerminal(p)) {
                 continue;
             }
             if (p.metadata().labels().entrySet().containsAll(selector.entrySet())) {
@@ -98,23 +101,31 @@ public final class EndpointSliceSync {
         for (Pod p : pods) {
             groups.computeIfAbsent(ports(service, p), k -> new ArrayList<>()).add(p);
         }
+        // One set of slices per address type of the Service; a pod is listed in a type's slices only
+        // with its address of that family (upstream reconciles each address type on its own).
         List<EndpointSlice> desired = new ArrayList<>();
-        for (Map.Entry<List<EndpointPort>, List<Pod>> g : groups.entrySet()) {
-            List<Pod> members = g.getValue();
-            for (int from = 0; from < members.size(); from += MAX_ENDPOINTS_PER_SLICE) {
-                List<Endpoint> endpoints = new ArrayList<>();
-                for (Pod p : members.subList(from, Math.min(members.size(), from + MAX_ENDPOINTS_PER_SLICE))) {
-                    endpoints.add(endpoint(p, publishNotReady));
+        for (String addressType : AddressFamilies.addressTypes(service.spec())) {
+            for (Map.Entry<List<EndpointPort>, List<Pod>> g : groups.entrySet()) {
+                List<Endpoint> all = new ArrayList<>();
+                for (Pod p : g.getValue()) {
+                    List<String> addresses = AddressFamilies.podAddresses(p, addressType);
+                    if (!addresses.isEmpty()) {
+                        all.add(endpoint(p, addresses, publishNotReady));
+                    }
                 }
-                desired.add(EndpointSlice.of(null, "IPv4", endpoints, g.getKey()));
+                for (int from = 0; from < all.size(); from += MAX_ENDPOINTS_PER_SLICE) {
+                    desired.add(EndpointSlice.of(null, addressType,
+                            all.subList(from, Math.min(all.size(), from + MAX_ENDPOINTS_PER_SLICE)), g.getKey()));
+                }
             }
         }
-        // Reuse existing slices with the same ports, in name order.
+        // Reuse existing slices with the same address type and ports, in name order. The address type
+        // is immutable in the API, so a slice of a type the Service no longer has is deleted, never changed.
         List<EndpointSlice> unused = new ArrayList<>(existing);
         for (EndpointSlice want : desired) {
             EndpointSlice match = null;
             for (EndpointSlice s : unused) {
-                if (s.ports().equals(want.ports())) {
+                if (want.addressType().equals(s.addressType()) && s.ports().equals(want.ports())) {
                     match = s;
                     break;
                 }
@@ -122,10 +133,9 @@ public final class EndpointSliceSync {
             if (match != null) {
                 unused.remove(match);
                 ObjectMeta m = sliceMeta(service, match.metadata());
-                if (!match.endpoints().equals(want.endpoints()) || !Objects.equals(match.metadata().labels(), m.labels())
-                        || !"IPv4".equals(match.addressType())) {
+                if (!match.endpoints().equals(want.endpoints()) || !Objects.equals(match.metadata().labels(), m.labels())) {
                     actions.add(new Action.Update<>(ApiResource.ENDPOINT_SLICES,
-                            match.withMetadata(m).withAddressType("IPv4").withEndpoints(want.endpoints())));
+                            match.withMetadata(m).withEndpoints(want.endpoints())));
                 }
             } else {
                 ObjectMeta m = sliceMeta(service, ObjectMeta.of(service.namespace(), null).withGenerateName(service.name() + "-"));
@@ -144,13 +154,18 @@ public final class EndpointSliceSync {
         return base.withLabels(labels).withOwnerReferences(List.of(OwnerReference.controllerOf(svc)));
     }
 
-    private static Endpoint endpoint(Pod p, boolean publishNotReady) {
+    private static boolean hasAnyAddress(Pod p) {
+        return !AddressFamilies.podAddresses(p, AddressFamilies.IPV4).isEmpty()
+                || !AddressFamilies.podAddresses(p, AddressFamilies.IPV6).isEmpty();
+    }
+
+    private static Endpoint endpoint(Pod p, List<String> addresses, boolean publishNotReady) {
         boolean terminating = PodState.isTerminating(p);
         boolean podReady = PodState.isReady(p);
         EndpointConditions c = new EndpointConditions(publishNotReady || podReady && !terminating,
                 publishNotReady || podReady, terminating, null);
         ObjectReference ref = new ObjectReference("Pod", p.namespace(), p.name(), p.metadata().uid(), null, null, null, null);
-        return new Endpoint(List.of(p.statusOrEmpty().podIP()), c, null, ref,
+        return new Endpoint(addresses, c, null, ref,
                 p.spec() == null ? null : p.spec().nodeName(), null, null);
     }
 
@@ -188,21 +203,44 @@ public final class EndpointSliceSync {
         return null;
     }
 
+    /**
+     * The one address the legacy Endpoints object lists for a pod: of the Service's primary family
+     * (its first {@code ipFamilies} entry or its cluster IP's family), or the pod's primary IP for a
+     * headless Service without families — upstream's {@code podToEndpointAddressForService}. Null
+     * when the pod has no address of that family.
+     */
+    private static String legacyAddress(Service svc, Pod p) {
+        List<String> types = AddressFamilies.addressTypes(svc.spec());
+        if (types.size() > 1 && svc.spec().ipFamilies().isEmpty()) {
+            String primary = p.statusOrEmpty().podIP();
+            return primary == null || primary.isEmpty() ? null : primary;
+        }
+        List<String> addresses = AddressFamilies.podAddresses(p, types.get(0));
+        return addresses.isEmpty() ? null : addresses.get(0);
+    }
+
     private static void endpointsObject(Service svc, Map<List<EndpointPort>, List<Pod>> groups, boolean publishNotReady,
                                         GenericObject existing, List<Action> actions) {
         List<Object> subsets = new ArrayList<>();
         for (Map.Entry<List<EndpointPort>, List<Pod>> g : groups.entrySet()) {
             List<Object> ready = new ArrayList<>();
             List<Object> notReady = new ArrayList<>();
-            List<Pod> members = new ArrayList<>(g.getValue());
-            members.sort(Comparator.comparing((Pod p) -> p.statusOrEmpty().podIP()).thenComparing(Pod::name));
+            Map<Pod, String> address = new LinkedHashMap<>();
+            for (Pod p : g.getValue()) {
+                String ip = legacyAddress(svc, p);
+                if (ip != null) {
+                    address.put(p, ip);
+                }
+            }
+            List<Pod> members = new ArrayList<>(address.keySet());
+            members.sort(Comparator.comparing((Pod p) -> address.get(p)).thenComparing(Pod::name));
             for (Pod p : members) {
                 boolean terminating = PodState.isTerminating(p);
                 if (terminating && !publishNotReady) {
                     continue;
                 }
                 Map<String, Object> addr = new LinkedHashMap<>();
-                addr.put("ip", p.statusOrEmpty().podIP());
+                addr.put("ip", address.get(p));
                 if (p.spec() != null && p.spec().nodeName() != null) {
                     addr.put("nodeName", p.spec().nodeName());
                 }

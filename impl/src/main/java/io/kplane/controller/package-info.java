@@ -34,7 +34,8 @@
  *
  * <p>Not done: proportional scaling across several active ReplicaSets and
  * progressDeadlineSeconds; our template hash is not the value upstream computes; ReplicaSet
- * batches run one after the other; EndpointSlices are IPv4 only, without zones or hints; the
+ * batches run one after the other; EndpointSlices (one set per IP family of the Service) carry
+ * no zones or hints; the
  * garbage collector watches six resources and rescans on each pass; node eviction has no rate
  * limit and deletes pods directly rather than through the eviction API; the disruption
  * controller knows ReplicaSets and Deployments as controllers only (no StatefulSets or scale

@@ -97,7 +97,7 @@ public final class HollowKubelet implements AutoCloseable {
         this.client = client;
         this.config = config;
         this.clock = clock;
-        this.ips = new PodIpPool(config.podCidr());
+        this.ips = new PodIpPool(config.podCidr(), config.podCidrV6());
         this.sync = sync;
         this.probes = probes;
         this.ownsThreads = ownsThreads;
@@ -300,7 +300,8 @@ public final class HollowKubelet implements AutoCloseable {
                 LOG.warn("kubelet {}: no pod IP left for {}/{}", config.nodeName(), pod.namespace(), pod.name());
                 return;
             }
-            t = new Tracked(new HollowPod(pod, ip, config.internalIp(), nowNs(), now()), pod.namespace(), pod.name());
+            t = new Tracked(new HollowPod(pod, ip, ips.ipv6For(ip), config.internalIp(), config.internalIpV6(), nowNs(), now()),
+                    pod.namespace(), pod.name());
             pods.put(uid, t);
         }
         if (pod.metadata().deletionTimestamp() != null && !t.pod.stopping()) {

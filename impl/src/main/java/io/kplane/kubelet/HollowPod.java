@@ -20,16 +20,25 @@ final class HollowPod {
     private final String restartPolicy;
     private final String podIp;
     private final String hostIp;
+    /** The pod's and node's IPv6 addresses on a dual-stack node, else null. */
+    private final String podIpV6;
+    private final String hostIpV6;
     private final Instant startTime;
     private final List<HollowContainer> containers = new ArrayList<>();
     private final QosClass qos;
     private boolean stopping;
 
     HollowPod(Pod pod, String podIp, String hostIp, long nowNs, Instant now) {
+        this(pod, podIp, null, hostIp, null, nowNs, now);
+    }
+
+    HollowPod(Pod pod, String podIp, String podIpV6, String hostIp, String hostIpV6, long nowNs, Instant now) {
         this.uid = pod.metadata().uid();
         this.restartPolicy = pod.spec().restartPolicy() == null ? "Always" : pod.spec().restartPolicy();
         this.podIp = podIp;
         this.hostIp = hostIp;
+        this.podIpV6 = podIpV6;
+        this.hostIpV6 = hostIpV6;
         // the kubelet's start time is when it first saw the pod, kept across its status writes
         Instant known = pod.statusOrEmpty().startTime();
         this.startTime = known != null ? known : now;
@@ -118,8 +127,13 @@ final class HollowPod {
         Condition scheduled = Condition.find(old, "PodScheduled");
         conditions.add(scheduled != null ? scheduled : Condition.of("PodScheduled", Condition.TRUE, null, null, startTime));
         PodStatus base = current == null ? PodStatus.EMPTY : current;
-        return new PodStatus(phase, conditions, null, null, base.nominatedNodeName(), hostIp, List.of(PodIP.of(hostIp)),
-                podIp, List.of(PodIP.of(podIp)), startTime, qos.value(), base.initContainerStatuses(), statuses, base.extra());
+        return new PodStatus(phase, conditions, null, null, base.nominatedNodeName(), hostIp, ips(hostIp, hostIpV6),
+                podIp, ips(podIp, podIpV6), startTime, qos.value(), base.initContainerStatuses(), statuses, base.extra());
+    }
+
+    /** {@code podIPs}/{@code hostIPs}: the primary (IPv4) address first, as the kubelet lists them. */
+    private static List<PodIP> ips(String v4, String v6) {
+        return v6 == null ? List.of(PodIP.of(v4)) : List.of(PodIP.of(v4), PodIP.of(v6));
     }
 
     private static Condition condition(List<Condition> old, String type, boolean value, String reason, Instant now) {

@@ -36,7 +36,8 @@ final class NodeObject {
         labels.put("node.kubernetes.io/instance-type", "hollow");
         labels.putAll(c.extraLabels());
         ObjectMeta meta = ObjectMeta.of(null, c.nodeName()).withLabels(labels);
-        NodeSpec spec = new NodeSpec(c.podCidr(), List.of(c.podCidr()), "kplane://" + c.nodeName(), null, null, null);
+        List<String> podCidrs = c.dualStack() ? List.of(c.podCidr(), c.podCidrV6()) : List.of(c.podCidr());
+        NodeSpec spec = new NodeSpec(c.podCidr(), podCidrs, "kplane://" + c.nodeName(), null, null, null);
         return Node.of(meta, spec, status(c, null, now));
     }
 
@@ -56,8 +57,19 @@ final class NodeObject {
         NodeSystemInfo info = new NodeSystemInfo(c.nodeName(), c.nodeName(), "hollow", "hollow", "kplane hollow node",
                 "hollow://1.0", KUBELET_VERSION, KUBELET_VERSION, "linux", "amd64", null);
         return new NodeStatus(resources, resources, null, conditions,
-                List.of(NodeAddress.of("InternalIP", c.internalIp()), NodeAddress.of("Hostname", c.nodeName())),
+                addresses(c),
                 info, current == null ? null : current.images(), current == null ? null : current.extra());
+    }
+
+    /** InternalIPs, IPv4 first (the node's primary family), then the hostname. */
+    private static List<NodeAddress> addresses(KubeletConfig c) {
+        List<NodeAddress> out = new ArrayList<>();
+        out.add(NodeAddress.of("InternalIP", c.internalIp()));
+        if (c.dualStack()) {
+            out.add(NodeAddress.of("InternalIP", c.internalIpV6()));
+        }
+        out.add(NodeAddress.of("Hostname", c.nodeName()));
+        return out;
     }
 
     /** True when {@code current}'s conditions say something other than what the kubelet would report. */

@@ -6,7 +6,9 @@
  * pod's address (the probe's {@code host}, else the pod IP) with Kubernetes' thresholds, periods and
  * delays; a liveness or startup failure restarts the container with CrashLoopBackOff delays (10 s
  * doubling to 5 minutes); readiness feeds the pod's Ready condition and so EndpointSlices. Graceful
- * deletion stops the containers and finishes with a delete of grace period 0.
+ * deletion stops the containers and finishes with a delete of grace period 0. With
+ * {@code --dual-stack} ({@link io.kplane.kubelet.KubeletConfig#hollowDualStack}) a node also has an
+ * IPv6 /64 and node IP, and each pod reports both addresses, IPv4 first, in {@code podIPs}.
  *
  * <p>The per-pod state ({@link io.kplane.kubelet.HollowPod}, {@code HollowContainer},
  * {@code ProbeTracker}, {@code RestartBackoff}) is pure and owned by one sync thread; time is

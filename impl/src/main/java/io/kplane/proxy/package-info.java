@@ -41,8 +41,10 @@
  * decides the families as kube-proxy does (primary from the node IP, the other whenever the host
  * can program it; {@code --ip-families} pins them). {@code DualStackProxyRuntimeTest} runs it
  * against a dual-stack API server and checks both families' files with the real tools.
- * Not yet: the EndpointSlice controller writes IPv4 slices only (hollow pods have one IPv4
- * address), so in {@code kplane up} the IPv6 rules of a dual-stack Service have no endpoints.
+ * Endpoints for both families: in a dual-stack {@code kplane up} the hollow kubelets give each pod
+ * an IPv4 and an IPv6 address ({@code kubelet --dual-stack}, {@code DualStackHollowNodeTest}) and
+ * the EndpointSlice controller writes one slice set per family of the Service
+ * ({@code EndpointSliceSyncTest.aDualStackServiceGetsOneSliceOfEachFamilyWithThePodsAddressOfThatFamily}).
  *
  * <p>{@code kplane proxy run} takes its node IP and zone from its own Node object unless given as
  * flags ({@link io.kplane.proxy.NodeIdentity}: the family's first InternalIP, else ExternalIP, and

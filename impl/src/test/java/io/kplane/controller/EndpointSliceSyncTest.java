@@ -9,6 +9,7 @@ import io.kplane.model.GenericObject;
 import io.kplane.model.IntOrString;
 import io.kplane.model.ObjectMeta;
 import io.kplane.model.Pod;
+import io.kplane.model.PodIP;
 import io.kplane.model.Service;
 import io.kplane.model.ServicePort;
 import io.kplane.model.ServiceSpec;
@@ -109,5 +110,67 @@ class EndpointSliceSyncTest {
         Service noSelector = service(IntOrString.of(80));
         noSelector = noSelector.withSpec(noSelector.spec().withSelector(null));
         assertThat(plan(noSelector, List.of(pod("a", "a", null, true, "n1")), List.of(), null)).isEmpty();
+    }
+
+    /** A pod with one address of each family, IPv4 first, as a dual-stack kubelet reports it. */
+    static Pod dualStackPod(String name, String v4, String v6) {
+        Pod p = pod(name, "u-" + name, null, true, "n1");
+        return p.withStatus(p.statusOrEmpty().withPodIP(v4).withPodIPs(List.of(PodIP.of(v4), PodIP.of(v6))));
+    }
+
+    static Service withFamilies(Service svc, String... families) {
+        return svc.withSpec(svc.spec().withIpFamilies(List.of(families)));
+    }
+
+    @Test
+    void aDualStackServiceGetsOneSliceOfEachFamilyWithThePodsAddressOfThatFamily() {
+        Pod a = dualStackPod("a", "10.0.0.7", "fd00:10:244:1::7");
+        Pod v4only = pod("b", "ub", null, true, "n1");
+        Service svc = withFamilies(service(IntOrString.of(8080)), "IPv6", "IPv4");
+        List<Action> actions = plan(svc, List.of(a, v4only), List.of(), null);
+        List<EndpointSlice> slices = created(actions);
+        assertThat(slices).extracting(EndpointSlice::addressType).containsExactly("IPv6", "IPv4");
+        assertThat(slices.get(0).endpoints()).as("a pod without an IPv6 address is not in the IPv6 slice")
+                .singleElement().satisfies(e -> assertThat(e.addresses()).containsExactly("fd00:10:244:1::7"));
+        assertThat(slices.get(1).endpoints()).extracting(e -> e.targetRef().name()).containsExactly("a", "b");
+        assertThat(slices.get(1).endpoints().get(0).addresses()).containsExactly("10.0.0.7");
+        // the legacy Endpoints object lists the pods by their address of the primary family (IPv6 here)
+        GenericObject ep = actions.stream().filter(x -> x instanceof Action.Create<?> cr && cr.object() instanceof GenericObject)
+                .map(x -> (GenericObject) ((Action.Create<?>) x).object()).findFirst().orElseThrow();
+        Map<?, ?> subset = (Map<?, ?>) ((List<?>) ep.extra().get("subsets")).get(0);
+        assertThat((List<?>) subset.get("addresses")).singleElement()
+                .satisfies(addr -> assertThat(((Map<?, ?>) addr).get("ip")).isEqualTo("fd00:10:244:1::7"));
+    }
+
+    @Test
+    void aSingleStackServiceOverDualStackPodsListsOnlyItsFamily() {
+        Pod a = dualStackPod("a", "10.0.0.7", "fd00:10:244:1::7");
+        Service v4 = service(IntOrString.of(8080)).withSpec(service(IntOrString.of(8080)).spec().withClusterIP("10.96.0.10"));
+        assertThat(created(plan(v4, List.of(a), List.of(), null))).singleElement().satisfies(s -> {
+            assertThat(s.addressType()).isEqualTo("IPv4");
+            assertThat(s.endpoints().get(0).addresses()).containsExactly("10.0.0.7");
+        });
+        Service v6 = withFamilies(service(IntOrString.of(8080)), "IPv6");
+        assertThat(created(plan(v6, List.of(a), List.of(), null))).singleElement()
+                .satisfies(s -> assertThat(s.addressType()).isEqualTo("IPv6"));
+    }
+
+    @Test
+    void aSliceOfAFamilyTheServiceNoLongerHasIsDeletedNotRetyped() {
+        Pod a = dualStackPod("a", "10.0.0.7", "fd00:10:244:1::7");
+        Service dual = withFamilies(service(IntOrString.of(8080)), "IPv4", "IPv6");
+        List<EndpointSlice> first = new ArrayList<>();
+        int n = 0;
+        for (EndpointSlice s : created(plan(dual, List.of(a), List.of(), null))) {
+            first.add(s.withMetadata(s.metadata().withName("web-" + n).withUid("s" + n++)));
+        }
+        assertThat(plan(dual, List.of(a), first, null)).as("unchanged: no slice writes")
+                .noneMatch(x -> x instanceof Action.Update<?> u && u.object() instanceof EndpointSlice
+                        || x instanceof Action.Create<?> c && c.object() instanceof EndpointSlice);
+        List<Action> toV4 = plan(withFamilies(dual, "IPv4"), List.of(a), first, null);
+        assertThat(first.get(1).addressType()).isEqualTo("IPv6");
+        assertThat(toV4).filteredOn(x -> x instanceof Action.Delete<?>).singleElement()
+                .satisfies(d -> assertThat(((Action.Delete<?>) d).name()).isEqualTo("web-1"));
+        assertThat(created(toV4)).isEmpty();
     }
 }

@@ -24,7 +24,8 @@ class ShellsReadTheirInjectedClockTest {
             "io.kplane.etcd.WatchHub", "io.kplane.etcd.LeaseExpiry",
             "io.kplane.apiserver.WatchCache", "io.kplane.apiserver.WatchDispatcher",
             "io.kplane.apiserver.CachedWatchSource",
-            "io.kplane.election.LeaderElection", "io.kplane.controller.ReplicaSetController");
+            "io.kplane.election.LeaderElection", "io.kplane.controller.ReplicaSetController",
+            "io.kplane.proxy.runtime.ProxySyncLoop");
 
     static ArchRule noSystemClockIn(List<String> classNames) {
         String pattern = classNames.stream().map(n -> Pattern.quote(n) + "(\\$.*)?")
@@ -38,7 +39,7 @@ class ShellsReadTheirInjectedClockTest {
     void theShellsDoNotCallSystemNanoTime() {
         JavaClasses main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.kplane.server", "io.kplane.etcd", "io.kplane.apiserver", "io.kplane.election",
-                        "io.kplane.controller");
+                        "io.kplane.controller", "io.kplane.proxy.runtime");
         noSystemClockIn(SHELLS).check(main);
     }
 

@@ -56,12 +56,23 @@ public final class ProxySyncLoop {
     private final RulesApplier applier;
     private final SyncScheduler scheduler;
     private final LongSupplier wallClockNanos;
+    private final NanoClock stopwatch;
     private final ProxyMetrics metrics = new ProxyMetrics();
     private long syncs;
     private String lastError;
 
     public ProxySyncLoop(ProxyConfig config, Backend backend, RulesApplier applier, SyncScheduler scheduler,
                          LongSupplier wallClockNanos) {
+        this(config, backend, applier, scheduler, wallClockNanos, NanoClock.system());
+    }
+
+    /**
+     * As above, timing each sync (render and apply, for {@code sync_proxy_rules_duration_seconds}) on
+     * {@code stopwatch}, the same injected clock type as every runtime shell's.
+     */
+    public ProxySyncLoop(ProxyConfig config, Backend backend, RulesApplier applier, SyncScheduler scheduler,
+                         LongSupplier wallClockNanos, NanoClock stopwatch) {
+        this.stopwatch = stopwatch;
         this.tracker = new ServiceTracker(config.nodeName(), config.family());
         this.backend = backend;
         this.iptables = backend == Backend.IPTABLES ? new IptablesRenderer(config) : null;
@@ -140,7 +151,7 @@ public final class ProxySyncLoop {
 
     private void sync(long now) {
         boolean full = scheduler.fullSyncDue(now);
-        long t0 = System.nanoTime();
+        long t0 = stopwatch.nanoTime();
         ServiceTracker.Changes changes = tracker.applyPending();
         String text;
         long filterRules = 0;
@@ -183,7 +194,7 @@ public final class ProxySyncLoop {
                 nftables.requestFullSync();
             }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = (stopwatch.nanoTime() - t0) / 1e9;
         metrics.syncProxyRules.observe(seconds);
         (full ? metrics.syncFullProxyRules : metrics.syncPartialProxyRules).observe(seconds);
         scheduler.synced(now, full, ok);

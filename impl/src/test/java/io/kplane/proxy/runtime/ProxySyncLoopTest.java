@@ -4,6 +4,7 @@ import io.kplane.proxy.ChainNames;
 import io.kplane.proxy.NetworkNamespace;
 import io.kplane.proxy.ProxyConfig;
 import io.kplane.proxy.RulesApplier;
+import io.kplane.time.ManualNanoClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -81,6 +82,20 @@ class ProxySyncLoopTest {
                 "kubeproxy_sync_full_proxy_rules_duration_seconds_bucket{le=\"0.001\"}",
                 "kubeproxy_network_programming_duration_seconds_count 4",
                 "kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\"} " + loop.metrics().natRulesTotal());
+    }
+
+    @Test
+    void syncDurationIsTimedOnTheInjectedClock() {
+        // The applier stands for iptables-restore taking 250 ms: the clock moves, no one sleeps.
+        ManualNanoClock clock = new ManualNanoClock();
+        ProxySyncLoop loop = new ProxySyncLoop(ProxyConfig.defaults("n1"), ProxySyncLoop.Backend.IPTABLES,
+                (text, full) -> clock.advance(250 * MS),
+                new SyncScheduler(10 * MS, 1000 * MS, 3600_000 * MS, 500 * MS), () -> 0L, clock);
+        loop.onServiceUpsert(service("a", "10.96.0.1", "TCP"));
+        loop.doWork(0);
+        assertThat(loop.metrics().syncProxyRules.count()).isEqualTo(1);
+        assertThat(loop.metrics().syncProxyRules.sum()).isEqualTo(0.25);
+        assertThat(loop.metrics().syncFullProxyRules.sum()).isEqualTo(0.25);
     }
 
     @Test
