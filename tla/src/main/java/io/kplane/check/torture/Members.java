@@ -171,7 +171,7 @@ final class Members implements AutoCloseable {
      * existing}. Returns what happened, for the fault log.
      */
     String replace(int i) throws IOException, InterruptedException {
-        int via = ids.stream().filter(j -> j != i && alive(j) && !paused(j)).findFirst().orElseThrow();
+        int via = answering(i);
         ClusterGrpc.ClusterBlockingStub cluster = ClusterGrpc.newBlockingStub(channels[via]);
         String peerUrl = "http://" + Sandbox.address(i) + ":" + Target.PEER_PORT;
         Member member = cluster.withDeadlineAfter(5, TimeUnit.SECONDS).memberList(MemberListRequest.getDefaultInstance())
@@ -210,6 +210,16 @@ final class Members implements AutoCloseable {
                 + " via " + target.memberName(via) + ", wiped its data, added it back as " + Long.toHexString(newId);
     }
 
+    /**
+     * A member other than {@code i} to send Cluster requests through: one that answers Status (a
+     * process that is alive may still be starting), else any running one.
+     */
+    private int answering(int i) {
+        List<Integer> running = ids.stream().filter(j -> j != i && alive(j) && !paused(j)).toList();
+        return running.stream().filter(j -> status(j).isPresent()).findFirst()
+                .orElseGet(() -> running.stream().findFirst().orElseThrow(() -> new IllegalStateException("no other member runs")));
+    }
+
     /** MemberAdd of member {@code i}'s peer URL (as a voter); the new member id. */
     private long add(ClusterGrpc.ClusterBlockingStub cluster, int i) {
         String peerUrl = "http://" + Sandbox.address(i) + ":" + Target.PEER_PORT;
@@ -234,8 +244,7 @@ final class Members implements AutoCloseable {
     void readdRemoved() throws IOException, InterruptedException {
         for (int i : ids) {
             if (removed(i)) {
-                int self = i;
-                int via = ids.stream().filter(j -> j != self && alive(j) && !paused(j)).findFirst().orElseThrow();
+                int via = answering(i);
                 // the members restarted by the same heal may still be electing a leader: retry a while
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 while (true) {
