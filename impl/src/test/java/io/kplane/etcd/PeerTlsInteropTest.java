@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Peer TLS with real etcd 3.4 as the oracle: the same certificates (one CA for the cluster, a
  * stranger certified by another) and the same etcdctl script against three etcd processes and three
  * {@code kplane store} processes, each with https:// peer URLs and {@code --peer-client-cert-auth}.
- * Both replicate a write, list the https peer URLs, add the stranger as a learner, refuse its
+ * Both replicate a write, list the https peer URLs, add (and remove) a learner with an http:// peer
+ * URL — etcd does not compare schemes at MemberAdd — add the stranger as a learner, refuse its
  * certificate so that it exits without joining (it stays unstarted in the member list), and keep
  * taking writes: the transcripts are equal.
  */
@@ -80,6 +81,7 @@ class PeerTlsInteropTest {
         List<String> kplane = script(PeerTlsInteropTest::kplane, dir.resolve("kplane"), ca, otherCa);
         assertThat(String.join("\n", kplane)).isEqualTo(String.join("\n", etcd));
         assertThat(etcd).contains("stranger: exited, not joined");
+        assertThat(etcd).contains("member add n4 --peer-urls=http://... --learner: exit 0");
     }
 
     private static List<String> script(Launcher launcher, Path root, TestCertificateAuthority ca,
@@ -111,6 +113,18 @@ class PeerTlsInteropTest {
                 lines.add("n" + i + " listed with https://127.0.0.1:PEER" + i + ": "
                         + list.contains(", started, n" + i + ", https://127.0.0.1:" + peer[i] + ","));
             }
+
+            // An http:// peer URL in this TLS cluster: etcd 3.4's MemberAdd checks only that the URLs are
+            // well formed and free, not their scheme against the members' (ClusterService.validUrls), so
+            // both add it; such a member is refused when it starts (kplane: StoreCommand's scheme check).
+            Ctl plain = awaitCtl(n1, c -> c.exit() == 0, 20, "member", "add", "n4",
+                    "--peer-urls=http://127.0.0.1:" + peer[4], "--learner");
+            lines.add("member add n4 --peer-urls=http://... --learner: exit " + plain.exit());
+            // etcdctl pads member ids to 16 columns
+            java.util.regex.Matcher plainId = java.util.regex.Pattern.compile("Member +([0-9a-f]+) added").matcher(plain.out());
+            lines.add("n4 listed unstarted with http://: "
+                    + etcdctl(n1, "member", "list").out().contains(", unstarted, , http://127.0.0.1:" + peer[4] + ", , true"));
+            lines.add("member remove n4: exit " + (plainId.find() ? etcdctl(n1, "member", "remove", plainId.group(1)).exit() : -1));
 
             // The stranger: added like any member, certified by another CA, trusting the cluster's.
             Ctl added = awaitCtl(n1, c -> c.exit() == 0, 20, "member", "add", "n5",

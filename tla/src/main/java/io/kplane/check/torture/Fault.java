@@ -17,7 +17,16 @@ enum Fault {
     /** Fill one member's data disk (its tmpfs) to the last byte; free it after the hold. */
     DISK_FULL("disk-full"),
     /** Remove a follower from the cluster, wipe it, add it back (Cluster API MemberRemove/MemberAdd). */
-    MEMBER_REPLACE("member-replace");
+    MEMBER_REPLACE("member-replace"),
+    /**
+     * A membership change during a fault: replace a follower as {@link #MEMBER_REPLACE} does and,
+     * while the new member is still joining (empty log, waiting for the leader's snapshot), kill,
+     * pause or cut off the leader. The removal and the addition themselves need a healthy cluster
+     * on etcd 3.4 (it refuses them as "unhealthy" while any voter is down), so the fault follows
+     * the reconfiguration instead of preceding it: the new voter must help elect a leader and be
+     * caught up by it while the old one is gone.
+     */
+    MEMBER_REPLACE_UNDER_FAULT("member-replace-under-fault");
 
     final String cliName;
 

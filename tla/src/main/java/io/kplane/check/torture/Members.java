@@ -35,6 +35,10 @@ final class Members implements AutoCloseable {
     private final List<Integer> ids;
     private final Process[] processes;
     private final boolean[] paused;
+    /** Members added through MemberAdd: every later start joins ({@code --initial-cluster-state existing}). */
+    private final boolean[] joined;
+    /** Removed and wiped by {@link #replace}, but the MemberAdd that follows failed: added back at the next heal. */
+    private final boolean[] removed;
     private final ManagedChannel[] channels;
 
     Members(Sandbox sandbox, Target target, int n, Path runDir) {
@@ -44,6 +48,8 @@ final class Members implements AutoCloseable {
         this.ids = Target.range(n);
         this.processes = new Process[n + 1];
         this.paused = new boolean[n + 1];
+        this.joined = new boolean[n + 1];
+        this.removed = new boolean[n + 1];
         this.channels = new ManagedChannel[n + 1];
         for (int i = 1; i <= n; i++) {
             channels[i] = NettyChannelBuilder.forAddress(Sandbox.address(i), Target.CLIENT_PORT).usePlaintext().build();
@@ -74,7 +80,14 @@ final class Members implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts member {@code i}. A member once added by {@link #replace} always starts as joining: if
+     * it dies before its data dir holds anything (e.g. its leader was killed while it joined), a
+     * start as an original member would bootstrap a second, fresh cluster under its removed id.
+     */
     synchronized void start(int i, boolean joining) throws IOException {
+        joined[i] |= joining;
+        joining = joined[i];
         Path log = runDir.resolve(target.memberName(i) + ".log");
         Path data = target == Target.ETCD ? dataDir(i).resolve("etcd") : dataDir(i).resolve("store");
         processes[i] = new ProcessBuilder(sandbox.inMember(i, target.command(i, ids, data, joining)))
@@ -158,7 +171,7 @@ final class Members implements AutoCloseable {
      * existing}. Returns what happened, for the fault log.
      */
     String replace(int i) throws IOException, InterruptedException {
-        int via = ids.stream().filter(j -> j != i && alive(j) && !paused(j)).findFirst().orElseThrow();
+        int via = answering(i);
         ClusterGrpc.ClusterBlockingStub cluster = ClusterGrpc.newBlockingStub(channels[via]);
         String peerUrl = "http://" + Sandbox.address(i) + ":" + Target.PEER_PORT;
         Member member = cluster.withDeadlineAfter(5, TimeUnit.SECONDS).memberList(MemberListRequest.getDefaultInstance())
@@ -188,11 +201,66 @@ final class Members implements AutoCloseable {
                 }
             }
         }
-        long newId = cluster.withDeadlineAfter(10, TimeUnit.SECONDS)
-                .memberAdd(MemberAddRequest.newBuilder().addPeerURLs(peerUrl).build()).getMember().getID();
+        synchronized (this) {
+            removed[i] = true; // until the MemberAdd below succeeds (or readdRemoved() does it at a heal)
+        }
+        long newId = add(cluster, i);
         start(i, true);
         return "removed " + target.memberName(i) + (member == null ? " (was not listed)" : " (id " + Long.toHexString(member.getID()) + ")")
                 + " via " + target.memberName(via) + ", wiped its data, added it back as " + Long.toHexString(newId);
+    }
+
+    /**
+     * A member other than {@code i} to send Cluster requests through: one that answers Status (a
+     * process that is alive may still be starting), else any running one.
+     */
+    private int answering(int i) {
+        List<Integer> running = ids.stream().filter(j -> j != i && alive(j) && !paused(j)).toList();
+        return running.stream().filter(j -> status(j).isPresent()).findFirst()
+                .orElseGet(() -> running.stream().findFirst().orElseThrow(() -> new IllegalStateException("no other member runs")));
+    }
+
+    /** MemberAdd of member {@code i}'s peer URL (as a voter); the new member id. */
+    private long add(ClusterGrpc.ClusterBlockingStub cluster, int i) {
+        String peerUrl = "http://" + Sandbox.address(i) + ":" + Target.PEER_PORT;
+        long id = cluster.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .memberAdd(MemberAddRequest.newBuilder().addPeerURLs(peerUrl).build()).getMember().getID();
+        synchronized (this) {
+            removed[i] = false;
+        }
+        return id;
+    }
+
+    /** Whether member {@code i} was removed and is waiting to be added back (it must not be started before). */
+    synchronized boolean removed(int i) {
+        return removed[i];
+    }
+
+    /**
+     * Adds back and starts every member whose replacement stopped after the removal (its MemberAdd
+     * failed, e.g. for want of a leader while a fault held): without this the run would go on
+     * with a member less, and a restart of the wiped member would find itself in no member list.
+     */
+    void readdRemoved() throws IOException, InterruptedException {
+        for (int i : ids) {
+            if (removed(i)) {
+                int via = answering(i);
+                // the members restarted by the same heal may still be electing a leader: retry a while
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (true) {
+                    try {
+                        add(ClusterGrpc.newBlockingStub(channels[via]), i);
+                        break;
+                    } catch (io.grpc.StatusRuntimeException e) {
+                        if (System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        Thread.sleep(500);
+                    }
+                }
+                start(i, true);
+            }
+        }
     }
 
     List<Long> pids() {

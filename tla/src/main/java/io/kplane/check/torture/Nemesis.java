@@ -126,6 +126,24 @@ final class Nemesis {
                 int m = pick(false);
                 return members.replace(m);
             }
+            case MEMBER_REPLACE_UNDER_FAULT -> {
+                int m = pick(false);
+                String replaced = members.replace(m);
+                // m has just been started with an empty log: fault the leader before m has caught up
+                Optional<Integer> l = members.leader();
+                int leader = l.orElseGet(() -> {
+                    List<Integer> others = members.ids().stream().filter(i -> i != m).toList();
+                    return others.get(random.nextInt(others.size()));
+                });
+                Fault second = List.of(Fault.KILL_LEADER, Fault.PAUSE_LEADER, Fault.PARTITION_LEADER).get(random.nextInt(3));
+                switch (second) {
+                    case KILL_LEADER -> members.kill(leader);
+                    case PAUSE_LEADER -> members.pause(leader);
+                    default -> sandbox.partition(List.of(leader),
+                            members.ids().stream().filter(i -> i != leader).toList());
+                }
+                return replaced + "; then " + second.cliName + " " + name(leader) + (l.isEmpty() ? " (no leader known)" : "");
+            }
         }
         throw new AssertionError(f);
     }
@@ -170,7 +188,7 @@ final class Nemesis {
             }
         }
         for (int m : members.ids()) {
-            if (!members.alive(m)) {
+            if (!members.alive(m) && !members.removed(m)) {
                 Optional<Integer> code = members.exitCode(m);
                 if (code.isPresent() && code.get() != 137 && code.get() != 143) {
                     synchronized (this) {
@@ -182,6 +200,7 @@ final class Nemesis {
             }
         }
         members.resetBackoff();
+        members.readdRemoved(); // last: its MemberAdd needs the quorum the restarts above bring back
     }
 
     private String name(int m) {

@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
             "--mount'; needs root). Clients run linearizable reads, puts, compare-and-set",
             "txns and watches on a few keys over the etcd gRPC API and record a history.",
             "Nemeses: kill -9 and SIGSTOP of leader and follower, iptables partitions,",
-            "disk-full, and member replacement (MemberRemove, wipe, MemberAdd). Checked: per-key",
-            "linearizability (WGL, P-compositional), watch streams gap-free, ordered and",
-            "duplicate-free, no acknowledged write lost. Prints progress and a summary;",
-            "writes result.json and history.jsonl.",
+            "disk-full, member replacement (MemberRemove, wipe, MemberAdd), and member",
+            "replacement with the leader killed, paused or cut off while the new member",
+            "joins. Checked: per-key linearizability (WGL, P-compositional), watch",
+            "streams gap-free, ordered and duplicate-free, no acknowledged write lost.",
+            "Prints progress and a summary; writes result.json and history.jsonl.",
             "Exit 0: no anomalies; 1: anomalies or an unverified key; 2: setup error."})
 public final class StoreTortureCommand implements Callable<Integer> {
 
@@ -55,7 +56,8 @@ public final class StoreTortureCommand implements Callable<Integer> {
 
     @Option(names = "--nemesis", split = ",", paramLabel = "FAULT",
             description = "Faults to inject, comma-separated (default: all the target supports): kill-leader, kill-follower, "
-                    + "pause-leader, pause-follower, partition-leader, partition-halves, disk-full, member-replace; or none.")
+                    + "pause-leader, pause-follower, partition-leader, partition-halves, disk-full, member-replace, "
+                    + "member-replace-under-fault; or none.")
     List<String> nemesis;
 
     @Option(names = "--seed", description = "Seed of the clients' and nemesis's choices (default: time).")
