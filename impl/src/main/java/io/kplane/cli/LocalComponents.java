@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The named child processes of {@code kplane up}: each component is a {@code kplane} subcommand in
  * its own JVM (so stopping one is a real crash of that component), logging to
- * {@code <dir>/logs/<name>.log}. Stop is SIGTERM, then SIGKILL after a grace period. Used from one
+ * {@code <dir>/logs/<name>.log}. Stop is SIGTERM (a clean shutdown: a leader releases its
+ * Lease), then SIGKILL after a grace period; kill is SIGKILL at once (a crash). Used from one
  * thread at a time (the command loop or the shutdown hook), hence synchronized.
  */
 final class LocalComponents {
@@ -66,6 +67,23 @@ final class LocalComponents {
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
             }
+        }
+        return null;
+    }
+
+    /**
+     * Kills {@code name} with SIGKILL: a crash, unlike {@link #stop}. Its shutdown hooks do not
+     * run, so a leader keeps its Lease until the Lease expires and the standby must wait out
+     * leaseDuration — the failure leader election exists for. An error message, or null.
+     */
+    synchronized String kill(String name) throws InterruptedException {
+        if (!specs.containsKey(name)) {
+            return "no component " + name + " (known: " + String.join(", ", specs.keySet()) + ")";
+        }
+        Process p = running.remove(name);
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
         }
         return null;
     }
