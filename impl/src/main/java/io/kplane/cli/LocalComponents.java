@@ -2,6 +2,7 @@ package io.kplane.cli;
 
 import io.kplane.server.ChildJvm;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +23,14 @@ final class LocalComponents {
     }
 
     private final Path logDir;
+    private final PrintStream out;
     private final Map<String, Spec> specs = new LinkedHashMap<>();
     private final Map<String, Process> running = new LinkedHashMap<>();
 
-    LocalComponents(Path dir) throws IOException {
+    /** @param out where a component that exits on its own (not stopped or killed here) is reported */
+    LocalComponents(Path dir, PrintStream out) throws IOException {
         this.logDir = dir.resolve("logs");
+        this.out = out;
         Files.createDirectories(logDir);
     }
 
@@ -51,7 +55,20 @@ final class LocalComponents {
         Path log = logDir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.kplaneCommand(spec.jvmOptions(), spec.args()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        running.put(name, pb.start());
+        Process started = pb.start();
+        running.put(name, started);
+        // A component that dies by itself (a fatal error at start, out of memory) would otherwise
+        // leave the cluster quietly short of it; stop and kill remove it from running first.
+        started.onExit().thenAccept(exited -> {
+            synchronized (this) {
+                if (running.get(name) == exited) {
+                    running.remove(name);
+                    out.println("up: " + name + " exited by itself (code " + exited.exitValue() + "); see " + log + "; `start "
+                            + name + "` restarts it");
+                    out.flush();
+                }
+            }
+        });
         return null;
     }
 

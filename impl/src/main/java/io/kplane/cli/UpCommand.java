@@ -93,7 +93,7 @@ public final class UpCommand implements Callable<Integer> {
         Files.deleteIfExists(kc);
         Path rules = dir.resolve("proxy-rules.txt");
         Files.deleteIfExists(rules);
-        LocalComponents c = new LocalComponents(dir);
+        LocalComponents c = new LocalComponents(dir, out);
         List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         String k = kc.toString();
         int port = ChildJvm.freePort();
