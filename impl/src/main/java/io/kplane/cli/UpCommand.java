@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Starts a local cluster (a 3-member kplane store, API server, 2 controller-managers and 2 schedulers under leader election,",
                 "N hollow kubelets, the proxy) as child processes, writes a kubeconfig for real kubectl and runs until",
-                "Ctrl-C, EOF on stdin or `quit`. Commands on stdin: status | stop NAME | start NAME | quit",
-                "(NAME: store-1..N, apiserver, controller-manager-0/1, scheduler-0/1, kubelet, proxy)."})
+                "Ctrl-C, EOF on stdin or `quit`. Commands on stdin: status | stop NAME | kill NAME | start NAME | quit",
+                "(NAME: store-1..N, apiserver, controller-manager-0/1, scheduler-0/1, kubelet, proxy;",
+                "stop is a clean shutdown (SIGTERM: a leader releases its Lease), kill a crash (SIGKILL: the Lease must expire))."})
 public final class UpCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Hollow nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
@@ -92,7 +93,7 @@ public final class UpCommand implements Callable<Integer> {
         Files.deleteIfExists(kc);
         Path rules = dir.resolve("proxy-rules.txt");
         Files.deleteIfExists(rules);
-        LocalComponents c = new LocalComponents(dir);
+        LocalComponents c = new LocalComponents(dir, out);
         List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         String k = kc.toString();
         int port = ChildJvm.freePort();
@@ -173,7 +174,7 @@ public final class UpCommand implements Callable<Integer> {
         out.println("up: kubeconfig " + kc);
         out.println("up:   kubectl --kubeconfig " + kc + " get nodes,pods -A");
         out.println("up:   export KUBECONFIG=" + kc);
-        out.println("up: logs in " + dir.resolve("logs") + "; commands: status | stop NAME | start NAME | quit");
+        out.println("up: logs in " + dir.resolve("logs") + "; commands: status | stop NAME | kill NAME | start NAME | quit");
         out.println("up: ready");
         out.flush();
 
@@ -196,17 +197,25 @@ public final class UpCommand implements Callable<Integer> {
                         out.println(n + " " + (c.alive(n) ? "running pid " + c.pid(n) : "stopped"));
                     }
                 }
-                case "stop", "start" -> {
+                case "stop", "kill", "start" -> {
                     if (w.length != 2) {
                         err = "usage: " + w[0] + " NAME";
                     } else {
-                        err = w[0].equals("stop") ? c.stop(w[1]) : c.start(w[1]);
+                        err = switch (w[0]) {
+                            case "stop" -> c.stop(w[1]);
+                            case "kill" -> c.kill(w[1]);
+                            default -> c.start(w[1]);
+                        };
                         if (err == null) {
-                            out.println("up: " + w[0] + (w[0].equals("stop") ? "ped " : "ed ") + w[1]);
+                            out.println("up: " + switch (w[0]) {
+                                case "stop" -> "stopped ";
+                                case "kill" -> "killed ";
+                                default -> "started ";
+                            } + w[1]);
                         }
                     }
                 }
-                default -> err = "unknown command " + w[0] + " (status | stop NAME | start NAME | quit)";
+                default -> err = "unknown command " + w[0] + " (status | stop NAME | kill NAME | start NAME | quit)";
             }
             if (err != null) {
                 out.println("up: error: " + err);

@@ -202,6 +202,9 @@ public final class Informer<T extends KubeObject> implements AutoCloseable {
             olds.add(cache.get(Cache.keyOf(o)));
         }
         List<T> dropped = cache.replace(items);
+        // Before the dispatch: hasSynced() may turn true on the dispatch thread at once, and a
+        // synced informer must already report the list's resourceVersion.
+        lastResourceVersion = list.metadata() == null ? null : list.metadata().resourceVersion();
         dispatch.execute(() -> {
             for (int i = 0; i < items.size(); i++) {
                 T o = items.get(i);
@@ -221,7 +224,6 @@ public final class Informer<T extends KubeObject> implements AutoCloseable {
             }
             synced.countDown();
         });
-        lastResourceVersion = list.metadata() == null ? null : list.metadata().resourceVersion();
     }
 
     /** One watch until the server ends it; false when the informer must relist (410). */

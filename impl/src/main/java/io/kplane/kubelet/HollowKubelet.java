@@ -210,7 +210,43 @@ public final class HollowKubelet implements AutoCloseable {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
+    /**
+     * Registers the Node, retrying as upstream's kubelet does (registerWithAPIServer: 100 ms,
+     * doubling, at most 7 s apart) for as long as the API server cannot be reached or answers with
+     * a transient error. At cluster start the API server, or the store under it, may still be
+     * electing a leader (503); a kubelet that gave up then would leave the cluster without nodes.
+     */
     private void register() {
+        long backoffMs = 100;
+        while (true) {
+            try {
+                registerOnce();
+                return;
+            } catch (ApiException | java.io.UncheckedIOException e) {
+                if (!running || !transientFailure(e)) {
+                    throw e;
+                }
+                LOG.warn("kubelet {}: registration failed, retrying in {} ms: {}", config.nodeName(), backoffMs, e.getMessage());
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMs = Math.min(backoffMs * 2, 7_000);
+            }
+        }
+    }
+
+    /** An API server that is unreachable, overloaded (429) or failing (5xx) may answer later; a 4xx will not change. */
+    static boolean transientFailure(RuntimeException e) {
+        if (e instanceof ApiException api) {
+            return api.code() == 429 || api.code() >= 500;
+        }
+        return e instanceof java.io.UncheckedIOException;
+    }
+
+    private void registerOnce() {
         Node node = NodeObject.registration(config, now());
         try {
             nodeUid = client.create(ApiResource.NODES, node).metadata().uid();

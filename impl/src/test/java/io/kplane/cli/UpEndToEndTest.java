@@ -26,11 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches Running pods behind a Service with proxy rules; stopping the scheduler leader hands the
  * Lease to the standby, which schedules; with both schedulers stopped, {@code kplane diagnose}
  * names the scheduler; started again, the pending pods run. The same for the controller-manager:
- * failover, then with both stopped a new Deployment gets no ReplicaSet and diagnose names it. With
+ * failover after its leader is killed (within leaseDuration + retryPeriod), then with both stopped
+ * a new Deployment gets no ReplicaSet, a new Service no EndpointSlice, and diagnose names it. With
  * the proxy stopped a new endpoint is missing from the rules and diagnose names the proxy, which
  * catches up once started; with one of the three store members stopped the cluster works on.
  */
 class UpEndToEndTest {
+    /** {@code --lease-duration 4}: up derives renewDeadline 2/3 and retryPeriod 2/15 of it. */
+    static final long LEASE_MS = 4_000;
+    static final long RETRY_MS = LEASE_MS * 2 / 15;
+    static final long FAILOVER_SLACK_MS = 3_000;
+
     @TempDir Path dir;
 
     static void eventually(String what, Duration timeout, BooleanSupplier cond) throws InterruptedException {
@@ -83,7 +89,7 @@ class UpEndToEndTest {
         Path kc = dir.resolve(".kplane/kubeconfig");
         Path out = dir.resolve("up.out");
         Process up = new ProcessBuilder(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("up", "--nodes", "2",
-                "--lease-duration", "4", "--node-lease-duration-seconds", "8", "--node-monitor-grace-period", "10",
+                "--lease-duration", String.valueOf(LEASE_MS / 1000), "--node-lease-duration-seconds", "8", "--node-monitor-grace-period", "10",
                 "--heap", "128m", "--kubeconfig", kc.toString())))
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
@@ -172,13 +178,22 @@ class UpEndToEndTest {
             send(up, "start " + leader);
             eventually("4 running pods after the scheduler returns", Duration.ofMinutes(2), () -> running(c) == 4);
 
-            // Controller-manager: the leader stops, the standby takes over (scale to 5 works); both stop,
-            // a new Deployment gets no ReplicaSet and diagnose names the controller-manager.
+            // Controller-manager: the leader crashes (SIGKILL, its Lease left as it was), the standby takes
+            // over once the Lease expires, within leaseDuration + retryPeriod (scale to 5 works); both
+            // stop, a new Deployment gets no ReplicaSet and diagnose names the controller-manager.
             String cmLeader = holder(c, "kube-controller-manager");
             String cmStandby = cmLeader.equals("controller-manager-0") ? "controller-manager-1" : "controller-manager-0";
-            send(up, "stop " + cmLeader);
+            long killedAt = System.nanoTime();
+            send(up, "kill " + cmLeader);
             eventually("the standby controller-manager leads", Duration.ofMinutes(1),
                     () -> cmStandby.equals(holder(c, "kube-controller-manager")));
+            long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
+            System.out.printf("kplane up: controller-manager failover after SIGKILL: %d ms (leaseDuration %d ms + retryPeriod %d ms)%n",
+                    failoverMs, LEASE_MS, RETRY_MS);
+            // The slack covers this poll (200 ms plus a GET) and a loaded machine's scheduling delays;
+            // a standby that ignored the expiry or waited a second leaseDuration would still exceed it.
+            assertThat(failoverMs).as("takeover within leaseDuration + retryPeriod (+ %d ms slack)", FAILOVER_SLACK_MS)
+                    .isLessThanOrEqualTo(LEASE_MS + RETRY_MS + FAILOVER_SLACK_MS);
             run(List.of(kubectl, "--kubeconfig", kc.toString(), "scale", "deployment", "web", "--replicas", "5"));
             eventually("5 running pods", Duration.ofMinutes(1), () -> running(c) == 5);
             send(up, "stop " + cmStandby);
@@ -186,10 +201,18 @@ class UpEndToEndTest {
                     Files.writeString(dir.resolve("web2.yaml"), Files.readString(yaml).split("---")[0]
                             .replace("name: web,", "name: web2,").replace("app: web}", "app: web2}")).toString())))
                     .contains("deployment.apps/web2 created");
-            eventually("diagnose names the controller-manager", Duration.ofMinutes(1), () -> {
+            // A new Service over the running web pods gets no EndpointSlice: diagnose blames the
+            // EndpointSlice controller, which runs in the (stopped) controller-manager.
+            assertThat(run(List.of(kubectl, "--kubeconfig", kc.toString(), "apply", "-f",
+                    Files.writeString(dir.resolve("web-b.yaml"), Files.readString(yaml).split("---")[1]
+                            .replace("name: web,", "name: web-b,")).toString())))
+                    .contains("service/web-b created");
+            eventually("diagnose names the controller-manager for the Deployment and for the Service", Duration.ofMinutes(1), () -> {
                 try {
                     String d = run(ChildJvm.kplaneCommand(List.of("-Xmx96m"), List.of("diagnose", "--kubeconfig", kc.toString())));
-                    return d.contains("[controller-manager] deployment/default/web2: no ReplicaSet: the controller-manager is down");
+                    return d.contains("[controller-manager] deployment/default/web2: no ReplicaSet: the controller-manager is down")
+                            && d.contains("[controller-manager] service/default/web-b: 5 ready pod(s) but no ready endpoints: "
+                                    + "the EndpointSlice controller (controller-manager) is down");
                 } catch (Exception e) {
                     return false;
                 }
@@ -198,6 +221,9 @@ class UpEndToEndTest {
             eventually("web2 runs after the controller-manager returns", Duration.ofMinutes(2), () ->
                     c.list(ApiResource.PODS, "default", ListOptions.labelSelector("app=web2")).items().stream()
                             .filter(p -> p.status() != null && "Running".equals(p.status().phase())).count() == 2);
+            eventually("web-b's EndpointSlices hold the 5 web pods after the controller-manager returns", Duration.ofMinutes(1), () ->
+                    c.list(ApiResource.ENDPOINT_SLICES, "default", ListOptions.labelSelector("kubernetes.io/service-name=web-b"))
+                            .items().stream().mapToLong(es -> es.endpoints().size()).sum() == 5);
 
             // The proxy stops: a new pod's endpoint is missing from its rules and diagnose names the proxy;
             // back, it catches up.
@@ -248,6 +274,21 @@ class UpEndToEndTest {
             send(up, "quit");
             assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("up exits on quit").isTrue();
             assertThat(Files.readString(out)).contains("up: stopped");
+        } catch (AssertionError | Exception e) {
+            // The cluster lives in a temporary directory that is gone after the test: show up's
+            // output and the end of each component's log while they still exist.
+            System.out.println("--- up output\n" + Files.readString(out));
+            Path logs = kc.getParent().resolve("logs");
+            if (Files.isDirectory(logs)) {
+                try (var files = Files.list(logs)) {
+                    for (Path log : files.sorted().toList()) {
+                        List<String> lines = Files.readAllLines(log);
+                        System.out.println("--- " + log.getFileName() + " (last 40 lines)");
+                        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+                    }
+                }
+            }
+            throw e;
         } finally {
             if (up.isAlive()) {
                 up.destroy();
