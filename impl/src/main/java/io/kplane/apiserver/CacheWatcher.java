@@ -50,6 +50,12 @@ final class CacheWatcher implements Storage.Watch {
       sink.end();
       return 0;
     }
+    if (!sink.ready()) {
+      if (reader.behindWindow()) {
+        terminate(); // its client stopped reading long enough for the window to move past it
+      }
+      return 0;
+    }
     // Read the cache's revision before draining: when the drain then comes up empty, every event
     // up to that revision has been read, so reporting it as progress is true.
     long cacheRevision = cache.revision();

@@ -248,6 +248,19 @@ public final class EventWindow<E> {
       cursor = g.log.newCursor(lo);
     }
 
+    /**
+     * True when the events after {@link #lastRevision()} are no longer all in the window: the next
+     * {@link #next()} would throw {@link OverrunException}. Checked without reading, for a reader
+     * whose sink is not ready.
+     */
+    boolean behindWindow() {
+      Generation<E> now = window.current;
+      if (now != generation && lastRevision < now.startRevision) {
+        return true;
+      }
+      return cursor.lag() > generation.log.capacity();
+    }
+
     /** The revision of the last event read (or the start revision). */
     long lastRevision() {
       return lastRevision;

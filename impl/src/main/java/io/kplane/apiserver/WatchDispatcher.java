@@ -19,12 +19,16 @@ import java.util.concurrent.locks.LockSupport;
  * after its start, so that under load each watcher's events of that time go out in one write and
  * one flush (one system call) instead of one each — per-event writes to thousands of sockets are
  * what costs CPU here, not the fan-out. An event arriving after an idle spell is sent at once; one
- * arriving during a busy spell waits at most a round.
+ * arriving during a busy spell waits at most a round. A watcher whose last write has not reached
+ * its socket yet is skipped ({@link WatchSource.Sink#ready}): its events wait in the window and
+ * go out together, so the event loops' queues hold at most one write per watcher.
  */
 final class WatchDispatcher implements AutoCloseable {
   /** Events one watcher may take in one turn before the worker moves on (fairness). */
   static final int BUDGET = 256;
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How soon a worker whose lagging watchers were all busy writing looks again, when rounds are unpaced. */
+  private static final long BLOCKED_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /** Shortest round while there is work (batching; see the class comment). */
   static final long ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -122,9 +126,11 @@ final class WatchDispatcher implements AutoCloseable {
         count = owned.size();
         if (work == 0) {
           sleeping = true;
-          // Re-check after announcing sleep: an append between the pumps and here must not be missed.
-          if (incoming.isEmpty() && !anyLag()) {
-            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+          // Checked after announcing sleep, so an append between the pumps and here is not missed.
+          // Caught up: sleep until signalled. Lagging with nothing read: those watchers' sinks still
+          // have a write in flight (not ready); look again after a round rather than spin.
+          if (incoming.isEmpty()) {
+            LockSupport.parkNanos(this, anyLag() ? Math.max(roundNanos, BLOCKED_RETRY_NANOS) : IDLE_PARK_NANOS);
           }
           sleeping = false;
         } else if (roundNanos > 0) {

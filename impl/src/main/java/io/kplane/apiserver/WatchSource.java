@@ -71,6 +71,17 @@ public interface WatchSource {
       }
     }
 
+    /**
+     * False while the sink's last write is still on its way to the socket. The watcher then leaves
+     * its events in the cache's window, and they go out together in one write once the sink is
+     * ready: under load, batches grow instead of writes queueing up on the connection's event loop
+     * (where they would also delay every other answer that loop writes). A sink that stays not
+     * ready falls out of the window and is ended, like any watcher that falls behind.
+     */
+    default boolean ready() {
+      return true;
+    }
+
     /** Everything up to {@code revision} has been delivered (for BOOKMARK events). */
     void progress(long revision);
 

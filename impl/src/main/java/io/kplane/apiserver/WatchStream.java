@@ -89,6 +89,13 @@ final class WatchStream implements WatchSource.Sink {
    * the client's flow-control window). Over HTTP/1.1 the channel's outbound buffer counts them.
    */
   private final java.util.concurrent.atomic.AtomicLong unsentHttp2 = new java.util.concurrent.atomic.AtomicLong();
+  /**
+   * Over HTTP/1.1: a batch of shared chunks is on its way to the socket (queued on the event loop or
+   * held by a full socket). Until it is written the watcher is not {@link #ready}: later events wait
+   * in the cache's window and leave in one write, rather than as one more event-loop task each.
+   */
+  private volatile boolean writing;
+  private final ChannelFutureListener written = f -> writing = false;
   private final List<ScheduledFuture<?>> timersStarted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   WatchStream(HttpApi.Call call, Registry registry, WatchSource source, Metrics metrics, ScheduledExecutorService timers,
@@ -296,7 +303,8 @@ final class WatchStream implements WatchSource.Sink {
       lastRevision = Math.max(lastRevision, frame.revision());
       if (rawChunks != null && frame.chunk() != null) {
         if (!closed && !overflowing()) {
-          rawChunks.writeAndFlush(frame.chunk().duplicate());
+          writing = true;
+          rawChunks.writeAndFlush(frame.chunk().duplicate()).addListener(written);
         }
         return;
       }
@@ -337,7 +345,8 @@ final class WatchStream implements WatchSource.Sink {
           for (WatchSource.Frame f : frames) {
             lastRevision = Math.max(lastRevision, f.revision());
           }
-          rawChunks.writeAndFlush(Unpooled.wrappedUnmodifiableBuffer(parts));
+          writing = true;
+          rawChunks.writeAndFlush(Unpooled.wrappedUnmodifiableBuffer(parts)).addListener(written);
           return;
         }
       }
@@ -365,6 +374,11 @@ final class WatchStream implements WatchSource.Sink {
       write(Unpooled.wrappedBuffer(parts));
       flush();
     }
+  }
+
+  @Override
+  public boolean ready() {
+    return !writing;
   }
 
   @Override
