@@ -85,6 +85,11 @@ final class WatchStream implements WatchSource.Sink {
   /** Over HTTP/2: where this stream's writes go (batched per connection onto its event loop); else null. */
   private final Http2Outbox outbox;
   /**
+   * Over HTTP/1.1 (not a WebSocket): where every write of this watch goes, in order (batched per
+   * event loop, so a dispatcher round does not bury the loop's other answers); else null.
+   */
+  private final Http1Outbox http1Outbox;
+  /**
    * Over HTTP/2: bytes handed to the stream that the connection has not written yet (they wait for
    * the client's flow-control window). Over HTTP/1.1 the channel's outbound buffer counts them.
    */
@@ -114,6 +119,7 @@ final class WatchStream implements WatchSource.Sink {
     this.bookmarks = "true".equals(call.query.get("allowWatchBookmarks"));
     this.webSocket = !http2 && isWebSocketRequest(call) ? new WebSocketServerHandshakerFactory("wss://" + call.http.headers().get(HttpHeaderNames.HOST)
         + call.http.uri(), null, false, 1 << 20).newHandshaker(call.http) : null;
+    this.http1Outbox = !http2 && webSocket == null ? Http1Outbox.of(channel) : null;
   }
 
   static boolean isWebSocketRequest(HttpApi.Call call) {
@@ -188,7 +194,7 @@ final class WatchStream implements WatchSource.Sink {
         if (http2) {
           outbox.write((Http2StreamChannel) channel, head, null);
         } else {
-          channel.write(head);
+          http1Outbox.writeAndFlush(channel, head, null);
         }
         rawChunks = table ? null : channel.pipeline().context(io.netty.handler.codec.http.HttpServerCodec.class);
       }
@@ -249,6 +255,10 @@ final class WatchStream implements WatchSource.Sink {
 
   /** Writes (without flushing) one payload of event lines, counting it as unsent over HTTP/2 until the connection sends it. */
   private void write(ByteBuf lines) {
+    if (http1Outbox != null) {
+      http1Outbox.writeAndFlush(channel, payload(lines), null);
+      return;
+    }
     if (!http2) {
       channel.write(payload(lines));
       return;
@@ -258,9 +268,9 @@ final class WatchStream implements WatchSource.Sink {
     outbox.write((Http2StreamChannel) channel, payload(lines), f -> unsentHttp2.addAndGet(-n));
   }
 
-  /** Sends what was written (over HTTP/2 the outbox flushes each batch it writes). */
+  /** Sends what was written (the outboxes flush each write themselves). */
   private void flush() {
-    if (!http2) {
+    if (!http2 && http1Outbox == null) {
       channel.flush();
     }
   }
@@ -304,7 +314,7 @@ final class WatchStream implements WatchSource.Sink {
       if (rawChunks != null && frame.chunk() != null) {
         if (!closed && !overflowing()) {
           writing = true;
-          rawChunks.writeAndFlush(frame.chunk().duplicate()).addListener(written);
+          http1Outbox.writeAndFlush(rawChunks, frame.chunk().duplicate(), written);
         }
         return;
       }
@@ -346,7 +356,7 @@ final class WatchStream implements WatchSource.Sink {
             lastRevision = Math.max(lastRevision, f.revision());
           }
           writing = true;
-          rawChunks.writeAndFlush(Unpooled.wrappedUnmodifiableBuffer(parts)).addListener(written);
+          http1Outbox.writeAndFlush(rawChunks, Unpooled.wrappedUnmodifiableBuffer(parts), written);
           return;
         }
       }
@@ -441,11 +451,9 @@ final class WatchStream implements WatchSource.Sink {
       // Behind the events still in the outbox; ends the stream, the connection stays.
       outbox.write((Http2StreamChannel) channel, LastHttpContent.EMPTY_LAST_CONTENT, null);
     } else if (endResponse && channel.isActive()) {
-      // The connection stays open for the client's next request, as kube-apiserver's does.
-      var done = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-      if (!call.keepAlive) {
-        done.addListener(ChannelFutureListener.CLOSE);
-      }
+      // Behind the events still in the outbox. The connection stays open for the client's next
+      // request, as kube-apiserver's does.
+      http1Outbox.writeAndFlush(channel, LastHttpContent.EMPTY_LAST_CONTENT, call.keepAlive ? null : ChannelFutureListener.CLOSE);
     }
   }
 
