@@ -38,18 +38,18 @@ final class AckTimes {
     int slot = (int) (revision & MASK);
     acks.set(slot, (nanos & ~1L) | (measured ? 1 : 0));
     revisions.set(slot, revision); // publishes the ack (volatile write after the plain data)
-    if (!early.isEmpty()) {
-      early.computeIfPresent(revision, (r, e) -> {
-        if (measured) {
-          for (int i = 0; i < e.count; i++) {
-            latency.recordValue(0);
-          }
-          delivered.add(e.count);
-          beforeAck.add(e.count);
+    // Always looked up, never skipped when the map seems empty: a receipt may be inside compute()
+    // below, having missed this ack, with its entry not yet counted by isEmpty() — skipping lost it.
+    early.computeIfPresent(revision, (r, e) -> {
+      if (measured) {
+        for (int i = 0; i < e.count; i++) {
+          latency.recordValue(0);
         }
-        return null;
-      });
-    }
+        delivered.add(e.count);
+        beforeAck.add(e.count);
+      }
+      return null;
+    });
   }
 
   void received(long revision, long nanos) {
