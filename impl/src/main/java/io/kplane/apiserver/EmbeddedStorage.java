@@ -293,6 +293,12 @@ public final class EmbeddedStorage implements Storage {
     return underLock(() -> Math.max(0, store.compactRevision()));
   }
 
+  /** Memory only, and the lock is held for the operation alone (and its watch deliveries). */
+  @Override
+  public boolean answersWithoutWaiting() {
+    return true;
+  }
+
   @Override
   public void close() {
     closed = true;

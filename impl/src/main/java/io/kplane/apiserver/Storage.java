@@ -121,4 +121,13 @@ public interface Storage extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Every operation returns without waiting on I/O or another process (an in-process store held in
+   * memory), so a request that only reads and writes single objects may be served on the event
+   * loop that read it instead of being handed to a worker thread.
+   */
+  default boolean answersWithoutWaiting() {
+    return false;
+  }
 }
