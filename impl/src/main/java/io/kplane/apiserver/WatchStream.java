@@ -253,7 +253,10 @@ final class WatchStream implements WatchSource.Sink {
     }
   }
 
-  /** Writes (without flushing) one payload of event lines, counting it as unsent over HTTP/2 until the connection sends it. */
+  /**
+   * Writes one payload of event lines: over HTTP/1.1 through the outbox (which flushes it), over a
+   * WebSocket without flushing, over HTTP/2 counted as unsent until the connection sends it.
+   */
   private void write(ByteBuf lines) {
     if (http1Outbox != null) {
       http1Outbox.writeAndFlush(channel, payload(lines), null);

@@ -88,12 +88,11 @@ public final class WatchArea implements BenchArea {
     return 25;
   }
 
-  /** What one end-to-end run measured. */
   /**
-   * One system's run. {@code seconds} is the measured writing time; {@code deliverySeconds} runs
-   * from its start until the last of its events arrived (the drain included), and the server's CPU
-   * is taken over that same span: when watchers lag, most deliveries — and the server's work for
-   * them — come after the writing stopped.
+   * What one system's end-to-end run measured. {@code seconds} is the measured writing time;
+   * {@code deliverySeconds} runs from its start until the last of its events arrived (the drain
+   * included), and the server's CPU is taken over that same span: when watchers lag, most
+   * deliveries — and the server's work for them — come after the writing stopped.
    */
   record E2e(String system, int watchers, Histogram latency, double seconds, double deliverySeconds, long deliveries, long expected,
              long bytes, double serverCpuSeconds, double heapPerWatcherBytes, long writes, long early, long ended) {
