@@ -167,6 +167,8 @@ final class RaftAgent implements Agent {
     final FsyncHistogram fsyncs = new FsyncHistogram();
     private long appliedIndex;
     private long snapshotIndex;
+    /** {@link #snapshotIndex} once the log is compacted to it, readable from any thread (tests, diagnostics). */
+    private volatile long publishedSnapshotIndex;
     private long leaderId;
     private long term;
     private StateType role = StateType.FOLLOWER;
@@ -1050,6 +1052,11 @@ final class RaftAgent implements Agent {
      * nothing); when that is done, record it in the WAL, hand it to the Raft storage and compact
      * the log — as before, only then.
      */
+    /** The index of the last snapshot this member took itself, once its log was compacted after it (any thread). */
+    long lastSnapshotIndex() {
+        return publishedSnapshotIndex;
+    }
+
     private void maybeSnapshot() {
         if (snapshotInFlight != null) {
             if (snapshotInFlight.file().isDone()) {
@@ -1109,6 +1116,7 @@ final class RaftAgent implements Agent {
             storage.compact(compactTo);
         }
         wal.releaseTo(snapshotIndex);
+        publishedSnapshotIndex = snapshotIndex;
         LOG.info("member {} took snapshot at index {} ({} bytes, {} ms in the background), log compacted to {}",
                 config.name(), snapshotIndex, data.length, (clock.nanoTime() - p.startNs()) / 1_000_000,
                 storage.firstIndex());

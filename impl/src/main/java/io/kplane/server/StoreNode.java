@@ -111,6 +111,11 @@ public final class StoreNode implements Replica, AutoCloseable {
         return snapshotChunks.chunksReceived.get();
     }
 
+    /** The index of the last snapshot this member took, once its log was compacted after it (0: none yet); for tests and diagnostics. */
+    public long lastSnapshotIndex() {
+        return agent.lastSnapshotIndex();
+    }
+
     /** WAL syncs this member has done (one per group commit), for tests and diagnostics. */
     public long walSyncCount() {
         return agent.walSyncs();

@@ -210,6 +210,15 @@ class StoreNodeTest {
         for (CompletableFuture<byte[]> f : futures) {
             f.get(10, TimeUnit.SECONDS);
         }
+        // Snapshots are written in the background: until one is done the leader's log still holds
+        // everything, and the member caught up from it with no snapshot at all (seen on a busy CI
+        // box). Wait for the one within a snapshot interval (50) of the last write: the state the
+        // member gets is then big enough for dozens of chunks.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (leader.lastSnapshotIndex() < 250 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(leader.lastSnapshotIndex()).as("leader's snapshot index").isGreaterThanOrEqualTo(250);
         StoreNode back = start(lagging);
         awaitApplied(lagging, 300);
         assertThat(log(lagging)).isEqualTo(log(leaderName));
